@@ -1,0 +1,101 @@
+// Output formats of `leaklint scan`: text for people, JSON for scripts, SARIF 2.1.0 for code-scanning tools.
+import { relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Finding, Rule } from '../engine/rule';
+
+export interface Report {
+  findings: Finding[];
+  rules: readonly Rule[];
+  cwd: string;
+  version: string;
+}
+
+const rel = (cwd: string, file: string) => relative(cwd, file).split(sep).join('/');
+
+export function formatText({ findings, cwd }: Report): string {
+  const lines = findings.map((f) => `${rel(cwd, f.file)}:${f.line}:${f.column}  ${f.severity === 'error' ? 'error' : 'warning'}  ${f.message}  ${f.ruleId}`);
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const warnings = findings.length - errors;
+  const fixable = findings.filter((f) => f.fixes.length).length;
+  lines.push(
+    findings.length
+      ? `\n${findings.length} problem${findings.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}); ${fixable} with a quick fix`
+      : 'No leaks found.',
+  );
+  return lines.join('\n') + '\n';
+}
+
+export function formatJson({ findings, cwd }: Report): string {
+  return (
+    JSON.stringify(
+      findings.map((f) => ({ ...f, file: rel(cwd, f.file), fixes: f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, file: rel(cwd, e.file) })) })) })),
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+const level = (severity: string) => (severity === 'error' ? 'error' : 'warning');
+
+export function toSarif({ findings, rules, cwd, version }: Report): object {
+  const index = new Map(rules.map((r, i) => [r.meta.id, i]));
+  const artifact = (file: string) => ({ uri: rel(cwd, file), uriBaseId: '%SRCROOT%' });
+  const region = (l: { line: number; column: number; endLine: number; endColumn: number }) => ({
+    startLine: l.line,
+    startColumn: l.column,
+    endLine: l.endLine,
+    endColumn: l.endColumn,
+  });
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'LeakLint',
+            version,
+            informationUri: 'https://github.com/leaklint/leaklint',
+            rules: rules.map((r) => ({
+              id: r.meta.id,
+              name: r.meta.id,
+              shortDescription: { text: r.meta.description },
+              helpUri: r.meta.docs,
+              defaultConfiguration: { level: level(r.meta.defaultSeverity) },
+            })),
+          },
+        },
+        originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(cwd + sep).href } },
+        results: findings.map((f) => ({
+          ruleId: f.ruleId,
+          ruleIndex: index.get(f.ruleId) ?? -1,
+          level: level(f.severity),
+          message: { text: f.message },
+          locations: [{ physicalLocation: { artifactLocation: artifact(f.file), region: region(f) } }],
+          ...(f.related.length && {
+            relatedLocations: f.related.map((r, i) => ({
+              id: i,
+              message: { text: r.message },
+              physicalLocation: { artifactLocation: artifact(r.file), region: region(r) },
+            })),
+          }),
+          ...(f.fixes.length && {
+            fixes: f.fixes.map((x) => ({
+              description: { text: x.title },
+              artifactChanges: [...new Set(x.edits.map((e) => e.file))].map((file) => ({
+                artifactLocation: artifact(file),
+                replacements: x.edits
+                  .filter((e) => e.file === file)
+                  .map((e) => ({ deletedRegion: { charOffset: e.start, charLength: e.end - e.start }, insertedContent: { text: e.newText } })),
+              })),
+            })),
+          }),
+        })),
+      },
+    ],
+  };
+}
+
+export function formatSarif(report: Report): string {
+  return JSON.stringify(toSarif(report), null, 2) + '\n';
+}

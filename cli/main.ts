@@ -1,0 +1,115 @@
+// `leaklint` — scan a project from a terminal or CI.
+// Exit codes: 0 = no error-severity findings and warnings within --max-warnings; 1 = findings over that;
+// 2 = usage, config or input error.
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../engine/config';
+import { Linter, resolveConfig, scan } from '../engine/linter';
+import { RULES, RULE_IDS } from '../rules';
+import { formatJson, formatSarif, formatText, type Report } from './formats';
+
+declare const LEAKLINT_VERSION: string | undefined;
+const VERSION = typeof LEAKLINT_VERSION === 'string' ? LEAKLINT_VERSION : '0.0.0-dev';
+
+const USAGE = `Usage:
+  leaklint scan [paths...] [--project tsconfig.json] [--config leaklint.config.json]
+                [--format text|json|sarif] [--output file] [--max-warnings N]
+  leaklint rules [--format text|json]
+  leaklint --version | --help
+
+Exit codes: 0 clean, 1 findings over the limits, 2 usage/config/input error.`;
+
+class UsageError extends Error {}
+
+const FORMATS = { text: formatText, json: formatJson, sarif: formatSarif } as const;
+
+export function main(argv: string[], io = { out: process.stdout, err: process.stderr, cwd: process.cwd() }): number {
+  const say = (s: string) => io.err.write(`leaklint: ${s}\n`);
+  try {
+    const [command, ...rest] = argv;
+    if (!command || command === '--help' || command === '-h' || command === 'help') {
+      io.out.write(`${USAGE}\n`);
+      return command ? 0 : 2;
+    }
+    if (command === '--version' || command === '-v') {
+      io.out.write(`${VERSION}\n`);
+      return 0;
+    }
+    if (command === 'rules') return listRules(rest, io.out);
+    if (command === 'scan') return runScan(rest, io, say);
+    throw new UsageError(`unknown command "${command}"`);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      say(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      say(error.message);
+      return 2;
+    }
+    say(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 2;
+  }
+}
+
+function parse(args: string[], options: Parameters<typeof parseArgs>[0]['options']) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function listRules(args: string[], out: NodeJS.WritableStream): number {
+  const { values } = parse(args, { format: { type: 'string', default: 'text' } });
+  if (values.format === 'json') {
+    out.write(JSON.stringify(RULES.map((r) => r.meta), null, 2) + '\n');
+    return 0;
+  }
+  if (values.format !== 'text') throw new UsageError(`unknown format "${values.format}" (text, json)`);
+  const width = Math.max(...RULE_IDS.map((id) => id.length));
+  for (const r of RULES) out.write(`${r.meta.id.padEnd(width)}  ${r.meta.defaultSeverity.padEnd(5)}  ${r.meta.fixable ? 'fix' : '   '}  ${r.meta.description}\n`);
+  return 0;
+}
+
+function runScan(args: string[], io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream & { isTTY?: boolean }; cwd: string }, say: (s: string) => void): number {
+  const { values, positionals } = parse(args, {
+    project: { type: 'string', short: 'p' },
+    config: { type: 'string', short: 'c' },
+    format: { type: 'string', short: 'f', default: 'text' },
+    output: { type: 'string', short: 'o' },
+    'max-warnings': { type: 'string' },
+  });
+  const format = String(values.format);
+  if (!(format in FORMATS)) throw new UsageError(`unknown format "${format}" (text, json, sarif)`);
+  const maxWarnings = values['max-warnings'] === undefined ? Infinity : Number(values['max-warnings']);
+  if (!Number.isInteger(maxWarnings) && maxWarnings !== Infinity) throw new UsageError('--max-warnings takes a whole number');
+  const paths = positionals.length ? positionals : ['.'];
+
+  const config = resolveConfig(paths[0], RULE_IDS, values.config as string | undefined);
+  const linter = new Linter(RULES, config, io.cwd);
+  const started = Date.now();
+  const progress = io.err.isTTY
+    ? (done: number, total: number, file: string) => {
+        if (Date.now() - started > 1000) io.err.write(`\r\x1b[K[${done + 1}/${total}] ${file.slice(-60)}`);
+      }
+    : undefined;
+  const result = scan({ paths, project: values.project as string | undefined, onProgress: progress }, linter);
+  if (progress) io.err.write('\r\x1b[K');
+
+  for (const p of result.problems) say(`${p.file}: ${p.message}`);
+  for (const e of result.ruleErrors) say(`rule ${e.ruleId} failed on ${e.file}: ${e.message.split('\n')[0]}`);
+  const report: Report = { findings: result.findings, rules: RULES, cwd: io.cwd, version: VERSION };
+  const text = FORMATS[format as keyof typeof FORMATS](report);
+  if (values.output) writeFileSync(String(values.output), text);
+  else io.out.write(text);
+
+  if (result.problems.length) return 2;
+  const errors = result.findings.filter((f) => f.severity === 'error').length;
+  const warnings = result.findings.length - errors;
+  return errors > 0 || warnings > maxWarnings ? 1 : 0;
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

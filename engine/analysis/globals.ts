@@ -1,0 +1,22 @@
+// Recognising platform functions by symbol (declared in TypeScript's lib files or @types/node), not by name alone.
+import ts from 'typescript';
+import type { TypeQueries } from '../types';
+
+const PLATFORM_DECLARATIONS = /([\\/]typescript[\\/]lib[\\/]lib\.[\w.]+\.d\.ts|[\\/]@types[\\/]node[\\/].*\.d\.ts)$/;
+
+/** The called name when the call is `name(…)`, `window.name(…)`, `globalThis.name(…)` or `timers.name(…)` of a platform function in `names`. */
+export function platformCallName(types: TypeQueries, call: ts.CallExpression, names: ReadonlySet<string>): string | undefined {
+  const callee = call.expression;
+  const id = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? callee.name : undefined;
+  if (!id || !ts.isIdentifier(id) || !names.has(id.text)) return undefined;
+  const symbol = types.symbolAt(id);
+  return symbol && types.isDeclaredIn(symbol, PLATFORM_DECLARATIONS) ? id.text : undefined;
+}
+
+export const TIMER_STARTS = new Set(['setInterval', 'setTimeout']);
+export const TIMER_CLEARS = new Set(['clearInterval', 'clearTimeout']);
+
+/** True when the call clears a timer: clearInterval(h) / clearTimeout(h), by symbol. */
+export function isTimerClear(types: TypeQueries, call: ts.CallExpression): boolean {
+  return platformCallName(types, call, TIMER_CLEARS) !== undefined;
+}

@@ -1,0 +1,43 @@
+// The shared analysis every rule uses, created once per file run (its caches live as long as the file's run).
+import ts from 'typescript';
+import type { RuleSettings } from '../rule';
+import type { TypeQueries } from '../types';
+import { LifecycleAnalysis } from './lifecycle';
+import { isProgramLifetime, ownerOf, type Owner } from './owner';
+import { OwnershipAnalysis, type LocalUses, type Releasers } from './ownership';
+import { resourceInfo, type ResourceInfo } from './resource';
+
+export class Analysis {
+  readonly ownership: OwnershipAnalysis;
+  readonly lifecycle: LifecycleAnalysis;
+
+  constructor(
+    private readonly types: TypeQueries,
+    settings: RuleSettings,
+  ) {
+    this.ownership = new OwnershipAnalysis(types, settings.sinks);
+    this.lifecycle = new LifecycleAnalysis(types, settings.teardownMethods);
+  }
+
+  ownerOf(node: ts.Node): Owner {
+    return ownerOf(node);
+  }
+
+  /** Code that runs once per program (module top level, static initialisers, top-level IIFEs). */
+  isProgramLifetime(node: ts.Node): boolean {
+    return isProgramLifetime(node);
+  }
+
+  resource(node: ts.Node): ResourceInfo | undefined {
+    return resourceInfo(this.types, this.types.typeAt(node));
+  }
+
+  usesOf(name: ts.Identifier, releasers: Releasers): LocalUses {
+    return this.ownership.usesOf(name, releasers);
+  }
+}
+
+export type { Owner } from './owner';
+export type { LocalUses, Releasers, Use, UseKind } from './ownership';
+export type { ResourceInfo } from './resource';
+export type { ClassLifecycle } from './lifecycle';

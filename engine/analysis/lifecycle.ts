@@ -1,0 +1,162 @@
+// Class lifecycle: which methods tear an instance down, and every call they make (following helper methods
+// of the same class, inherited teardowns and `super.dispose()`), so rules can ask "is this field released?".
+import ts from 'typescript';
+import type { TypeQueries } from '../types';
+
+export const DEFAULT_TEARDOWN_METHODS = [
+  'dispose',
+  'close',
+  'destroy',
+  'stop',
+  'shutdown',
+  'teardown',
+  'cleanup',
+  'unmount',
+  'ngOnDestroy',
+  'componentWillUnmount',
+  'disconnectedCallback',
+  'onUnmounted',
+  'beforeUnmount',
+  'unmounted',
+];
+
+export interface ClassLifecycle {
+  cls: ts.ClassLikeDeclaration;
+  /** Teardown methods declared by the class or inherited from a base class. */
+  teardowns: ts.MethodDeclaration[];
+  /** The class's own teardown methods (where a fix can add a release). */
+  ownTeardowns: ts.MethodDeclaration[];
+  /** Every call made while tearing down (helper methods and super calls followed). */
+  teardownCalls: ts.CallExpression[];
+}
+
+export class LifecycleAnalysis {
+  private readonly names: ReadonlySet<string>;
+  private readonly cache = new Map<ts.ClassLikeDeclaration, ClassLifecycle>();
+
+  constructor(
+    private readonly types: TypeQueries,
+    extraTeardowns: readonly string[],
+  ) {
+    this.names = new Set([...DEFAULT_TEARDOWN_METHODS, ...extraTeardowns]);
+  }
+
+  isTeardownName(name: string): boolean {
+    return this.names.has(name);
+  }
+
+  of(cls: ts.ClassLikeDeclaration): ClassLifecycle {
+    let result = this.cache.get(cls);
+    if (!result) {
+      result = this.compute(cls);
+      this.cache.set(cls, result);
+    }
+    return result;
+  }
+
+  /** True when some teardown call has `this.<field>` (by symbol) as its receiver with a releasing method, or as an argument of a releasing function. */
+  releasesField(
+    cls: ts.ClassLikeDeclaration,
+    field: ts.Symbol,
+    release: { methods: readonly string[]; isReleaseCall?: (call: ts.CallExpression, argIndex: number) => boolean },
+  ): boolean {
+    return this.of(cls).teardownCalls.some((call) => {
+      const callee = skipChain(call.expression);
+      if (ts.isPropertyAccessExpression(callee) && release.methods.includes(callee.name.text) && this.isField(callee.expression, field)) {
+        return true;
+      }
+      if (release.isReleaseCall && call.arguments.some((a, i) => this.isField(a, field) && release.isReleaseCall!(call, i))) return true;
+      // this.items.forEach((d) => d.dispose())
+      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'forEach' && this.isField(callee.expression, field)) {
+        return call.arguments.some((cb) => callsMethod(cb, release.methods));
+      }
+      return false;
+    });
+  }
+
+  /** `this.f`, `this.f!`, `this?.f` whose property symbol is `field`. */
+  isField(expr: ts.Expression, field: ts.Symbol): boolean {
+    const e = skipChain(expr);
+    return ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword && this.types.symbolAt(e.name) === field;
+  }
+
+  private compute(cls: ts.ClassLikeDeclaration): ClassLifecycle {
+    const chain = [cls, ...this.types.baseClasses(cls)];
+    const ownTeardowns = this.teardownsOf(cls);
+    const teardowns = chain.flatMap((c) => this.teardownsOf(c));
+    const calls: ts.CallExpression[] = [];
+    const visited = new Set<ts.Node>();
+    const walk = (method: ts.MethodDeclaration, owner: ts.ClassLikeDeclaration): void => {
+      if (visited.has(method) || !method.body) return;
+      visited.add(method);
+      const visit = (node: ts.Node): void => {
+        if (ts.isCallExpression(node)) {
+          calls.push(node);
+          const callee = skipChain(node.expression);
+          if (ts.isPropertyAccessExpression(callee)) {
+            const name = callee.name.text;
+            if (callee.expression.kind === ts.SyntaxKind.ThisKeyword) {
+              // a helper method of this class or a base class
+              const target = this.findMethod(chain, name);
+              if (target) walk(target.method, target.cls);
+            } else if (callee.expression.kind === ts.SyntaxKind.SuperKeyword) {
+              const bases = chain.slice(chain.indexOf(owner) + 1);
+              const target = this.findMethod(bases, name);
+              if (target) walk(target.method, target.cls);
+            }
+          }
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(method.body);
+    };
+    for (const c of chain) for (const t of this.teardownsOf(c)) walk(t, c);
+    return { cls, teardowns, ownTeardowns, teardownCalls: calls };
+  }
+
+  private teardownsOf(cls: ts.ClassLikeDeclaration): ts.MethodDeclaration[] {
+    return cls.members.filter((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && !!m.body && this.isTeardownMember(m));
+  }
+
+  private isTeardownMember(m: ts.MethodDeclaration): boolean {
+    const name = m.name;
+    if (ts.isIdentifier(name) || ts.isStringLiteral(name)) return this.names.has(name.text);
+    if (ts.isComputedPropertyName(name)) {
+      const text = name.expression.getText();
+      return text === 'Symbol.dispose' || text === 'Symbol.asyncDispose';
+    }
+    return false;
+  }
+
+  private findMethod(chain: ts.ClassLikeDeclaration[], name: string): { method: ts.MethodDeclaration; cls: ts.ClassLikeDeclaration } | undefined {
+    for (const cls of chain) {
+      const method = cls.members.find(
+        (m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && !!m.body && ts.isIdentifier(m.name) && m.name.text === name,
+      );
+      if (method) return { method, cls };
+    }
+    return undefined;
+  }
+}
+
+/** Skips `!`, `?.` wrappers and parentheses around a callee or receiver. */
+export function skipChain(expr: ts.Expression): ts.Expression {
+  let e = expr;
+  while (ts.isNonNullExpression(e) || ts.isParenthesizedExpression(e)) e = e.expression;
+  return e;
+}
+
+/** True when `node` contains a call `….m()` with m in `methods`. */
+export function callsMethod(node: ts.Node, methods: readonly string[]): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(skipChain(n.expression))) {
+      const callee = skipChain(n.expression) as ts.PropertyAccessExpression;
+      if (methods.includes(callee.name.text)) found = true;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return found;
+}

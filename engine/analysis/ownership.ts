@@ -1,0 +1,240 @@
+// Ownership and escape of a local value: every reference to a variable is classified as a release, a hand-off
+// (returned, yielded, stored, passed to a sink or another function, wrapped by a constructor, captured by an
+// escaping closure, bound with `using`) or a plain use. Aliases (`const b = a`) are followed.
+import ts from 'typescript';
+import type { TypeQueries } from '../types';
+import { enclosingFunction } from './owner';
+
+export type HandOff = 'returned' | 'yielded' | 'stored' | 'sink' | 'passed' | 'wrapped' | 'captured' | 'using' | 'exported';
+export type UseKind = HandOff | 'release' | 'method' | 'read' | 'reassigned';
+
+export interface Use {
+  kind: UseKind;
+  /** The identifier that refers to the variable. */
+  ref: ts.Identifier;
+  /** The node that decided the kind: the call, return, assignment, … */
+  site: ts.Node;
+  /** For 'method': the method name called on the value. */
+  method?: string;
+  /** True when the reference is inside a function nested in the declaring one (a callback, a closure). */
+  inClosure: boolean;
+}
+
+export interface LocalUses {
+  uses: Use[];
+  releases: Use[];
+  handOffs: Use[];
+}
+
+/** How a rule recognises a release of its values. */
+export interface Releasers {
+  /** Method names whose call on the value releases it, e.g. close, dispose. */
+  methods: readonly string[];
+  /** A function call that releases the argument at `argIndex`, e.g. clearInterval(x), fs.closeSync(fd). */
+  isReleaseCall?: (call: ts.CallExpression, argIndex: number) => boolean;
+}
+
+const HAND_OFFS: ReadonlySet<UseKind> = new Set<UseKind>(['returned', 'yielded', 'stored', 'sink', 'passed', 'wrapped', 'captured', 'using', 'exported']);
+const STORING_METHODS = new Set(['push', 'unshift', 'set', 'add', 'splice', 'concat']);
+
+/** Default hand-off sinks (VS Code, VS Code-internal, RxJS, DOM/Node); configurable additions come from settings. */
+export const DEFAULT_SINKS = [
+  'subscriptions.push',
+  '_register',
+  'Disposable.from',
+  'DisposableStore.add',
+  'register',
+  'track',
+  'add',
+  'pipeline',
+  'finished',
+];
+
+export class OwnershipAnalysis {
+  private readonly sinkPaths: string[][];
+
+  constructor(
+    private readonly types: TypeQueries,
+    extraSinks: readonly string[],
+  ) {
+    this.sinkPaths = [...DEFAULT_SINKS, ...extraSinks].map((s) => s.split('.'));
+  }
+
+  /** True when the call's callee path ends with a configured sink path (`context.subscriptions.push` ends with `subscriptions.push`). */
+  isSink(call: ts.CallExpression | ts.NewExpression): boolean {
+    const path = calleePath(call.expression);
+    if (!path.length) return false;
+    return this.sinkPaths.some((sink) => sink.length <= path.length && sink.every((part, i) => part === path[path.length - sink.length + i]));
+  }
+
+  /** Classifies every reference to the variable declared by `name` within the function (or file) that declares it. */
+  usesOf(name: ts.Identifier, releasers: Releasers): LocalUses {
+    const uses: Use[] = [];
+    this.collect(name, releasers, uses, new Set());
+    return {
+      uses,
+      releases: uses.filter((u) => u.kind === 'release'),
+      handOffs: uses.filter((u) => HAND_OFFS.has(u.kind)),
+    };
+  }
+
+  private collect(name: ts.Identifier, releasers: Releasers, out: Use[], seen: Set<ts.Symbol>): void {
+    const symbol = this.types.symbolAt(name);
+    if (!symbol || seen.has(symbol)) return;
+    seen.add(symbol);
+    const declaringFunction = enclosingFunction(name);
+    const scope: ts.Node = declaringFunction ?? name.getSourceFile();
+    if (isUsingDeclaration(name)) {
+      out.push({ kind: 'using', ref: name, site: name.parent, inClosure: false });
+    }
+    const text = name.text;
+    const visit = (node: ts.Node): void => {
+      if (ts.isIdentifier(node)) {
+        if (node !== name && node.text === text && this.types.symbolAt(node) === symbol) {
+          const use = this.capturedBy(this.classify(node, releasers, declaringFunction), declaringFunction);
+          out.push(use);
+          if (use.kind === 'read' && isAliasSite(use.site)) {
+            this.collect((use.site as ts.VariableDeclaration).name as ts.Identifier, releasers, out, seen);
+          }
+        }
+        return;
+      }
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(scope, visit);
+  }
+
+  private classify(ref: ts.Identifier, releasers: Releasers, declaringFunction: ts.Node | undefined): Use {
+    const inClosure = enclosingFunction(ref) !== declaringFunction;
+    const use = (kind: UseKind, site: ts.Node, method?: string): Use => ({ kind, ref, site, method, inClosure });
+    if (ts.isShorthandPropertyAssignment(ref.parent)) return use('stored', ref.parent);
+    if (ts.isExportSpecifier(ref.parent) || ts.isExportAssignment(ref.parent)) return use('exported', ref.parent);
+    const expr = outerExpression(ref);
+    const parent = expr.parent;
+
+    if ((ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) && parent.expression === expr) {
+      const method = ts.isPropertyAccessExpression(parent) ? parent.name.text : undefined;
+      const call = parent.parent;
+      if (method && ts.isCallExpression(call) && call.expression === parent) {
+        if (releasers.methods.includes(method)) return use('release', call, method);
+        return use('method', call, method);
+      }
+      // `x.close` passed somewhere / `x.field = …` are plain reads of the value
+      return use('read', parent);
+    }
+    if (ts.isCallExpression(parent) && parent.arguments.includes(expr as ts.Expression)) {
+      const index = parent.arguments.indexOf(expr as ts.Expression);
+      if (releasers.isReleaseCall?.(parent, index)) return use('release', parent);
+      if (this.isSink(parent)) return use('sink', parent);
+      const method = ts.isPropertyAccessExpression(parent.expression) ? parent.expression.name.text : undefined;
+      if (method && STORING_METHODS.has(method)) return use('stored', parent);
+      return use('passed', parent);
+    }
+    if (ts.isNewExpression(parent)) return use('wrapped', parent);
+    if (ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === expr)) return use('returned', parent);
+    if (ts.isYieldExpression(parent)) return use('yielded', parent);
+    if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      if (parent.left === expr) return use('reassigned', parent);
+      const target = parent.left;
+      if (ts.isIdentifier(target)) {
+        // assigned to another variable: a hand-off unless that variable is a local of the same function
+        const decl = this.types.symbolAt(target)?.valueDeclaration;
+        return use(decl && enclosingFunction(decl) === declaringFunction && declaringFunction ? 'read' : 'stored', parent);
+      }
+      return use('stored', parent);
+    }
+    if (ts.isVariableDeclaration(parent) && parent.initializer === expr) {
+      if (ts.isIdentifier(parent.name)) {
+        // an alias: a module-level or outer variable keeps the value alive beyond this function
+        const aliasFunction = enclosingFunction(parent);
+        return use(aliasFunction === declaringFunction ? 'read' : 'stored', parent);
+      }
+      return use('read', parent);
+    }
+    if (
+      ts.isArrayLiteralExpression(parent) ||
+      ts.isPropertyAssignment(parent) ||
+      ts.isSpreadElement(parent) ||
+      ts.isSpreadAssignment(parent) ||
+      ts.isJsxExpression(parent)
+    ) {
+      return use('stored', parent);
+    }
+    return use('read', parent);
+  }
+
+  /**
+   * A plain use inside a closure that is itself returned, stored or exported lives as long as that closure:
+   * the value is captured (handed off). Closures passed as callbacks are not hand-offs.
+   */
+  private capturedBy(use: Use, declaringFunction: ts.Node | undefined): Use {
+    if (!use.inClosure || (use.kind !== 'method' && use.kind !== 'read')) return use;
+    let closure: ts.Node = use.ref;
+    for (let fn = enclosingFunction(use.ref); fn && fn !== declaringFunction; fn = enclosingFunction(fn)) closure = fn;
+    if (!ts.isFunctionExpression(closure) && !ts.isArrowFunction(closure)) return use;
+    const parent = outerExpression(closure).parent;
+    const escapes =
+      ts.isReturnStatement(parent) ||
+      (ts.isArrowFunction(parent) && parent.body !== undefined && outerExpression(closure) === parent.body) ||
+      (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && !ts.isIdentifier(parent.left)) ||
+      ts.isPropertyAssignment(parent) ||
+      ts.isExportAssignment(parent) ||
+      (ts.isCallExpression(parent) && this.isSink(parent));
+    return escapes ? { ...use, kind: 'captured', site: closure } : use;
+  }
+}
+
+/** Skips parentheses, type assertions, non-null assertions, `await`, and the value branches of `?:`, `??`, `||`. */
+export function outerExpression(node: ts.Expression): ts.Expression {
+  let n: ts.Expression = node;
+  for (;;) {
+    const p = n.parent;
+    if (
+      ts.isParenthesizedExpression(p) ||
+      ts.isAsExpression(p) ||
+      ts.isNonNullExpression(p) ||
+      ts.isTypeAssertionExpression(p) ||
+      ts.isSatisfiesExpression(p) ||
+      ts.isAwaitExpression(p) ||
+      (ts.isConditionalExpression(p) && p.condition !== n) ||
+      (ts.isBinaryExpression(p) &&
+        p.right === n &&
+        (p.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || p.operatorToken.kind === ts.SyntaxKind.BarBarToken))
+    ) {
+      n = p as ts.Expression;
+      continue;
+    }
+    return n;
+  }
+}
+
+function isAliasSite(site: ts.Node): boolean {
+  return ts.isVariableDeclaration(site) && ts.isIdentifier(site.name);
+}
+
+function isUsingDeclaration(name: ts.Identifier): boolean {
+  const list = name.parent?.parent;
+  return !!list && ts.isVariableDeclarationList(list) && (list.flags & ts.NodeFlags.Using) !== 0;
+}
+
+/** `a.b.c(…)` → ['a','b','c']; `this._register(…)` → ['this','_register']; other shapes → the trailing names. */
+export function calleePath(callee: ts.Expression): string[] {
+  const parts: string[] = [];
+  let n: ts.Expression = callee;
+  for (;;) {
+    if (ts.isPropertyAccessExpression(n)) {
+      parts.unshift(n.name.text);
+      n = n.expression;
+    } else if (ts.isIdentifier(n)) {
+      parts.unshift(n.text);
+      return parts;
+    } else if (n.kind === ts.SyntaxKind.ThisKeyword) {
+      parts.unshift('this');
+      return parts;
+    } else if (ts.isParenthesizedExpression(n) || ts.isNonNullExpression(n)) {
+      n = n.expression;
+    } else {
+      return parts;
+    }
+  }
+}

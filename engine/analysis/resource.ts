@@ -1,0 +1,43 @@
+// Is a value a resource? Decided from its type by the checker: the type has a releasing method.
+import ts from 'typescript';
+import type { TypeQueries } from '../types';
+
+/** Releasing methods in order of preference for a fix. `dispose` alone marks a Disposable (untracked-disposable's domain). */
+export const RELEASE_METHODS = ['close', 'release', 'destroy', 'end', 'terminate', 'abort', 'dispose'] as const;
+
+export type ResourceKind =
+  /** streams, sockets, servers, handles, DB clients: released by close/destroy/end/[Symbol.dispose] */
+  | 'handle'
+  /** VS Code-style Disposable whose only release is dispose() */
+  | 'disposable'
+  /** worker threads and child processes (unterminated-worker's domain) */
+  | 'worker';
+
+export interface ResourceInfo {
+  kind: ResourceKind;
+  /** The release methods the type has, in preference order. */
+  releaseMethods: string[];
+  /** The type has [Symbol.dispose] / [Symbol.asyncDispose] (so `using` / `await using` can bind it). */
+  disposable: boolean;
+  asyncDisposable: boolean;
+  typeName: string;
+}
+
+/** Types with releasing-looking members that hold nothing to release. */
+const NOT_RESOURCES = /^(AbortController|AbortSignal|Promise|Array|ReadonlyArray|Map|Set|Date|RegExp|Error)\b/;
+const WORKERS = /^(Worker|ChildProcess|ChildProcessWithoutNullStreams|ChildProcessByStdio|SharedWorker)\b/;
+
+export function resourceInfo(types: TypeQueries, type: ts.Type): ResourceInfo | undefined {
+  const typeName = types.typeName(type);
+  if (NOT_RESOURCES.test(typeName) || !types.isObjectType(type)) return undefined;
+  const releaseMethods = RELEASE_METHODS.filter((m) => types.hasMethod(type, m));
+  const disposable = types.hasSymbolMethod(type, 'dispose');
+  const asyncDisposable = types.hasSymbolMethod(type, 'asyncDispose');
+  if (!releaseMethods.length && !disposable && !asyncDisposable) return undefined;
+  const kind: ResourceKind = WORKERS.test(typeName) || (releaseMethods.length === 1 && releaseMethods[0] === 'terminate')
+    ? 'worker'
+    : releaseMethods.length === 1 && releaseMethods[0] === 'dispose' && !disposable && !asyncDisposable
+      ? 'disposable'
+      : 'handle';
+  return { kind, releaseMethods, disposable, asyncDisposable, typeName };
+}

@@ -1,0 +1,204 @@
+// A TypeScript project (a tsconfig, or an inferred project for a folder without one) behind a LanguageService,
+// fed by in-memory overlays (unsaved editor text) so the server and the CLI share one loading path.
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
+import ts from 'typescript';
+
+export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'out', 'build', 'coverage']);
+
+export class ProjectError extends Error {}
+
+export function isSourceFile(path: string): boolean {
+  return SOURCE_EXTENSIONS.includes(extname(path)) && !/\.d\.[cm]?ts$/.test(path);
+}
+
+export const INFERRED_OPTIONS: ts.CompilerOptions = {
+  allowJs: true,
+  checkJs: false,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  jsx: ts.JsxEmit.Preserve,
+  strict: true,
+  skipLibCheck: true,
+  noEmit: true,
+  allowNonTsExtensions: true,
+};
+
+export class Project {
+  readonly service: ts.LanguageService;
+  private readonly overlays = new Map<string, { text: string; version: number }>();
+  private readonly diskVersions = new Map<string, number>();
+  private readonly snapshots = new Map<string, { version: string; snapshot: ts.IScriptSnapshot | undefined }>();
+  private projectVersion = 0;
+  private rootSet: Set<string>;
+
+  private constructor(
+    /** The tsconfig path, or the folder of an inferred project. */
+    readonly id: string,
+    readonly kind: 'tsconfig' | 'inferred',
+    private rootNames: string[],
+    readonly options: ts.CompilerOptions,
+    readonly references: readonly ts.ProjectReference[],
+    registry: ts.DocumentRegistry,
+  ) {
+    const host: ts.LanguageServiceHost = {
+      getProjectVersion: () => String(this.projectVersion),
+      getScriptFileNames: () => this.rootNames,
+      getScriptVersion: (f) => this.versionOf(f),
+      getScriptSnapshot: (f) => this.snapshotOf(f),
+      getCurrentDirectory: () => (kind === 'tsconfig' ? dirname(id) : id),
+      getCompilationSettings: () => this.options,
+      getProjectReferences: () => this.references,
+      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+      fileExists: (f) => this.overlays.has(f) || ts.sys.fileExists(f),
+      readFile: (f, enc) => this.overlays.get(f)?.text ?? ts.sys.readFile(f, enc),
+      readDirectory: ts.sys.readDirectory,
+      directoryExists: ts.sys.directoryExists,
+      getDirectories: ts.sys.getDirectories,
+      realpath: ts.sys.realpath,
+      useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
+    };
+    this.rootSet = new Set(rootNames);
+    this.service = ts.createLanguageService(host, registry);
+  }
+
+  /** Loads a tsconfig. Throws ProjectError with a one-line message when it cannot be read or parsed. */
+  static fromTsconfig(configPath: string, registry = ts.createDocumentRegistry()): Project {
+    const path = resolve(configPath);
+    let fatal: ts.Diagnostic | undefined;
+    const parsed = ts.getParsedCommandLineOfConfigFile(path, { noEmit: true }, {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        fatal = d;
+      },
+    });
+    const configErrors = parsed?.errors.filter((d) => d.category === ts.DiagnosticCategory.Error && d.code !== 18003 /* no inputs */) ?? [];
+    if (!parsed || fatal || configErrors.length) throw new ProjectError(formatDiagnostic(fatal ?? configErrors[0], path));
+    return new Project(path, 'tsconfig', parsed.fileNames, parsed.options, parsed.projectReferences ?? [], registry);
+  }
+
+  /** An inferred project of every source file under `root` (node_modules, build output and dot-folders skipped). */
+  static inferred(root: string, registry = ts.createDocumentRegistry(), files = listSourceFiles(root)): Project {
+    return new Project(resolve(root), 'inferred', files, { ...INFERRED_OPTIONS }, [], registry);
+  }
+
+  /** The tsconfig paths this project references (project references), resolved. */
+  referencedConfigs(): string[] {
+    return this.references.map((r) => ts.resolveProjectReferencePath(r));
+  }
+
+  /** Root source files (declaration files excluded). */
+  sourceFiles(): string[] {
+    return this.rootNames.filter(isSourceFile);
+  }
+
+  hasRootFile(file: string): boolean {
+    return this.rootSet.has(file);
+  }
+
+  addRootFile(file: string): void {
+    if (!this.rootSet.has(file)) {
+      this.rootNames = [...this.rootNames, file];
+      this.rootSet.add(file);
+      this.projectVersion++;
+    }
+  }
+
+  program(): ts.Program {
+    const program = this.service.getProgram();
+    if (!program) throw new ProjectError(`${this.id}: TypeScript could not build a program`);
+    return program;
+  }
+
+  /** Uses `text` instead of the file on disk (an open editor document). */
+  setOverlay(file: string, text: string, version: number): void {
+    this.overlays.set(file, { text, version });
+    this.projectVersion++;
+  }
+
+  removeOverlay(file: string): void {
+    if (this.overlays.delete(file)) {
+      this.bumpDisk(file);
+    }
+  }
+
+  /** The file changed on disk (a watcher event). */
+  fileChangedOnDisk(file: string): void {
+    if (!this.overlays.has(file)) this.bumpDisk(file);
+  }
+
+  /** A version string for the file that changes whenever its text does. */
+  versionOf(file: string): string {
+    const overlay = this.overlays.get(file);
+    return overlay ? `o${overlay.version}` : `d${this.diskVersions.get(file) ?? 0}`;
+  }
+
+  private bumpDisk(file: string): void {
+    this.diskVersions.set(file, (this.diskVersions.get(file) ?? 0) + 1);
+    this.projectVersion++;
+  }
+
+  private snapshotOf(file: string): ts.IScriptSnapshot | undefined {
+    const version = this.versionOf(file);
+    const cached = this.snapshots.get(file);
+    if (cached?.version === version) return cached.snapshot;
+    const overlay = this.overlays.get(file);
+    const text = overlay ? overlay.text : ts.sys.readFile(file);
+    const snapshot = text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+    this.snapshots.set(file, { version, snapshot });
+    return snapshot;
+  }
+
+  dispose(): void {
+    this.service.dispose();
+    this.snapshots.clear();
+  }
+}
+
+/** Every source file under `root`, skipping node_modules, build output, dot-folders and symlink loops. */
+export function listSourceFiles(root: string): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const walk = (dir: string): void => {
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch {
+      return;
+    }
+    if (seen.has(real)) return;
+    seen.add(real);
+    let entries: string[];
+    try {
+      entries = readdirSync(dir).sort();
+    } catch {
+      return;
+    }
+    for (const name of entries) {
+      if (name.startsWith('.')) continue;
+      const path = join(dir, name);
+      let stat;
+      try {
+        stat = statSync(path);
+      } catch {
+        continue; // dangling link or unreadable entry
+      }
+      if (stat.isDirectory()) {
+        if (!SKIPPED_DIRS.has(name)) walk(path);
+      } else if (stat.isFile() && isSourceFile(path)) out.push(path);
+    }
+  };
+  walk(resolve(root));
+  return out;
+}
+
+export function formatDiagnostic(d: ts.Diagnostic, fallbackFile: string): string {
+  const message = ts.flattenDiagnosticMessageText(d.messageText, ' ');
+  if (d.file && d.start !== undefined) {
+    const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+    return `${d.file.fileName}:${line + 1}:${character + 1}: ${message}`;
+  }
+  return `${fallbackFile}: ${message}`;
+}

@@ -1,0 +1,145 @@
+// Runs every enabled rule over one source file in a single traversal.
+import ts from 'typescript';
+import { Analysis } from './analysis';
+import type { Finding, Location, Rule, RuleListeners, RuleSettings, Severity } from './rule';
+import { parseSuppressions } from './suppressions';
+import { checkerQueries } from './types';
+
+export interface ActiveRule {
+  rule: Rule;
+  severity: Severity;
+}
+
+export interface RuleError {
+  ruleId: string;
+  file: string;
+  message: string;
+}
+
+export interface FileResult {
+  findings: Finding[];
+  ruleErrors: RuleError[];
+  /** Set when the file was not (fully) analysed: too slow, syntax errors. */
+  skipped?: string;
+}
+
+export interface RunOptions {
+  /** Wall-clock budget for the rules on one file; past it the file is skipped with a note. */
+  budgetMs?: number;
+}
+
+export const DEFAULT_FILE_BUDGET_MS = 5000;
+
+class TooSlow extends Error {}
+
+export function runRules(file: ts.SourceFile, checker: ts.TypeChecker, rules: readonly ActiveRule[], settings: RuleSettings, options: RunOptions = {}): FileResult {
+  const types = checkerQueries(checker);
+  const analysis = new Analysis(types, settings);
+  const suppressions = parseSuppressions(file);
+  const findings: Finding[] = [];
+  const ruleErrors: RuleError[] = [];
+  const failed = new Set<string>();
+  const byKind = new Map<number, { id: string; visit: (node: ts.Node) => void }[]>();
+  const ends: { id: string; end: () => void }[] = [];
+
+  for (const { rule, severity } of rules) {
+    const id = rule.meta.id;
+    let listeners: RuleListeners;
+    try {
+      listeners = rule.create({
+        file,
+        types,
+        settings,
+        analysis,
+        report(r) {
+          const loc = locationOf(file, r.node.getStart(file), r.node.getEnd());
+          if (suppressions.isSuppressed(id, loc.line)) return;
+          findings.push({
+            ...loc,
+            ruleId: id,
+            severity,
+            message: r.message,
+            related: (r.related ?? []).map((x) => ({ ...locationOf(file, x.node.getStart(file), x.node.getEnd()), message: x.message })),
+            fixes: (r.fixes ?? []).map((f) => ({
+              title: f.title,
+              preferred: f.preferred ?? false,
+              edits: f.edits.map((e) => ({ file: file.fileName, ...e })),
+            })),
+          });
+        },
+      });
+    } catch (error) {
+      fail(id, error);
+      continue;
+    }
+    for (const key of Object.keys(listeners)) {
+      const handler = (listeners as Record<string, unknown>)[key];
+      if (key === 'fileEnd') ends.push({ id, end: handler as () => void });
+      else {
+        const kind = Number(key);
+        const list = byKind.get(kind) ?? [];
+        list.push({ id, visit: handler as (node: ts.Node) => void });
+        byKind.set(kind, list);
+      }
+    }
+  }
+
+  function fail(ruleId: string, error: unknown): void {
+    failed.add(ruleId);
+    const message = error instanceof Error ? `${error.message}${error.stack ? `\n${error.stack.split('\n').slice(1, 4).join('\n')}` : ''}` : String(error);
+    ruleErrors.push({ ruleId, file: file.fileName, message });
+  }
+
+  const deadline = options.budgetMs === undefined ? Infinity : performance.now() + options.budgetMs;
+  let skipped: string | undefined;
+  try {
+    // An explicit stack: deeply nested expressions must not overflow the call stack.
+    const stack: ts.Node[] = [file];
+    let visited = 0;
+    while (stack.length) {
+      const node = stack.pop()!;
+      if ((++visited & 1023) === 0 && performance.now() > deadline) throw new TooSlow();
+      const handlers = byKind.get(node.kind);
+      if (handlers) {
+        for (const h of handlers) {
+          if (failed.has(h.id)) continue;
+          try {
+            h.visit(node);
+          } catch (error) {
+            if (error instanceof RangeError) throw error;
+            fail(h.id, error);
+          }
+        }
+      }
+      const children: ts.Node[] = [];
+      node.forEachChild((child) => {
+        children.push(child);
+      });
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    }
+    for (const { id, end } of ends) {
+      if (failed.has(id)) continue;
+      try {
+        end();
+      } catch (error) {
+        fail(id, error);
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof TooSlow) && !(error instanceof RangeError)) throw error;
+    skipped = error instanceof TooSlow ? `skipped: too slow (over ${options.budgetMs} ms)` : 'skipped: too deeply nested to analyse';
+    return { findings: [], ruleErrors, skipped };
+  }
+  // a rule that failed on this file reports nothing for it: partial results would be misleading
+  return { findings: findings.filter((f) => !failed.has(f.ruleId)).sort(byPosition), ruleErrors, skipped };
+}
+
+export function locationOf(file: ts.SourceFile, start: number, end: number): Location {
+  const s = file.getLineAndCharacterOfPosition(start);
+  const e = file.getLineAndCharacterOfPosition(end);
+  return { file: file.fileName, start, end, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+}
+
+export function byPosition(a: Finding, b: Finding): number {
+  return a.file.localeCompare(b.file) || a.start - b.start || a.ruleId.localeCompare(b.ruleId);
+}

@@ -1,0 +1,103 @@
+// The adapter between rules and the TypeScript checker. Rules ask these questions and never hold a
+// ts.TypeChecker themselves, so a TypeScript 7 (native) backend can be added behind this interface.
+import ts from 'typescript';
+
+export interface TypeQueries {
+  /** The symbol a name or property access refers to, with import aliases resolved. */
+  symbolAt(node: ts.Node): ts.Symbol | undefined;
+  /** The type of an expression or declaration. */
+  typeAt(node: ts.Node): ts.Type;
+  /** True when some member of the (union) type has a callable property of that name, own or inherited. */
+  hasMethod(type: ts.Type, name: string): boolean;
+  /** True when calling the method `name` on the type returns a promise (so a fix must await it). */
+  methodReturnsPromise(type: ts.Type, name: string): boolean;
+  /** True when the type has a well-known-symbol method such as [Symbol.dispose]. */
+  hasSymbolMethod(type: ts.Type, name: 'dispose' | 'asyncDispose'): boolean;
+  /** True when a global type (e.g. `Disposable`) exists in the program's lib. */
+  hasGlobalType(name: string, location: ts.Node): boolean;
+  /** True when the symbol (or what it aliases) is declared in a file whose path matches. */
+  isDeclaredIn(symbol: ts.Symbol, pathPattern: RegExp): boolean;
+  /** The declarations of the symbol, aliases resolved. */
+  declarationsOf(symbol: ts.Symbol): readonly ts.Declaration[];
+  /** The type's name as the checker prints it (for messages). */
+  typeName(type: ts.Type): string;
+  /** True when the type is an object type (not a primitive, literal or type parameter without an object constraint). */
+  isObjectType(type: ts.Type): boolean;
+  /** The base classes of a class, nearest first. */
+  baseClasses(cls: ts.ClassLikeDeclaration): ts.ClassLikeDeclaration[];
+}
+
+export function checkerQueries(checker: ts.TypeChecker): TypeQueries {
+  const resolve = (symbol: ts.Symbol): ts.Symbol =>
+    symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+  const members = (type: ts.Type): ts.Type[] => (type.isUnion() ? type.types : [type]);
+  const callable = (symbol: ts.Symbol | undefined): boolean => {
+    if (!symbol) return false;
+    const decl = symbol.valueDeclaration ?? symbol.declarations?.[0];
+    const type = decl ? checker.getTypeOfSymbolAtLocation(symbol, decl) : checker.getDeclaredTypeOfSymbol(symbol);
+    return checker.getNonNullableType(type).getCallSignatures().length > 0;
+  };
+  return {
+    symbolAt(node) {
+      const symbol = checker.getSymbolAtLocation(node);
+      return symbol && resolve(symbol);
+    },
+    typeAt(node) {
+      return checker.getTypeAtLocation(node);
+    },
+    hasMethod(type, name) {
+      return members(checker.getNonNullableType(type)).some((t) => callable(checker.getPropertyOfType(t, name)));
+    },
+    methodReturnsPromise(type, name) {
+      return members(checker.getNonNullableType(type)).some((t) => {
+        const prop = checker.getPropertyOfType(t, name);
+        const decl = prop?.valueDeclaration ?? prop?.declarations?.[0];
+        if (!prop || !decl) return false;
+        return checker
+          .getTypeOfSymbolAtLocation(prop, decl)
+          .getCallSignatures()
+          .some((sig) => checker.getPropertyOfType(sig.getReturnType(), 'then') !== undefined);
+      });
+    },
+    hasSymbolMethod(type, name) {
+      const prefix = `__@${name}@`;
+      return members(checker.getNonNullableType(type)).some((t) =>
+        checker.getPropertiesOfType(t).some((p) => p.escapedName.toString().startsWith(prefix) && callable(p)),
+      );
+    },
+    hasGlobalType(name, location) {
+      return checker.resolveName(name, location, ts.SymbolFlags.Type, false) !== undefined;
+    },
+    isDeclaredIn(symbol, pathPattern) {
+      return (resolve(symbol).declarations ?? []).some((d) => pathPattern.test(d.getSourceFile().fileName));
+    },
+    declarationsOf(symbol) {
+      return resolve(symbol).declarations ?? [];
+    },
+    typeName(type) {
+      return checker.typeToString(checker.getNonNullableType(type));
+    },
+    isObjectType(type) {
+      const t = checker.getNonNullableType(type);
+      if (t.flags & ts.TypeFlags.TypeParameter) {
+        const constraint = checker.getBaseConstraintOfType(t);
+        return !!constraint && !!(constraint.flags & ts.TypeFlags.Object);
+      }
+      return members(t).every((m) => !!(m.flags & ts.TypeFlags.Object) || !!(m.flags & ts.TypeFlags.NonPrimitive));
+    },
+    baseClasses(cls) {
+      const out: ts.ClassLikeDeclaration[] = [];
+      let current: ts.ClassLikeDeclaration | undefined = cls;
+      while (current && out.length < 16) {
+        const heritage = current.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword);
+        const base = heritage?.types[0];
+        if (!base) break;
+        const symbol = checker.getSymbolAtLocation(base.expression);
+        const decl: ts.Declaration | undefined = symbol && resolve(symbol).declarations?.find(ts.isClassLike);
+        current = decl && ts.isClassLike(decl) ? decl : undefined;
+        if (current) out.push(current);
+      }
+      return out;
+    },
+  };
+}

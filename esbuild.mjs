@@ -1,0 +1,68 @@
+// Bundles the extension client, the language server and the CLI into dist/, and (with --tests) the tests into out/.
+// TypeScript is not bundled: its compiler and lib.*.d.ts files are copied to dist/typescript/lib so the
+// server and CLI always run our own pinned TypeScript, never the workspace's.
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const withTests = process.argv.includes('--tests');
+const production = process.argv.includes('--production');
+
+/** Rewrites `import ts from 'typescript'` in dist bundles to the copy shipped beside them. */
+const bundledTypeScript = {
+  name: 'bundled-typescript',
+  setup(build) {
+    build.onResolve({ filter: /^typescript$/ }, () => ({ path: './typescript/lib/typescript.js', external: true }));
+  },
+};
+
+function copyTypeScript() {
+  const from = join(root, 'node_modules/typescript/lib');
+  const to = join(root, 'dist/typescript/lib');
+  mkdirSync(to, { recursive: true });
+  for (const name of readdirSync(from)) {
+    if (name === 'typescript.js' || (name.startsWith('lib.') && name.endsWith('.d.ts'))) cpSync(join(from, name), join(to, name));
+  }
+  cpSync(join(root, 'node_modules/typescript/package.json'), join(root, 'dist/typescript/package.json'));
+}
+
+function testEntries(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      if (name !== 'fixtures' && name !== 'corpus' && name !== 'faults') out.push(...testEntries(path));
+    } else if (name.endsWith('.test.ts')) out.push(path);
+  }
+  return out;
+}
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+};
+
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+copyTypeScript();
+await Promise.all([
+  esbuild.build({ ...common, entryPoints: { extension: 'client/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
+  esbuild.build({ ...common, entryPoints: { server: 'server/server.ts', cli: 'cli/main.ts' }, outdir: 'dist', plugins: [bundledTypeScript] }),
+]);
+
+if (withTests) {
+  rmSync(join(root, 'out'), { recursive: true, force: true });
+  const entries = testEntries(join(root, 'test'));
+  await esbuild.build({
+    ...common,
+    entryPoints: entries.map((e) => ({ in: e, out: relative(root, e).replace(/\.ts$/, '') })),
+    outdir: 'out',
+    external: ['typescript', 'vscode', 'ajv', 'ajv-draft-04'],
+  });
+}

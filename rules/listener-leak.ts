@@ -1,0 +1,244 @@
+// listener-leak: addEventListener/on/addListener on a target that outlives the registering owner, with no
+// matching removal (same target, event and handler by symbol, same capture flag) in the owner's cleanup.
+import ts from 'typescript';
+import { enclosingFunction } from '../engine/analysis/owner';
+import { skipChain } from '../engine/analysis/lifecycle';
+import { appendToBody } from '../engine/fix';
+import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
+
+const ID = 'listener-leak';
+
+/** Registration method → the removal methods that undo it. */
+const REGISTRATIONS: Record<string, readonly string[]> = {
+  addEventListener: ['removeEventListener'],
+  on: ['off', 'removeListener'],
+  addListener: ['removeListener', 'off'],
+  prependListener: ['removeListener', 'off'],
+};
+const REMOVE_ALL = 'removeAllListeners';
+
+export default defineRule({
+  meta: {
+    id: ID,
+    description: 'An event listener is added to a longer-lived target and never removed by its owner.',
+    defaultSeverity: 'warn',
+    docs: docsUrl(ID),
+    fixable: true,
+  },
+  create(ctx) {
+    return {
+      [ts.SyntaxKind.CallExpression]: (call: ts.CallExpression) => {
+        const callee = skipChain(call.expression);
+        if (!ts.isPropertyAccessExpression(callee) || !(callee.name.text in REGISTRATIONS) || call.arguments.length < 2) return;
+        const method = callee.name.text;
+        const [event, handler, options] = call.arguments;
+        if (removesItself(options)) return;
+        const target = skipChain(callee.expression);
+        const targetType = ctx.types.typeAt(target);
+        const removal = REGISTRATIONS[method].find((m) => ctx.types.hasMethod(targetType, m));
+        if (!removal || ctx.analysis.isProgramLifetime(call)) return;
+        const owner = ctx.analysis.ownerOf(call);
+        if (!outlivesOwner(ctx, target, owner)) return;
+        const scope: ts.Node = owner.kind === 'class' ? owner.cls : owner.kind === 'function' ? owner.fn : ctx.file;
+        const key = { target: pathKey(ctx, target), event: eventKey(ctx, event), handler: handlerKey(ctx, handler), capture: captureOf(options) };
+        if (!key.target || !key.event) return;
+        if (key.handler && hasRemoval(ctx, scope, key)) return;
+        if (hasRemoveAll(ctx, scope, key.target)) return;
+        ctx.report(report(ctx, call, target, event, handler, removal, key.capture, owner.kind === 'class' ? owner.cls : undefined, !key.handler));
+      },
+    };
+  },
+});
+
+/** `{ once: true }` or `{ signal }` options remove the listener without an explicit call. */
+function removesItself(options: ts.Expression | undefined): boolean {
+  if (!options || !ts.isObjectLiteralExpression(options)) return false;
+  return options.properties.some((p) => {
+    const name = p.name && ts.isIdentifier(p.name) ? p.name.text : undefined;
+    if (name === 'signal') return true;
+    return name === 'once' && ts.isPropertyAssignment(p) && p.initializer.kind === ts.SyntaxKind.TrueKeyword;
+  });
+}
+
+function captureOf(options: ts.Expression | undefined): boolean {
+  if (!options) return false;
+  if (options.kind === ts.SyntaxKind.TrueKeyword) return true;
+  if (!ts.isObjectLiteralExpression(options)) return false;
+  return options.properties.some(
+    (p) => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'capture' && p.initializer.kind === ts.SyntaxKind.TrueKeyword,
+  );
+}
+
+/**
+ * The target lives longer than the owner when it is a global, an import, a module-level value, a parameter, or a
+ * field the class did not create itself. `this`, locals and fields the class creates die with their owner.
+ */
+function outlivesOwner(ctx: RuleContext, target: ts.Expression, owner: ReturnType<RuleContext['analysis']['ownerOf']>): boolean {
+  if (target.kind === ts.SyntaxKind.ThisKeyword) return false;
+  if (ts.isPropertyAccessExpression(target) && target.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    if (owner.kind !== 'class') return false;
+    const field = ctx.types.symbolAt(target.name);
+    return !!field && !createdByClass(ctx, owner.cls, field);
+  }
+  const root = rootIdentifier(target);
+  if (!root) return false;
+  const symbol = ctx.types.symbolAt(root);
+  const decl = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
+  if (!decl) return false;
+  if (decl.getSourceFile() !== ctx.file) return true; // a global or an import
+  if (ts.isParameter(decl)) return true;
+  const declaringFn = enclosingFunction(decl);
+  if (!declaringFn) return true; // module-level
+  // a local: it is as short-lived as its function unless it was read from somewhere longer-lived
+  return ts.isVariableDeclaration(decl) && !!decl.initializer && !createsValue(decl.initializer) && decl.initializer.kind !== ts.SyntaxKind.ThisKeyword;
+}
+
+function createsValue(e: ts.Expression): boolean {
+  const x = skipChain(e);
+  return ts.isNewExpression(x) || ts.isCallExpression(x) || ts.isObjectLiteralExpression(x) || ts.isArrayLiteralExpression(x);
+}
+
+/** The class assigns `this.f = new …` / `this.f = create…()` (or initialises the field so): the class owns it. */
+function createdByClass(ctx: RuleContext, cls: ts.ClassLikeDeclaration, field: ts.Symbol): boolean {
+  let created = false;
+  const visit = (n: ts.Node): void => {
+    if (created) return;
+    if (ts.isPropertyDeclaration(n) && n.initializer && ctx.types.symbolAt(n.name) === field && createsValue(n.initializer)) created = true;
+    else if (
+      ts.isBinaryExpression(n) &&
+      n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isPropertyAccessExpression(n.left) &&
+      n.left.expression.kind === ts.SyntaxKind.ThisKeyword &&
+      ctx.types.symbolAt(n.left.name) === field &&
+      createsValue(n.right)
+    ) {
+      created = true;
+    } else n.forEachChild(visit);
+  };
+  visit(cls);
+  return created;
+}
+
+function rootIdentifier(e: ts.Expression): ts.Identifier | undefined {
+  let x = skipChain(e);
+  while (ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x)) x = skipChain(x.expression);
+  return ts.isIdentifier(x) ? x : undefined;
+}
+
+/** A key for an access path by symbols: `this.bus` → "this.<sym>", `window` → "<sym>". */
+function pathKey(ctx: RuleContext, e: ts.Expression): string | undefined {
+  const x = skipChain(e);
+  if (x.kind === ts.SyntaxKind.ThisKeyword) return 'this';
+  if (ts.isIdentifier(x)) {
+    const s = ctx.types.symbolAt(x);
+    return s && `#${symbolId(s)}`;
+  }
+  if (ts.isPropertyAccessExpression(x)) {
+    const base = pathKey(ctx, x.expression);
+    const s = ctx.types.symbolAt(x.name);
+    return base && s && `${base}.#${symbolId(s)}`;
+  }
+  return undefined;
+}
+
+const ids = new WeakMap<ts.Symbol, number>();
+let nextId = 1;
+function symbolId(s: ts.Symbol): number {
+  let id = ids.get(s);
+  if (id === undefined) ids.set(s, (id = nextId++));
+  return id;
+}
+
+function eventKey(ctx: RuleContext, e: ts.Expression): string | undefined {
+  if (ts.isStringLiteralLike(e)) return `"${e.text}"`;
+  return pathKey(ctx, e);
+}
+
+/** Identity of a handler: a named function or a field/method reference. Inline functions and `.bind()` have none. */
+function handlerKey(ctx: RuleContext, h: ts.Expression): string | undefined {
+  const x = skipChain(h);
+  return ts.isIdentifier(x) || ts.isPropertyAccessExpression(x) ? pathKey(ctx, x) : undefined;
+}
+
+interface ListenerKey {
+  target: string | undefined;
+  event: string | undefined;
+  handler: string | undefined;
+  capture: boolean;
+}
+
+function hasRemoval(ctx: RuleContext, scope: ts.Node, key: ListenerKey): boolean {
+  return someCall(scope, (call) => {
+    const callee = skipChain(call.expression);
+    if (!ts.isPropertyAccessExpression(callee) || !['removeEventListener', 'off', 'removeListener'].includes(callee.name.text)) return false;
+    const [event, handler, options] = call.arguments;
+    return (
+      !!event &&
+      !!handler &&
+      pathKey(ctx, callee.expression) === key.target &&
+      eventKey(ctx, event) === key.event &&
+      handlerKey(ctx, handler) === key.handler &&
+      captureOf(options) === key.capture
+    );
+  });
+}
+
+function hasRemoveAll(ctx: RuleContext, scope: ts.Node, target: string): boolean {
+  return someCall(scope, (call) => {
+    const callee = skipChain(call.expression);
+    return ts.isPropertyAccessExpression(callee) && callee.name.text === REMOVE_ALL && pathKey(ctx, callee.expression) === target;
+  });
+}
+
+function someCall(scope: ts.Node, test: (call: ts.CallExpression) => boolean): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(n) && test(n)) found = true;
+    else n.forEachChild(visit);
+  };
+  visit(scope);
+  return found;
+}
+
+function report(
+  ctx: RuleContext,
+  call: ts.CallExpression,
+  target: ts.Expression,
+  event: ts.Expression,
+  handler: ts.Expression,
+  removal: string,
+  capture: boolean,
+  cls: ts.ClassLikeDeclaration | undefined,
+  anonymous: boolean,
+): Report {
+  const targetText = target.getText(ctx.file);
+  const eventText = event.getText(ctx.file);
+  const teardown = cls && ctx.analysis.lifecycle.of(cls).ownTeardowns[0];
+  const why = anonymous
+    ? 'the handler is an inline function (or a .bind() result), so it can never be removed'
+    : teardown
+      ? `${teardown.name.getText(ctx.file)}() does not call ${targetText}.${removal}(${eventText}, …)`
+      : `nothing calls ${targetText}.${removal}(${eventText}, …)`;
+  const r: Report = {
+    node: call,
+    message: `Listener for ${eventText} on \`${targetText}\` is never removed: ${why}. It keeps the handler (and what it references) alive.`,
+    related: teardown ? [{ node: teardown.name, message: 'teardown that misses the removal' }] : [],
+  };
+  // fix: remove it in the class's teardown, when the handler has an identity and the target is reachable there
+  if (!anonymous && teardown?.body && reachableFromTeardown(ctx, target) && reachableFromTeardown(ctx, handler)) {
+    const args = `${eventText}, ${handler.getText(ctx.file)}${capture ? ', true' : ''}`;
+    r.fixes = [{ title: `Remove the listener in ${teardown.name.getText(ctx.file)}()`, edits: [appendToBody(ctx.file, teardown.body, `${targetText}.${removal}(${args});`)], preferred: true }];
+  }
+  return r;
+}
+
+/** `this.x…` or a name declared outside every function (global, import, module-level): valid in any method. */
+function reachableFromTeardown(ctx: RuleContext, e: ts.Expression): boolean {
+  const x = skipChain(e);
+  if (ts.isPropertyAccessExpression(x) && x.expression.kind === ts.SyntaxKind.ThisKeyword) return true;
+  const root = rootIdentifier(x);
+  if (!root) return false;
+  const decl = ctx.types.symbolAt(root)?.valueDeclaration;
+  return !!decl && (decl.getSourceFile() !== ctx.file || !enclosingFunction(decl)) && !ts.isParameter(decl);
+}
