@@ -104,6 +104,10 @@ function runScan(args: string[], io: { out: NodeJS.WritableStream; err: NodeJS.W
   if (values.output) writeFileSync(String(values.output), text);
   else io.out.write(text);
 
+  if (result.filesScanned === 0 && !result.problems.length) {
+    say(`no TypeScript or JavaScript files to scan in ${paths.join(', ')}`);
+    return 2;
+  }
   if (result.problems.length) return 2;
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   const warnings = result.findings.length - errors;

@@ -26,7 +26,8 @@ export class ConfigError extends Error {
   }
 }
 
-export const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/dist/**', '**/out/**', '**/*.d.ts'];
+/** Build output folders are skipped when folders are walked; these also apply to files a tsconfig lists. */
+export const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/*.d.ts'];
 
 export function defaultConfig(): LeakLintConfig {
   return { rules: {}, include: [], exclude: [...DEFAULT_EXCLUDE], sinks: [], teardownMethods: [] };

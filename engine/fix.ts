@@ -108,3 +108,59 @@ export function inAsyncFunction(node: ts.Node): boolean {
   }
   return false;
 }
+
+/** Inserts a class member after the last member (or into an empty class body). */
+export function appendClassMember(file: ts.SourceFile, cls: ts.ClassLikeDeclaration, member: string): Edit {
+  const last = cls.members.at(-1);
+  if (!last) return insertClassMember(file, cls, member);
+  const nl = newline(file);
+  const indent = indentAt(file, last.getStart(file));
+  return { start: last.getEnd(), end: last.getEnd(), newText: `${nl}${nl}${indent}${member.split('\n').join(nl + indent)}` };
+}
+
+/**
+ * Inserts `code` as a statement just before `statement`. A statement that is the body of an if/else/loop without
+ * braces is wrapped in a block so the new statement runs only on that path.
+ */
+export function insertBeforeStatement(file: ts.SourceFile, statement: ts.Statement, code: string): Edit {
+  const start = statement.getStart(file);
+  const p = statement.parent;
+  if (ts.isBlock(p) || ts.isSourceFile(p) || ts.isModuleBlock(p) || ts.isCaseClause(p) || ts.isDefaultClause(p)) {
+    return { start, end: start, newText: `${code}${newline(file)}${indentAt(file, start)}` };
+  }
+  return { start, end: statement.getEnd(), newText: `{ ${code} ${statement.getText(file)} }` };
+}
+
+/** Inserts `code` as a statement just after `statement` (which must sit in a statement list), on its own line. */
+export function insertAfterStatement(file: ts.SourceFile, statement: ts.Statement, code: string): Edit {
+  const end = statement.getEnd();
+  return { start: end, end, newText: `${newline(file)}${indentAt(file, statement.getStart(file))}${code}` };
+}
+
+/** Inserts a module-level declaration before the top-level statement that contains `node`, above its leading comments (JSDoc stays attached). */
+export function insertModuleDeclaration(file: ts.SourceFile, node: ts.Node, code: string): Edit | undefined {
+  let top: ts.Node = node;
+  while (top.parent && !ts.isSourceFile(top.parent)) top = top.parent;
+  if (!top.parent) return undefined;
+  const comments = ts.getLeadingCommentRanges(file.text, top.pos) ?? [];
+  const at = lineStartOf(file, comments[0]?.pos ?? top.getStart(file));
+  return { start: at, end: at, newText: `${code}${newline(file)}` };
+}
+
+/** An identifier based on `base` that the file does not use anywhere yet. */
+export function freshIdentifier(file: ts.SourceFile, base: string): string {
+  const taken = new Set<string>();
+  const visit = (n: ts.Node): void => {
+    if (ts.isIdentifier(n)) taken.add(n.text);
+    n.forEachChild(visit);
+  };
+  visit(file);
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base}_${i}`;
+  return name;
+}
+
+/** `seenIds` → `SEEN_IDS`, `#sessions` → `SESSIONS`: a name for a constant derived from a variable name. */
+export function constantCase(name: string): string {
+  return name.replace(/^#/, '').replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/\W+/g, '_').toUpperCase();
+}

@@ -40,8 +40,10 @@ export class Linter {
 
   /** True when the config's include/exclude globs select the file. */
   selects(file: string): boolean {
-    const rel = relative(this.base, file).split(sep).join('/');
-    return this.matchesInclude(rel) && !this.matchesExclude(rel) && !this.matchesExclude(file.split(sep).join('/'));
+    // globs are relative to the config's folder; files outside it are matched by their absolute path
+    const inside = !relative(this.base, file).startsWith('..');
+    const path = (inside ? relative(this.base, file) : file.slice(1)).split(sep).join('/');
+    return this.matchesInclude(path) && !this.matchesExclude(path);
   }
 
   /** Lints one file of the project (its overlay text if it has one). Files with syntax errors are skipped with a note. */
@@ -91,48 +93,18 @@ export interface ScanResult {
 
 /** The projects and files to scan for some paths: tsconfigs (references followed) or inferred projects. */
 export function planScan(request: ScanRequest, linter: Linter): { work: { project: Project; files: string[] }[]; problems: InputProblem[] } {
-  const registry = request.registry ?? ts.createDocumentRegistry();
   const problems: InputProblem[] = [];
-  const projects = new Map<string, Project>();
+  const locator = new ProjectLocator(request.registry ?? ts.createDocumentRegistry(), (p) => problems.push(p));
   const wanted = new Map<Project, Set<string>>();
-  const loadConfigProject = (configPath: string): Project[] => {
-    const out: Project[] = [];
-    const visit = (path: string): void => {
-      if (projects.has(path)) {
-        out.push(projects.get(path)!);
-        return;
-      }
-      try {
-        const project = Project.fromTsconfig(path, registry);
-        projects.set(path, project);
-        out.push(project);
-        for (const ref of project.referencedConfigs()) visit(ref);
-      } catch (error) {
-        if (!(error instanceof ProjectError)) throw error;
-        problems.push({ file: path, message: `${error.message}` });
-      }
-    };
-    visit(resolve(configPath));
-    return out;
-  };
-  const tsconfigExists = new Map<string, boolean>();
   const claim = (file: string, owner: Project): void => {
     let set = wanted.get(owner);
     if (!set) wanted.set(owner, (set = new Set()));
     set.add(file);
   };
-  // the nearest tsconfig (or one it references) that includes the file; configs are loaded on first need
-  const ownerOf = (file: string): Project | undefined => {
-    if (explicit) return explicit.find((p) => p.hasRootFile(file));
-    for (const config of ancestorTsconfigs(file, tsconfigExists)) {
-      const owner = loadConfigProject(config).find((p) => p.hasRootFile(file));
-      if (owner) return owner;
-    }
-    return undefined;
-  };
 
-  const explicit = request.project ? loadConfigProject(request.project) : undefined;
+  const explicit = request.project ? locator.load(request.project) : undefined;
   if (request.project && !explicit?.length) return { work: [], problems };
+  const ownerOf = (file: string): Project | undefined => (explicit ? explicit.find((p) => p.hasRootFile(file)) : locator.ownerOf(file));
   const unclaimed = new Map<string, string[]>(); // inferred root → files
 
   for (const raw of request.paths) {
@@ -158,9 +130,59 @@ export function planScan(request: ScanRequest, linter: Linter): { work: { projec
   }
   const work = [...wanted].map(([project, files]) => ({ project, files: [...files].sort() }));
   for (const [root, files] of unclaimed) {
-    work.push({ project: Project.inferred(root, registry, files), files: files.sort() });
+    work.push({ project: Project.inferred(root, locator.registry, files), files: files.sort() });
   }
   return { work, problems };
+}
+
+/**
+ * Finds the tsconfig project that owns a file: the nearest tsconfig at or above it (or one it references) that
+ * includes it. Projects are loaded on first need and kept; the CLI scan and the language server share this.
+ */
+export class ProjectLocator {
+  private readonly projects = new Map<string, Project>();
+  private readonly tsconfigExists = new Map<string, boolean>();
+
+  constructor(
+    readonly registry: ts.DocumentRegistry,
+    /** Called for a tsconfig that cannot be loaded (each time it is needed: it may have been fixed). */
+    private readonly onProblem: (problem: InputProblem) => void,
+  ) {}
+
+  /** The project of a tsconfig followed by the projects it references, transitively. */
+  load(configPath: string): Project[] {
+    const out: Project[] = [];
+    const visit = (path: string): void => {
+      if (this.projects.has(path)) {
+        out.push(this.projects.get(path)!);
+        return;
+      }
+      try {
+        const project = Project.fromTsconfig(path, this.registry);
+        this.projects.set(path, project);
+        out.push(project);
+        for (const ref of project.referencedConfigs()) visit(ref);
+      } catch (error) {
+        if (!(error instanceof ProjectError)) throw error;
+        this.onProblem({ file: path, message: `${error.message}` });
+      }
+    };
+    visit(resolve(configPath));
+    return out;
+  }
+
+  ownerOf(file: string): Project | undefined {
+    for (const config of ancestorTsconfigs(file, this.tsconfigExists)) {
+      const owner = this.load(config).find((p) => p.hasRootFile(file));
+      if (owner) return owner;
+    }
+    return undefined;
+  }
+
+  /** Every project loaded so far. */
+  loaded(): Project[] {
+    return [...this.projects.values()];
+  }
 }
 
 /** tsconfig.json files in the file's folder and every folder above it, nearest first. */

@@ -24,6 +24,8 @@ export const INFERRED_OPTIONS: ts.CompilerOptions = {
   skipLibCheck: true,
   noEmit: true,
   allowNonTsExtensions: true,
+  // TypeScript 6 no longer includes every @types package by default; an inferred project should see them
+  types: ['*'],
 };
 
 export class Project {

@@ -25,6 +25,14 @@ export interface TypeQueries {
   isObjectType(type: ts.Type): boolean;
   /** The base classes of a class, nearest first. */
   baseClasses(cls: ts.ClassLikeDeclaration): ts.ClassLikeDeclaration[];
+  /** The type arguments of a generic instance (`Map<K, V>` → [K, V]); empty for other types. */
+  typeArguments(type: ts.Type): readonly ts.Type[];
+  /** The value type of a string index signature (`Record<string, V>`, `{ [k: string]: V }`), if the type has one. */
+  stringIndexType(type: ts.Type): ts.Type | undefined;
+  /** True when the type can be called or constructed (functions, classes). */
+  isCallable(type: ts.Type): boolean;
+  /** True when every member of the type is a literal, enum member or boolean: a finite set of values. */
+  isFiniteDomain(type: ts.Type): boolean;
 }
 
 export function checkerQueries(checker: ts.TypeChecker): TypeQueries {
@@ -84,6 +92,20 @@ export function checkerQueries(checker: ts.TypeChecker): TypeQueries {
         return !!constraint && !!(constraint.flags & ts.TypeFlags.Object);
       }
       return members(t).every((m) => !!(m.flags & ts.TypeFlags.Object) || !!(m.flags & ts.TypeFlags.NonPrimitive));
+    },
+    typeArguments(type) {
+      const t = checker.getNonNullableType(type);
+      return t.flags & ts.TypeFlags.Object && (t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference ? checker.getTypeArguments(t as ts.TypeReference) : [];
+    },
+    stringIndexType(type) {
+      return checker.getIndexTypeOfType(checker.getNonNullableType(type), ts.IndexKind.String);
+    },
+    isCallable(type) {
+      return members(checker.getNonNullableType(type)).some((t) => t.getCallSignatures().length > 0 || t.getConstructSignatures().length > 0);
+    },
+    isFiniteDomain(type) {
+      const finite = ts.TypeFlags.Literal | ts.TypeFlags.EnumLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.Undefined | ts.TypeFlags.Null;
+      return members(type).every((t) => (t.flags & finite) !== 0);
     },
     baseClasses(cls) {
       const out: ts.ClassLikeDeclaration[] = [];

@@ -2,6 +2,7 @@
 // matching removal (same target, event and handler by symbol, same capture flag) in the owner's cleanup.
 import ts from 'typescript';
 import { enclosingFunction } from '../engine/analysis/owner';
+import { outlivesOwner, rootIdentifier } from '../engine/analysis/lifetime';
 import { skipChain } from '../engine/analysis/lifecycle';
 import { appendToBody } from '../engine/fix';
 import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
@@ -38,7 +39,7 @@ export default defineRule({
         const removal = REGISTRATIONS[method].find((m) => ctx.types.hasMethod(targetType, m));
         if (!removal || ctx.analysis.isProgramLifetime(call)) return;
         const owner = ctx.analysis.ownerOf(call);
-        if (!outlivesOwner(ctx, target, owner)) return;
+        if (!outlivesOwner(ctx.types, target, owner)) return;
         const scope: ts.Node = owner.kind === 'class' ? owner.cls : owner.kind === 'function' ? owner.fn : ctx.file;
         const key = { target: pathKey(ctx, target), event: eventKey(ctx, event), handler: handlerKey(ctx, handler), capture: captureOf(options) };
         if (!key.target || !key.event) return;
@@ -67,62 +68,6 @@ function captureOf(options: ts.Expression | undefined): boolean {
   return options.properties.some(
     (p) => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'capture' && p.initializer.kind === ts.SyntaxKind.TrueKeyword,
   );
-}
-
-/**
- * The target lives longer than the owner when it is a global, an import, a module-level value, a parameter, or a
- * field the class did not create itself. `this`, locals and fields the class creates die with their owner.
- */
-function outlivesOwner(ctx: RuleContext, target: ts.Expression, owner: ReturnType<RuleContext['analysis']['ownerOf']>): boolean {
-  if (target.kind === ts.SyntaxKind.ThisKeyword) return false;
-  if (ts.isPropertyAccessExpression(target) && target.expression.kind === ts.SyntaxKind.ThisKeyword) {
-    if (owner.kind !== 'class') return false;
-    const field = ctx.types.symbolAt(target.name);
-    return !!field && !createdByClass(ctx, owner.cls, field);
-  }
-  const root = rootIdentifier(target);
-  if (!root) return false;
-  const symbol = ctx.types.symbolAt(root);
-  const decl = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
-  if (!decl) return false;
-  if (decl.getSourceFile() !== ctx.file) return true; // a global or an import
-  if (ts.isParameter(decl)) return true;
-  const declaringFn = enclosingFunction(decl);
-  if (!declaringFn) return true; // module-level
-  // a local: it is as short-lived as its function unless it was read from somewhere longer-lived
-  return ts.isVariableDeclaration(decl) && !!decl.initializer && !createsValue(decl.initializer) && decl.initializer.kind !== ts.SyntaxKind.ThisKeyword;
-}
-
-function createsValue(e: ts.Expression): boolean {
-  const x = skipChain(e);
-  return ts.isNewExpression(x) || ts.isCallExpression(x) || ts.isObjectLiteralExpression(x) || ts.isArrayLiteralExpression(x);
-}
-
-/** The class assigns `this.f = new …` / `this.f = create…()` (or initialises the field so): the class owns it. */
-function createdByClass(ctx: RuleContext, cls: ts.ClassLikeDeclaration, field: ts.Symbol): boolean {
-  let created = false;
-  const visit = (n: ts.Node): void => {
-    if (created) return;
-    if (ts.isPropertyDeclaration(n) && n.initializer && ctx.types.symbolAt(n.name) === field && createsValue(n.initializer)) created = true;
-    else if (
-      ts.isBinaryExpression(n) &&
-      n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-      ts.isPropertyAccessExpression(n.left) &&
-      n.left.expression.kind === ts.SyntaxKind.ThisKeyword &&
-      ctx.types.symbolAt(n.left.name) === field &&
-      createsValue(n.right)
-    ) {
-      created = true;
-    } else n.forEachChild(visit);
-  };
-  visit(cls);
-  return created;
-}
-
-function rootIdentifier(e: ts.Expression): ts.Identifier | undefined {
-  let x = skipChain(e);
-  while (ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x)) x = skipChain(x.expression);
-  return ts.isIdentifier(x) ? x : undefined;
 }
 
 /** A key for an access path by symbols: `this.bus` → "this.<sym>", `window` → "<sym>". */

@@ -2,7 +2,7 @@
 // cleared by its owner (the function, or the class's teardown).
 import ts from 'typescript';
 import { TIMER_STARTS, isTimerClear, platformCallName } from '../engine/analysis/globals';
-import { enclosingFunction } from '../engine/analysis/owner';
+import { enclosingFunction, inInstanceMemberOf } from '../engine/analysis/owner';
 import { outerExpression } from '../engine/analysis/ownership';
 import { appendToBody, freshMemberName, insertClassMember, isTypeScriptFile } from '../engine/fix';
 import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
@@ -129,7 +129,7 @@ function containsExit(n: ts.Node): boolean {
 function droppedHandle(ctx: RuleContext, call: ts.CallExpression, kind: string, clear: string, cls: ts.ClassLikeDeclaration | undefined): Report {
   const teardown = cls && ctx.analysis.lifecycle.of(cls).ownTeardowns[0];
   const message = `The ${kind} handle is dropped, so nothing can ever clear it${teardown ? `; ${teardownName(teardown)}() cannot stop it` : ''}.`;
-  if (!cls || !teardown?.body || !inConstructorOrMethodOf(call, cls)) return { node: call, message };
+  if (!cls || !teardown?.body || !inInstanceMemberOf(call, cls)) return { node: call, message };
   const field = freshMemberName(cls, `${callbackName(call) ?? 'poll'}Timer`);
   const declaration = isTypeScriptFile(ctx.file) ? `private ${field}: ReturnType<typeof ${call.expression.getText()}> | undefined;` : `${field};`;
   return {
@@ -148,19 +148,6 @@ function droppedHandle(ctx: RuleContext, call: ts.CallExpression, kind: string, 
       },
     ],
   };
-}
-
-/** `this` at the call must be the class instance: the call is in a method/constructor, possibly inside arrows. */
-function inConstructorOrMethodOf(call: ts.Node, cls: ts.ClassLikeDeclaration): boolean {
-  for (let n = call.parent; n; n = n.parent) {
-    if (ts.isArrowFunction(n)) continue;
-    if (ts.isFunctionLike(n)) return (ts.isMethodDeclaration(n) || ts.isConstructorDeclaration(n)) && n.parent === cls && !isStatic(n);
-  }
-  return false;
-}
-
-function isStatic(n: ts.Declaration): boolean {
-  return (ts.getCombinedModifierFlags(n) & ts.ModifierFlags.Static) !== 0;
 }
 
 /** `setInterval(() => this.flush(), …)` → "flush"; `setInterval(tick, …)` → "tick". */

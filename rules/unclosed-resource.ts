@@ -5,6 +5,7 @@ import ts from 'typescript';
 import type { Releasers, ResourceInfo, Use } from '../engine/analysis';
 import { enclosingFunction, statementIn, statementList } from '../engine/analysis/owner';
 import { outerExpression } from '../engine/analysis/ownership';
+import { uncoveredExit } from '../engine/analysis/paths';
 import { inAsyncFunction, isTypeScriptFile, wrapInTryFinally, type Edit } from '../engine/fix';
 import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
 
@@ -171,34 +172,6 @@ function missedPath(decl: ts.VariableDeclaration, releases: Use[]): MissedPath |
 function inFinallyOrCatch(node: ts.Node, stop: ts.Node | undefined): boolean {
   for (let n: ts.Node = node; n.parent && n !== stop; n = n.parent) {
     if (ts.isCatchClause(n.parent) || (ts.isTryStatement(n.parent) && n.parent.finallyBlock === n)) return true;
-  }
-  return false;
-}
-
-/** A return/throw/break/continue inside `statement` (not in nested functions or inner loops) with no release before it in its blocks. */
-function uncoveredExit(statement: ts.Statement, releases: Use[]): ts.Node | undefined {
-  let found: ts.Node | undefined;
-  const visit = (n: ts.Node, loopDepth: number): void => {
-    if (found || ts.isFunctionLike(n) || ts.isClassLike(n)) return;
-    const exits =
-      ts.isReturnStatement(n) || ts.isThrowStatement(n) || ((ts.isBreakStatement(n) || ts.isContinueStatement(n)) && loopDepth === 0 && !n.label);
-    if (exits && !releasedBefore(n, statement, releases)) {
-      found = n;
-      return;
-    }
-    const inner = ts.isIterationStatement(n, false) || ts.isSwitchStatement(n) ? loopDepth + 1 : loopDepth;
-    n.forEachChild((c) => visit(c, inner));
-  };
-  visit(statement, 0);
-  return found;
-}
-
-/** True when some block enclosing `exit` (up to `top`) has a release before the exit. */
-function releasedBefore(exit: ts.Node, top: ts.Node, releases: Use[]): boolean {
-  for (let n: ts.Node = exit; n && n !== top.parent; n = n.parent) {
-    if (ts.isBlock(n) || n === top) {
-      if (releases.some((r) => r.site.pos >= n.pos && r.site.end <= exit.pos)) return true;
-    }
   }
   return false;
 }

@@ -10,7 +10,12 @@ export function platformCallName(types: TypeQueries, call: ts.CallExpression, na
   const id = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? callee.name : undefined;
   if (!id || !ts.isIdentifier(id) || !names.has(id.text)) return undefined;
   const symbol = types.symbolAt(id);
-  return symbol && types.isDeclaredIn(symbol, PLATFORM_DECLARATIONS) ? id.text : undefined;
+  return symbol && isPlatformSymbol(types, symbol) ? id.text : undefined;
+}
+
+/** True when the symbol is declared in TypeScript's lib files or @types/node (Map, Set, Array, fetch, …). */
+export function isPlatformSymbol(types: TypeQueries, symbol: ts.Symbol): boolean {
+  return types.isDeclaredIn(symbol, PLATFORM_DECLARATIONS);
 }
 
 export const TIMER_STARTS = new Set(['setInterval', 'setTimeout']);

@@ -75,3 +75,15 @@ export function statementIn(node: ts.Node, list: ts.NodeArray<ts.Statement>): ts
   }
   return undefined;
 }
+
+/** True when `this` at `node` is an instance of `cls`: the node is in a non-static method or constructor of it, possibly inside arrows. */
+export function inInstanceMemberOf(node: ts.Node, cls: ts.ClassLikeDeclaration): boolean {
+  for (let n = node.parent; n; n = n.parent) {
+    if (ts.isArrowFunction(n)) continue;
+    if (ts.isFunctionLike(n)) {
+      const instanceMember = ts.isMethodDeclaration(n) || ts.isConstructorDeclaration(n) || ts.isGetAccessor(n) || ts.isSetAccessor(n);
+      return instanceMember && n.parent === cls && (ts.getCombinedModifierFlags(n) & ts.ModifierFlags.Static) === 0;
+    }
+  }
+  return false;
+}

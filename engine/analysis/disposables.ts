@@ -1,0 +1,92 @@
+// VS Code-style disposables: which calls create one the caller must dispose, and the owners that can take it
+// (an ExtensionContext's subscriptions, a `_register` method, a DisposableStore or disposables array field).
+import ts from 'typescript';
+import type { TypeQueries } from '../types';
+import { callsMethod, skipChain, type LifecycleAnalysis } from './lifecycle';
+import { enclosingFunction } from './owner';
+import { resourceInfo, type ResourceInfo } from './resource';
+
+/** Calls that look up an existing value rather than create one: the caller borrows the result. */
+const BORROWING_CALL = /^(get|find|lookup|peek|at|pop|shift|item)([A-Z_]|$)/;
+const COLLECTIONS = /^(Array|ReadonlyArray|Map|ReadonlyMap|Set|ReadonlySet|WeakMap)\b|\[\]$/;
+/** UI objects the user closes (which disposes them): keeping them open past the function is the point. */
+const USER_CLOSED = /^(vscode\.)?(Terminal|WebviewPanel)$/;
+
+/** The Disposable a call creates for its caller (by its return type), or undefined for borrows, builders and user-closed UI. */
+export function createdDisposable(types: TypeQueries, call: ts.CallExpression): ResourceInfo | undefined {
+  const info = resourceInfo(types, types.typeAt(call));
+  if (info?.kind !== 'disposable' || USER_CLOSED.test(info.typeName)) return undefined;
+  const callee = skipChain(call.expression);
+  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+  if (!name || BORROWING_CALL.test(name)) return undefined;
+  if (ts.isPropertyAccessExpression(callee)) {
+    // a builder returning `this`, or an element read from a collection
+    const receiver = types.typeName(types.typeAt(callee.expression));
+    if (receiver === info.typeName || COLLECTIONS.test(receiver)) return undefined;
+  }
+  return info;
+}
+
+/** VS Code events take a disposables array as their third argument and push the subscription into it. */
+export function tracksItself(types: TypeQueries, call: ts.CallExpression): boolean {
+  return call.arguments.some((a) => COLLECTIONS.test(types.typeName(types.typeAt(a))) && types.hasMethod(types.typeAt(a), 'push'));
+}
+
+/** The name of an ExtensionContext parameter of an enclosing function, if any. */
+export function extensionContextInScope(types: TypeQueries, node: ts.Node): string | undefined {
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    const param = fn.parameters.find((p) => ts.isIdentifier(p.name) && /(^|\.)ExtensionContext$/.test(types.typeName(types.typeAt(p))));
+    if (param) return (param.name as ts.Identifier).text;
+  }
+  return undefined;
+}
+
+/** True when the class declares or inherits a `_register` method (VS Code's Disposable base class style). */
+export function hasRegisterMethod(types: TypeQueries, cls: ts.ClassLikeDeclaration): boolean {
+  return [cls, ...types.baseClasses(cls)].some((c) =>
+    c.members.some((m) => (ts.isMethodDeclaration(m) || ts.isPropertyDeclaration(m)) && !!m.name && ts.isIdentifier(m.name) && m.name.text === '_register'),
+  );
+}
+
+export interface DisposableContainer {
+  field: string;
+  /** `add` for a DisposableStore-like field, `push` for an array. */
+  method: 'add' | 'push';
+}
+
+/** A field of the class that its teardown disposes as a whole: a DisposableStore (`add` + `dispose`) or an array of disposables. */
+export function disposableContainer(types: TypeQueries, lifecycle: LifecycleAnalysis, cls: ts.ClassLikeDeclaration): DisposableContainer | undefined {
+  for (const m of cls.members) {
+    if (!ts.isPropertyDeclaration(m) || !ts.isIdentifier(m.name)) continue;
+    const symbol = types.symbolAt(m.name);
+    const type = types.typeAt(m);
+    if (!symbol) continue;
+    const isArray = COLLECTIONS.test(types.typeName(type)) && types.hasMethod(type, 'push');
+    if (!isArray && types.hasMethod(type, 'add') && types.hasMethod(type, 'dispose') && lifecycle.releasesField(cls, symbol, { methods: ['dispose', 'clear'] })) {
+      return { field: m.name.text, method: 'add' };
+    }
+    if (isArray && disposesElements(lifecycle, cls, symbol)) return { field: m.name.text, method: 'push' };
+  }
+  return undefined;
+}
+
+/** The teardown disposes every element: `forEach(d => d.dispose())`, `for (const d of this.f) d.dispose()`, `dispose(this.f)`, `Disposable.from(...this.f).dispose()`. */
+function disposesElements(lifecycle: LifecycleAnalysis, cls: ts.ClassLikeDeclaration, field: ts.Symbol): boolean {
+  const { teardowns, teardownCalls } = lifecycle.of(cls);
+  const isField = (e: ts.Expression) => lifecycle.isField(ts.isSpreadElement(e) ? e.expression : e, field);
+  if (lifecycle.releasesField(cls, field, { methods: ['dispose'] })) return true;
+  const byFunction = teardownCalls.some((call) => {
+    const callee = skipChain(call.expression);
+    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+    return ['dispose', 'disposeAll', 'from'].includes(name) && call.arguments.some(isField);
+  });
+  if (byFunction) return true;
+  let byLoop = false;
+  const visit = (n: ts.Node): void => {
+    if (byLoop) return;
+    if (ts.isForOfStatement(n) && isField(n.expression) && callsMethod(n.statement, ['dispose'])) byLoop = true;
+    else n.forEachChild(visit);
+  };
+  for (const t of teardowns) if (t.body) visit(t.body);
+  return byLoop;
+}

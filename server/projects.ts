@@ -1,0 +1,70 @@
+// The TypeScript projects behind open documents: one per tsconfig (located exactly as the CLI scan does) plus an
+// inferred project per folder for files no tsconfig includes, all fed the open documents' unsaved text.
+import ts from 'typescript';
+import { ProjectLocator, type InputProblem } from '../engine/linter';
+import { Project } from '../engine/project';
+
+export class ProjectHost {
+  /** Shared by every project (and workspace scans) so each file is parsed once per version. */
+  readonly registry = ts.createDocumentRegistry();
+  private locator: ProjectLocator;
+  private readonly inferred = new Map<string, Project>();
+  private readonly overlays = new Map<string, { text: string; version: number }>();
+  private primed = new WeakSet<Project>();
+  // Unique over the server's lifetime: a reopened file must never reuse the version of a stale snapshot.
+  private nextVersion = 1;
+
+  constructor(private readonly onProblem: (problem: InputProblem) => void) {
+    this.locator = new ProjectLocator(this.registry, onProblem);
+  }
+
+  /** The tsconfig project that includes the file, else the inferred project rooted at `inferredRoot`. */
+  projectFor(file: string, inferredRoot: string): Project {
+    let project = this.locator.ownerOf(file);
+    if (!project) {
+      project = this.inferred.get(inferredRoot);
+      if (!project) this.inferred.set(inferredRoot, (project = Project.inferred(inferredRoot, this.registry, [])));
+      project.addRootFile(file);
+    }
+    for (const p of this.projects()) this.applyOverlays(p);
+    return project;
+  }
+
+  /** Gives a project created elsewhere (a workspace scan) the open documents' text. */
+  applyOverlays(project: Project): void {
+    if (this.primed.has(project)) return;
+    for (const [file, { text, version }] of this.overlays) project.setOverlay(file, text, version);
+    this.primed.add(project);
+  }
+
+  setText(file: string, text: string): void {
+    const overlay = { text, version: this.nextVersion++ };
+    this.overlays.set(file, overlay);
+    for (const p of this.projects()) if (this.primed.has(p)) p.setOverlay(file, text, overlay.version);
+  }
+
+  textOf(file: string): string | undefined {
+    return this.overlays.get(file)?.text;
+  }
+
+  close(file: string): void {
+    this.overlays.delete(file);
+    for (const p of this.projects()) p.removeOverlay(file);
+  }
+
+  changedOnDisk(file: string): void {
+    for (const p of this.projects()) p.fileChangedOnDisk(file);
+  }
+
+  /** Drops every project (a tsconfig changed, files were added or removed); they are reloaded on demand. */
+  reset(): void {
+    for (const p of this.projects()) p.dispose();
+    this.locator = new ProjectLocator(this.registry, this.onProblem);
+    this.inferred.clear();
+    this.primed = new WeakSet();
+  }
+
+  private projects(): Project[] {
+    return [...this.locator.loaded(), ...this.inferred.values()];
+  }
+}

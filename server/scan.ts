@@ -1,0 +1,69 @@
+// The workspace scan: every project of every workspace folder, linted file by file with progress, yielding to
+// the event loop between files so editor requests are served meanwhile.
+import { relative } from 'node:path';
+import type { WorkDoneProgressReporter } from 'vscode-languageserver';
+import { planScan } from '../engine/linter';
+import type { Project } from '../engine/project';
+import type { FileResult } from '../engine/runner';
+import type { Folder } from './folders';
+import type { ProjectHost } from './projects';
+import type { ScanSummary } from './protocol';
+
+export interface ScanHooks {
+  onFile(file: string, result: FileResult): void;
+  log(message: string): void;
+  isCancelled(): boolean;
+}
+
+const REPORT_INTERVAL_MS = 100;
+
+export async function scanWorkspace(folders: readonly Folder[], host: ProjectHost, progress: WorkDoneProgressReporter, hooks: ScanHooks): Promise<ScanSummary> {
+  progress.begin('LeakLint: scanning workspace', 0, 'finding projects', true);
+  const jobs: { folder: Folder; project: Project; files: string[] }[] = [];
+  const seen = new Set<string>(); // nested workspace folders share files
+  let files = 0;
+  let findings = 0;
+  let cancelled = false;
+  try {
+    for (const folder of folders) {
+      if (!folder.path || !folder.settings.enable) continue;
+      const { work, problems } = planScan({ paths: [folder.path], registry: host.registry }, folder.linter);
+      for (const p of problems) hooks.log(`scan: ${p.file}: ${p.message}`);
+      for (const { project, files } of work) {
+        host.applyOverlays(project);
+        jobs.push({ folder, project, files: files.filter((f) => !seen.has(f) && seen.add(f)) });
+      }
+    }
+    const total = jobs.reduce((n, j) => n + j.files.length, 0);
+    let lastPercent = -1;
+    let lastReport = 0;
+    outer: for (const { folder, project, files: batch } of jobs) {
+      for (const file of batch) {
+        if (hooks.isCancelled()) {
+          cancelled = true;
+          break outer;
+        }
+        const percent = Math.floor((files / total) * 100);
+        if (percent !== lastPercent || Date.now() - lastReport > REPORT_INTERVAL_MS) {
+          progress.report(percent, relative(folder.path!, file));
+          lastPercent = percent;
+          lastReport = Date.now();
+        }
+        let result: FileResult;
+        try {
+          result = folder.linter.lintFile(project, file);
+        } catch (error) {
+          result = { findings: [], ruleErrors: [], skipped: `could not be analysed: ${error instanceof Error ? error.message : String(error)}` };
+        }
+        files++;
+        findings += result.findings.length;
+        hooks.onFile(file, result);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+  } finally {
+    for (const project of new Set(jobs.map((j) => j.project))) project.dispose();
+    progress.done();
+  }
+  return { files, findings, cancelled };
+}

@@ -1,0 +1,57 @@
+// Debounced, one-file-at-a-time linting. Linting a file is synchronous, so "cancelling stale work" means a newer
+// version restarts the file's debounce and drops it from the queue; between files the event loop serves requests.
+export class LintScheduler {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly queue = new Set<string>();
+  private pumping = false;
+
+  constructor(
+    private readonly lint: (uri: string) => void,
+    /** Called when work starts (true) and when the queue drains (false). */
+    private readonly onBusy: (busy: boolean) => void,
+  ) {}
+
+  schedule(uri: string, delayMs: number): void {
+    this.cancel(uri);
+    const wasIdle = !this.busy;
+    this.timers.set(
+      uri,
+      setTimeout(() => {
+        this.timers.delete(uri);
+        this.queue.add(uri);
+        this.pump();
+      }, delayMs),
+    );
+    if (wasIdle) this.onBusy(true);
+  }
+
+  cancel(uri: string): void {
+    clearTimeout(this.timers.get(uri));
+    this.timers.delete(uri);
+    this.queue.delete(uri);
+  }
+
+  get busy(): boolean {
+    return this.pumping || this.timers.size > 0 || this.queue.size > 0;
+  }
+
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    const step = (): void => {
+      const next = this.queue.values().next();
+      if (next.done) {
+        this.pumping = false;
+        if (!this.busy) this.onBusy(false);
+        return;
+      }
+      this.queue.delete(next.value);
+      try {
+        this.lint(next.value);
+      } finally {
+        setImmediate(step);
+      }
+    };
+    setImmediate(step);
+  }
+}

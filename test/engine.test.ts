@@ -1,0 +1,109 @@
+// Engine units: suppression comments, config validation, include/exclude, rule isolation and the file budget.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import ts from 'typescript';
+import { ConfigError, defaultConfig, parseConfig } from '../engine/config';
+import { Linter } from '../engine/linter';
+import { defineRule, docsUrl, type Rule } from '../engine/rule';
+import { runRules } from '../engine/runner';
+import { parseSuppressions } from '../engine/suppressions';
+import { RULES, RULE_IDS } from '../rules';
+import unclosedResource from '../rules/unclosed-resource';
+import { fixtureProject, FIXTURES, lintText } from './rule-tester';
+
+const source = (text: string) => ts.createSourceFile('/x.ts', text, ts.ScriptTarget.ES2022, true);
+
+test('suppressions: next-line with and without rule lists, reasons, file-level', () => {
+  const s = parseSuppressions(
+    source(
+      [
+        '// leaklint-disable-next-line unclosed-resource, listener-leak -- closed elsewhere',
+        'a();', // line 2
+        '// leaklint-disable-next-line',
+        'b();', // line 4
+        'c();', // line 5
+      ].join('\n'),
+    ),
+  );
+  assert.equal(s.isSuppressed('unclosed-resource', 2), true);
+  assert.equal(s.isSuppressed('listener-leak', 2), true);
+  assert.equal(s.isSuppressed('uncleared-timer', 2), false);
+  assert.equal(s.isSuppressed('closed', 2), false, 'the reason is not a rule list');
+  assert.equal(s.isSuppressed('uncleared-timer', 4), true);
+  assert.equal(s.isSuppressed('uncleared-timer', 5), false);
+  const file = parseSuppressions(source('/* leaklint-disable uncleared-timer */\nx();\n'));
+  assert.equal(file.isSuppressed('uncleared-timer', 2), true);
+  assert.equal(file.isSuppressed('listener-leak', 2), false);
+});
+
+test('config: valid config parsed; each kind of mistake named with its position', () => {
+  const c = parseConfig('/c.json', '{"rules":{"listener-leak":"error"},"exclude":["gen/**"],"sinks":["track"],"teardownMethods":["halt"]}', RULE_IDS);
+  assert.equal(c.rules['listener-leak'], 'error');
+  assert.deepEqual(c.sinks, ['track']);
+  assert.deepEqual(c.teardownMethods, ['halt']);
+  assert.ok(c.exclude.includes('gen/**') && c.exclude.includes('**/node_modules/**'));
+  const fails = (text: string, pattern: RegExp) =>
+    assert.throws(() => parseConfig('/c.json', text, RULE_IDS), (e: unknown) => e instanceof ConfigError && pattern.test(e.message));
+  fails('[]', /must be a JSON object/);
+  fails('{"include": "src"}', /^\/c\.json:1:13: "include" must be an array of strings/);
+  fails('{"include": [1]}', /1:14: "include" must be an array of strings/);
+  fails('{\n "rules": {"nope": "warn"}}', /^\/c\.json:2:12: unknown rule "nope" in "rules" \(valid rules: /);
+  fails('{"rules": {"listener-leak": 2}}', /severity must be one of off, warn, error/);
+  fails('{"rules": }', /invalid JSON/);
+});
+
+test('include/exclude globs are relative to the config file', () => {
+  const linter = new Linter(RULES, { ...defaultConfig(), include: ['src/**'], exclude: [...defaultConfig().exclude, '**/gen/**'], path: '/repo/leaklint.config.json' });
+  assert.equal(linter.selects('/repo/src/a.ts'), true);
+  assert.equal(linter.selects('/repo/src/gen/a.ts'), false);
+  assert.equal(linter.selects('/repo/test/a.ts'), false);
+  assert.equal(linter.selects('/repo/src/node_modules/x/a.ts'), false);
+});
+
+test('severity overrides and "off" apply to the active rules', () => {
+  const linter = new Linter(RULES, { ...defaultConfig(), rules: { 'listener-leak': 'off', 'unclosed-resource': 'error' } });
+  assert.equal(linter.activeRules.find((r) => r.rule.meta.id === 'listener-leak'), undefined);
+  assert.equal(linter.activeRules.find((r) => r.rule.meta.id === 'unclosed-resource')?.severity, 'error');
+});
+
+const throwing: Rule = defineRule({
+  meta: { id: 'throws', description: 'fails on every call', defaultSeverity: 'warn', docs: docsUrl('throws'), fixable: false },
+  create: () => ({
+    [ts.SyntaxKind.CallExpression]: () => {
+      throw new Error('boom');
+    },
+  }),
+});
+
+test('a rule that throws is reported once and every other rule still reports for that file', () => {
+  const project = fixtureProject();
+  const file = join(FIXTURES, 'unclosed-resource/leaky.ts');
+  const program = project.program();
+  const expected = lintText(project, unclosedResource, file).length;
+  const result = runRules(program.getSourceFile(file)!, program.getTypeChecker(), [
+    { rule: throwing, severity: 'warn' },
+    { rule: unclosedResource, severity: 'warn' },
+  ], defaultConfig());
+  assert.equal(result.ruleErrors.length, 1);
+  assert.equal(result.ruleErrors[0].ruleId, 'throws');
+  assert.match(result.ruleErrors[0].message, /boom/);
+  assert.equal(result.findings.length, expected);
+  assert.ok(expected > 0);
+});
+
+test('a file past its time budget is skipped with a note instead of hanging', () => {
+  const slow: Rule = defineRule({
+    meta: { id: 'slow', description: 'busy-waits', defaultSeverity: 'warn', docs: docsUrl('slow'), fixable: false },
+    create: () => ({
+      [ts.SyntaxKind.Identifier]: () => {
+        const until = performance.now() + 1;
+        while (performance.now() < until);
+      },
+    }),
+  });
+  const program = fixtureProject().program();
+  const file = program.getSourceFile(join(FIXTURES, 'unclosed-resource/leaky.ts'))!;
+  const result = runRules(file, program.getTypeChecker(), [{ rule: slow, severity: 'warn' }], defaultConfig(), { budgetMs: 20 });
+  assert.match(result.skipped ?? '', /skipped: too slow \(over 20 ms\)/);
+});
