@@ -8,11 +8,23 @@ export interface Report {
   rules: readonly Rule[];
   cwd: string;
   version: string;
+  /** Findings matched by the baseline: known debt, shown as suppressed (SARIF, JSON) or left out (text). */
+  baselined?: ReadonlySet<Finding>;
 }
 
-const rel = (cwd: string, file: string) => relative(cwd, file).split(sep).join('/');
+/** SARIF partialFingerprints key; bump the version when the fingerprint recipe changes. */
+export const FINGERPRINT_KEY = 'leaklint/v1';
 
-export function formatText({ findings, cwd }: Report): string {
+export const rel = (cwd: string, file: string) => relative(cwd, file).split(sep).join('/');
+
+/** Code-unit order, not locale order: the same on every machine. */
+export function compareTuples(a: readonly (string | number)[], b: readonly (string | number)[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return 0;
+}
+
+export function formatText({ findings: all, cwd, baselined }: Report): string {
+  const findings = baselined ? all.filter((f) => !baselined.has(f)) : all;
   const lines = findings.map((f) => `${rel(cwd, f.file)}:${f.line}:${f.column}  ${f.severity === 'error' ? 'error' : 'warning'}  ${f.message}  ${f.ruleId}`);
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
@@ -25,10 +37,10 @@ export function formatText({ findings, cwd }: Report): string {
   return lines.join('\n') + '\n';
 }
 
-export function formatJson({ findings, cwd }: Report): string {
+export function formatJson({ findings, cwd, baselined }: Report): string {
   return (
     JSON.stringify(
-      findings.map((f) => ({ ...f, file: rel(cwd, f.file), fixes: f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, file: rel(cwd, e.file) })) })) })),
+      findings.map((f) => ({ ...f, ...(baselined?.has(f) && { baselined: true }), file: rel(cwd, f.file), fixes: f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, file: rel(cwd, e.file) })) })) })),
       null,
       2,
     ) + '\n'
@@ -37,7 +49,7 @@ export function formatJson({ findings, cwd }: Report): string {
 
 const level = (severity: string) => (severity === 'error' ? 'error' : 'warning');
 
-export function toSarif({ findings, rules, cwd, version }: Report): object {
+export function toSarif({ findings, rules, cwd, version, baselined }: Report): object {
   const index = new Map(rules.map((r, i) => [r.meta.id, i]));
   const artifact = (file: string) => ({ uri: rel(cwd, file), uriBaseId: '%SRCROOT%' });
   const region = (l: { line: number; column: number; endLine: number; endColumn: number }) => ({
@@ -72,6 +84,8 @@ export function toSarif({ findings, rules, cwd, version }: Report): object {
           level: level(f.severity),
           message: { text: f.message },
           locations: [{ physicalLocation: { artifactLocation: artifact(f.file), region: region(f) } }],
+          ...(f.fingerprint && { partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint } }),
+          ...(baselined?.has(f) && { suppressions: [{ kind: 'external' }] }),
           ...(f.related.length && {
             relatedLocations: f.related.map((r, i) => ({
               id: i,

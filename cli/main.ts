@@ -1,12 +1,16 @@
 // `leaklint` — scan a project from a terminal or CI.
 // Exit codes: 0 = no error-severity findings and warnings within --max-warnings; 1 = findings over that;
 // 2 = usage, config or input error.
-import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from '../engine/config';
 import { Linter, resolveConfig, scan } from '../engine/linter';
+import type { Finding } from '../engine/rule';
 import { RULES, RULE_IDS } from '../rules';
+import { BaselineError, compareWithBaseline, readBaseline, writeBaseline } from './baseline';
 import { formatJson, formatSarif, formatText, type Report } from './formats';
+import { MergeError, mergeSarif, type SarifLog } from './merge-sarif';
+import { SelectionError, parseShard, selectFiles } from './select';
 
 declare const LEAKLINT_VERSION: string | undefined;
 const VERSION = typeof LEAKLINT_VERSION === 'string' ? LEAKLINT_VERSION : '0.0.0-dev';
@@ -14,6 +18,8 @@ const VERSION = typeof LEAKLINT_VERSION === 'string' ? LEAKLINT_VERSION : '0.0.0
 const USAGE = `Usage:
   leaklint scan [paths...] [--project tsconfig.json] [--config leaklint.config.json]
                 [--format text|json|sarif] [--output file] [--max-warnings N]
+                [--baseline file [--update-baseline]] [--changed-since git-ref] [--shard i/n]
+  leaklint merge-sarif a.sarif b.sarif ... [--output file]
   leaklint rules [--format text|json]
   leaklint --version | --help
 
@@ -37,13 +43,14 @@ export function main(argv: string[], io = { out: process.stdout, err: process.st
     }
     if (command === 'rules') return listRules(rest, io.out);
     if (command === 'scan') return runScan(rest, io, say);
+    if (command === 'merge-sarif') return runMergeSarif(rest, io.out);
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
     if (error instanceof UsageError) {
       say(`${error.message}\n\n${USAGE}`);
       return 2;
     }
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof BaselineError || error instanceof SelectionError || error instanceof MergeError) {
       say(error.message);
       return 2;
     }
@@ -52,9 +59,9 @@ export function main(argv: string[], io = { out: process.stdout, err: process.st
   }
 }
 
-function parse(args: string[], options: Parameters<typeof parseArgs>[0]['options']) {
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return parseArgs({ args, options, allowPositionals: true as const, strict: true as const });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -79,39 +86,88 @@ function runScan(args: string[], io: { out: NodeJS.WritableStream; err: NodeJS.W
     format: { type: 'string', short: 'f', default: 'text' },
     output: { type: 'string', short: 'o' },
     'max-warnings': { type: 'string' },
+    baseline: { type: 'string' },
+    'update-baseline': { type: 'boolean' },
+    'changed-since': { type: 'string' },
+    shard: { type: 'string' },
   });
   const format = String(values.format);
   if (!(format in FORMATS)) throw new UsageError(`unknown format "${format}" (text, json, sarif)`);
   const maxWarnings = values['max-warnings'] === undefined ? Infinity : Number(values['max-warnings']);
   if (!Number.isInteger(maxWarnings) && maxWarnings !== Infinity) throw new UsageError('--max-warnings takes a whole number');
+  const shard = values.shard === undefined ? undefined : parseShard(String(values.shard));
+  if (values.shard !== undefined && !shard) throw new UsageError('--shard takes i/n with 1 <= i <= n, e.g. 2/4');
+  const baselinePath = values.baseline as string | undefined;
+  if (values['update-baseline'] && !baselinePath) throw new UsageError('--update-baseline needs --baseline <file>');
+  const baseline = baselinePath === undefined ? undefined : readBaseline(baselinePath, Boolean(values['update-baseline']));
   const paths = positionals.length ? positionals : ['.'];
 
   const config = resolveConfig(paths[0], RULE_IDS, values.config as string | undefined);
   const linter = new Linter(RULES, config, io.cwd);
+  const changedSince = values['changed-since'] as string | undefined;
+  const narrowed = changedSince !== undefined || shard !== undefined;
+  const only = narrowed ? selectFiles({ paths, project: values.project as string | undefined }, linter, { changedSince, shard }, io.cwd) : undefined;
   const started = Date.now();
   const progress = io.err.isTTY
     ? (done: number, total: number, file: string) => {
         if (Date.now() - started > 1000) io.err.write(`\r\x1b[K[${done + 1}/${total}] ${file.slice(-60)}`);
       }
     : undefined;
-  const result = scan({ paths, project: values.project as string | undefined, onProgress: progress }, linter);
+  // files analysed in full: only their baseline entries can be called fixed
+  const analysed = new Set<string>();
+  const onFile = (file: string, r: { skipped?: string }) => {
+    if (!r.skipped) analysed.add(file);
+  };
+  const result = scan({ paths, project: values.project as string | undefined, onProgress: progress, onFile, only }, linter);
   if (progress) io.err.write('\r\x1b[K');
 
   for (const p of result.problems) say(`${p.file}: ${p.message}`);
   for (const e of result.ruleErrors) say(`rule ${e.ruleId} failed on ${e.file}: ${e.message.split('\n')[0]}`);
-  const report: Report = { findings: result.findings, rules: RULES, cwd: io.cwd, version: VERSION };
+  let counted = result.findings;
+  let baselined: Set<Finding> | undefined;
+  if (baseline && baselinePath) {
+    const comparison = compareWithBaseline(baselinePath, baseline, result.findings, analysed);
+    say(`${comparison.fresh.length} new, ${comparison.baselined.size} baselined, ${comparison.fixed.length} fixed`);
+    if (values['update-baseline']) {
+      const total = writeBaseline(baselinePath, result.findings, comparison.untouched);
+      say(`wrote ${baselinePath} (${total} finding${total === 1 ? '' : 's'})`);
+      // the findings just written are accepted debt from now on
+      baselined = new Set(result.findings);
+      counted = [];
+    } else {
+      baselined = comparison.baselined;
+      counted = comparison.fresh;
+    }
+  }
+  const report: Report = { findings: result.findings, rules: RULES, cwd: io.cwd, version: VERSION, baselined };
   const text = FORMATS[format as keyof typeof FORMATS](report);
   if (values.output) writeFileSync(String(values.output), text);
   else io.out.write(text);
 
-  if (result.filesScanned === 0 && !result.problems.length) {
+  if (result.filesScanned === 0 && !result.problems.length && !narrowed) {
     say(`no TypeScript or JavaScript files to scan in ${paths.join(', ')}`);
     return 2;
   }
   if (result.problems.length) return 2;
-  const errors = result.findings.filter((f) => f.severity === 'error').length;
-  const warnings = result.findings.length - errors;
+  const errors = counted.filter((f) => f.severity === 'error').length;
+  const warnings = counted.length - errors;
   return errors > 0 || warnings > maxWarnings ? 1 : 0;
+}
+
+function runMergeSarif(args: string[], out: NodeJS.WritableStream): number {
+  const { values, positionals } = parse(args, { output: { type: 'string', short: 'o' } });
+  if (!positionals.length) throw new UsageError('merge-sarif needs at least one SARIF file');
+  const logs = positionals.map((name) => {
+    try {
+      return { name, log: JSON.parse(readFileSync(name, 'utf8')) as SarifLog };
+    } catch (error) {
+      throw new MergeError(`${name}: ${(error as Error).message}`);
+    }
+  });
+  const text = JSON.stringify(mergeSarif(logs), null, 2) + '\n';
+  if (values.output) writeFileSync(String(values.output), text);
+  else out.write(text);
+  return 0;
 }
 
 if (require.main === module) {

@@ -142,8 +142,13 @@ export function insertModuleDeclaration(file: ts.SourceFile, node: ts.Node, code
   let top: ts.Node = node;
   while (top.parent && !ts.isSourceFile(top.parent)) top = top.parent;
   if (!top.parent) return undefined;
-  const comments = ts.getLeadingCommentRanges(file.text, top.pos) ?? [];
-  const at = lineStartOf(file, comments[0]?.pos ?? top.getStart(file));
+  // the comments directly above (no blank line in between) belong to the statement; a file header does not
+  let first = top.getStart(file);
+  for (const c of (ts.getLeadingCommentRanges(file.text, top.pos) ?? []).reverse()) {
+    if (/\n[ \t]*\r?\n/.test(file.text.slice(c.end, first))) break;
+    first = c.pos;
+  }
+  const at = lineStartOf(file, first);
   return { start: at, end: at, newText: `${code}${newline(file)}` };
 }
 

@@ -54,6 +54,8 @@ export interface Finding extends Location {
   message: string;
   related: RelatedLocation[];
   fixes: Fix[];
+  /** Stable across line shifts and reformatting (engine/fingerprint.ts); unique per file. */
+  fingerprint?: string;
 }
 
 /** What a rule hands to ctx.report. Nodes, not offsets: the engine turns them into locations. */

@@ -1,6 +1,7 @@
 // Runs every enabled rule over one source file in a single traversal.
 import ts from 'typescript';
 import { Analysis } from './analysis';
+import { fingerprintOf, numberOccurrences } from './fingerprint';
 import type { Finding, Location, Rule, RuleListeners, RuleSettings, Severity } from './rule';
 import { parseSuppressions } from './suppressions';
 import { checkerQueries } from './types';
@@ -65,6 +66,7 @@ export function runRules(file: ts.SourceFile, checker: ts.TypeChecker, rules: re
               preferred: f.preferred ?? false,
               edits: f.edits.map((e) => ({ file: file.fileName, ...e })),
             })),
+            fingerprint: fingerprintOf(id, r.node, file),
           });
         },
       });
@@ -131,7 +133,9 @@ export function runRules(file: ts.SourceFile, checker: ts.TypeChecker, rules: re
     return { findings: [], ruleErrors, skipped };
   }
   // a rule that failed on this file reports nothing for it: partial results would be misleading
-  return { findings: findings.filter((f) => !failed.has(f.ruleId)).sort(byPosition), ruleErrors, skipped };
+  const kept = findings.filter((f) => !failed.has(f.ruleId)).sort(byPosition);
+  numberOccurrences(kept);
+  return { findings: kept, ruleErrors, skipped };
 }
 
 export function locationOf(file: ts.SourceFile, start: number, end: number): Location {

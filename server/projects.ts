@@ -11,6 +11,7 @@ export class ProjectHost {
   private readonly inferred = new Map<string, Project>();
   private readonly overlays = new Map<string, { text: string; version: number }>();
   private primed = new WeakSet<Project>();
+  private retired: Project[] = [];
   // Unique over the server's lifetime: a reopened file must never reuse the version of a stale snapshot.
   private nextVersion = 1;
 
@@ -56,12 +57,22 @@ export class ProjectHost {
     for (const p of this.projects()) p.fileChangedOnDisk(file);
   }
 
-  /** Drops every project (a tsconfig changed, files were added or removed); they are reloaded on demand. */
+  /**
+   * Drops every project (a tsconfig changed, files were added or removed); they are reloaded on demand. The old
+   * ones stay alive until `releaseRetired` so that their parsed files (lib and @types included) are reused from
+   * the registry rather than parsed again.
+   */
   reset(): void {
-    for (const p of this.projects()) p.dispose();
+    this.retired.push(...this.projects());
     this.locator = new ProjectLocator(this.registry, this.onProblem);
     this.inferred.clear();
     this.primed = new WeakSet();
+  }
+
+  /** Disposes the projects dropped by `reset`; call once a new program has been built. */
+  releaseRetired(): void {
+    for (const p of this.retired) p.dispose();
+    this.retired = [];
   }
 
   private projects(): Project[] {

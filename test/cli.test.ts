@@ -135,19 +135,23 @@ test('JSON output carries findings with fixes as edits', () => {
   assert.ok(f.fixes[0].edits[0].newText.includes('finally'));
 });
 
+interface SarifRun {
+  tool: { driver: { rules: { id: string; helpUri: string }[] } };
+  results: { fixes?: unknown[]; locations: { physicalLocation: { region: { startLine: number } } }[] }[];
+}
+
 test('SARIF output validates against the SARIF 2.1.0 schema', () => {
   const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json', { paths: [REPO] }), 'utf8'));
   const validate = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }).compile(schema);
   const r = leaklint(['scan', EXAMPLES, '--format', 'sarif']);
   const log = JSON.parse(r.out);
   assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
-  const run = log.runs[0];
-  assert.deepEqual(run.tool.driver.rules.map((x: { id: string }) => x.id), RULE_IDS);
-  assert.ok(run.tool.driver.rules.every((x: { helpUri: string }) => /docs\/rules\/[\w-]+\.md$/.test(x.helpUri)));
+  const run = (JSON.parse(r.out) as { runs: SarifRun[] }).runs[0];
+  assert.deepEqual(run.tool.driver.rules.map((x) => x.id), RULE_IDS);
+  assert.ok(run.tool.driver.rules.every((x) => /docs\/rules\/[\w-]+\.md$/.test(x.helpUri)));
   assert.ok(run.results.length > 0);
-  const withFix = run.results.find((x: { fixes?: unknown[] }) => x.fixes?.length);
-  assert.ok(withFix, 'some result carries a SARIF fix');
-  assert.ok(run.results.every((x: { locations: { physicalLocation: { region: { startLine: number } } }[] }) => x.locations[0].physicalLocation.region.startLine > 0));
+  assert.ok(run.results.some((x) => x.fixes?.length), 'some result carries a SARIF fix');
+  assert.ok(run.results.every((x) => x.locations[0].physicalLocation.region.startLine > 0));
 });
 
 test('`leaklint rules` lists every rule', () => {

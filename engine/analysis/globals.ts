@@ -1,4 +1,5 @@
 // Recognising platform functions by symbol (declared in TypeScript's lib files or @types/node), not by name alone.
+import { posix } from 'node:path';
 import ts from 'typescript';
 import type { TypeQueries } from '../types';
 
@@ -13,9 +14,18 @@ export function platformCallName(types: TypeQueries, call: ts.CallExpression, na
   return symbol && isPlatformSymbol(types, symbol) ? id.text : undefined;
 }
 
+const slashes = (p: string): string => p.replace(/\\/g, '/');
+/** Where the running compiler keeps its lib.*.d.ts files (beside typescript.js, also when it is bundled). */
+const LIB_DIR = posix.dirname(slashes(ts.getDefaultLibFilePath({})));
+const LIB_FILE = /^lib\.[\w.]+\.d\.ts$/;
+
 /** True when the symbol is declared in TypeScript's lib files or @types/node (Map, Set, Array, fetch, …). */
 export function isPlatformSymbol(types: TypeQueries, symbol: ts.Symbol): boolean {
-  return types.isDeclaredIn(symbol, PLATFORM_DECLARATIONS);
+  if (types.isDeclaredIn(symbol, PLATFORM_DECLARATIONS)) return true;
+  return types.declarationsOf(symbol).some((d) => {
+    const path = slashes(d.getSourceFile().fileName);
+    return posix.dirname(path) === LIB_DIR && LIB_FILE.test(posix.basename(path));
+  });
 }
 
 export const TIMER_STARTS = new Set(['setInterval', 'setTimeout']);

@@ -1,5 +1,5 @@
 // HTTP clients whose responses hold a connection until their body is read or cancelled: the global `fetch`
-// (TypeScript's DOM lib or @types/node) and undici's `request`, recognised by symbol.
+// (TypeScript's DOM lib or @types/node) and undici's `request` / `fetch`, recognised by symbol.
 import ts from 'typescript';
 import type { TypeQueries } from '../types';
 import { platformCallName } from './globals';
@@ -13,7 +13,9 @@ export const BODY_CONSUMERS = ['json', 'text', 'arrayBuffer', 'blob', 'formData'
 export function responseCall(types: TypeQueries, call: ts.CallExpression): 'fetch' | 'undici' | undefined {
   if (platformCallName(types, call, FETCH)) return 'fetch';
   const callee = ts.isPropertyAccessExpression(call.expression) ? call.expression.name : call.expression;
-  if (!ts.isIdentifier(callee) || callee.text !== 'request') return undefined;
+  if (!ts.isIdentifier(callee) || (callee.text !== 'request' && callee.text !== 'fetch')) return undefined;
   const symbol = types.symbolAt(callee);
-  return symbol && types.isDeclaredIn(symbol, UNDICI_DECLARATIONS) ? 'undici' : undefined;
+  if (!symbol || !types.isDeclaredIn(symbol, UNDICI_DECLARATIONS)) return undefined;
+  // undici's fetch returns a WHATWG Response, like the global one
+  return callee.text === 'fetch' ? 'fetch' : 'undici';
 }

@@ -1,0 +1,142 @@
+// Latency of the language server as an editor sees it: open → diagnostics and edit → diagnostics, through the
+// BUILT server over stdio, on a generated 200-file project. Run with `npm run bench:lsp`.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { LspClient, makeWorkspace, tsconfigJson, uriOf, writeFile } from '../test/lsp-client';
+
+const FILES = 200;
+const WARM_OPENS = 20;
+const EDITS = 60;
+const EDITED = 100;
+
+/** Module i: a service class, helpers chained to module i-1, and a leak in every 5th (stream) and 7th (timer) file. */
+function moduleText(i: number): string {
+  const leakyTimer = i % 7 === 0;
+  return `import * as fs from 'node:fs';
+import { EventEmitter } from 'node:events';
+${i > 0 ? `import { helper${i - 1} } from './mod${i - 1}.js';\n` : ''}
+export const VERSION = 0;
+
+export interface Item${i} {
+  id: number;
+  name: string;
+  tags: string[];
+}
+
+export function helper${i}(n: number): number {
+  return ${i > 0 ? `helper${i - 1}(n) + 1` : 'n'};
+}
+
+export class Service${i} {
+  private readonly items = new Map<number, Item${i}>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly bus: EventEmitter) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.tick(), 1000);
+  }
+
+  tick(): void {
+    this.bus.emit('tick', this.items.size, helper${i}(${i}));
+  }
+
+  add(item: Item${i}): void {
+    this.items.set(item.id, item);
+    if (this.items.size > 1000) this.items.delete(this.items.keys().next().value!);
+  }
+
+  save(path: string): void {
+    const out = fs.createWriteStream(path);
+    try {
+      for (const item of this.items.values()) out.write(JSON.stringify(item) + '\\n');
+    } finally {
+      out.close();
+    }
+  }
+
+  dispose(): void {
+    ${leakyTimer ? 'this.items.clear();' : 'clearInterval(this.timer);'}
+  }
+}
+${
+  i % 5 === 0
+    ? `
+export function appendLog${i}(path: string, line: string): void {
+  const log = fs.createWriteStream(path, { flags: 'a' });
+  log.write(line);
+}
+`
+    : ''
+}`;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+const summary = (values: number[]) => `p50 ${ms(percentile(values, 50))}, p95 ${ms(percentile(values, 95))}, max ${ms(Math.max(...values))} (n=${values.length})`;
+
+async function main(): Promise<void> {
+  const files: Record<string, string> = { 'tsconfig.json': tsconfigJson() };
+  for (let i = 0; i < FILES; i++) files[`src/mod${i}.ts`] = moduleText(i);
+  const root = makeWorkspace(files, 'leaklint-bench-');
+  const client = new LspClient();
+  try {
+    await client.initialize([root]);
+    const path = (i: number) => join(root, 'src', `mod${i}.ts`);
+
+    const timeOpen = async (i: number): Promise<number> => {
+      const start = performance.now();
+      const uri = client.open(path(i), files[`src/mod${i}.ts`]);
+      await client.diagnostics(uri, () => true, 1, 120_000);
+      return performance.now() - start;
+    };
+
+    const cold = await timeOpen(EDITED);
+    const opens: number[] = [];
+    for (let k = 1; k <= WARM_OPENS; k++) opens.push(await timeOpen((EDITED + k * 7) % FILES));
+
+    const uri = client.open(path(EDITED), files[`src/mod${EDITED}.ts`]);
+    const versionLine = files[`src/mod${EDITED}.ts`].split('\n').findIndex((l) => l.startsWith('export const VERSION'));
+    let current = 'export const VERSION = 0;';
+    const edits: number[] = [];
+    for (let k = 1; k <= EDITS; k++) {
+      // alternate a plain edit with one that adds a leak, so diagnostics really change
+      const next = k % 2 ? `export const VERSION = ${k};` : `export const VERSION = ${k}; export function leak${k}(p: string): void { const s = fs.createWriteStream(p); s.write('x'); }`;
+      const start = performance.now();
+      const version = client.change(uri, [{ range: { start: { line: versionLine, character: 0 }, end: { line: versionLine, character: current.length } }, newText: next }]);
+      const diagnostics = await client.diagnostics(uri, () => true, version, 60_000);
+      edits.push(performance.now() - start);
+      const leaks = diagnostics.filter((d) => d.code === 'unclosed-resource').length;
+      if (leaks !== (k % 2 ? 1 : 2)) throw new Error(`edit ${k}: expected ${k % 2 ? 1 : 2} unclosed-resource findings, got ${leaks}`);
+      current = next;
+    }
+
+    // a new file reloads the projects (tsconfig file lists change); parsed files are reused from the registry
+    writeFile(join(root, 'src/extra.ts'), moduleText(FILES));
+    const reloadStart = performance.now();
+    const seen = client.received.length;
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(join(root, 'src/extra.ts')), type: 1 }] });
+    await client.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri && client.received.indexOf(m) >= seen, 'diagnostics after the reload', 60_000);
+    const reload = performance.now() - reloadStart;
+
+    const lines = Object.values(files).reduce((n, t) => n + t.split('\n').length, 0);
+    console.log(`LeakLint LSP latency: ${FILES} generated files (${lines} lines), node ${process.version}`);
+    console.log(`  cold open → diagnostics (loads the tsconfig, builds the program): ${ms(cold)}`);
+    console.log(`  open → diagnostics (warm):                 ${summary(opens)}`);
+    console.log(`  edit → diagnostics (incl. 150 ms debounce): ${summary(edits)}`);
+    console.log(`  file created → project reloaded → diagnostics (incl. debounce): ${ms(reload)}`);
+  } finally {
+    await client.shutdown().catch(() => client.kill());
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

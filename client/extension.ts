@@ -1,0 +1,119 @@
+// The VS Code side of LeakLint: starts the bundled language server over IPC and adds the commands, the language
+// status item and the output channel. All analysis happens in the server.
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, WorkDoneProgress, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { SCAN_WORKSPACE_REQUEST, SETTINGS_SECTION, SHOW_DOCS_COMMAND, STATUS_NOTIFICATION, type ScanSummary, type StatusParams } from '../server/protocol';
+
+const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
+const SELECTOR = LANGUAGES.flatMap((language) => [
+  { scheme: 'file', language },
+  { scheme: 'untitled', language },
+]);
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('LeakLint', { log: true });
+  const status = vscode.languages.createLanguageStatusItem('leaklint.status', SELECTOR);
+  status.name = 'LeakLint';
+  status.command = { title: 'Show Output', command: 'leaklint.showOutput' };
+  context.subscriptions.push(output, status);
+
+  const showStatus = (s: StatusParams): void => {
+    status.busy = s.state === 'analysing';
+    status.severity = s.state === 'error' ? vscode.LanguageStatusSeverity.Error : vscode.LanguageStatusSeverity.Information;
+    status.text = s.state === 'analysing' ? 'LeakLint: analysing' : s.state === 'error' ? 'LeakLint: config error' : `LeakLint: ${plural(s.problems, 'problem')}`;
+    status.detail = s.message;
+  };
+
+  const watchers = ['**/leaklint.config.json', '**/tsconfig*.json', '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'].map((glob) =>
+    vscode.workspace.createFileSystemWatcher(glob),
+  );
+  context.subscriptions.push(...watchers);
+
+  const start = async (): Promise<void> => {
+    client = createClient(context.asAbsolutePath('dist/server.js'), output, watchers);
+    client.onNotification(STATUS_NOTIFICATION, showStatus);
+    await client.start();
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('leaklint.scanWorkspace', () => scanWorkspace()),
+    vscode.commands.registerCommand('leaklint.restartServer', async () => {
+      await client?.dispose();
+      await start();
+    }),
+    vscode.commands.registerCommand('leaklint.showOutput', () => output.show()),
+    vscode.commands.registerCommand(SHOW_DOCS_COMMAND, (url: unknown) => {
+      // only web links: the argument comes from the server, which must not open arbitrary URIs
+      if (typeof url === 'string' && /^https?:\/\//.test(url)) void vscode.env.openExternal(vscode.Uri.parse(url));
+    }),
+  );
+
+  try {
+    await start();
+  } catch (error) {
+    showStatus({ state: 'error', problems: 0, message: String(error) });
+    output.error(`the language server could not be started: ${String(error)}`);
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}
+
+function createClient(module: string, output: vscode.LogOutputChannel, watchers: vscode.FileSystemWatcher[]): LanguageClient {
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: SELECTOR,
+    outputChannel: output,
+    synchronize: {
+      configurationSection: SETTINGS_SECTION,
+      // config and tsconfig edits reload; source files changed outside the editor update the projects
+      fileEvents: watchers,
+    },
+  };
+  // the client id `leaklint` makes vscode-languageclient honour the `leaklint.trace.server` setting
+  return new LanguageClient('leaklint', 'LeakLint', serverOptions, clientOptions);
+}
+
+/** Runs the server's workspace scan in a cancellable notification that follows the server's progress. */
+async function scanWorkspace(): Promise<void> {
+  const running = client;
+  if (!running?.isRunning()) {
+    void vscode.window.showErrorMessage('LeakLint: the language server is not running (see "LeakLint: Show Output").');
+    return;
+  }
+  const summary = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'LeakLint: scanning workspace', cancellable: true },
+    async (progress, cancel) => {
+      const workDoneToken = randomUUID();
+      let reported = 0;
+      const listener = running.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
+        if (value.kind === 'end') return;
+        const percentage = value.percentage ?? reported;
+        progress.report({ message: value.message, increment: Math.max(0, percentage - reported) });
+        reported = Math.max(reported, percentage);
+      });
+      try {
+        return await running.sendRequest<ScanSummary>(SCAN_WORKSPACE_REQUEST, { workDoneToken }, cancel);
+      } catch (error) {
+        void vscode.window.showErrorMessage(`LeakLint: the workspace scan failed: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      } finally {
+        listener.dispose();
+      }
+    },
+  );
+  if (!summary) return;
+  const text = `LeakLint: ${plural(summary.findings, 'problem')} in ${plural(summary.files, 'file')}`;
+  void vscode.window.showInformationMessage(summary.cancelled ? `${text} (scan cancelled)` : text);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,321 @@
+// Long-lived containers and what the code does to them. A container is a Map, Set, Array (by the checker: the lib
+// types) or dictionary object (a string index signature) that lives as long as the program: module-level, static,
+// or a field of a singleton. Every use is paired by checker symbol and classified as an add, a removal, a reset, a
+// size bound, an iteration, a read, or an escape (after which other code may trim it, so rules stay silent).
+import ts from 'typescript';
+import type { TypeQueries } from '../types';
+import { isPlatformSymbol } from './globals';
+import { enclosingFunction, isProgramLifetime } from './owner';
+import { calleePath } from './ownership';
+
+export type CollectionKind = 'map' | 'set' | 'array' | 'dictionary';
+
+const LIB_COLLECTIONS = new Map<string, CollectionKind>([
+  ['Map', 'map'],
+  ['ReadonlyMap', 'map'],
+  ['Set', 'set'],
+  ['ReadonlySet', 'set'],
+  ['Array', 'array'],
+  ['ReadonlyArray', 'array'],
+]);
+
+/** Map/Set/Array from TypeScript's lib, or an object with a string index signature used as a dictionary. */
+export function collectionKind(types: TypeQueries, type: ts.Type): CollectionKind | undefined {
+  const symbol = type.getNonNullableType().getSymbol();
+  const lib = symbol && LIB_COLLECTIONS.get(symbol.name);
+  if (lib && isPlatformSymbol(types, symbol)) return lib;
+  return !lib && types.stringIndexType(type) && !types.isCallable(type) ? 'dictionary' : undefined;
+}
+
+export type Lifetime = 'module-level' | 'static' | 'singleton field';
+
+export interface Container {
+  decl: ts.VariableDeclaration | ts.PropertyDeclaration;
+  symbol: ts.Symbol;
+  kind: CollectionKind;
+  type: ts.Type;
+  lifetime: Lifetime;
+  /** The class declaring a static or singleton field. */
+  cls?: ts.ClassDeclaration;
+  /** The expressions that create the collection: the initializer, or `this.x = …` in the constructor. */
+  creations: ts.Expression[];
+}
+
+/**
+ * The container declared by `decl` when it holds a collection this code creates, lives as long as the program, and
+ * every use of it is visible in this file (not exported, or a private field).
+ */
+export function longLivedContainer(types: TypeQueries, decl: ts.VariableDeclaration | ts.PropertyDeclaration): Container | undefined {
+  const name = decl.name;
+  if (!ts.isIdentifier(name) && !ts.isPrivateIdentifier(name)) return undefined;
+  const symbol = types.symbolAt(name);
+  if (!symbol) return undefined;
+  const type = types.typeAt(name);
+  const kind = collectionKind(types, type);
+  if (!kind) return undefined;
+  const file = decl.getSourceFile();
+  let lifetime: Lifetime | undefined;
+  let cls: ts.ClassDeclaration | undefined;
+  if (ts.isVariableDeclaration(decl)) {
+    const statement = decl.parent.parent;
+    // a script's top-level names are globals other files can reach
+    if (!ts.isVariableStatement(statement) || !ts.isSourceFile(statement.parent) || !ts.isExternalModule(file)) return undefined;
+    if (ts.getCombinedModifierFlags(decl) & (ts.ModifierFlags.Export | ts.ModifierFlags.Ambient) || exportedBySpecifier(types, file, symbol)) return undefined;
+    lifetime = 'module-level';
+  } else {
+    if (!ts.isClassDeclaration(decl.parent) || !ts.isSourceFile(decl.parent.parent) || !ts.isExternalModule(file)) return undefined;
+    cls = decl.parent;
+    const flags = ts.getCombinedModifierFlags(decl);
+    if (flags & (ts.ModifierFlags.Abstract | ts.ModifierFlags.Ambient)) return undefined;
+    const isPrivate = ts.isPrivateIdentifier(name) || (flags & ts.ModifierFlags.Private) !== 0;
+    const classSymbol = cls.name && types.symbolAt(cls.name);
+    if (!classSymbol) return undefined;
+    const classExported = (ts.getCombinedModifierFlags(cls) & ts.ModifierFlags.Export) !== 0 || exportedBySpecifier(types, file, classSymbol);
+    if (flags & ts.ModifierFlags.Static) {
+      if (!isPrivate && classExported) return undefined;
+      lifetime = 'static';
+    } else {
+      const instances = singletonInstances(types, cls, classSymbol);
+      if (!instances) return undefined;
+      if (!isPrivate && (classExported || instances.exported)) return undefined;
+      lifetime = 'singleton field';
+    }
+  }
+  const creations = creationsOf(types, decl, symbol, cls);
+  if (!creations.length || !creations.every(isFreshCollection)) return undefined;
+  return { decl, symbol, kind, type, lifetime, cls, creations };
+}
+
+/** `export { x }` / `export default x` naming the symbol. */
+function exportedBySpecifier(types: TypeQueries, file: ts.SourceFile, symbol: ts.Symbol): boolean {
+  return file.statements.some((s) => {
+    if (ts.isExportAssignment(s)) return ts.isIdentifier(s.expression) && types.symbolAt(s.expression) === symbol;
+    if (!ts.isExportDeclaration(s) || s.moduleSpecifier || !s.exportClause || !ts.isNamedExports(s.exportClause)) return false;
+    return s.exportClause.elements.some((e) => types.symbolAt(e.propertyName ?? e.name) === symbol);
+  });
+}
+
+/**
+ * Instances of the class held for the whole program: a module-level `const x = new C()`, `export default new C()`,
+ * or a static field (`static instance = new C()`, `C.instance ??= new C()`). Undefined when there is none.
+ */
+function singletonInstances(types: TypeQueries, cls: ts.ClassDeclaration, classSymbol: ts.Symbol): { exported: boolean } | undefined {
+  let found: { exported: boolean } | undefined;
+  const visit = (n: ts.Node): void => {
+    if (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && types.symbolAt(n.expression) === classSymbol) {
+      const held = heldForProgram(types, n);
+      if (held) found = { exported: (found?.exported ?? false) || held.exported };
+    }
+    n.forEachChild(visit);
+  };
+  visit(cls.getSourceFile());
+  return found;
+}
+
+function heldForProgram(types: TypeQueries, created: ts.NewExpression): { exported: boolean } | undefined {
+  const p = created.parent;
+  if (ts.isExportAssignment(p)) return { exported: true };
+  if (ts.isVariableDeclaration(p) && p.initializer === created && !enclosingFunction(p)) {
+    const symbol = types.symbolAt(p.name);
+    const exported = (ts.getCombinedModifierFlags(p) & ts.ModifierFlags.Export) !== 0 || (!!symbol && exportedBySpecifier(types, created.getSourceFile(), symbol));
+    return { exported };
+  }
+  if (ts.isPropertyDeclaration(p) && p.initializer === created && isStatic(p)) return { exported: false };
+  if (ts.isBinaryExpression(p) && p.right === created && isAssignment(p.operatorToken.kind) && ts.isPropertyAccessExpression(p.left)) {
+    const target = types.symbolAt(p.left.name)?.valueDeclaration;
+    if (target && ts.isPropertyDeclaration(target) && isStatic(target)) return { exported: false };
+  }
+  return undefined;
+}
+
+function isStatic(decl: ts.Declaration): boolean {
+  return (ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Static) !== 0;
+}
+
+function isAssignment(kind: ts.SyntaxKind): boolean {
+  return kind === ts.SyntaxKind.EqualsToken || kind === ts.SyntaxKind.QuestionQuestionEqualsToken || kind === ts.SyntaxKind.BarBarEqualsToken;
+}
+
+function creationsOf(types: TypeQueries, decl: ts.VariableDeclaration | ts.PropertyDeclaration, symbol: ts.Symbol, cls: ts.ClassDeclaration | undefined): ts.Expression[] {
+  if (decl.initializer) return [decl.initializer];
+  const ctor = cls?.members.find(ts.isConstructorDeclaration);
+  if (!ctor?.body || isStatic(decl)) return [];
+  return ctor.body.statements.flatMap((s) => {
+    if (!ts.isExpressionStatement(s) || !ts.isBinaryExpression(s.expression) || s.expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return [];
+    const left = s.expression.left;
+    return ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword && types.symbolAt(left.name) === symbol ? [s.expression.right] : [];
+  });
+}
+
+/** `new Map()`, `[]`, `{}`, `Object.create(null)`: a collection nobody else holds yet. */
+function isFreshCollection(e: ts.Expression): boolean {
+  let x = e;
+  while (ts.isParenthesizedExpression(x) || ts.isAsExpression(x) || ts.isSatisfiesExpression(x)) x = x.expression;
+  if (ts.isNewExpression(x) || ts.isArrayLiteralExpression(x) || ts.isObjectLiteralExpression(x)) return true;
+  return ts.isCallExpression(x) && calleePath(x.expression).join('.') === 'Object.create';
+}
+
+export type ContainerUseKind =
+  /** set/add/push/unshift, `o[k] = v`, `a[a.length] = v` */
+  | 'add'
+  /** delete/clear/splice/shift/pop, `length = n`, `delete o[k]` */
+  | 'remove'
+  /** the variable or field is assigned another collection */
+  | 'reset'
+  /** `.size`/`.length` (or `Object.keys(o).length`) compared with a limit */
+  | 'bound'
+  /** `.size`/`.length` read otherwise */
+  | 'size'
+  /** for-of/for-in, spread, keys/values/entries/forEach, Array.from, Object.keys, … */
+  | 'iterate'
+  | 'read'
+  /** returned, stored elsewhere, passed to a function, exported: other code may trim it */
+  | 'escape';
+
+export interface ContainerUse {
+  kind: ContainerUseKind;
+  /** The reference: `x`, `this.x`, `C.x`. */
+  ref: ts.Expression;
+  /** The node that decided the kind (the call, assignment, loop, …). */
+  site: ts.Node;
+  /** For method calls: the method name. */
+  method?: string;
+}
+
+const ADDS: Record<CollectionKind, readonly string[]> = { map: ['set'], set: ['add'], array: ['push', 'unshift'], dictionary: [] };
+const REMOVES: Record<CollectionKind, readonly string[]> = {
+  map: ['delete', 'clear'],
+  set: ['delete', 'clear'],
+  array: ['splice', 'shift', 'pop'],
+  dictionary: [],
+};
+const ITERATING_METHODS = new Set(['keys', 'values', 'entries', 'forEach', 'map', 'filter', 'reduce', 'reduceRight', 'flatMap', 'join', 'some', 'every', 'find', 'findLast', 'findIndex', 'slice', 'concat', 'toSorted', 'toReversed', 'includes', 'indexOf', 'lastIndexOf']);
+const ITERATING_FUNCTIONS = new Set(['Object.keys', 'Object.values', 'Object.entries', 'Array.from', 'JSON.stringify', 'structuredClone']);
+const COLLECTION_CONSTRUCTORS = new Set(['Map', 'Set', 'Array']);
+const SIZE_PROPERTIES = new Set(['size', 'length']);
+
+/** Every use of the container in its file (declaration and constructor initialisation excluded). */
+export function containerUses(types: TypeQueries, c: Container): ContainerUse[] {
+  const text = c.decl.name.getText();
+  const creations = new Set<ts.Node>(c.creations);
+  const out: ContainerUse[] = [];
+  const visit = (n: ts.Node): void => {
+    if ((ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) && n !== c.decl.name && n.text === text && types.symbolAt(n) === c.symbol) {
+      const use = classify(n, c.kind);
+      if (!(use.kind === 'reset' && ts.isBinaryExpression(use.site) && creations.has(use.site.right))) out.push(use);
+      return;
+    }
+    n.forEachChild(visit);
+  };
+  visit(c.decl.getSourceFile());
+  return out;
+}
+
+function classify(name: ts.Identifier | ts.PrivateIdentifier, kind: CollectionKind): ContainerUse {
+  if (ts.isShorthandPropertyAssignment(name.parent) || ts.isExportSpecifier(name.parent)) return { kind: 'escape', ref: name as ts.Identifier, site: name.parent };
+  const ref: ts.Expression = ts.isPropertyAccessExpression(name.parent) && name.parent.name === name ? name.parent : (name as ts.Identifier);
+  const expr = skipWrappers(ref);
+  const p = expr.parent;
+  const use = (k: ContainerUseKind, site: ts.Node, method?: string): ContainerUse => ({ kind: k, ref, site, method });
+
+  if (ts.isPropertyAccessExpression(p) && p.expression === expr) {
+    const member = p.name.text;
+    if (ts.isCallExpression(p.parent) && p.parent.expression === p) {
+      if (ADDS[kind].includes(member)) return use('add', p.parent, member);
+      if (REMOVES[kind].includes(member)) return use('remove', p.parent, member);
+      return use(ITERATING_METHODS.has(member) ? 'iterate' : 'read', p.parent, member);
+    }
+    if (SIZE_PROPERTIES.has(member)) {
+      if (isAssignmentTarget(p)) return use('remove', p.parent);
+      return use(comparesWithLimit(p) ? 'bound' : 'size', p);
+    }
+    return use('escape', p); // a method taken as a value, an unknown property
+  }
+  if (ts.isElementAccessExpression(p) && p.expression === expr) {
+    if (ts.isDeleteExpression(skipWrappers(p).parent)) return use('remove', p.parent);
+    if (isAssignmentTarget(p)) {
+      const key = p.argumentExpression;
+      if (kind === 'dictionary' && !ts.isStringLiteralLike(key) && !ts.isNumericLiteral(key)) return use('add', p.parent);
+      if (kind === 'array' && ts.isPropertyAccessExpression(key) && key.name.text === 'length' && key.expression.getText() === expr.getText()) return use('add', p.parent);
+    }
+    return use('read', p);
+  }
+  if ((ts.isForOfStatement(p) || ts.isForInStatement(p)) && p.expression === expr) return use('iterate', p);
+  if (ts.isSpreadElement(p) || ts.isSpreadAssignment(p)) return use('iterate', p);
+  if (ts.isBinaryExpression(p)) {
+    const op = p.operatorToken.kind;
+    if (p.left === expr && op >= ts.SyntaxKind.FirstAssignment && op <= ts.SyntaxKind.LastAssignment) return use('reset', p);
+    if (p.right === expr && op === ts.SyntaxKind.InKeyword) return use('read', p);
+    if (op === ts.SyntaxKind.InstanceOfKeyword || op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsEqualsToken) return use('read', p);
+  }
+  if ((ts.isCallExpression(p) || ts.isNewExpression(p)) && p.arguments?.includes(expr)) {
+    const path = calleePath(p.expression).join('.');
+    if (ts.isNewExpression(p) ? COLLECTION_CONSTRUCTORS.has(path) : ITERATING_FUNCTIONS.has(path)) {
+      // Object.keys(o).length > N
+      const outer = skipWrappers(p);
+      if (ts.isPropertyAccessExpression(outer.parent) && outer.parent.name.text === 'length' && comparesWithLimit(outer.parent)) return use('bound', outer.parent);
+      return use('iterate', p);
+    }
+    if (path.startsWith('console.')) return use('read', p);
+    return use('escape', p);
+  }
+  if (ts.isTypeOfExpression(p) || ts.isPrefixUnaryExpression(p) || ts.isTemplateSpan(p) || (ts.isIfStatement(p) && p.expression === expr)) return use('read', p);
+  return use('escape', p);
+}
+
+function skipWrappers(e: ts.Expression): ts.Expression {
+  let x = e;
+  while (ts.isParenthesizedExpression(x.parent) || ts.isNonNullExpression(x.parent) || ts.isAsExpression(x.parent) || ts.isSatisfiesExpression(x.parent)) {
+    x = x.parent;
+  }
+  return x;
+}
+
+function isAssignmentTarget(e: ts.Expression): boolean {
+  const outer = skipWrappers(e);
+  const p = outer.parent;
+  return ts.isBinaryExpression(p) && p.left === outer && p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && p.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
+}
+
+const RELATIONAL = new Set([ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.GreaterThanEqualsToken, ts.SyntaxKind.LessThanToken, ts.SyntaxKind.LessThanEqualsToken]);
+const EQUALITY = new Set([ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken]);
+
+/** `size > N`, `length >= MAX`, `N <= size`: a comparison with a limit (not an emptiness test against 0 or 1). */
+export function comparesWithLimit(sizeRead: ts.Expression): boolean {
+  const e = skipWrappers(sizeRead);
+  const p = e.parent;
+  if (!ts.isBinaryExpression(p) || !(RELATIONAL.has(p.operatorToken.kind) || EQUALITY.has(p.operatorToken.kind))) return false;
+  const other = skipWrappers(p.left === e ? p.right : p.left);
+  return !(ts.isNumericLiteral(other) && Number(other.text) <= 1);
+}
+
+/** Adds that run repeatedly: not program-lifetime code, and not a singleton's constructor (which runs once). */
+export function isRepeatedAdd(c: Container, use: ContainerUse): boolean {
+  if (isProgramLifetime(use.site)) return false;
+  if (c.lifetime !== 'singleton field') return true;
+  const fn = enclosingFunction(use.site);
+  return !(fn && ts.isConstructorDeclaration(fn) && fn.parent === c.cls);
+}
+
+/** The key type of a Map/Set/dictionary, the element type of an array. */
+export function keyType(types: TypeQueries, c: Container): ts.Type | undefined {
+  return c.kind === 'dictionary' ? undefined : types.typeArguments(c.type)[0];
+}
+
+/** The stored value type: a Map's values, a Set's or array's elements, a dictionary's index type. */
+export function valueType(types: TypeQueries, c: Container): ts.Type | undefined {
+  if (c.kind === 'dictionary') return types.stringIndexType(c.type);
+  const args = types.typeArguments(c.type);
+  return c.kind === 'map' ? args[1] : args[0];
+}
+
+/**
+ * A Map/Set keyed by objects that nothing iterates, sizes, trims or hands off: it only pins its keys, and a
+ * WeakMap/WeakSet would do (object-keyed-cache's domain; unbounded-collection leaves these to it).
+ */
+export function pinsObjectKeys(types: TypeQueries, c: Container, uses: readonly ContainerUse[]): boolean {
+  if (c.kind !== 'map' && c.kind !== 'set') return false;
+  const key = keyType(types, c);
+  if (!key || !types.isObjectType(key)) return false;
+  return !uses.some((u) => u.kind === 'iterate' || u.kind === 'size' || u.kind === 'bound' || u.kind === 'escape');
+}

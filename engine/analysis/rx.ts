@@ -1,0 +1,64 @@
+// RxJS, by the checker: an Observable is a value whose type has both `subscribe` and `pipe`; operators and
+// creation functions are matched by name and by being declared in the rxjs package.
+import ts from 'typescript';
+import type { TypeQueries } from '../types';
+import { skipChain } from './lifecycle';
+
+const RXJS_DECLARATIONS = /[\\/]node_modules[\\/]rxjs[\\/]/;
+/** Operators that complete the stream, ending the subscription by themselves. */
+export const COMPLETING_OPERATORS = ['take', 'first', 'takeUntil', 'takeWhile', 'takeUntilDestroyed'];
+/** Creation functions whose observables complete after a finite number of values. */
+const FINITE_SOURCES = new Set(['of', 'from', 'throwError', 'forkJoin', 'firstValueFrom', 'lastValueFrom']);
+/** Clients whose observables complete after one response (Angular's HttpClient). */
+const FINITE_CLIENTS = /^HttpClient$/;
+
+export function isObservable(types: TypeQueries, expr: ts.Expression): boolean {
+  const type = types.typeAt(expr);
+  return types.hasMethod(type, 'subscribe') && types.hasMethod(type, 'pipe');
+}
+
+/** The observable a `.subscribe()` call subscribes to, with `.pipe(…)` and `.asObservable()` links unwound. */
+export interface ObservableChain {
+  /** The operators applied by `.pipe(…)` calls, innermost last. */
+  operators: ts.Expression[];
+  /** The expression the chain starts from. */
+  source: ts.Expression;
+}
+
+export function observableChain(types: TypeQueries, observable: ts.Expression): ObservableChain {
+  const operators: ts.Expression[] = [];
+  let e = skipChain(observable);
+  while (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && isObservable(types, e.expression.expression)) {
+    const name = e.expression.name.text;
+    if (name === 'pipe') operators.push(...e.arguments);
+    else if (name !== 'asObservable') break;
+    e = skipChain(e.expression.expression);
+  }
+  return { operators, source: e };
+}
+
+/** True when the chain completes by itself: a completing operator, or a finite source such as `of(…)` or an HttpClient call. */
+export function completesItself(types: TypeQueries, chain: ObservableChain): boolean {
+  // operators by name alone: a same-named wrapper most likely completes too, and silence is the safe side
+  if (chain.operators.some((op) => ts.isCallExpression(op) && COMPLETING_OPERATORS.includes(calledName(op.expression) ?? ''))) return true;
+  const src = chain.source;
+  if (ts.isIdentifier(src) && src.text === 'EMPTY') return true;
+  if (!ts.isCallExpression(src)) return false;
+  // timer(due) emits once; timer(due, period) keeps going
+  if (isRxjsFunction(types, src.expression, ['timer']) && (src.arguments.length < 2 || src.arguments[1].kind === ts.SyntaxKind.UndefinedKeyword)) return true;
+  if (isRxjsFunction(types, src.expression, [...FINITE_SOURCES])) return true;
+  const callee = skipChain(src.expression);
+  return ts.isPropertyAccessExpression(callee) && FINITE_CLIENTS.test(types.typeName(types.typeAt(callee.expression)));
+}
+
+function calledName(callee: ts.Expression): string | undefined {
+  const id = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
+  return ts.isIdentifier(id) ? id.text : undefined;
+}
+
+function isRxjsFunction(types: TypeQueries, callee: ts.Expression, names: readonly string[]): boolean {
+  const id = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
+  if (!ts.isIdentifier(id) || !names.includes(id.text)) return false;
+  const symbol = types.symbolAt(id);
+  return !!symbol && types.isDeclaredIn(symbol, RXJS_DECLARATIONS);
+}

@@ -1,0 +1,301 @@
+// unbounded-buffer: stream chunks accumulated into a string, Buffer or array (`buf += chunk`,
+// `buf = Buffer.concat([buf, chunk])`, `chunks.push(chunk)`) in a 'data' handler or a `for await` loop, with nothing
+// that trims, resets or size-checks the accumulator while the stream runs. Reading a whole finite body is not a
+// leak: an 'end'/'close'/'finish' handler that consumes the accumulator, a function that waits for the stream's end
+// and then uses it, or a `for await` loop after which the accumulator is used.
+import ts from 'typescript';
+import { collectionKind, comparesWithLimit } from '../engine/analysis/collections';
+import { skipChain } from '../engine/analysis/lifecycle';
+import { rootIdentifier } from '../engine/analysis/lifetime';
+import { enclosingFunction, isProgramLifetime, statementList } from '../engine/analysis/owner';
+import { calleePath } from '../engine/analysis/ownership';
+import { chunkSourceAt, mentionsSymbol, type ChunkSource } from '../engine/analysis/streams';
+import { constantCase, freshIdentifier, insertAfterStatement, insertModuleDeclaration, type Edit } from '../engine/fix';
+import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
+
+const ID = 'unbounded-buffer';
+const END_EVENTS = new Set(['end', 'close', 'finish', 'exit']);
+const LISTEN_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
+/** Ways code waits for a stream to end: `once(s, 'end')`, `finished(s)`, `pipeline(s, …)`, `s.on('end', resolve)`. */
+const END_WAITERS = new Set(['finished', 'pipeline']);
+
+type AccumulatorKind = 'string' | 'Buffer' | 'array';
+
+interface Accumulation {
+  /** The accumulating expression: the assignment or the push call. */
+  site: ts.Expression;
+  /** The accumulator as written: `buf`, `this.buf`. */
+  target: ts.Expression;
+  symbol: ts.Symbol;
+  kind: AccumulatorKind;
+}
+
+export default defineRule({
+  meta: {
+    id: ID,
+    description: 'Stream chunks are accumulated with no size cap, so the buffer grows for as long as the stream runs.',
+    defaultSeverity: 'warn',
+    docs: docsUrl(ID),
+    fixable: true,
+  },
+  create(ctx) {
+    const check = (node: ts.BinaryExpression | ts.CallExpression): void => {
+      const acc = accumulation(ctx, node);
+      if (!acc) return;
+      const source = chunkSourceAt(ctx.types, node);
+      if (!source || !mentionsSymbol(ctx.types, ts.isCallExpression(node) ? node : node.right, source.chunk)) return;
+      const decl = ctx.types.declarationsOf(acc.symbol)[0];
+      // an accumulator declared inside the handler or loop body starts afresh for every chunk
+      if (!decl || (decl.pos >= source.body.pos && decl.end <= source.body.end)) return;
+      if (trimmedOrChecked(ctx, acc) || readsWholeBody(ctx, acc, source)) return;
+      ctx.report(report(ctx, acc, source));
+    };
+    return {
+      [ts.SyntaxKind.BinaryExpression]: check,
+      [ts.SyntaxKind.CallExpression]: check,
+    };
+  },
+});
+
+/** `buf += x`, `buf = buf + x`, `buf = Buffer.concat([buf, x])`, `buf = buf.concat(x)`, `chunks.push(x)`. */
+function accumulation(ctx: RuleContext, node: ts.BinaryExpression | ts.CallExpression): Accumulation | undefined {
+  if (ts.isCallExpression(node)) {
+    const callee = skipChain(node.expression);
+    if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'push') return undefined;
+    return target(ctx, node, callee.expression, (t) => (collectionKind(ctx.types, t) === 'array' ? 'array' : undefined));
+  }
+  const op = node.operatorToken.kind;
+  if (op === ts.SyntaxKind.PlusEqualsToken) return target(ctx, node, node.left, (t) => (ctx.types.typeName(t) === 'string' ? 'string' : undefined));
+  if (op !== ts.SyntaxKind.EqualsToken) return undefined;
+  const right = skipChain(node.right);
+  const self = (e: ts.Expression | undefined) => !!e && sameTarget(ctx, e, node.left);
+  const grows =
+    (ts.isBinaryExpression(right) && right.operatorToken.kind === ts.SyntaxKind.PlusToken && self(right.left)) ||
+    (ts.isCallExpression(right) &&
+      ((calleePath(right.expression).join('.') === 'Buffer.concat' && ts.isArrayLiteralExpression(right.arguments[0]) && self(right.arguments[0].elements[0])) ||
+        (ts.isPropertyAccessExpression(right.expression) && right.expression.name.text === 'concat' && self(right.expression.expression))));
+  if (!grows) return undefined;
+  return target(ctx, node, node.left, (t) => {
+    const name = ctx.types.typeName(t);
+    return name === 'string' ? 'string' : /^Buffer\b/.test(name) ? 'Buffer' : collectionKind(ctx.types, t) === 'array' ? 'array' : undefined;
+  });
+}
+
+function target(ctx: RuleContext, site: ts.Expression, e: ts.Expression, kindOf: (t: ts.Type) => AccumulatorKind | undefined): Accumulation | undefined {
+  const t = skipChain(e);
+  const name = ts.isIdentifier(t) ? t : ts.isPropertyAccessExpression(t) && t.expression.kind === ts.SyntaxKind.ThisKeyword ? t.name : undefined;
+  const symbol = name && ctx.types.symbolAt(name);
+  const kind = symbol && kindOf(ctx.types.typeAt(t));
+  return symbol && kind ? { site, target: t, symbol, kind } : undefined;
+}
+
+function sameTarget(ctx: RuleContext, a: ts.Expression, b: ts.Expression): boolean {
+  const name = (e: ts.Expression) => {
+    const x = skipChain(e);
+    return ts.isIdentifier(x) ? x : ts.isPropertyAccessExpression(x) ? x.name : undefined;
+  };
+  const [na, nb] = [name(a), name(b)];
+  return !!na && !!nb && ctx.types.symbolAt(na) === ctx.types.symbolAt(nb);
+}
+
+/**
+ * Anything that keeps the accumulator in check: another assignment (a reset, a slice, keeping the unparsed tail),
+ * a truncating method or `length = …`, a comparison of its size with a limit, or a hand-off of an array to other
+ * code (which may drain it).
+ */
+function trimmedOrChecked(ctx: RuleContext, acc: Accumulation): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if ((ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) && ctx.types.symbolAt(n) === acc.symbol && !isDeclarationName(n)) {
+      found = keepsInCheck(ctx, n, acc);
+      return;
+    }
+    n.forEachChild(visit);
+  };
+  visit(ctx.file);
+  return found;
+}
+
+function isDeclarationName(n: ts.Node): boolean {
+  return (ts.isVariableDeclaration(n.parent) || ts.isPropertyDeclaration(n.parent) || ts.isParameter(n.parent)) && n.parent.name === n;
+}
+
+function keepsInCheck(ctx: RuleContext, name: ts.Identifier | ts.PrivateIdentifier, acc: Accumulation): boolean {
+  const ref: ts.Expression = ts.isPropertyAccessExpression(name.parent) && name.parent.name === name ? name.parent : (name as ts.Identifier);
+  let e = ref;
+  while (ts.isParenthesizedExpression(e.parent) || ts.isNonNullExpression(e.parent)) e = e.parent;
+  const p = e.parent;
+  if (ts.isBinaryExpression(p) && p.left === e) {
+    const op = p.operatorToken.kind;
+    if (op === ts.SyntaxKind.PlusEqualsToken) return false;
+    // an assignment that is not itself an accumulation resets or trims
+    return op === ts.SyntaxKind.EqualsToken && !accumulation(ctx, p);
+  }
+  if (ts.isPropertyAccessExpression(p) && p.expression === e) {
+    if (['length', 'byteLength'].includes(p.name.text)) return isLengthAssignment(p) || comparesWithLimit(p);
+    const call = p.parent;
+    return ts.isCallExpression(call) && call.expression === p && ['splice', 'shift', 'pop', 'subarray', 'slice'].includes(p.name.text) && acc.kind === 'array';
+  }
+  // Buffer.byteLength(buf) > MAX
+  if (ts.isCallExpression(p) && p.arguments.includes(e) && comparesWithLimit(p)) return true;
+  // an array handed to other code may be drained there (strings and Buffers cannot be trimmed by a callee)
+  if (acc.kind !== 'array') return false;
+  if (ts.isCallExpression(p) && p.arguments.includes(e)) return !READING_CALLS.test(calleePath(p.expression).join('.'));
+  return ts.isReturnStatement(p) || (ts.isBinaryExpression(p) && p.right === e) || (ts.isVariableDeclaration(p) && p.initializer === e);
+}
+
+/** Calls that only read an array of chunks. */
+const READING_CALLS = /^(Buffer\.\w+|JSON\.stringify|console\.\w+|String)$/;
+
+function isLengthAssignment(p: ts.PropertyAccessExpression): boolean {
+  return ts.isBinaryExpression(p.parent) && p.parent.left === p && p.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken;
+}
+
+/**
+ * The stream is read to its end and the accumulator used then: an end/close/finish listener on the same stream that
+ * uses the accumulator; a function (not program-lifetime code) that waits for the stream's end; or code after a
+ * `for await` loop (which only ends with the stream) that uses the accumulator.
+ */
+function readsWholeBody(ctx: RuleContext, acc: Accumulation, source: ChunkSource): boolean {
+  if (source.kind === 'for-await') {
+    const scope: ts.Node = enclosingFunction(source.body) ?? ctx.file;
+    return referencesAfter(ctx, scope, acc.symbol, source.body.end);
+  }
+  const stream = streamKey(ctx, source.stream);
+  if (!stream) return false;
+  // a function (not program-lifetime code) that waits for the end, with the accumulator used outside the handler
+  const fn = isProgramLifetime(source.body) ? undefined : enclosingFunction(source.body);
+  const waits = !!fn && someCall(fn, (call) => waitsForEnd(ctx, call, stream)) && referencedOutside(ctx, acc, source.body);
+  return waits || someCall(ctx.file, (call) => {
+    const listener = endEventListener(call);
+    return !!listener && sameStream(streamKey(ctx, listener.stream), stream) && mentionsSymbol(ctx.types, listener.handler, [acc.symbol]);
+  });
+}
+
+function someCall(scope: ts.Node, test: (call: ts.CallExpression) => boolean): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(n) && test(n)) found = true;
+    else n.forEachChild(visit);
+  };
+  visit(scope);
+  return found;
+}
+
+/** A reference to the accumulator that is not part of an accumulation and sits outside `body`. */
+function referencedOutside(ctx: RuleContext, acc: Accumulation, body: ts.Node): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || n === body) return;
+    if ((ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) && !isDeclarationName(n) && ctx.types.symbolAt(n) === acc.symbol) found = true;
+    else n.forEachChild(visit);
+  };
+  visit(ctx.file);
+  return found;
+}
+
+/** `s.on('end', handler)` and the like. */
+function endEventListener(call: ts.CallExpression): { stream: ts.Expression; handler: ts.Expression } | undefined {
+  const callee = skipChain(call.expression);
+  const [event, handler] = call.arguments;
+  if (!ts.isPropertyAccessExpression(callee) || !LISTEN_METHODS.has(callee.name.text) || !event || !handler) return undefined;
+  return ts.isStringLiteralLike(event) && END_EVENTS.has(event.text) ? { stream: callee.expression, handler } : undefined;
+}
+
+/**
+ * `s.on('end', resolve)` (a named continuation, not an inline handler), `once(s, 'end')`, `finished(s)`,
+ * `pipeline(s, …)`: the function waits for the stream to end.
+ */
+function waitsForEnd(ctx: RuleContext, call: ts.CallExpression, stream: string): boolean {
+  const listener = endEventListener(call);
+  if (listener) return ts.isIdentifier(listener.handler) && sameStream(streamKey(ctx, listener.stream), stream);
+  const path = calleePath(call.expression);
+  const endArg = call.arguments.some((a) => ts.isStringLiteralLike(a) && END_EVENTS.has(a.text));
+  if (!endArg && !END_WAITERS.has(path[path.length - 1] ?? '')) return false;
+  return call.arguments.some((a) => sameStream(streamKey(ctx, a), stream));
+}
+
+/** The same stream, or the object that owns it: `child` ends when `child.stdout` does ('close'/'exit' on a child process). */
+function sameStream(a: string | undefined, b: string): boolean {
+  return !!a && (a === b || b.startsWith(`${a}.`) || a.startsWith(`${b}.`));
+}
+
+/** A key for a stream expression: its root's symbol and its access path (`this.socket`, `res`, `child.stdout`). */
+function streamKey(ctx: RuleContext, e: ts.Expression): string | undefined {
+  const x = skipChain(e);
+  const path = x.getText(ctx.file).replace(/[!?\s]/g, '');
+  if (x.kind === ts.SyntaxKind.ThisKeyword || (ts.isPropertyAccessExpression(x) && path.startsWith('this.'))) return path;
+  const root = rootIdentifier(x);
+  const symbol = root && ctx.types.symbolAt(root);
+  return symbol ? `#${symbolKey(symbol)}${path.slice(root.text.length)}` : undefined;
+}
+
+const symbolKeys = new WeakMap<ts.Symbol, number>();
+let nextSymbolKey = 1;
+function symbolKey(s: ts.Symbol): number {
+  let key = symbolKeys.get(s);
+  if (key === undefined) symbolKeys.set(s, (key = nextSymbolKey++));
+  return key;
+}
+
+function referencesAfter(ctx: RuleContext, scope: ts.Node, symbol: ts.Symbol, after: number): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if ((ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) && n.pos >= after && ctx.types.symbolAt(n) === symbol) found = true;
+    else n.forEachChild(visit);
+  };
+  visit(scope);
+  return found;
+}
+
+const UNITS: Record<AccumulatorKind, { suffix: string; value: string; noun: string }> = {
+  string: { suffix: 'LENGTH', value: '1024 * 1024', noun: 'characters' },
+  Buffer: { suffix: 'BYTES', value: '1024 * 1024', noun: 'bytes' },
+  array: { suffix: 'CHUNKS', value: '1000', noun: 'chunks' },
+};
+
+function report(ctx: RuleContext, acc: Accumulation, source: ChunkSource): Report {
+  const name = acc.target.getText(ctx.file);
+  const stream = source.stream.getText(ctx.file);
+  const where = source.kind === 'data' ? `a 'data' handler on \`${stream}\`` : `a \`for await\` loop over \`${stream}\``;
+  return {
+    node: acc.site,
+    message:
+      `\`${name}\` accumulates every chunk in ${where} and is never trimmed, reset or size-checked while the stream runs: ` +
+      'it grows without bound on a long-lived stream.',
+    related: [{ node: source.stream, message: 'the stream whose chunks are kept' }],
+    fixes: capFix(ctx, acc),
+  };
+}
+
+/** Keep only the last MAX characters/bytes/chunks after each accumulation. */
+function capFix(ctx: RuleContext, acc: Accumulation): NonNullable<Report['fixes']> {
+  const unit = UNITS[acc.kind];
+  const x = acc.target.getText(ctx.file);
+  const base = constantCase(x.replace(/^this\./, ''));
+  const max = freshIdentifier(ctx.file, `MAX_${base.endsWith(unit.suffix) ? base : `${base}_${unit.suffix}`}`);
+  // above the accumulator's declaration when this file declares it, else above the accumulating code
+  const decl = ctx.types.declarationsOf(acc.symbol).find((d) => d.getSourceFile() === ctx.file);
+  const constant = insertModuleDeclaration(ctx.file, decl ?? acc.site, `const ${max} = ${unit.value};`);
+  if (!constant) return [];
+  const trim =
+    acc.kind === 'array'
+      ? `if (${x}.length > ${max}) ${x}.splice(0, ${x}.length - ${max});`
+      : `if (${x}.length > ${max}) ${x} = ${x}.${acc.kind === 'Buffer' ? 'subarray' : 'slice'}(-${max});`;
+  const edit = afterAccumulation(ctx, acc.site, trim);
+  if (!edit) return [];
+  return [{ title: `Keep only the last ${max} ${unit.noun} of \`${x}\``, edits: [constant, edit], preferred: true }];
+}
+
+/** Inserts `code` after the accumulation's statement; an arrow whose body is the accumulation gets a block body. */
+function afterAccumulation(ctx: RuleContext, site: ts.Expression, code: string): Edit | undefined {
+  let outer: ts.Expression = site;
+  while (ts.isParenthesizedExpression(outer.parent)) outer = outer.parent;
+  const p = outer.parent;
+  if (ts.isExpressionStatement(p) && statementList(p)) return insertAfterStatement(ctx.file, p, code);
+  if (ts.isArrowFunction(p) && p.body === outer) return { start: outer.getStart(ctx.file), end: outer.getEnd(), newText: `{ ${site.getText(ctx.file)}; ${code} }` };
+  return undefined;
+}

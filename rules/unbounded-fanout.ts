@@ -1,0 +1,200 @@
+// unbounded-fanout: one request (fetch, http/https, undici, a DB client's query) per item of a collection whose size
+// the code does not bound — a for-of loop, a counted loop up to `items.length`, or `items.map/forEach(…)` (typically
+// under Promise.all). Bounded: literals and tuples, `.slice(a, b)` (including chunked loops), `Object.keys` of a
+// fixed-shape object, a size check on the collection, a loop with its own exit, or a concurrency limiter between
+// the iteration and the request (the request sits in another callback, such as `limit(() => fetch(u))`).
+import ts from 'typescript';
+import { collectionKind, comparesWithLimit } from '../engine/analysis/collections';
+import { skipChain } from '../engine/analysis/lifecycle';
+import { enclosingFunction } from '../engine/analysis/owner';
+import { calleePath, outerExpression } from '../engine/analysis/ownership';
+import { requestCall } from '../engine/analysis/requests';
+import { constantCase, freshIdentifier, insertModuleDeclaration } from '../engine/fix';
+import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
+
+const ID = 'unbounded-fanout';
+const DEFAULT_LIMIT = 100;
+const CALLBACK_ITERATIONS = new Set(['map', 'forEach', 'flatMap']);
+/** Array methods whose result is no larger than their receiver. */
+const SHRINKING_METHODS = new Set(['filter', 'map', 'sort', 'reverse', 'toSorted', 'toReversed']);
+/** Calls that throttle the work they run: semaphores, queues, limiters. */
+const LIMITER = /^(acquire|limit|throttle|schedule|enqueue|runExclusive|wait)/i;
+const FIXED_SHAPE_FUNCTIONS = new Set(['Object.keys', 'Object.values', 'Object.entries']);
+
+interface Iteration {
+  /** The loop statement or the `items.map(…)` call. */
+  node: ts.Node;
+  /** The code that runs per item: the loop body or the callback. */
+  body: ts.Node;
+  items: ts.Expression;
+}
+
+export default defineRule({
+  meta: {
+    id: ID,
+    description: 'One request or query per item of a collection of unbounded size (N+1 fan-out), which can exhaust sockets and connections.',
+    defaultSeverity: 'warn',
+    docs: docsUrl(ID),
+    fixable: true,
+  },
+  create(ctx) {
+    const reported = new Set<ts.Node>();
+    return {
+      [ts.SyntaxKind.CallExpression]: (call: ts.CallExpression) => {
+        const request = requestCall(ctx.types, call);
+        if (!request) return;
+        const it = iterationOf(ctx, call);
+        if (!it || reported.has(it.node) || boundedItems(ctx, it.items, 0) || sizeChecked(ctx, it) || limited(it.body) || hasOwnExit(it)) return;
+        reported.add(it.node);
+        ctx.report(report(ctx, call, request, it));
+      },
+    };
+  },
+});
+
+/** The per-item iteration whose body directly contains the call (no other function in between). */
+function iterationOf(ctx: RuleContext, call: ts.CallExpression): Iteration | undefined {
+  for (let n: ts.Node = call; n.parent; n = n.parent) {
+    const p = n.parent;
+    if (ts.isForOfStatement(p) && p.statement === n) return { node: p, body: p.statement, items: p.expression };
+    if (ts.isForStatement(p) && p.statement === n) {
+      const items = p.condition && lengthLimit(p.condition);
+      return items ? { node: p, body: p.statement, items } : undefined; // otherwise a counter limit
+    }
+    if (ts.isIterationStatement(p, false) && (p as ts.IterationStatement).statement === n) return undefined; // while/do/for-in: unknown count
+    if (ts.isFunctionLike(p)) {
+      if (!ts.isArrowFunction(p) && !ts.isFunctionExpression(p)) return undefined;
+      const outer = outerExpression(p);
+      const iterating = outer.parent;
+      if (!ts.isCallExpression(iterating) || iterating.arguments[0] !== outer) return undefined;
+      const callee = skipChain(iterating.expression);
+      if (!ts.isPropertyAccessExpression(callee) || !CALLBACK_ITERATIONS.has(callee.name.text)) return undefined;
+      return collectionKind(ctx.types, ctx.types.typeAt(callee.expression)) === 'array' ? { node: iterating, body: p, items: callee.expression } : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** `i < items.length` → items. */
+function lengthLimit(condition: ts.Expression): ts.Expression | undefined {
+  if (!ts.isBinaryExpression(condition)) return undefined;
+  const op = condition.operatorToken.kind;
+  const limit = op === ts.SyntaxKind.LessThanToken || op === ts.SyntaxKind.LessThanEqualsToken ? condition.right : undefined;
+  const x = limit && skipChain(limit);
+  return x && ts.isPropertyAccessExpression(x) && (x.name.text === 'length' || x.name.text === 'size') ? x.expression : undefined;
+}
+
+/** Literals, tuples, slices and things derived from them; a `const` followed to its initializer. */
+function boundedItems(ctx: RuleContext, e: ts.Expression, depth: number): boolean {
+  let x = e;
+  while (ts.isParenthesizedExpression(x) || ts.isAsExpression(x) || ts.isSatisfiesExpression(x) || ts.isNonNullExpression(x) || ts.isAwaitExpression(x)) x = x.expression;
+  if (ts.isArrayLiteralExpression(x)) return true;
+  const type = ctx.types.typeAt(x);
+  if (/^(readonly )?\[/.test(ctx.types.typeName(type))) return true; // a tuple
+  if (ts.isCallExpression(x)) {
+    const callee = skipChain(x.expression);
+    if (ts.isPropertyAccessExpression(callee)) {
+      const method = callee.name.text;
+      if ((method === 'slice' || method === 'splice') && x.arguments.length === 2) return true;
+      if (SHRINKING_METHODS.has(method)) return depth < 4 && boundedItems(ctx, callee.expression, depth + 1);
+    }
+    // the keys of an object without an index signature are fixed by its type
+    const arg = x.arguments[0];
+    return FIXED_SHAPE_FUNCTIONS.has(calleePath(x.expression).join('.')) && !!arg && !ctx.types.stringIndexType(ctx.types.typeAt(arg)) && ctx.types.isObjectType(ctx.types.typeAt(arg));
+  }
+  // unknown shapes (iterators, generators, strings) are not collections we can judge
+  if (!collectionKind(ctx.types, type)) return true;
+  if (ts.isIdentifier(x) && depth < 4) {
+    const symbol = ctx.types.symbolAt(x);
+    const decl = symbol && ctx.types.declarationsOf(symbol)[0];
+    if (decl && ts.isVariableDeclaration(decl) && decl.initializer && (decl.parent.flags & ts.NodeFlags.Const) !== 0) return boundedItems(ctx, decl.initializer, depth + 1);
+  }
+  return false;
+}
+
+/** `if (items.length > MAX) …` in the function that iterates: the code bounds the collection itself. */
+function sizeChecked(ctx: RuleContext, it: Iteration): boolean {
+  const name = nameOf(it.items);
+  const symbol = name && ctx.types.symbolAt(name);
+  if (!symbol) return false;
+  const scope: ts.Node = enclosingFunction(it.node) ?? ctx.file;
+  let found = false;
+  const loopCondition = ts.isForStatement(it.node) ? it.node.condition : undefined;
+  const visit = (n: ts.Node): void => {
+    if (found || n === loopCondition) return;
+    if (ts.isPropertyAccessExpression(n) && (n.name.text === 'length' || n.name.text === 'size')) {
+      const owner = nameOf(n.expression);
+      if (owner && ctx.types.symbolAt(owner) === symbol && comparesWithLimit(n)) found = true;
+    }
+    n.forEachChild(visit);
+  };
+  visit(scope);
+  return found;
+}
+
+function nameOf(e: ts.Expression): ts.Identifier | undefined {
+  const x = skipChain(e);
+  if (ts.isIdentifier(x)) return x;
+  return ts.isPropertyAccessExpression(x) && ts.isIdentifier(x.name) ? x.name : undefined;
+}
+
+/** A call to a semaphore/queue/limiter in the per-item code. */
+function limited(body: ts.Node): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(n)) {
+      const path = calleePath(n.expression);
+      if (path.length && LIMITER.test(path[path.length - 1])) found = true;
+    }
+    n.forEachChild(visit);
+  };
+  visit(body);
+  return found;
+}
+
+/** A `break`/`return`/`throw` in a loop body (outside nested loops and functions) may be a counter limit. */
+function hasOwnExit(it: Iteration): boolean {
+  if (!ts.isIterationStatement(it.node, false)) return false;
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || ts.isFunctionLike(n) || ts.isIterationStatement(n, false) || ts.isSwitchStatement(n)) return;
+    if ((ts.isBreakStatement(n) && !n.label) || ts.isReturnStatement(n) || ts.isThrowStatement(n)) found = true;
+    else n.forEachChild(visit);
+  };
+  visit(it.body);
+  return found;
+}
+
+function report(ctx: RuleContext, call: ts.CallExpression, request: string, it: Iteration): Report {
+  const items = it.items.getText(ctx.file);
+  const when = ts.isCallExpression(it.node) ? ', all at once' : '';
+  return {
+    node: call,
+    message:
+      `${request} runs once per item of \`${items}\`${when}, and nothing bounds how many items there are: ` +
+      'a large collection means a request or query per item (N+1), which can exhaust sockets or the connection pool.',
+    related: [{ node: it.items, message: 'the collection whose size is not bounded' }],
+    fixes: sliceFix(ctx, it),
+  };
+}
+
+/** `items` → `items.slice(0, MAX_ITEMS)`, with the limit as a named module-level constant. Not preferred: it drops items. */
+function sliceFix(ctx: RuleContext, it: Iteration): NonNullable<Report['fixes']> {
+  if (ts.isForStatement(it.node)) return []; // `i < items.length`: rewriting the bound reads badly; see the docs
+  const items = skipChain(it.items);
+  if (!ts.isIdentifier(items) && !ts.isPropertyAccessExpression(items) && !ts.isCallExpression(items)) return [];
+  if (collectionKind(ctx.types, ctx.types.typeAt(items)) !== 'array') return [];
+  const name = nameOf(items)?.text ?? 'items';
+  const limit = freshIdentifier(ctx.file, `MAX_${constantCase(name)}`);
+  const constant = insertModuleDeclaration(ctx.file, it.node, `const ${limit} = ${DEFAULT_LIMIT};`);
+  if (!constant) return [];
+  const text = it.items.getText(ctx.file);
+  return [
+    {
+      title: `Process at most ${limit} items (${text}.slice(0, ${limit}))`,
+      edits: [constant, { start: it.items.getStart(ctx.file), end: it.items.getEnd(), newText: `${text}.slice(0, ${limit})` }],
+      preferred: false,
+    },
+  ];
+}

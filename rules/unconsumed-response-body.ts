@@ -1,0 +1,104 @@
+// unconsumed-response-body: a fetch / undici response whose body is neither read nor cancelled on some path (an
+// early return or throw before the read), which keeps its connection checked out until garbage collection.
+import ts from 'typescript';
+import type { Use } from '../engine/analysis';
+import { BODY_CONSUMERS, responseCall } from '../engine/analysis/http';
+import { statementIn, statementList } from '../engine/analysis/owner';
+import { uncoveredExits } from '../engine/analysis/paths';
+import { insertAfterStatement, insertBeforeStatement, type Edit } from '../engine/fix';
+import { defineRule, docsUrl, type RuleContext } from '../engine/rule';
+
+const ID = 'unconsumed-response-body';
+
+export default defineRule({
+  meta: {
+    id: ID,
+    description: 'A fetch/undici response body is neither consumed nor cancelled on some path, so its connection stays busy.',
+    defaultSeverity: 'warn',
+    docs: docsUrl(ID),
+    fixable: true,
+  },
+  create(ctx) {
+    return {
+      [ts.SyntaxKind.VariableDeclaration]: (decl: ts.VariableDeclaration) => {
+        const init = decl.initializer;
+        if (!init || !ts.isAwaitExpression(init) || !ts.isCallExpression(init.expression)) return;
+        const call = init.expression;
+        const client = responseCall(ctx.types, call);
+        if (!client || ctx.analysis.isProgramLifetime(decl) || isHeadRequest(call)) return;
+        const response = responseUses(ctx, decl.name);
+        if (!response) return;
+        const { body, consumed } = response;
+        const what = `The body of the response from ${call.expression.getText(ctx.file)}()`;
+        // undici's body is always there and has dump(); fetch's may be null
+        const cancel = body && `await ${body}${client === 'fetch' ? '?.cancel()' : '.dump()'};`;
+        if (!consumed.length) {
+          const statement = decl.parent.parent;
+          const fixable = cancel && ts.isVariableStatement(statement) && statementList(statement);
+          ctx.report({
+            node: call,
+            message: `${what} is never read or cancelled: the connection stays checked out until the response is garbage-collected.`,
+            fixes: fixable
+              ? [{ title: 'Cancel the unread body', edits: [insertAfterStatement(ctx.file, statement, cancel)], preferred: true }]
+              : [],
+          });
+          return;
+        }
+        const exits = earlyExits(decl, consumed);
+        if (!exits.length) return;
+        const line = (n: ts.Node) => ctx.file.getLineAndCharacterOfPosition(n.getStart(ctx.file)).line + 1;
+        ctx.report({
+          node: call,
+          message: `${what} is not read or cancelled when the code leaves at line ${exits.map(line).join(', ')}: the connection stays checked out until the response is garbage-collected.`,
+          related: exits.map((e) => ({ node: e, message: 'leaves here without reading or cancelling the body' })),
+          fixes: cancel
+            ? [{ title: 'Cancel the body before leaving early', edits: exits.map((e): Edit => insertBeforeStatement(ctx.file, e as ts.Statement, cancel)), preferred: true }]
+            : [],
+        });
+      },
+    };
+  },
+});
+
+/** `fetch(url, { method: 'HEAD' })`: the response has no body. */
+function isHeadRequest(call: ts.CallExpression): boolean {
+  const init = call.arguments[1];
+  return (
+    !!init &&
+    ts.isObjectLiteralExpression(init) &&
+    init.properties.some((p) => ts.isPropertyAssignment(p) && p.name.getText() === 'method' && ts.isStringLiteralLike(p.initializer) && p.initializer.text.toUpperCase() === 'HEAD')
+  );
+}
+
+/**
+ * The uses that read or discard the body: `res.json()`/`text()`/…, any use of `res.body`, or (for a destructured
+ * `{ body }`) any use of `body`. Undefined when the response or its body is handed off, or the code is too
+ * involved to follow (reassigned, cloned).
+ */
+function responseUses(ctx: RuleContext, binding: ts.BindingName): { body: string | undefined; consumed: Use[] } | undefined {
+  if (ts.isIdentifier(binding)) {
+    const { uses, releases, handOffs } = ctx.analysis.usesOf(binding, { methods: BODY_CONSUMERS });
+    if (handOffs.length || uses.some((u) => u.kind === 'reassigned' || u.method === 'clone')) return undefined;
+    const bodyReads = uses.filter((u) => u.kind === 'read' && ts.isPropertyAccessExpression(u.site) && u.site.name.text === 'body');
+    return { body: `${binding.text}.body`, consumed: [...releases, ...bodyReads] };
+  }
+  if (!ts.isObjectBindingPattern(binding) || binding.elements.some((e) => e.dotDotDotToken)) return undefined;
+  const body = binding.elements.find((e) => (e.propertyName ?? e.name).getText() === 'body');
+  if (!body) return { body: undefined, consumed: [] };
+  if (!ts.isIdentifier(body.name)) return undefined;
+  const { uses } = ctx.analysis.usesOf(body.name, { methods: BODY_CONSUMERS });
+  return { body: body.name.text, consumed: uses };
+}
+
+/** Returns/throws (and loop exits) between the declaration and the first statement that consumes the body. */
+function earlyExits(decl: ts.VariableDeclaration, consumed: Use[]): ts.Node[] {
+  const direct = consumed.filter((u) => !u.inClosure);
+  const statement = decl.parent.parent;
+  const list = statementList(statement);
+  if (!direct.length || !list) return [];
+  const start = list.indexOf(statement as ts.Statement);
+  const firstIndex = Math.min(...direct.map((u) => statementIn(u.site, list)).filter((s): s is ts.Statement => !!s).map((s) => list.indexOf(s)));
+  if (!(firstIndex > start) || !Number.isFinite(firstIndex)) return [];
+  const inside = (exit: ts.Node) => direct.some((u) => u.site.pos >= exit.pos && u.site.end <= exit.end);
+  return list.slice(start + 1, firstIndex).flatMap((s) => uncoveredExits(s, direct).filter((e) => !inside(e)));
+}

@@ -1,0 +1,467 @@
+// The LeakLint language server: open documents → engine projects → diagnostics, code actions, workspace scans.
+// Runs over stdio (`node dist/server.js --stdio`) or node IPC (started by the VS Code client). It only ever uses
+// its own bundled TypeScript and never loads code from the workspace.
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  CodeActionKind,
+  createConnection,
+  ErrorCodes,
+  FileChangeType,
+  ParameterStructures,
+  ProposedFeatures,
+  RequestType,
+  ResponseError,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CancellationToken,
+  type CodeAction,
+  type CodeActionParams,
+  type Connection,
+  type DidChangeWatchedFilesParams,
+  type Diagnostic,
+  type WorkDoneProgressReporter,
+  type WorkspaceFolder,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { CONFIG_FILE } from '../engine/config';
+import { isSourceFile } from '../engine/project';
+import type { Finding } from '../engine/rule';
+import type { FileResult } from '../engine/runner';
+import { actionsFor, applyEdits, mergeFixes, replaceTextEdit } from './actions';
+import { configDiagnostic, sameFinding, SOURCE, toDiagnostic } from './diagnostics';
+import { folderOf, makeFolder, parseSettings, type Folder } from './folders';
+import { ProjectHost } from './projects';
+import {
+  DEFAULT_SETTINGS,
+  FIX_ALL_KIND,
+  SCAN_WORKSPACE_REQUEST,
+  SETTINGS_SECTION,
+  STATUS_NOTIFICATION,
+  type ScanSummary,
+  type ScanWorkspaceParams,
+  type StatusParams,
+} from './protocol';
+import { scanWorkspace } from './scan';
+import { LintScheduler } from './scheduler';
+
+const DEBOUNCE_MS = 150;
+/** source.fixAll re-lints after each pass so fixes that overlapped an applied one get their turn. */
+const FIX_ALL_PASSES = 10;
+const UNTITLED_EXTENSIONS: Record<string, string> = { typescript: '.ts', typescriptreact: '.tsx', javascript: '.js', javascriptreact: '.jsx' };
+
+const ScanWorkspaceRequest = new RequestType<ScanWorkspaceParams, ScanSummary, void>(SCAN_WORKSPACE_REQUEST, ParameterStructures.byName);
+
+interface Linted {
+  version: number;
+  findings: Finding[];
+}
+
+function invalidParams(message: string): ResponseError<void> {
+  return new ResponseError(ErrorCodes.InvalidParams, message);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function fileOfUri(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined; // e.g. a UNC host on a platform without them
+  }
+}
+
+class LeakLintServer {
+  private readonly documents = new TextDocuments(TextDocument);
+  private readonly host = new ProjectHost((p) => this.logOnce(`tsconfig:${p.file}:${p.message}`, `${p.file}: ${p.message}`));
+  private readonly scheduler = new LintScheduler(
+    (uri) => this.lint(uri),
+    () => this.sendStatus(),
+  );
+  private workspaceFolders: WorkspaceFolder[] = [];
+  private folders: Folder[] = [];
+  private loose: Folder = makeFolder(undefined, undefined, DEFAULT_SETTINGS);
+  private readonly linted = new Map<string, Linted>();
+  /** Open documents: file path → document URI. */
+  private readonly openFiles = new Map<string, string>();
+  /** Problems currently published, per URI (for the status item). */
+  private readonly problemCounts = new Map<string, number>();
+  private configProblemUris = new Set<string>();
+  private readonly logged = new Set<string>();
+  /** Where untitled documents are analysed (fixed at startup so their paths never change). */
+  private untitledRoot = tmpdir();
+  private canPullSettings = false;
+  /** Settings pushed with didChangeConfiguration, for clients that cannot be asked. */
+  private pushedSettings: unknown;
+  private ready = false;
+  private readonly whenReady: Promise<void>;
+  private markReady!: () => void;
+  private scans = 0;
+  private lastStatus = '';
+
+  constructor(private readonly connection: Connection) {
+    this.whenReady = new Promise((resolve) => (this.markReady = resolve));
+  }
+
+  listen(): void {
+    const c = this.connection;
+    let foldersSupported = false;
+    c.onInitialize((params) => {
+      this.workspaceFolders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: basename(params.rootUri) }] : []);
+      this.untitledRoot = fileOfUri(this.workspaceFolders[0]?.uri ?? '') ?? tmpdir();
+      this.canPullSettings = params.capabilities.workspace?.configuration === true;
+      foldersSupported = params.capabilities.workspace?.workspaceFolders === true;
+      return {
+        capabilities: {
+          textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+          codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+          workspace: foldersSupported ? { workspaceFolders: { supported: true, changeNotifications: true } } : undefined,
+        },
+        serverInfo: { name: 'leaklint' },
+      };
+    });
+    c.onInitialized(async () => {
+      if (foldersSupported) {
+        c.workspace.onDidChangeWorkspaceFolders((event) => {
+          const removed = new Set(event.removed.map((f) => f.uri));
+          this.workspaceFolders = [...this.workspaceFolders.filter((f) => !removed.has(f.uri)), ...event.added];
+          void this.reload();
+        });
+      }
+      await this.reloadFolders();
+      this.ready = true;
+      this.markReady();
+      this.lintAllOpen(0);
+    });
+    c.onDidChangeConfiguration((params) => {
+      this.pushedSettings = isObject(params?.settings) ? params.settings[SETTINGS_SECTION] : undefined;
+      void this.reload();
+    });
+    c.onDidChangeWatchedFiles((params) => this.watchedFilesChanged(params));
+    c.onCodeAction((params) => this.codeActions(params));
+    c.onRequest(ScanWorkspaceRequest, (params, token) => this.scan(params, token));
+
+    this.documents.onDidChangeContent(({ document }) => this.changed(document));
+    this.documents.onDidSave(({ document }) => {
+      const file = this.fileOf(document);
+      if (file && this.folderFor(file).settings.run === 'onSave') this.scheduleWithDependents(file, document.uri, 0);
+    });
+    this.documents.onDidClose(({ document }) => this.closed(document));
+    this.documents.listen(c);
+    c.listen();
+  }
+
+  // ---- documents -------------------------------------------------------------------------------------------
+
+  /** The file a document is analysed as: its path, or a virtual path in the first folder for an untitled one. */
+  private fileOf(doc: { uri: string; languageId: string }): string | undefined {
+    if (doc.uri.startsWith('untitled:')) {
+      const ext = UNTITLED_EXTENSIONS[doc.languageId];
+      const name = basename(decodeURIComponent(doc.uri.slice('untitled:'.length))).replace(/[^\w.-]/g, '_');
+      return ext ? join(this.untitledRoot, `${name}${ext}`) : undefined;
+    }
+    const file = fileOfUri(doc.uri);
+    return file && isSourceFile(file) ? file : undefined;
+  }
+
+  private readonly uriOf = (file: string): string => this.openFiles.get(file) ?? pathToFileURL(file).href;
+
+  private folderFor(file: string): Folder {
+    return folderOf(this.folders, file) ?? this.loose;
+  }
+
+  private changed(doc: TextDocument): void {
+    const file = this.fileOf(doc);
+    if (!file) return;
+    const opened = !this.openFiles.has(file);
+    this.openFiles.set(file, doc.uri);
+    this.host.setText(file, doc.getText());
+    if (opened) this.scheduler.schedule(doc.uri, 0);
+    else if (this.folderFor(file).settings.run === 'onType') this.scheduleWithDependents(file, doc.uri, DEBOUNCE_MS);
+  }
+
+  private closed(doc: TextDocument): void {
+    const file = this.fileOf(doc);
+    if (!file || this.openFiles.get(file) !== doc.uri) return;
+    this.scheduler.cancel(doc.uri);
+    this.linted.delete(doc.uri);
+    this.publish(doc.uri, []);
+    // dependents now see the file's text on disk again
+    this.scheduleWithDependents(file, undefined, DEBOUNCE_MS);
+    this.openFiles.delete(file);
+    this.host.close(file);
+  }
+
+  /** Lints the document, then the other open files of its project (they may depend on it). */
+  private scheduleWithDependents(file: string, uri: string | undefined, delayMs: number): void {
+    if (uri) this.scheduler.schedule(uri, delayMs);
+    if (!this.ready) return;
+    const folderOfFile = (f: string) => this.folderFor(f).path ?? dirname(f);
+    const project = this.host.projectFor(file, folderOfFile(file));
+    for (const [other, otherUri] of this.openFiles) {
+      if (other !== file && this.host.projectFor(other, folderOfFile(other)) === project) this.scheduler.schedule(otherUri, delayMs);
+    }
+  }
+
+  private lintAllOpen(delayMs: number): void {
+    for (const uri of this.openFiles.values()) this.scheduler.schedule(uri, delayMs);
+  }
+
+  // ---- linting ---------------------------------------------------------------------------------------------
+
+  private lint(uri: string): void {
+    const doc = this.documents.get(uri);
+    if (!doc || !this.ready) return; // not ready: everything open is linted once the settings are in
+    try {
+      this.lintDocument(doc);
+    } catch (error) {
+      this.logError(`linting ${uri}`, error);
+    }
+  }
+
+  private lintDocument(doc: TextDocument): Linted {
+    const file = this.fileOf(doc)!;
+    const folder = this.folderFor(file);
+    const findings = folder.settings.enable && folder.linter.selects(file) ? this.analyse(folder, file).findings : [];
+    const linted = { version: doc.version, findings };
+    this.linted.set(doc.uri, linted);
+    this.publish(
+      doc.uri,
+      findings.map((f) => toDiagnostic(f, this.uriOf)),
+      doc.version,
+    );
+    return linted;
+  }
+
+  /** The findings for the document's current version, linting now when they are missing or stale. */
+  private current(doc: TextDocument): Linted {
+    const linted = this.linted.get(doc.uri);
+    if (linted?.version === doc.version || !this.ready) return linted ?? { version: doc.version, findings: [] };
+    this.scheduler.cancel(doc.uri);
+    return this.lintDocument(doc);
+  }
+
+  private analyse(folder: Folder, file: string): FileResult {
+    let result: FileResult;
+    try {
+      result = folder.linter.lintFile(this.host.projectFor(file, folder.path ?? dirname(file)), file);
+      this.host.releaseRetired();
+    } catch (error) {
+      result = { findings: [], ruleErrors: [], skipped: `could not be analysed: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    this.reportProblems(file, result);
+    return result;
+  }
+
+  private reportProblems(file: string, result: FileResult): void {
+    for (const e of result.ruleErrors) this.logOnce(`rule:${e.ruleId}:${file}`, `rule ${e.ruleId} failed on ${file}: ${e.message}`);
+    if (result.skipped) this.logOnce(`skipped:${file}:${result.skipped}`, `${file}: ${result.skipped}`);
+  }
+
+  private publish(uri: string, diagnostics: Diagnostic[], version?: number): void {
+    void this.connection.sendDiagnostics({ uri, version, diagnostics });
+    if (diagnostics.length) this.problemCounts.set(uri, diagnostics.length);
+    else this.problemCounts.delete(uri);
+    this.sendStatus();
+  }
+
+  private sendStatus(): void {
+    const problems = [...this.problemCounts.values()].reduce((a, b) => a + b, 0);
+    const configError = [...this.folders, this.loose].find((f) => f.configError)?.configError;
+    const status: StatusParams =
+      this.scheduler.busy || this.scans > 0
+        ? { state: 'analysing', problems }
+        : configError
+          ? { state: 'error', problems, message: configError.message }
+          : { state: 'idle', problems };
+    const key = JSON.stringify(status);
+    if (key === this.lastStatus) return;
+    this.lastStatus = key;
+    void this.connection.sendNotification(STATUS_NOTIFICATION, status);
+  }
+
+  // ---- settings, config and watched files ------------------------------------------------------------------
+
+  private async reload(): Promise<void> {
+    try {
+      await this.reloadFolders();
+      this.lintAllOpen(0);
+    } catch (error) {
+      this.logError('reloading the configuration', error);
+    }
+  }
+
+  private async reloadFolders(): Promise<void> {
+    const warn = (message: string) => this.logOnce(`settings:${message}`, message);
+    const settingsFor = async (scopeUri: string | undefined) => {
+      if (!this.canPullSettings) return parseSettings(this.pushedSettings, warn);
+      try {
+        return parseSettings(await this.connection.workspace.getConfiguration({ scopeUri, section: SETTINGS_SECTION }), warn);
+      } catch (error) {
+        this.logError('reading the leaklint settings', error);
+        return parseSettings(undefined, warn);
+      }
+    };
+    const folders = await Promise.all(this.workspaceFolders.map(async (f) => makeFolder(f.uri, fileOfUri(f.uri), await settingsFor(f.uri))));
+    this.loose = makeFolder(undefined, undefined, await settingsFor(undefined));
+    this.folders = folders;
+    this.publishConfigProblems();
+  }
+
+  /** A broken leaklint.config.json gets a diagnostic on itself (the defaults are used meanwhile). */
+  private publishConfigProblems(): void {
+    const byUri = new Map<string, Diagnostic[]>();
+    for (const { configError } of this.folders) {
+      if (!configError) continue;
+      const uri = this.uriOf(configError.file);
+      if (!byUri.has(uri)) byUri.set(uri, [configDiagnostic(configError)]);
+      this.logOnce(`config:${configError.message}`, `config error, using the defaults: ${configError.message}`);
+    }
+    for (const uri of this.configProblemUris) if (!byUri.has(uri)) this.publish(uri, []);
+    for (const [uri, diagnostics] of byUri) this.publish(uri, diagnostics);
+    this.configProblemUris = new Set(byUri.keys());
+  }
+
+  private watchedFilesChanged(params: DidChangeWatchedFilesParams): void {
+    let reloadConfig = false;
+    let resetProjects = false;
+    let relint = false;
+    for (const change of params?.changes ?? []) {
+      const file = fileOfUri(change.uri);
+      if (!file) continue;
+      const name = basename(file);
+      if (name === CONFIG_FILE) reloadConfig = true;
+      else if (/^tsconfig.*\.json$/.test(name)) resetProjects = true;
+      else if ((isSourceFile(file) || /\.d\.[cm]?ts$/.test(file)) && !this.openFiles.has(file)) {
+        // added or removed files change tsconfig file lists and module resolution: reload the projects
+        if (change.type === FileChangeType.Changed) this.host.changedOnDisk(file);
+        else resetProjects = true;
+        relint = true;
+      }
+    }
+    if (resetProjects) this.host.reset();
+    if (reloadConfig) void this.reload();
+    else if (resetProjects || relint) this.lintAllOpen(DEBOUNCE_MS);
+  }
+
+  // ---- code actions ----------------------------------------------------------------------------------------
+
+  private codeActions(params: CodeActionParams): CodeAction[] {
+    const p: unknown = params;
+    const valid =
+      isObject(p) &&
+      isObject(p.textDocument) &&
+      typeof p.textDocument.uri === 'string' &&
+      isObject(p.context) &&
+      Array.isArray(p.context.diagnostics) &&
+      p.context.diagnostics.every((d) => isObject(d) && isObject(d.range)) &&
+      (p.context.only === undefined || (Array.isArray(p.context.only) && p.context.only.every((k) => typeof k === 'string')));
+    if (!valid) throw invalidParams('textDocument/codeAction needs { textDocument: { uri }, range, context: { diagnostics, only? } }');
+    const doc = this.documents.get(params.textDocument.uri);
+    const file = doc && this.fileOf(doc);
+    if (!doc || !file) return [];
+    const only = params.context.only;
+    const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
+    const linted = this.current(doc);
+    const actions: CodeAction[] = [];
+    if (wants(CodeActionKind.QuickFix)) {
+      for (const d of params.context.diagnostics) {
+        if (d.source !== SOURCE || typeof d.code !== 'string') continue;
+        actions.push(...actionsFor(doc, d, linted.findings.find((f) => sameFinding(d, f)), linted.findings));
+      }
+    }
+    // source actions are only computed when asked for (on save, or the Source Action menu)
+    if (only && wants(FIX_ALL_KIND)) {
+      const edits = this.fixAllEdits(doc, file, linted.findings);
+      if (edits.length) actions.push({ title: 'Fix all auto-fixable LeakLint problems', kind: FIX_ALL_KIND, edit: { changes: { [doc.uri]: edits } } });
+    }
+    return actions;
+  }
+
+  /**
+   * Applies every preferred fix that overlaps no other, re-lints the result and repeats while that still fixes
+   * something; the analysis runs on scratch overlays and the document's own text is restored afterwards.
+   */
+  private fixAllEdits(doc: TextDocument, file: string, findings: Finding[]) {
+    const folder = this.folderFor(file);
+    const original = doc.getText();
+    let text = original;
+    const fixable = (fs: Finding[]) => fs.flatMap((f) => f.fixes.filter((x) => x.preferred));
+    try {
+      let fixes = fixable(findings);
+      for (let pass = 0; pass < FIX_ALL_PASSES && fixes.length; pass++) {
+        text = applyEdits(text, mergeFixes(fixes));
+        this.host.setText(file, text);
+        const next = fixable(this.analyse(folder, file).findings);
+        // a pass that leaves as many fixable findings made no progress: stop rather than re-apply
+        fixes = next.length < fixes.length ? next : [];
+      }
+    } finally {
+      if (text !== original) this.host.setText(file, original);
+    }
+    return replaceTextEdit(doc, text);
+  }
+
+  // ---- workspace scan --------------------------------------------------------------------------------------
+
+  private async scan(params: ScanWorkspaceParams, token: CancellationToken): Promise<ScanSummary> {
+    const p: unknown = params;
+    if (!isObject(p) || (p.workDoneToken !== undefined && typeof p.workDoneToken !== 'string' && typeof p.workDoneToken !== 'number')) {
+      throw invalidParams(`${SCAN_WORKSPACE_REQUEST} takes { workDoneToken?: string | number }`);
+    }
+    await this.whenReady;
+    // the client's own token (cancelled through the request), else a server-created progress the user can cancel
+    let progress: WorkDoneProgressReporter;
+    let progressCancel: CancellationToken | undefined;
+    if (params.workDoneToken !== undefined) progress = this.connection.window.attachWorkDoneProgress(params.workDoneToken);
+    else {
+      const created = await this.connection.window.createWorkDoneProgress();
+      progress = created;
+      progressCancel = created.token;
+    }
+    this.scans++;
+    this.sendStatus();
+    try {
+      return await scanWorkspace(this.folders, this.host, progress, {
+        isCancelled: () => token.isCancellationRequested || !!progressCancel?.isCancellationRequested,
+        log: (message) => this.connection.console.log(message),
+        onFile: (file, result) => {
+          this.reportProblems(file, result);
+          const uri = pathToFileURL(file).href;
+          // open files keep their live diagnostics; clean files need a publish only to clear an earlier one
+          if (!this.openFiles.has(file) && (result.findings.length || this.problemCounts.has(uri))) {
+            this.publish(
+              uri,
+              result.findings.map((f) => toDiagnostic(f, this.uriOf)),
+            );
+          }
+        },
+      });
+    } finally {
+      this.scans--;
+      this.sendStatus();
+    }
+  }
+
+  // ---- logging ---------------------------------------------------------------------------------------------
+
+  private logOnce(key: string, message: string): void {
+    if (this.logged.has(key)) return;
+    this.logged.add(key);
+    this.connection.console.warn(message);
+  }
+
+  logError(what: string, error: unknown): void {
+    this.connection.console.error(`LeakLint: error while ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  }
+}
+
+const server = new LeakLintServer(createConnection(ProposedFeatures.all));
+// the server outlives bad input: anything that escapes a handler is logged, never fatal
+process.on('uncaughtException', (error) => server.logError('handling a message', error));
+process.on('unhandledRejection', (error) => server.logError('handling a message', error));
+server.listen();

@@ -1,0 +1,333 @@
+// Protocol tests: the built language server (dist/server.js) driven over stdio like an editor would.
+// Run `node esbuild.mjs --tests` first, then `node --test out/test/lsp.test.js`.
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import ts from 'typescript';
+import { applyTextEdits, LspClient, makeWorkspace, tsconfigJson, uriOf, writeFile, type CodeAction, type Diagnostic, type Message } from './lsp-client';
+
+const WARNING = 2;
+const ERROR = 1;
+const INVALID_PARAMS = -32602;
+
+const LEAKY = `import * as fs from 'node:fs';
+
+export function log(p: string): void {
+  const s = fs.createWriteStream(p);
+  s.write('x');
+}
+`;
+
+const TWO_LEAKS = `import * as fs from 'node:fs';
+
+export function first(p: string): void {
+  const s = fs.createWriteStream(p);
+  s.write('x');
+}
+
+export function second(p: string): number {
+  const t = fs.createWriteStream(p);
+  t.write('y');
+  return 1;
+}
+`;
+
+const TIMER = `export class Poller {
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  start(): void {
+    this.timer = setInterval(() => this.tick(), 1000);
+  }
+
+  tick(): void {}
+
+  dispose(): void {}
+}
+`;
+
+const FACTORY = `import * as fs from 'node:fs';
+
+export function openLog(p: string) {
+  return fs.createWriteStream(p);
+}
+`;
+
+const USES_FACTORY = `import { openLog } from './factory.js';
+
+export function run(p: string): void {
+  const s = openLog(p);
+  s.write('x');
+}
+`;
+
+/** Type errors of `text` as the file `file` of the workspace's tsconfig (the other files as on disk). */
+function typeErrors(root: string, file: string, text: string): string[] {
+  const parsed = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+  const host = ts.createCompilerHost(parsed.options);
+  const getSourceFile = host.getSourceFile;
+  host.getSourceFile = (name, lang, ...rest) => (name === file ? ts.createSourceFile(name, text, lang) : getSourceFile.call(host, name, lang, ...rest));
+  const program = ts.createProgram({ rootNames: [file], options: parsed.options, host });
+  return ts.getPreEmitDiagnostics(program, program.getSourceFile(file)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' '));
+}
+
+function codeActions(client: LspClient, uri: string, diagnostics: Diagnostic[], only?: string[]): Promise<CodeAction[]> {
+  const range = diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  return client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics, ...(only ? { only } : {}) } });
+}
+
+/** Applies the action's edit to `text` locally and sends it to the server as incremental changes. */
+function apply(client: LspClient, uri: string, text: string, action: CodeAction): { text: string; version: number } {
+  const edits = action.edit?.changes?.[uri];
+  assert.ok(edits?.length, `"${action.title}" has edits for ${uri}`);
+  return { text: applyTextEdits(text, edits), version: client.change(uri, edits) };
+}
+
+const ofRule = (rule: string) => (ds: Diagnostic[]) => ds.some((d) => d.code === rule);
+const none = (ds: Diagnostic[]) => ds.length === 0;
+
+describe('language server', () => {
+  let root: string;
+  let client: LspClient;
+  const src = (name: string) => join(root, 'src', name);
+
+  before(async () => {
+    root = makeWorkspace({
+      'tsconfig.json': tsconfigJson(),
+      'src/leaky.ts': LEAKY,
+      'src/suppress.ts': LEAKY,
+      'src/suppress-file.ts': LEAKY,
+      'src/two.ts': TWO_LEAKS,
+      'src/factory.ts': FACTORY,
+      'src/uses-factory.ts': USES_FACTORY,
+      'src/timer.ts': TIMER,
+      'src/clean.ts': 'export const answer = 42;\n',
+    });
+    client = new LspClient();
+    const init = await client.initialize([root]);
+    assert.ok(init.capabilities.codeActionProvider.codeActionKinds.includes('source.fixAll.leaklint'));
+  });
+
+  after(async () => {
+    await client.shutdown().catch(() => client.kill());
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('publishes diagnostics with rule code, docs link and related information on open', async () => {
+    const uri = client.open(src('leaky.ts'), LEAKY);
+    const [d, ...rest] = await client.diagnostics(uri, ofRule('unclosed-resource'));
+    assert.equal(rest.length, 0);
+    assert.equal(d.source, 'leaklint');
+    assert.equal(d.code, 'unclosed-resource');
+    assert.match(d.codeDescription!.href, /docs\/rules\/unclosed-resource\.md$/);
+    assert.equal(d.severity, WARNING);
+    assert.deepEqual(d.range, { start: { line: 3, character: 12 }, end: { line: 3, character: 35 } });
+    assert.match(d.message, /`s`.*never released/);
+
+    const timerUri = client.open(src('timer.ts'), TIMER);
+    const [timer] = await client.diagnostics(timerUri, ofRule('uncleared-timer'));
+    assert.equal(timer.relatedInformation?.[0].location.uri, timerUri);
+    assert.match(timer.relatedInformation![0].message, /clearInterval/);
+
+    // the status item: busy while linting, then the problem count
+    const status = (m: Message) => m.method === 'leaklint/status';
+    await client.until((m) => status(m) && m.params.state === 'analysing', 'an analysing status');
+    await client.until((m) => status(m) && m.params.state === 'idle' && m.params.problems === 2, 'an idle status with 2 problems');
+  });
+
+  it('lints untitled documents', async () => {
+    const uri = 'untitled:Untitled-1';
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: TIMER } });
+    const [d] = await client.diagnostics(uri, ofRule('uncleared-timer'));
+    assert.equal(d.range.start.line, 4);
+    client.notify('textDocument/didClose', { textDocument: { uri } });
+    await client.diagnostics(uri, none);
+  });
+
+  it("applies a rule's quick fix: the diagnostic goes and the fixed code type-checks", async () => {
+    const uri = uriOf(src('leaky.ts'));
+    const diagnostics = await client.diagnostics(uri, ofRule('unclosed-resource'));
+    const actions = await codeActions(client, uri, diagnostics);
+    const titles = actions.map((a) => a.title);
+    assert.ok(titles.includes('Disable unclosed-resource for this line'), titles.join(', '));
+    assert.ok(titles.includes('Disable unclosed-resource for this file'));
+    const docs = actions.find((a) => a.title === 'Show documentation for unclosed-resource');
+    assert.equal(docs?.command?.command, 'leaklint.showDocs');
+    assert.equal(docs?.command?.arguments?.[0], diagnostics[0].codeDescription!.href);
+
+    const fix = actions.find((a) => a.isPreferred);
+    assert.ok(fix, `a preferred fix among: ${titles.join(', ')}`);
+    assert.equal(fix.kind, 'quickfix');
+    assert.deepEqual(typeErrors(root, src('leaky.ts'), LEAKY), []);
+    const fixed = apply(client, uri, LEAKY, fix);
+    assert.match(fixed.text, /finally \{\s+s\.close\(\);/);
+    await client.diagnostics(uri, none, fixed.version);
+    assert.deepEqual(typeErrors(root, src('leaky.ts'), fixed.text), []);
+  });
+
+  it('"Disable for this line" inserts a suppression comment with the same indentation', async () => {
+    const uri = client.open(src('suppress.ts'), LEAKY);
+    const diagnostics = await client.diagnostics(uri, ofRule('unclosed-resource'));
+    const disable = (await codeActions(client, uri, diagnostics)).find((a) => a.title === 'Disable unclosed-resource for this line')!;
+    const result = apply(client, uri, LEAKY, disable);
+    assert.match(result.text, /\n {2}\/\/ leaklint-disable-next-line unclosed-resource\n {2}const s = /);
+    await client.diagnostics(uri, none, result.version);
+  });
+
+  it('"Disable for this file" inserts a file-level suppression at the top', async () => {
+    const uri = client.open(src('suppress-file.ts'), LEAKY);
+    const diagnostics = await client.diagnostics(uri, ofRule('unclosed-resource'));
+    const disable = (await codeActions(client, uri, diagnostics)).find((a) => a.title === 'Disable unclosed-resource for this file')!;
+    const result = apply(client, uri, LEAKY, disable);
+    assert.equal(result.text, `/* leaklint-disable unclosed-resource */\n${LEAKY}`);
+    await client.diagnostics(uri, none, result.version);
+  });
+
+  it('source.fixAll.leaklint applies every preferred fix', async () => {
+    const uri = client.open(src('two.ts'), TWO_LEAKS);
+    const diagnostics = await client.diagnostics(uri, (ds) => ds.length === 2);
+    const quick = await codeActions(client, uri, diagnostics.slice(0, 1));
+    assert.ok(quick.some((a) => a.title === 'Fix all unclosed-resource problems in this file'));
+    assert.ok(!quick.some((a) => a.kind === 'source.fixAll.leaklint'), 'source actions only when asked for');
+
+    const actions = await codeActions(client, uri, [], ['source.fixAll.leaklint']);
+    assert.equal(actions.length, 1);
+    assert.equal(actions[0].kind, 'source.fixAll.leaklint');
+    const fixed = apply(client, uri, TWO_LEAKS, actions[0]);
+    assert.match(fixed.text, /s\.close\(\);[\s\S]*t\.close\(\);/);
+    await client.diagnostics(uri, none, fixed.version);
+    assert.deepEqual(typeErrors(root, src('two.ts'), fixed.text), []);
+  });
+
+  it('re-checks open dependents when a dependency changes', async () => {
+    const user = client.open(src('uses-factory.ts'), USES_FACTORY);
+    await client.diagnostics(user, ofRule('unclosed-resource'));
+    const factory = client.open(src('factory.ts'), FACTORY);
+    // the factory now returns something without close/destroy/dispose: nothing left to release
+    client.replace(factory, `export function openLog(_p: string) {\n  return { write(_s: string): void {} };\n}\n`);
+    await client.diagnostics(user, none);
+  });
+
+  it('scans the workspace with work-done progress and publishes diagnostics for unopened files', async () => {
+    const from = client.received.length;
+    const summary = await client.request('leaklint/scanWorkspace', {});
+    const messages = client.received.slice(from);
+    const create = messages.find((m) => m.method === 'window/workDoneProgress/create');
+    assert.ok(create, 'the server created a progress');
+    const progress = messages.filter((m: Message) => m.method === '$/progress' && m.params.token === create.params.token).map((m) => m.params.value);
+    assert.equal(progress[0].kind, 'begin');
+    assert.equal(progress[0].cancellable, true);
+    const reports = progress.filter((v) => v.kind === 'report');
+    assert.ok(reports.length > 0 && reports.every((r) => typeof r.percentage === 'number' && r.percentage >= 0 && r.percentage <= 100));
+    assert.ok(reports.some((r) => /\.ts$/.test(r.message ?? '')), 'reports name the current file');
+    assert.equal(progress.at(-1).kind, 'end');
+
+    const timer = uriOf(src('timer.ts'));
+    const clean = uriOf(src('clean.ts'));
+    // timer.ts is open: its diagnostics stay the live ones; the unopened copy below must be published by the scan
+    writeFile(src('unopened-timer.ts'), TIMER);
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(src('unopened-timer.ts')), type: 1 }] });
+    const second = await client.request('leaklint/scanWorkspace', {});
+    const unopened = await client.diagnostics(uriOf(src('unopened-timer.ts')), ofRule('uncleared-timer'));
+    assert.equal(unopened.length, 1);
+    // open files are scanned with their unsaved (by now fixed) text: only the two timers are left
+    assert.deepEqual(summary, { files: 8, findings: 1, cancelled: false });
+    assert.deepEqual(second, { files: 9, findings: 2, cancelled: false });
+    assert.ok(!client.received.some((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === clean), 'clean files are not published');
+    assert.ok(client.received.some((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === timer));
+  });
+
+  it('cancels a workspace scan when the request is cancelled', async () => {
+    // cancel while the server waits for its progress to be created: deterministic, before any file is scanned
+    client.beforeAnswer = (m) => {
+      if (m.method === 'window/workDoneProgress/create') client.notify('$/cancelRequest', { id: scanId });
+    };
+    const response = client.send('leaklint/scanWorkspace', {});
+    const scanId = client.lastId;
+    const summary = (await response).result;
+    client.beforeAnswer = undefined;
+    assert.deepEqual(summary, { files: 0, findings: 0, cancelled: true });
+  });
+
+  it('answers bad params with InvalidParams and keeps serving', async () => {
+    const badAction = await client.send('textDocument/codeAction', { textDocument: 5 });
+    assert.equal(badAction.error?.code, INVALID_PARAMS);
+    const badScan = await client.send('leaklint/scanWorkspace', 42);
+    assert.equal(badScan.error?.code, INVALID_PARAMS);
+    const noScanParams = await client.send('leaklint/scanWorkspace');
+    assert.equal(noScanParams.error?.code, INVALID_PARAMS);
+    const badToken = await client.send('leaklint/scanWorkspace', { workDoneToken: { nested: true } });
+    assert.equal(badToken.error?.code, INVALID_PARAMS);
+    // malformed notifications and unknown documents are ignored
+    client.notify('textDocument/didOpen', { nonsense: true });
+    client.notify('textDocument/didChange', { textDocument: { uri: 'file:///nowhere.ts', version: 3 }, contentChanges: [{ text: 'x' }] });
+    const unknown = await client.request('textDocument/codeAction', {
+      textDocument: { uri: 'file:///nowhere.ts' },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [] },
+    });
+    assert.deepEqual(unknown, []);
+
+    // a file created after the tsconfig was loaded joins its project once the watcher reports it
+    writeFile(src('late.ts'), LEAKY);
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(src('late.ts')), type: 1 }] });
+    const uri = client.open(src('late.ts'), LEAKY);
+    const diagnostics = await client.diagnostics(uri, ofRule('unclosed-resource'));
+    assert.ok((await codeActions(client, uri, diagnostics)).some((a) => a.isPreferred));
+    assert.equal(client.exited, false);
+  });
+});
+
+describe('language server configuration', () => {
+  let root: string;
+  let client: LspClient;
+
+  before(async () => {
+    root = makeWorkspace({
+      'tsconfig.json': tsconfigJson(),
+      'leaklint.config.json': '{\n  "rules": {\n    "unclosed-resource": "loud"\n  }\n}\n',
+      'src/leaky.ts': LEAKY,
+    });
+    client = new LspClient();
+    await client.initialize([root]);
+  });
+
+  after(async () => {
+    await client.shutdown().catch(() => client.kill());
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('reports a broken leaklint.config.json on the file and lints with the defaults', async () => {
+    const config = uriOf(join(root, 'leaklint.config.json'));
+    const [problem] = await client.diagnostics(config, (ds) => ds.length === 1);
+    assert.equal(problem.source, 'leaklint');
+    assert.equal(problem.severity, ERROR);
+    assert.equal(problem.range.start.line, 2);
+    assert.match(problem.message, /severity must be one of off, warn, error/);
+
+    const uri = client.open(join(root, 'src/leaky.ts'), LEAKY);
+    const [d] = await client.diagnostics(uri, ofRule('unclosed-resource'));
+    assert.equal(d.severity, WARNING, 'the default severity');
+  });
+
+  it('reloads the config file when it changes and applies the leaklint.rules setting over it', async () => {
+    const config = join(root, 'leaklint.config.json');
+    const uri = uriOf(join(root, 'src/leaky.ts'));
+    writeFile(config, '{ "rules": { "unclosed-resource": "error" } }\n');
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(config), type: 2 }] });
+    await client.diagnostics(uriOf(config), none);
+    await client.diagnostics(uri, (ds) => ds.length === 1 && ds[0].severity === ERROR);
+
+    client.settings = { rules: { 'unclosed-resource': 'off' } };
+    client.notify('workspace/didChangeConfiguration', { settings: {} });
+    await client.diagnostics(uri, none);
+
+    client.settings = {};
+    client.notify('workspace/didChangeConfiguration', { settings: {} });
+    await client.diagnostics(uri, (ds) => ds.length === 1 && ds[0].severity === ERROR);
+
+    client.settings = { exclude: ['**/leaky.ts'] };
+    client.notify('workspace/didChangeConfiguration', { settings: {} });
+    await client.diagnostics(uri, none);
+  });
+});
