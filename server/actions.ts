@@ -68,20 +68,42 @@ export function actionsFor(doc: TextDocument, diagnostic: Diagnostic, finding: F
 
   const text = doc.getText();
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const line = diagnostic.range.start.line;
-  const lineStart = doc.offsetAt({ line, character: 0 });
-  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
-  actions.push(
-    quickFix(`Disable ${ruleId} for this line`, diagnostic, workspaceEdit(doc, [{ start: lineStart, end: lineStart, newText: `${indent}// ${DISABLE_NEXT_LINE} ${ruleId}${eol}` }])),
-  );
-  // after a shebang, which must stay on the first line
-  const top = text.startsWith('#!') ? (text.indexOf('\n') + 1 || text.length) : 0;
-  const fileComment = `/* ${DISABLE_FILE} ${ruleId} */${eol}`;
-  actions.push(quickFix(`Disable ${ruleId} for this file`, diagnostic, workspaceEdit(doc, [{ start: top, end: top, newText: top && top === text.length ? eol + fileComment : fileComment }])));
+  actions.push(quickFix(`Disable ${ruleId} for this line`, diagnostic, workspaceEdit(doc, [disableLineEdit(doc, diagnostic.range.start.line, ruleId, eol)])));
+  // at the top, but after a shebang, which must stay on the first line
+  let top = 0;
+  let lead = '';
+  if (text.startsWith('#!')) {
+    const newline = text.indexOf('\n');
+    [top, lead] = newline < 0 ? [text.length, eol] : [newline + 1, ''];
+  }
+  const fileComment = `${lead}/* ${DISABLE_FILE} ${ruleId} */${eol}`;
+  actions.push(quickFix(`Disable ${ruleId} for this file`, diagnostic, workspaceEdit(doc, [{ start: top, end: top, newText: fileComment }])));
 
   const docs = ruleById(ruleId)?.meta.docs;
   if (docs) {
     actions.push({ title: `Show documentation for ${ruleId}`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title: `Show documentation for ${ruleId}`, command: SHOW_DOCS_COMMAND, arguments: [docs] } });
   }
   return actions;
+}
+
+const NEXT_LINE_COMMENT = new RegExp(`^[ \\t]*//[ \\t]*${DISABLE_NEXT_LINE}\\b`);
+
+/**
+ * `// leaklint-disable-next-line <rule>` above the line, in its indentation; when the line above already is such a
+ * comment the rule is added to its list instead (a second comment line would end up suppressing the first).
+ */
+function disableLineEdit(doc: TextDocument, line: number, ruleId: string, eol: string): Edit {
+  const text = doc.getText();
+  const lineStart = doc.offsetAt({ line, character: 0 });
+  if (line > 0) {
+    const aboveStart = doc.offsetAt({ line: line - 1, character: 0 });
+    const above = text.slice(aboveStart, lineStart).replace(/\r?\n$/, '');
+    if (NEXT_LINE_COMMENT.test(above)) {
+      const reason = above.search(/[ \t]*--/); // the rule list ends where a `-- reason` starts
+      const at = aboveStart + (reason < 0 ? above.length : reason);
+      return { start: at, end: at, newText: ` ${ruleId}` };
+    }
+  }
+  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+  return { start: lineStart, end: lineStart, newText: `${indent}// ${DISABLE_NEXT_LINE} ${ruleId}${eol}` };
 }

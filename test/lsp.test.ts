@@ -1,11 +1,13 @@
 // Protocol tests: the built language server (dist/server.js) driven over stdio like an editor would.
 // Run `node esbuild.mjs --tests` first, then `node --test out/test/lsp.test.js`.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import ts from 'typescript';
-import { applyTextEdits, LspClient, makeWorkspace, tsconfigJson, uriOf, writeFile, type CodeAction, type Diagnostic, type Message } from './lsp-client';
+import { RULE_IDS } from '../rules';
+import { DEFAULT_SETTINGS } from '../server/protocol';
+import { applyTextEdits, LspClient, REPO, makeWorkspace, tsconfigJson, uriOf, writeFile, type CodeAction, type Diagnostic, type Message } from './lsp-client';
 
 const WARNING = 2;
 const ERROR = 1;
@@ -18,6 +20,8 @@ export function log(p: string): void {
   s.write('x');
 }
 `;
+
+const SUPPRESSED_OTHER = LEAKY.replace('  const s', '  // leaklint-disable-next-line listener-leak -- not this one\n  const s');
 
 const TWO_LEAKS = `import * as fs from 'node:fs';
 
@@ -97,6 +101,7 @@ describe('language server', () => {
       'src/leaky.ts': LEAKY,
       'src/suppress.ts': LEAKY,
       'src/suppress-file.ts': LEAKY,
+      'src/suppress-more.ts': SUPPRESSED_OTHER,
       'src/two.ts': TWO_LEAKS,
       'src/factory.ts': FACTORY,
       'src/uses-factory.ts': USES_FACTORY,
@@ -172,6 +177,14 @@ describe('language server', () => {
     const result = apply(client, uri, LEAKY, disable);
     assert.match(result.text, /\n {2}\/\/ leaklint-disable-next-line unclosed-resource\n {2}const s = /);
     await client.diagnostics(uri, none, result.version);
+
+    // a suppression comment already above the line gets the rule added to its list
+    const more = client.open(src('suppress-more.ts'), SUPPRESSED_OTHER);
+    const moreDiagnostics = await client.diagnostics(more, ofRule('unclosed-resource'));
+    const extend = (await codeActions(client, more, moreDiagnostics)).find((a) => a.title === 'Disable unclosed-resource for this line')!;
+    const extended = apply(client, more, SUPPRESSED_OTHER, extend);
+    assert.match(extended.text, /\n {2}\/\/ leaklint-disable-next-line listener-leak unclosed-resource -- not this one\n {2}const s = /);
+    await client.diagnostics(more, none, extended.version);
   });
 
   it('"Disable for this file" inserts a file-level suppression at the top', async () => {
@@ -231,8 +244,8 @@ describe('language server', () => {
     const unopened = await client.diagnostics(uriOf(src('unopened-timer.ts')), ofRule('uncleared-timer'));
     assert.equal(unopened.length, 1);
     // open files are scanned with their unsaved (by now fixed) text: only the two timers are left
-    assert.deepEqual(summary, { files: 8, findings: 1, cancelled: false });
-    assert.deepEqual(second, { files: 9, findings: 2, cancelled: false });
+    assert.deepEqual(summary, { files: 9, findings: 1, cancelled: false });
+    assert.deepEqual(second, { files: 10, findings: 2, cancelled: false });
     assert.ok(!client.received.some((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === clean), 'clean files are not published');
     assert.ok(client.received.some((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === timer));
   });
@@ -329,5 +342,30 @@ describe('language server configuration', () => {
     client.settings = { exclude: ['**/leaky.ts'] };
     client.notify('workspace/didChangeConfiguration', { settings: {} });
     await client.diagnostics(uri, none);
+  });
+});
+
+describe('extension manifest', () => {
+  const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
+  const properties = manifest.contributes.configuration.properties;
+
+  it('declares the settings the server reads, with its defaults', () => {
+    for (const [key, value] of Object.entries(DEFAULT_SETTINGS)) {
+      assert.deepEqual(properties[`leaklint.${key}`]?.default, value, `leaklint.${key}`);
+      assert.ok(properties[`leaklint.${key}`].description || properties[`leaklint.${key}`].markdownDescription);
+    }
+    assert.deepEqual(properties['leaklint.trace.server'].enum, ['off', 'messages', 'verbose']);
+  });
+
+  it('describes every rule in the leaklint.rules setting', () => {
+    assert.deepEqual(Object.keys(properties['leaklint.rules'].properties).sort(), [...RULE_IDS].sort());
+  });
+
+  it('contributes the commands and activates on the four languages', () => {
+    const commands = manifest.contributes.commands.map((c: { command: string }) => c.command);
+    for (const id of ['leaklint.scanWorkspace', 'leaklint.restartServer', 'leaklint.showOutput', 'leaklint.showDocs']) assert.ok(commands.includes(id), id);
+    for (const language of ['typescript', 'typescriptreact', 'javascript', 'javascriptreact']) assert.ok(manifest.activationEvents.includes(`onLanguage:${language}`));
+    assert.deepEqual(manifest.capabilities.untrustedWorkspaces, { supported: true });
+    assert.equal(manifest.dependencies, undefined, 'everything is bundled');
   });
 });
