@@ -23,7 +23,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const showStatus = (s: StatusParams): void => {
     status.busy = s.state === 'analysing';
     status.severity = s.state === 'error' ? vscode.LanguageStatusSeverity.Error : vscode.LanguageStatusSeverity.Information;
-    status.text = s.state === 'analysing' ? 'LeakLint: analysing' : s.state === 'error' ? 'LeakLint: config error' : `LeakLint: ${plural(s.problems, 'problem')}`;
+    status.text = s.state === 'analysing' ? 'LeakLint: analysing' : s.state === 'error' ? 'LeakLint: error' : `LeakLint: ${plural(s.problems, 'problem')}`;
     status.detail = s.message;
   };
 

@@ -336,11 +336,14 @@ class LeakLintServer {
       const name = basename(file);
       if (name === CONFIG_FILE) reloadConfig = true;
       else if (/^tsconfig.*\.json$/.test(name)) resetProjects = true;
-      else if ((isSourceFile(file) || /\.d\.[cm]?ts$/.test(file)) && !this.openFiles.has(file)) {
-        // added or removed files change tsconfig file lists and module resolution: reload the projects
-        if (change.type === FileChangeType.Changed) this.host.changedOnDisk(file);
-        else resetProjects = true;
-        relint = true;
+      else if (isSourceFile(file) || /\.d\.[cm]?ts$/.test(file)) {
+        // added or removed files (open or not) change tsconfig file lists and module resolution: reload the
+        // projects; a change on disk matters only when no editor text overrides it
+        if (change.type !== FileChangeType.Changed) resetProjects = true;
+        else if (!this.openFiles.has(file)) {
+          this.host.changedOnDisk(file);
+          relint = true;
+        }
       }
     }
     if (resetProjects) this.host.reset();

@@ -1,28 +1,12 @@
 // LeakLint in CI: fingerprints, baselines, --changed-since, --shard and merge-sarif, through the built bin/leaklint.js.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { leaklint, workspace } from './cli-harness';
 import { REPO } from './rule-tester';
 
-const BIN = join(REPO, 'bin/leaklint.js');
-
-function leaklint(args: string[], cwd = REPO) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-/** A scratch workspace inside the repo (so node_modules/@types resolves), with the given files. */
-function workspace(files: Record<string, string>): string {
-  mkdirSync(join(REPO, '.scratch'), { recursive: true });
-  const dir = mkdtempSync(join(REPO, '.scratch', 'ci-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
 
 interface JsonFinding {
   file: string;

@@ -1,31 +1,15 @@
 // The `leaklint` command as a user runs it: the built bin/leaklint.js in a child process.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Ajv from 'ajv-draft-04';
 import { RULE_IDS } from '../rules';
+import { leaklint, workspace } from './cli-harness';
 import { REPO } from './rule-tester';
 
-const BIN = join(REPO, 'bin/leaklint.js');
 const EXAMPLES = join(REPO, 'examples/leaky-service');
 
-function leaklint(args: string[], cwd = REPO) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-/** A scratch workspace inside the repo (so node_modules/@types resolves), with the given files. */
-function workspace(files: Record<string, string>): string {
-  mkdirSync(join(REPO, '.scratch'), { recursive: true });
-  const dir = mkdtempSync(join(REPO, '.scratch', 'cli-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
 
 const LEAK = `import * as fs from 'node:fs';
 export function f(p: string): void {

@@ -1,0 +1,23 @@
+// Running the built `leaklint` command in scratch workspaces, shared by the CLI test files.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO } from './rule-tester';
+
+export const BIN = join(REPO, 'bin/leaklint.js');
+
+export function leaklint(args: string[], cwd = REPO) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** A scratch workspace inside the repo (so node_modules/@types resolves), with the given files. */
+export function workspace(files: Record<string, string>, prefix = 'ws-'): string {
+  mkdirSync(join(REPO, '.scratch'), { recursive: true });
+  const dir = mkdtempSync(join(REPO, '.scratch', prefix));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
