@@ -6,6 +6,7 @@ import { outlivesOwner, rootIdentifier } from '../engine/analysis/lifetime';
 import { skipChain } from '../engine/analysis/lifecycle';
 import { appendToBody } from '../engine/fix';
 import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
+import { someCall } from '../engine/analysis/walk';
 
 const ID = 'listener-leak';
 
@@ -133,17 +134,6 @@ function hasRemoveAll(ctx: RuleContext, scope: ts.Node, target: string): boolean
     const callee = skipChain(call.expression);
     return ts.isPropertyAccessExpression(callee) && callee.name.text === REMOVE_ALL && pathKey(ctx, callee.expression) === target;
   });
-}
-
-function someCall(scope: ts.Node, test: (call: ts.CallExpression) => boolean): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (ts.isCallExpression(n) && test(n)) found = true;
-    else n.forEachChild(visit);
-  };
-  visit(scope);
-  return found;
 }
 
 function report(

@@ -12,6 +12,7 @@ import { calleePath } from '../engine/analysis/ownership';
 import { chunkSourceAt, mentionsSymbol, type ChunkSource } from '../engine/analysis/streams';
 import { constantCase, freshIdentifier, insertAfterStatement, insertModuleDeclaration, type Edit } from '../engine/fix';
 import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
+import { someCall } from '../engine/analysis/walk';
 
 const ID = 'unbounded-buffer';
 const END_EVENTS = new Set(['end', 'close', 'finish', 'exit']);
@@ -171,17 +172,6 @@ function readsWholeBody(ctx: RuleContext, acc: Accumulation, source: ChunkSource
     const listener = endEventListener(call);
     return !!listener && sameStream(streamKey(ctx, listener.stream), stream) && mentionsSymbol(ctx.types, listener.handler, [acc.symbol]);
   });
-}
-
-function someCall(scope: ts.Node, test: (call: ts.CallExpression) => boolean): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (ts.isCallExpression(n) && test(n)) found = true;
-    else n.forEachChild(visit);
-  };
-  visit(scope);
-  return found;
 }
 
 /** A reference to the accumulator that is not part of an accumulation and sits outside `body`. */
