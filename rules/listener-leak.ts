@@ -1,12 +1,13 @@
 // listener-leak: addEventListener/on/addListener on a target that outlives the registering owner, with no
 // matching removal (same target, event and handler by symbol, same capture flag) in the owner's cleanup.
 import ts from 'typescript';
+import { accessPathKey } from '../engine/analysis/access-path';
 import { enclosingFunction } from '../engine/analysis/owner';
 import { outlivesOwner, rootIdentifier } from '../engine/analysis/lifetime';
 import { skipChain } from '../engine/analysis/lifecycle';
+import { someCall } from '../engine/analysis/walk';
 import { appendToBody } from '../engine/fix';
 import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
-import { someCall } from '../engine/analysis/walk';
 
 const ID = 'listener-leak';
 
@@ -42,7 +43,7 @@ export default defineRule({
         const owner = ctx.analysis.ownerOf(call);
         if (!outlivesOwner(ctx.types, target, owner)) return;
         const scope: ts.Node = owner.kind === 'class' ? owner.cls : owner.kind === 'function' ? owner.fn : ctx.file;
-        const key = { target: pathKey(ctx, target), event: eventKey(ctx, event), handler: handlerKey(ctx, handler), capture: captureOf(options) };
+        const key = { target: accessPathKey(ctx.types, target), event: eventKey(ctx, event), handler: handlerKey(ctx, handler), capture: captureOf(options) };
         if (!key.target || !key.event) return;
         if (key.handler && hasRemoval(ctx, scope, key)) return;
         if (hasRemoveAll(ctx, scope, key.target)) return;
@@ -71,39 +72,15 @@ function captureOf(options: ts.Expression | undefined): boolean {
   );
 }
 
-/** A key for an access path by symbols: `this.bus` → "this.<sym>", `window` → "<sym>". */
-function pathKey(ctx: RuleContext, e: ts.Expression): string | undefined {
-  const x = skipChain(e);
-  if (x.kind === ts.SyntaxKind.ThisKeyword) return 'this';
-  if (ts.isIdentifier(x)) {
-    const s = ctx.types.symbolAt(x);
-    return s && `#${symbolId(s)}`;
-  }
-  if (ts.isPropertyAccessExpression(x)) {
-    const base = pathKey(ctx, x.expression);
-    const s = ctx.types.symbolAt(x.name);
-    return base && s && `${base}.#${symbolId(s)}`;
-  }
-  return undefined;
-}
-
-const ids = new WeakMap<ts.Symbol, number>();
-let nextId = 1;
-function symbolId(s: ts.Symbol): number {
-  let id = ids.get(s);
-  if (id === undefined) ids.set(s, (id = nextId++));
-  return id;
-}
-
 function eventKey(ctx: RuleContext, e: ts.Expression): string | undefined {
   if (ts.isStringLiteralLike(e)) return `"${e.text}"`;
-  return pathKey(ctx, e);
+  return accessPathKey(ctx.types, e);
 }
 
 /** Identity of a handler: a named function or a field/method reference. Inline functions and `.bind()` have none. */
 function handlerKey(ctx: RuleContext, h: ts.Expression): string | undefined {
   const x = skipChain(h);
-  return ts.isIdentifier(x) || ts.isPropertyAccessExpression(x) ? pathKey(ctx, x) : undefined;
+  return ts.isIdentifier(x) || ts.isPropertyAccessExpression(x) ? accessPathKey(ctx.types, x) : undefined;
 }
 
 interface ListenerKey {
@@ -121,7 +98,7 @@ function hasRemoval(ctx: RuleContext, scope: ts.Node, key: ListenerKey): boolean
     return (
       !!event &&
       !!handler &&
-      pathKey(ctx, callee.expression) === key.target &&
+      accessPathKey(ctx.types, callee.expression) === key.target &&
       eventKey(ctx, event) === key.event &&
       handlerKey(ctx, handler) === key.handler &&
       captureOf(options) === key.capture
@@ -132,7 +109,7 @@ function hasRemoval(ctx: RuleContext, scope: ts.Node, key: ListenerKey): boolean
 function hasRemoveAll(ctx: RuleContext, scope: ts.Node, target: string): boolean {
   return someCall(scope, (call) => {
     const callee = skipChain(call.expression);
-    return ts.isPropertyAccessExpression(callee) && callee.name.text === REMOVE_ALL && pathKey(ctx, callee.expression) === target;
+    return ts.isPropertyAccessExpression(callee) && callee.name.text === REMOVE_ALL && accessPathKey(ctx.types, callee.expression) === target;
   });
 }
 

@@ -4,15 +4,15 @@
 // leak: an 'end'/'close'/'finish' handler that consumes the accumulator, a function that waits for the stream's end
 // and then uses it, or a `for await` loop after which the accumulator is used.
 import ts from 'typescript';
+import { accessPathKey } from '../engine/analysis/access-path';
 import { collectionKind, comparesWithLimit } from '../engine/analysis/collections';
 import { skipChain } from '../engine/analysis/lifecycle';
-import { rootIdentifier } from '../engine/analysis/lifetime';
 import { enclosingFunction, isProgramLifetime, statementList } from '../engine/analysis/owner';
 import { calleePath } from '../engine/analysis/ownership';
+import { someCall } from '../engine/analysis/walk';
 import { chunkSourceAt, mentionsSymbol, type ChunkSource } from '../engine/analysis/streams';
 import { constantCase, freshIdentifier, insertAfterStatement, insertModuleDeclaration, type Edit } from '../engine/fix';
 import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
-import { someCall } from '../engine/analysis/walk';
 
 const ID = 'unbounded-buffer';
 const END_EVENTS = new Set(['end', 'close', 'finish', 'exit']);
@@ -163,14 +163,14 @@ function readsWholeBody(ctx: RuleContext, acc: Accumulation, source: ChunkSource
     const scope: ts.Node = enclosingFunction(source.body) ?? ctx.file;
     return referencesAfter(ctx, scope, acc.symbol, source.body.end);
   }
-  const stream = streamKey(ctx, source.stream);
+  const stream = accessPathKey(ctx.types, source.stream);
   if (!stream) return false;
   // a function (not program-lifetime code) that waits for the end, with the accumulator used outside the handler
   const fn = isProgramLifetime(source.body) ? undefined : enclosingFunction(source.body);
   const waits = !!fn && someCall(fn, (call) => waitsForEnd(ctx, call, stream)) && referencedOutside(ctx, acc, source.body);
   return waits || someCall(ctx.file, (call) => {
     const listener = endEventListener(call);
-    return !!listener && sameStream(streamKey(ctx, listener.stream), stream) && mentionsSymbol(ctx.types, listener.handler, [acc.symbol]);
+    return !!listener && sameStream(accessPathKey(ctx.types, listener.stream), stream) && mentionsSymbol(ctx.types, listener.handler, [acc.symbol]);
   });
 }
 
@@ -200,34 +200,16 @@ function endEventListener(call: ts.CallExpression): { stream: ts.Expression; han
  */
 function waitsForEnd(ctx: RuleContext, call: ts.CallExpression, stream: string): boolean {
   const listener = endEventListener(call);
-  if (listener) return ts.isIdentifier(listener.handler) && sameStream(streamKey(ctx, listener.stream), stream);
+  if (listener) return ts.isIdentifier(listener.handler) && sameStream(accessPathKey(ctx.types, listener.stream), stream);
   const path = calleePath(call.expression);
   const endArg = call.arguments.some((a) => ts.isStringLiteralLike(a) && END_EVENTS.has(a.text));
   if (!endArg && !END_WAITERS.has(path[path.length - 1] ?? '')) return false;
-  return call.arguments.some((a) => sameStream(streamKey(ctx, a), stream));
+  return call.arguments.some((a) => sameStream(accessPathKey(ctx.types, a), stream));
 }
 
 /** The same stream, or the object that owns it: `child` ends when `child.stdout` does ('close'/'exit' on a child process). */
 function sameStream(a: string | undefined, b: string): boolean {
   return !!a && (a === b || b.startsWith(`${a}.`) || a.startsWith(`${b}.`));
-}
-
-/** A key for a stream expression: its root's symbol and its access path (`this.socket`, `res`, `child.stdout`). */
-function streamKey(ctx: RuleContext, e: ts.Expression): string | undefined {
-  const x = skipChain(e);
-  const path = x.getText(ctx.file).replace(/[!?\s]/g, '');
-  if (x.kind === ts.SyntaxKind.ThisKeyword || (ts.isPropertyAccessExpression(x) && path.startsWith('this.'))) return path;
-  const root = rootIdentifier(x);
-  const symbol = root && ctx.types.symbolAt(root);
-  return symbol ? `#${symbolKey(symbol)}${path.slice(root.text.length)}` : undefined;
-}
-
-const symbolKeys = new WeakMap<ts.Symbol, number>();
-let nextSymbolKey = 1;
-function symbolKey(s: ts.Symbol): number {
-  let key = symbolKeys.get(s);
-  if (key === undefined) symbolKeys.set(s, (key = nextSymbolKey++));
-  return key;
 }
 
 function referencesAfter(ctx: RuleContext, scope: ts.Node, symbol: ts.Symbol, after: number): boolean {

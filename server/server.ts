@@ -46,6 +46,9 @@ import {
 import { scanWorkspace } from './scan';
 import { LintScheduler } from './scheduler';
 
+/** How many distinct rule failures are remembered for log-once before the memory is reset. */
+const MAX_LOGGED_KEYS = 1000;
+
 const DEBOUNCE_MS = 150;
 /** source.fixAll re-lints after each pass so fixes that overlapped an applied one get their turn. */
 const FIX_ALL_PASSES = 10;
@@ -454,6 +457,8 @@ class LeakLintServer {
 
   private logOnce(key: string, message: string): void {
     if (this.logged.has(key)) return;
+    // a long session sees many (rule, file) keys: forget them all now and then rather than grow forever
+    if (this.logged.size >= MAX_LOGGED_KEYS) this.logged.clear();
     this.logged.add(key);
     this.connection.console.warn(message);
   }

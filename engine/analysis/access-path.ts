@@ -1,0 +1,28 @@
+// Access paths compared by checker symbol, so acquire/release pairs match by identity, not by spelling:
+// `this.bus` → "this.#3", `window` → "#7", `child.stdout` → "#9.#12". Keys share a prefix with their owners.
+import ts from 'typescript';
+import type { TypeQueries } from '../types';
+import { skipChain } from './lifecycle';
+
+export function accessPathKey(types: TypeQueries, e: ts.Expression): string | undefined {
+  const x = skipChain(e);
+  if (x.kind === ts.SyntaxKind.ThisKeyword) return 'this';
+  if (ts.isIdentifier(x)) {
+    const s = types.symbolAt(x);
+    return s && `#${symbolKey(s)}`;
+  }
+  if (ts.isPropertyAccessExpression(x)) {
+    const base = accessPathKey(types, x.expression);
+    const s = types.symbolAt(x.name);
+    return base && s && `${base}.#${symbolKey(s)}`;
+  }
+  return undefined;
+}
+
+const keys = new WeakMap<ts.Symbol, number>();
+let nextKey = 1;
+function symbolKey(s: ts.Symbol): number {
+  let key = keys.get(s);
+  if (key === undefined) keys.set(s, (key = nextKey++));
+  return key;
+}
