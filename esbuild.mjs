@@ -53,7 +53,7 @@ rmSync(join(root, 'dist'), { recursive: true, force: true });
 copyTypeScript();
 await Promise.all([
   esbuild.build({ ...common, entryPoints: { extension: 'client/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: { server: 'server/server.ts', cli: 'cli/main.ts' }, outdir: 'dist', plugins: [bundledTypeScript] }),
+  esbuild.build({ ...common, entryPoints: { server: 'server/main.ts', cli: 'cli/main.ts' }, outdir: 'dist', plugins: [bundledTypeScript] }),
 ]);
 
 if (withTests) {

@@ -5,7 +5,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from '../engine/config';
 import { Linter, resolveConfig, scan } from '../engine/linter';
-import type { Finding } from '../engine/rule';
+import type { Finding, Rule } from '../engine/rule';
+import { Timing } from '../engine/timing';
 import { RULES, RULE_IDS } from '../rules';
 import { BaselineError, compareWithBaseline, readBaseline, writeBaseline } from './baseline';
 import { formatJson, formatSarif, formatText, type Report } from './formats';
@@ -18,7 +19,7 @@ const VERSION = typeof LEAKLINT_VERSION === 'string' ? LEAKLINT_VERSION : '0.0.0
 const USAGE = `Usage:
   leaklint scan [paths...] [--project tsconfig.json] [--config leaklint.config.json]
                 [--format text|json|sarif] [--output file] [--max-warnings N]
-                [--baseline file [--update-baseline]] [--changed-since git-ref] [--shard i/n]
+                [--baseline file [--update-baseline]] [--changed-since git-ref] [--shard i/n] [--timing]
   leaklint merge-sarif a.sarif b.sarif ... [--output file]
   leaklint rules [--format text|json]
   leaklint --version | --help
@@ -29,7 +30,12 @@ class UsageError extends Error {}
 
 const FORMATS = { text: formatText, json: formatJson, sarif: formatSarif } as const;
 
-export function main(argv: string[], io = { out: process.stdout, err: process.stderr, cwd: process.cwd() }): number {
+/** Runs a command; `rules` is what `scan` runs (all rules; in-process tests may add their own). */
+export function main(
+  argv: string[],
+  io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream & { isTTY?: boolean }; cwd: string } = { out: process.stdout, err: process.stderr, cwd: process.cwd() },
+  rules: readonly Rule[] = RULES,
+): number {
   const say = (s: string) => io.err.write(`leaklint: ${s}\n`);
   try {
     const [command, ...rest] = argv;
@@ -42,7 +48,7 @@ export function main(argv: string[], io = { out: process.stdout, err: process.st
       return 0;
     }
     if (command === 'rules') return listRules(rest, io.out);
-    if (command === 'scan') return runScan(rest, io, say);
+    if (command === 'scan') return runScan(rest, io, say, rules);
     if (command === 'merge-sarif') return runMergeSarif(rest, io.out);
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
@@ -79,7 +85,12 @@ function listRules(args: string[], out: NodeJS.WritableStream): number {
   return 0;
 }
 
-function runScan(args: string[], io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream & { isTTY?: boolean }; cwd: string }, say: (s: string) => void): number {
+function runScan(
+  args: string[],
+  io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream & { isTTY?: boolean }; cwd: string },
+  say: (s: string) => void,
+  rules: readonly Rule[],
+): number {
   const { values, positionals } = parse(args, {
     project: { type: 'string', short: 'p' },
     config: { type: 'string', short: 'c' },
@@ -90,6 +101,7 @@ function runScan(args: string[], io: { out: NodeJS.WritableStream; err: NodeJS.W
     'update-baseline': { type: 'boolean' },
     'changed-since': { type: 'string' },
     shard: { type: 'string' },
+    timing: { type: 'boolean' },
   });
   const format = String(values.format);
   if (!(format in FORMATS)) throw new UsageError(`unknown format "${format}" (text, json, sarif)`);
@@ -102,8 +114,9 @@ function runScan(args: string[], io: { out: NodeJS.WritableStream; err: NodeJS.W
   const baseline = baselinePath === undefined ? undefined : readBaseline(baselinePath, Boolean(values['update-baseline']));
   const paths = positionals.length ? positionals : ['.'];
 
-  const config = resolveConfig(paths[0], RULE_IDS, values.config as string | undefined);
-  const linter = new Linter(RULES, config, io.cwd);
+  const config = resolveConfig(paths[0], rules.map((r) => r.meta.id), values.config as string | undefined);
+  const timing = values.timing ? new Timing() : undefined;
+  const linter = new Linter(rules, config, io.cwd, { timing });
   const changedSince = values['changed-since'] as string | undefined;
   const narrowed = changedSince !== undefined || shard !== undefined;
   const only = narrowed ? selectFiles({ paths, project: values.project as string | undefined }, linter, { changedSince, shard }, io.cwd) : undefined;
@@ -120,6 +133,7 @@ function runScan(args: string[], io: { out: NodeJS.WritableStream; err: NodeJS.W
   };
   const result = scan({ paths, project: values.project as string | undefined, onProgress: progress, onFile, only }, linter);
   if (progress) io.err.write('\r\x1b[K');
+  if (timing) io.err.write(`${timing.format(Date.now() - started)}\n`);
 
   for (const p of result.problems) say(`${p.file}: ${p.message}`);
   for (const e of result.ruleErrors) say(`rule ${e.ruleId} failed on ${e.file}: ${e.message.split('\n')[0]}`);
@@ -139,7 +153,7 @@ function runScan(args: string[], io: { out: NodeJS.WritableStream; err: NodeJS.W
       counted = comparison.fresh;
     }
   }
-  const report: Report = { findings: result.findings, rules: RULES, cwd: io.cwd, version: VERSION, baselined };
+  const report: Report = { findings: result.findings, rules, cwd: io.cwd, version: VERSION, baselined };
   const text = FORMATS[format as keyof typeof FORMATS](report);
   if (values.output) writeFileSync(String(values.output), text);
   else io.out.write(text);
@@ -168,8 +182,4 @@ function runMergeSarif(args: string[], out: NodeJS.WritableStream): number {
   if (values.output) writeFileSync(String(values.output), text);
   else out.write(text);
   return 0;
-}
-
-if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
 }

@@ -33,15 +33,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(...watchers);
 
   const start = async (): Promise<void> => {
-    client = createClient(context.asAbsolutePath('dist/server.js'), output, watchers);
-    client.onNotification(STATUS_NOTIFICATION, showStatus);
-    await client.start();
+    try {
+      client = createClient(context.asAbsolutePath('dist/server.js'), output, watchers);
+      client.onNotification(STATUS_NOTIFICATION, showStatus);
+      await client.start();
+    } catch (error) {
+      showStatus({ state: 'error', problems: 0, message: String(error) });
+      output.error(`the language server could not be started: ${String(error)}`);
+    }
   };
 
   context.subscriptions.push(
     vscode.commands.registerCommand('leaklint.scanWorkspace', () => scanWorkspace()),
     vscode.commands.registerCommand('leaklint.restartServer', async () => {
-      await client?.dispose();
+      await stopClient();
       await start();
     }),
     vscode.commands.registerCommand('leaklint.showOutput', () => output.show()),
@@ -51,16 +56,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
 
-  try {
-    await start();
-  } catch (error) {
-    showStatus({ state: 'error', problems: 0, message: String(error) });
-    output.error(`the language server could not be started: ${String(error)}`);
-  }
+  await start();
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
+  await stopClient();
+}
+
+/** Stops and forgets the client. One whose start failed is not running, and stop()/dispose() would throw on it. */
+async function stopClient(): Promise<void> {
+  const old = client;
+  client = undefined;
+  if (old?.needsStop()) await old.dispose();
 }
 
 function createClient(module: string, output: vscode.LogOutputChannel, watchers: vscode.FileSystemWatcher[]): LanguageClient {

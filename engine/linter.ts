@@ -4,9 +4,10 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import ts from 'typescript';
 import { ConfigError, findConfig, loadConfig, defaultConfig, type LeakLintConfig } from './config';
-import { Project, ProjectError, isSourceFile, listSourceFiles } from './project';
+import { Project, ProjectError, createRegistry, isSourceFile, listSourceFiles } from './project';
 import type { Finding, Rule } from './rule';
-import { DEFAULT_FILE_BUDGET_MS, runRules, type ActiveRule, type FileResult, type RuleError } from './runner';
+import { DEFAULT_FILE_BUDGET_MS, TOO_DEEP, runRules, type ActiveRule, type FileResult, type RuleError } from './runner';
+import type { Timing } from './timing';
 
 export interface InputProblem {
   file: string;
@@ -24,6 +25,7 @@ export class Linter {
     readonly config: LeakLintConfig,
     /** The folder include/exclude globs are relative to when there is no config file. */
     root = process.cwd(),
+    private readonly options: { timing?: Timing } = {},
   ) {
     this.active = rules
       .map((rule) => ({ rule, severity: config.rules[rule.meta.id] ?? rule.meta.defaultSeverity }))
@@ -48,15 +50,21 @@ export class Linter {
 
   /** Lints one file of the project (its overlay text if it has one). Files with syntax errors are skipped with a note. */
   lintFile(project: Project, fileName: string, budgetMs = DEFAULT_FILE_BUDGET_MS): FileResult {
+    const { timing } = this.options;
+    const started = performance.now();
     const program = project.program();
+    // creating the checker binds every file of the program: part of the build, not of the queries
+    const checker = program.getTypeChecker();
+    if (timing) timing.programMs += performance.now() - started;
     const file = program.getSourceFile(fileName);
     if (!file) return { findings: [], ruleErrors: [], skipped: 'not part of the project' };
+    if (project.isSetAside(fileName)) return { findings: [], ruleErrors: [], skipped: TOO_DEEP };
     const syntax = program.getSyntacticDiagnostics(file)[0];
     if (syntax) {
       const { line, character } = file.getLineAndCharacterOfPosition(syntax.start ?? 0);
       return { findings: [], ruleErrors: [], skipped: `syntax error at ${line + 1}:${character + 1}: ${ts.flattenDiagnosticMessageText(syntax.messageText, ' ')} (file skipped)` };
     }
-    return runRules(file, program.getTypeChecker(), this.active, this.config, { budgetMs });
+    return runRules(file, checker, this.active, this.config, { budgetMs, timing });
   }
 }
 
@@ -94,7 +102,7 @@ export interface ScanResult {
 /** The projects and files to scan for some paths: tsconfigs (references followed) or inferred projects. */
 export function planScan(request: ScanRequest, linter: Linter): { work: { project: Project; files: string[] }[]; problems: InputProblem[] } {
   const problems: InputProblem[] = [];
-  const locator = new ProjectLocator(request.registry ?? ts.createDocumentRegistry(), (p) => problems.push(p));
+  const locator = new ProjectLocator(request.registry ?? createRegistry(), (p) => problems.push(p));
   const wanted = new Map<Project, Set<string>>();
   const claim = (file: string, owner: Project): void => {
     let set = wanted.get(owner);
@@ -164,7 +172,8 @@ export class ProjectLocator {
         for (const ref of project.referencedConfigs()) visit(ref);
       } catch (error) {
         if (!(error instanceof ProjectError)) throw error;
-        this.onProblem({ file: path, message: `${error.message}` });
+        const detail = error.message.startsWith(`${path}:`) ? error.message.slice(path.length + 1).trim() : error.message;
+        this.onProblem({ file: path, message: `invalid tsconfig, its files are analysed without it: ${detail}` });
       }
     };
     visit(resolve(configPath));

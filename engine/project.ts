@@ -9,6 +9,17 @@ const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'out', 'build', 'coverage'
 
 export class ProjectError extends Error {}
 
+/**
+ * Parse as tsc does: JSDoc is parsed in JavaScript files (it carries their types) but in TypeScript files only where
+ * type errors need it, which saves a good share of parsing (lib.dom.d.ts included). A project's registry and its
+ * service must agree, so every registry comes from here.
+ */
+const JSDOC_PARSING = ts.JSDocParsingMode.ParseForTypeErrors;
+
+export function createRegistry(): ts.DocumentRegistry {
+  return ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, undefined, JSDOC_PARSING);
+}
+
 export function isSourceFile(path: string): boolean {
   return SOURCE_EXTENSIONS.includes(extname(path)) && !/\.d\.[cm]?ts$/.test(path);
 }
@@ -35,6 +46,8 @@ export class Project {
   private readonly snapshots = new Map<string, { version: string; snapshot: ts.IScriptSnapshot | undefined }>();
   private projectVersion = 0;
   private rootSet: Set<string>;
+  /** Files whose text (at the version recorded) overflows TypeScript's recursive parser, binder or checker. */
+  private readonly setAside = new Map<string, string>();
 
   private constructor(
     /** The tsconfig path, or the folder of an inferred project. */
@@ -48,7 +61,7 @@ export class Project {
     const host: ts.LanguageServiceHost = {
       getProjectVersion: () => String(this.projectVersion),
       getScriptFileNames: () => this.rootNames,
-      getScriptVersion: (f) => this.versionOf(f),
+      getScriptVersion: (f) => this.scriptVersion(f),
       getScriptSnapshot: (f) => this.snapshotOf(f),
       getCurrentDirectory: () => (kind === 'tsconfig' ? dirname(id) : id),
       getCompilationSettings: () => this.options,
@@ -61,13 +74,14 @@ export class Project {
       getDirectories: ts.sys.getDirectories,
       realpath: ts.sys.realpath,
       useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
+      jsDocParsingMode: JSDOC_PARSING,
     };
     this.rootSet = new Set(rootNames);
     this.service = ts.createLanguageService(host, registry);
   }
 
   /** Loads a tsconfig. Throws ProjectError with a one-line message when it cannot be read or parsed. */
-  static fromTsconfig(configPath: string, registry = ts.createDocumentRegistry()): Project {
+  static fromTsconfig(configPath: string, registry = createRegistry()): Project {
     const path = resolve(configPath);
     let fatal: ts.Diagnostic | undefined;
     const parsed = ts.getParsedCommandLineOfConfigFile(path, { noEmit: true }, {
@@ -82,7 +96,7 @@ export class Project {
   }
 
   /** An inferred project of every source file under `root` (node_modules, build output and dot-folders skipped). */
-  static inferred(root: string, registry = ts.createDocumentRegistry(), files = listSourceFiles(root)): Project {
+  static inferred(root: string, registry = createRegistry(), files = listSourceFiles(root)): Project {
     return new Project(resolve(root), 'inferred', files, { ...INFERRED_OPTIONS }, [], registry);
   }
 
@@ -108,10 +122,55 @@ export class Project {
     }
   }
 
+  /**
+   * The program, its checker created (which binds every file). TypeScript's parser, binder and checker recurse, so
+   * one file nested thousands of levels deep overflows the stack and would take every file of the project down:
+   * such files are set aside (analysed as empty, see `isSetAside`) and the program is built again.
+   */
   program(): ts.Program {
-    const program = this.service.getProgram();
-    if (!program) throw new ProjectError(`${this.id}: TypeScript could not build a program`);
-    return program;
+    for (;;) {
+      try {
+        const program = this.service.getProgram();
+        if (!program) throw new ProjectError(`${this.id}: TypeScript could not build a program`);
+        program.getTypeChecker();
+        return program;
+      } catch (error) {
+        if (!(error instanceof RangeError) || !this.setAsideDeepest()) throw error;
+        this.projectVersion++; // the failed build left the service half-synchronised
+      }
+    }
+  }
+
+  /** True when the file's current text is too deeply nested for TypeScript; the program sees it as empty. */
+  isSetAside(file: string): boolean {
+    return this.setAside.get(file) === this.versionOf(file);
+  }
+
+  /**
+   * Sets aside every root file the parser overflows on, else the single most deeply nested one (the binder or
+   * checker overflowed). False when there is nothing left to set aside.
+   */
+  private setAsideDeepest(): boolean {
+    let deepest: { file: string; depth: number } | undefined;
+    let found = false;
+    for (const file of this.rootNames) {
+      if (this.isSetAside(file)) continue;
+      const snapshot = this.snapshotOf(file);
+      if (!snapshot) continue;
+      const text = snapshot.getText(0, snapshot.getLength());
+      let depth: number;
+      try {
+        depth = nestingDepth(ts.createSourceFile(file, text, ts.ScriptTarget.Latest));
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        this.setAside.set(file, this.versionOf(file));
+        found = true;
+        continue;
+      }
+      if (depth > (deepest?.depth ?? MIN_SUSPECT_DEPTH)) deepest = { file, depth };
+    }
+    if (!found && deepest) this.setAside.set(deepest.file, this.versionOf(deepest.file));
+    return found || deepest !== undefined;
   }
 
   /** Uses `text` instead of the file on disk (an open editor document). */
@@ -137,17 +196,22 @@ export class Project {
     return overlay ? `o${overlay.version}` : `d${this.diskVersions.get(file) ?? 0}`;
   }
 
+  /** What TypeScript sees as the file's version: a set-aside file's (empty) text is a different version. */
+  private scriptVersion(file: string): string {
+    return this.isSetAside(file) ? `${this.versionOf(file)}:set-aside` : this.versionOf(file);
+  }
+
   private bumpDisk(file: string): void {
     this.diskVersions.set(file, (this.diskVersions.get(file) ?? 0) + 1);
     this.projectVersion++;
   }
 
   private snapshotOf(file: string): ts.IScriptSnapshot | undefined {
-    const version = this.versionOf(file);
+    const version = this.scriptVersion(file);
     const cached = this.snapshots.get(file);
     if (cached?.version === version) return cached.snapshot;
     const overlay = this.overlays.get(file);
-    const text = overlay ? overlay.text : ts.sys.readFile(file);
+    const text = this.isSetAside(file) ? '' : overlay ? overlay.text : ts.sys.readFile(file);
     const snapshot = text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
     this.snapshots.set(file, { version, snapshot });
     return snapshot;
@@ -194,6 +258,24 @@ export function listSourceFiles(root: string): string[] {
   };
   walk(resolve(root));
   return out;
+}
+
+/** Below this nesting depth a file is not suspected of overflowing TypeScript's stack (real code stays far below). */
+const MIN_SUSPECT_DEPTH = 500;
+
+/** The deepest nesting of the AST, walked with an explicit stack; binary operator chains, which TypeScript handles without recursion, count once. */
+function nestingDepth(file: ts.SourceFile): number {
+  let max = 0;
+  const stack: [ts.Node, number][] = [[file, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    max = Math.max(max, depth);
+    const chain = ts.isBinaryExpression(node);
+    node.forEachChild((child) => {
+      stack.push([child, chain && ts.isBinaryExpression(child) ? depth : depth + 1]);
+    });
+  }
+  return max;
 }
 
 export function formatDiagnostic(d: ts.Diagnostic, fallbackFile: string): string {

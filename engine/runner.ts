@@ -4,7 +4,8 @@ import { Analysis } from './analysis';
 import { fingerprintOf, numberOccurrences } from './fingerprint';
 import type { Finding, Location, Rule, RuleListeners, RuleSettings, Severity } from './rule';
 import { parseSuppressions } from './suppressions';
-import { checkerQueries } from './types';
+import type { Timing } from './timing';
+import { checkerQueries, type TypeQueries } from './types';
 
 export interface ActiveRule {
   rule: Rule;
@@ -27,14 +28,33 @@ export interface FileResult {
 export interface RunOptions {
   /** Wall-clock budget for the rules on one file; past it the file is skipped with a note. */
   budgetMs?: number;
+  /** Accumulates phase timings (opt-in: benchmarks, `scan --timing`). */
+  timing?: Timing;
 }
 
 export const DEFAULT_FILE_BUDGET_MS = 5000;
+/** The note for a file whose nesting overflows the stack (in TypeScript's recursive passes or a rule's walk). */
+export const TOO_DEEP = 'skipped: too deeply nested to analyse';
 
 class TooSlow extends Error {}
 
 export function runRules(file: ts.SourceFile, checker: ts.TypeChecker, rules: readonly ActiveRule[], settings: RuleSettings, options: RunOptions = {}): FileResult {
-  const types = checkerQueries(checker);
+  const { timing } = options;
+  if (!timing) return runAll(file, checkerQueries(checker), rules, settings, options);
+  const start = performance.now();
+  const checkerBefore = timing.checkerMs;
+  const timed = timing.wrap(checkerQueries(checker));
+  try {
+    return runAll(file, timed.types, rules, settings, options);
+  } finally {
+    timing.files++;
+    if (timed.used()) timing.filesQueryingChecker++;
+    timing.rulesMs += performance.now() - start - (timing.checkerMs - checkerBefore);
+  }
+}
+
+function runAll(file: ts.SourceFile, types: TypeQueries, rules: readonly ActiveRule[], settings: RuleSettings, options: RunOptions): FileResult {
+  const { timing } = options;
   const analysis = new Analysis(types, settings);
   const suppressions = parseSuppressions(file);
   const findings: Finding[] = [];
@@ -75,7 +95,8 @@ export function runRules(file: ts.SourceFile, checker: ts.TypeChecker, rules: re
       continue;
     }
     for (const key of Object.keys(listeners)) {
-      const handler = (listeners as Record<string, unknown>)[key];
+      const listener = (listeners as Record<string, (node?: ts.Node) => void>)[key];
+      const handler = timing ? timedListener(timing, id, listener) : listener;
       if (key === 'fileEnd') ends.push({ id, end: handler as () => void });
       else {
         const kind = Number(key);
@@ -129,13 +150,24 @@ export function runRules(file: ts.SourceFile, checker: ts.TypeChecker, rules: re
     }
   } catch (error) {
     if (!(error instanceof TooSlow) && !(error instanceof RangeError)) throw error;
-    skipped = error instanceof TooSlow ? `skipped: too slow (over ${options.budgetMs} ms)` : 'skipped: too deeply nested to analyse';
+    skipped = error instanceof TooSlow ? `skipped: too slow (over ${options.budgetMs} ms)` : TOO_DEEP;
     return { findings: [], ruleErrors, skipped };
   }
   // a rule that failed on this file reports nothing for it: partial results would be misleading
   const kept = findings.filter((f) => !failed.has(f.ruleId)).sort(byPosition);
   numberOccurrences(kept);
   return { findings: kept, ruleErrors, skipped };
+}
+
+function timedListener(timing: Timing, ruleId: string, listener: (node?: ts.Node) => void): (node?: ts.Node) => void {
+  return (node) => {
+    const start = performance.now();
+    try {
+      listener(node);
+    } finally {
+      timing.addRule(ruleId, performance.now() - start);
+    }
+  };
 }
 
 export function locationOf(file: ts.SourceFile, start: number, end: number): Location {

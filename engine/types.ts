@@ -47,7 +47,9 @@ export function checkerQueries(checker: ts.TypeChecker): TypeQueries {
   };
   return {
     symbolAt(node) {
-      const symbol = checker.getSymbolAtLocation(node);
+      // `{ client }` refers to the variable `client`, not only to the new property
+      const shorthand = node.parent && ts.isShorthandPropertyAssignment(node.parent) && node.parent.name === node;
+      const symbol = shorthand ? checker.getShorthandAssignmentValueSymbol(node.parent) : checker.getSymbolAtLocation(node);
       return symbol && resolve(symbol);
     },
     typeAt(node) {

@@ -3,8 +3,8 @@
 import ts from 'typescript';
 import { accessPathKey } from '../engine/analysis/access-path';
 import { enclosingFunction } from '../engine/analysis/owner';
-import { outlivesOwner, rootIdentifier } from '../engine/analysis/lifetime';
-import { skipChain } from '../engine/analysis/lifecycle';
+import { rootIdentifier } from '../engine/analysis/lifetime';
+import { returnedCleanups, skipChain } from '../engine/analysis/lifecycle';
 import { someCall } from '../engine/analysis/walk';
 import { appendToBody } from '../engine/fix';
 import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
@@ -19,6 +19,7 @@ const REGISTRATIONS: Record<string, readonly string[]> = {
   prependListener: ['removeListener', 'off'],
 };
 const REMOVE_ALL = 'removeAllListeners';
+const REMOVALS = new Set([...Object.values(REGISTRATIONS).flat(), REMOVE_ALL]);
 
 export default defineRule({
   meta: {
@@ -32,7 +33,7 @@ export default defineRule({
     return {
       [ts.SyntaxKind.CallExpression]: (call: ts.CallExpression) => {
         const callee = skipChain(call.expression);
-        if (!ts.isPropertyAccessExpression(callee) || !(callee.name.text in REGISTRATIONS) || call.arguments.length < 2) return;
+        if (!ts.isPropertyAccessExpression(callee) || !Object.hasOwn(REGISTRATIONS, callee.name.text) || call.arguments.length < 2) return;
         const method = callee.name.text;
         const [event, handler, options] = call.arguments;
         if (removesItself(options)) return;
@@ -41,12 +42,18 @@ export default defineRule({
         const removal = REGISTRATIONS[method].find((m) => ctx.types.hasMethod(targetType, m));
         if (!removal || ctx.analysis.isProgramLifetime(call)) return;
         const owner = ctx.analysis.ownerOf(call);
-        if (!outlivesOwner(ctx.types, target, owner)) return;
+        if (!ctx.analysis.outlivesOwner(target, owner)) return;
         const scope: ts.Node = owner.kind === 'class' ? owner.cls : owner.kind === 'function' ? owner.fn : ctx.file;
         const key = { target: accessPathKey(ctx.types, target), event: eventKey(ctx, event), handler: handlerKey(ctx, handler), capture: captureOf(options) };
         if (!key.target || !key.event) return;
-        if (key.handler && hasRemoval(ctx, scope, key)) return;
+        // a named handler removed for this event anywhere in the file is managed there, whatever the emitter is called
+        // (`this` inside the handler, another parameter): pairing by handler symbol is enough to stay silent
+        if (key.handler && (hasRemoval(ctx, scope, key) || hasRemoval(ctx, ctx.file, key, true))) return;
         if (hasRemoveAll(ctx, scope, key.target)) return;
+        // the registering function returns a cleanup that removes listeners from this target: its caller owns them
+        // (event and handler may be keyed by loop variables or computed names we cannot pair)
+        const fn = enclosingFunction(call);
+        if (fn && returnedCleanups(fn).some((cleanup) => removesFrom(ctx, cleanup, key.target!))) return;
         ctx.report(report(ctx, call, target, event, handler, removal, key.capture, owner.kind === 'class' ? owner.cls : undefined, !key.handler));
       },
     };
@@ -80,7 +87,7 @@ function eventKey(ctx: RuleContext, e: ts.Expression): string | undefined {
 /** Identity of a handler: a named function or a field/method reference. Inline functions and `.bind()` have none. */
 function handlerKey(ctx: RuleContext, h: ts.Expression): string | undefined {
   const x = skipChain(h);
-  return ts.isIdentifier(x) || ts.isPropertyAccessExpression(x) ? accessPathKey(ctx.types, x) : undefined;
+  return ts.isIdentifier(x) || ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x) ? accessPathKey(ctx.types, x) : undefined;
 }
 
 interface ListenerKey {
@@ -90,19 +97,26 @@ interface ListenerKey {
   capture: boolean;
 }
 
-function hasRemoval(ctx: RuleContext, scope: ts.Node, key: ListenerKey): boolean {
+function hasRemoval(ctx: RuleContext, scope: ts.Node, key: ListenerKey, anyTarget = false): boolean {
   return someCall(scope, (call) => {
     const callee = skipChain(call.expression);
-    if (!ts.isPropertyAccessExpression(callee) || !['removeEventListener', 'off', 'removeListener'].includes(callee.name.text)) return false;
+    if (!ts.isPropertyAccessExpression(callee) || !REMOVALS.has(callee.name.text)) return false;
     const [event, handler, options] = call.arguments;
     return (
       !!event &&
       !!handler &&
-      accessPathKey(ctx.types, callee.expression) === key.target &&
+      (anyTarget || accessPathKey(ctx.types, callee.expression) === key.target) &&
       eventKey(ctx, event) === key.event &&
       handlerKey(ctx, handler) === key.handler &&
       captureOf(options) === key.capture
     );
+  });
+}
+
+function removesFrom(ctx: RuleContext, scope: ts.Node, target: string): boolean {
+  return someCall(scope, (call) => {
+    const callee = skipChain(call.expression);
+    return ts.isPropertyAccessExpression(callee) && REMOVALS.has(callee.name.text) && accessPathKey(ctx.types, callee.expression) === target;
   });
 }
 
@@ -135,7 +149,10 @@ function report(
   const r: Report = {
     node: call,
     message: `Listener for ${eventText} on \`${targetText}\` is never removed: ${why}. It keeps the handler (and what it references) alive.`,
-    related: teardown ? [{ node: teardown.name, message: 'teardown that misses the removal' }] : [],
+    related: [
+      ...(anonymous ? [{ node: handler, message: 'this handler has no identity a removal could name' }] : []),
+      ...(teardown ? [{ node: teardown.name, message: 'teardown that misses the removal' }] : []),
+    ],
   };
   // fix: remove it in the class's teardown, when the handler has an identity and the target is reachable there
   if (!anonymous && teardown?.body && reachableFromTeardown(ctx, target) && reachableFromTeardown(ctx, handler)) {

@@ -21,6 +21,7 @@ export default defineRule({
       ctx.report({
         node,
         message: 'This endless async loop has no exit: no break, return or throw leaves it and it checks no AbortSignal or stop flag, so it runs (and keeps what it references) until the process ends.',
+        related: firstAwait(node.statement).map((a) => ({ node: a, message: 'waits here on every turn, then goes round again' })),
       });
     };
     return {
@@ -49,6 +50,16 @@ function someInBody(node: ts.Node, test: (n: ts.Node) => boolean): boolean {
     return test(n) || (n.forEachChild(visit) ?? false);
   };
   return visit(node);
+}
+
+/** The first `await` (or `for await`) of a loop body, outside nested functions. */
+function firstAwait(node: ts.Node): ts.Node[] {
+  let found: ts.Node | undefined;
+  someInBody(node, (n) => {
+    if (ts.isAwaitExpression(n) || (ts.isForOfStatement(n) && !!n.awaitModifier)) found = n;
+    return !!found;
+  });
+  return found ? [found] : [];
 }
 
 function awaitsIn(node: ts.Node): boolean {
@@ -111,6 +122,7 @@ function checkRescheduling(ctx: RuleContext, fn: ts.FunctionDeclaration | ts.Met
   ctx.report({
     node: call,
     message: `\`${fn.name.getText(ctx.file)}\` re-schedules itself after every run with no exit, abort-signal or stop-flag check, so the chain never ends.`,
+    related: [{ node: fn.name, message: 'the function that runs again and again' }],
   });
 }
 

@@ -1,7 +1,6 @@
 // subscription-leak: an RxJS `subscribe()` whose Subscription is dropped inside a class with a lifecycle, on a
 // stream that does not complete by itself (no take/first/takeUntil/… and not a finite source).
 import ts from 'typescript';
-import { outlivesOwner } from '../engine/analysis/lifetime';
 import { inInstanceMemberOf } from '../engine/analysis/owner';
 import { outerExpression } from '../engine/analysis/ownership';
 import { completesItself, isObservable, observableChain } from '../engine/analysis/rx';
@@ -36,7 +35,7 @@ export default defineRule({
         const chain = observableChain(ctx.types, callee.expression);
         if (completesItself(ctx.types, chain)) return;
         // a stream the instance itself created (its own Subject) is collected together with the instance
-        if (!ts.isCallExpression(chain.source) && !outlivesOwner(ctx.types, fieldOfThis(chain.source), owner)) return;
+        if (!ts.isCallExpression(chain.source) && !ctx.analysis.outlivesOwner(fieldOfThis(chain.source), owner)) return;
         const teardown = lifecycle.ownTeardowns[0] ?? lifecycle.teardowns[0];
         const report: Report = {
           node: call,

@@ -41,10 +41,11 @@ export default defineRule({
     const reported = new Set<ts.Node>();
     return {
       [ts.SyntaxKind.CallExpression]: (call: ts.CallExpression) => {
-        const request = requestCall(ctx.types, call);
-        if (!request) return;
+        // the iteration is mostly syntactic: find it before asking the checker what the call is
         const it = iterationOf(ctx, call);
-        if (!it || reported.has(it.node) || boundedItems(ctx, it.items, 0) || sizeChecked(ctx, it) || limited(it.body) || hasOwnExit(it)) return;
+        if (!it || reported.has(it.node)) return;
+        const request = requestCall(ctx.types, call);
+        if (!request || boundedItems(ctx, it.items, 0) || sizeChecked(ctx, it) || limited(it.body) || hasOwnExit(it)) return;
         reported.add(it.node);
         ctx.report(report(ctx, call, request, it));
       },

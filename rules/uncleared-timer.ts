@@ -4,6 +4,7 @@ import ts from 'typescript';
 import { TIMER_STARTS, isTimerClear, platformCallName } from '../engine/analysis/globals';
 import { enclosingFunction, inInstanceMemberOf } from '../engine/analysis/owner';
 import { outerExpression } from '../engine/analysis/ownership';
+import { outOfScope } from '../engine/analysis/paths';
 import { appendToBody, freshMemberName, insertClassMember, isTypeScriptFile } from '../engine/fix';
 import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
 
@@ -47,7 +48,7 @@ export default defineRule({
         if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) && parent.initializer === expr) {
           const { releases, handOffs } = ctx.analysis.usesOf(parent.name, clears);
           if (releases.length || handOffs.length) return;
-          ctx.report({ node: call, message: `The ${kind} handle \`${parent.name.text}\` is never passed to ${clear}: the timer runs forever.` });
+          ctx.report({ node: call, message: `The ${kind} handle \`${parent.name.text}\` is never passed to ${clear}: the timer runs forever.`, related: outOfScope(parent) });
           return;
         }
         if (!ts.isExpressionStatement(parent)) return; // returned, passed or stored elsewhere: handed off

@@ -5,7 +5,7 @@ import ts from 'typescript';
 import type { Releasers, ResourceInfo, Use } from '../engine/analysis';
 import { enclosingFunction, statementIn, statementList } from '../engine/analysis/owner';
 import { outerExpression } from '../engine/analysis/ownership';
-import { uncoveredExit } from '../engine/analysis/paths';
+import { outOfScope, uncoveredExit } from '../engine/analysis/paths';
 import { inAsyncFunction, isTypeScriptFile, wrapInTryFinally, type Edit } from '../engine/fix';
 import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
 
@@ -52,6 +52,7 @@ export default defineRule({
           ctx.report({
             node: acquire,
             message: `${what} is never released: call ${releaseCode} when done, or hand it to an owner.`,
+            related: outOfScope(decl),
             fixes: neverReleasedFixes(ctx, decl, uses, info, releaseCode),
           });
           return;

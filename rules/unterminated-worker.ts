@@ -2,6 +2,7 @@
 // class field the teardown does not stop, or dropped / kept in a local while it keeps running.
 import ts from 'typescript';
 import { outerExpression } from '../engine/analysis/ownership';
+import { outOfScope } from '../engine/analysis/paths';
 import { PROCESS_STOPS, processStart, type ProcessStart } from '../engine/analysis/processes';
 import { appendToBody } from '../engine/fix';
 import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
@@ -34,7 +35,7 @@ export default defineRule({
       } else if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) && parent.initializer === expr) {
         const { uses, releases, handOffs } = ctx.analysis.usesOf(parent.name, { methods: PROCESS_STOPS });
         if (releases.length || handOffs.length || uses.some((u) => u.kind === 'reassigned' || (u.kind === 'method' && awaitsEnd(u.method!, u.site as ts.CallExpression)))) return;
-        ctx.report({ node, message: `\`${parent.name.text}\` (a ${what}) is never ${start.stop === 'kill' ? 'killed' : 'terminated'} and nothing waits for it to exit, so it keeps running after the code that started it is done.` });
+        ctx.report({ node, message: `\`${parent.name.text}\` (a ${what}) is never ${start.stop === 'kill' ? 'killed' : 'terminated'} and nothing waits for it to exit, so it keeps running after the code that started it is done.`, related: outOfScope(parent) });
       } else if (ts.isExpressionStatement(parent)) {
         ctx.report({ node, message: `The ${what} is dropped: nothing can ${start.stop} it or wait for it to exit.` });
       }

@@ -2,9 +2,9 @@
 // call and dropped, or kept in a local that is never disposed nor handed to an owner.
 import ts from 'typescript';
 import { createdDisposable, disposableContainer, extensionContextInScope, hasRegisterMethod, tracksItself } from '../engine/analysis/disposables';
-import { outlivesOwner } from '../engine/analysis/lifetime';
 import { inInstanceMemberOf, statementList } from '../engine/analysis/owner';
 import { outerExpression } from '../engine/analysis/ownership';
+import { outOfScope } from '../engine/analysis/paths';
 import { insertAfterStatement, type Edit } from '../engine/fix';
 import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
 
@@ -21,19 +21,23 @@ export default defineRule({
   create(ctx) {
     return {
       [ts.SyntaxKind.CallExpression]: (call: ts.CallExpression) => {
+        // only a dropped result or a local's initializer can be reported: check the shape before asking the checker
+        const expr = outerExpression(call);
+        const parent = expr.parent;
+        const dropped = ts.isExpressionStatement(parent);
+        if (!dropped && !(ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) && parent.initializer === expr)) return;
         const info = createdDisposable(ctx.types, call);
         if (!info || ctx.analysis.isProgramLifetime(call) || ctx.analysis.ownership.isSink(call) || tracksItself(ctx.types, call)) return;
         // a subscription on an emitter that dies with its owner (a local panel, a watcher the class created) goes with it
         const callee = call.expression;
         const owner = ctx.analysis.ownerOf(call);
-        if (ts.isPropertyAccessExpression(callee) && !outlivesOwner(ctx.types, callee.expression, owner)) return;
-        const expr = outerExpression(call);
-        const parent = expr.parent;
+        if (ts.isPropertyAccessExpression(callee) && !ctx.analysis.outlivesOwner(callee.expression, owner)) return;
         const source = `${callee.getText(ctx.file)}()`;
-        if (ts.isExpressionStatement(parent)) {
+        if (dropped) {
           ctx.report({
             node: call,
             message: `The ${info.typeName} returned by ${source} is dropped: nothing can dispose it, so it (and everything its callback references) lives until the process ends.`,
+            related: teardownOf(ctx, call),
             fixes: fixes(ctx, call, { wrap: parent.expression }),
           });
         } else if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) && parent.initializer === expr) {
@@ -42,6 +46,7 @@ export default defineRule({
           ctx.report({
             node: call,
             message: `\`${parent.name.text}\` (${info.typeName} from ${source}) is never disposed nor handed to an owner.`,
+            related: outOfScope(parent),
             fixes: fixes(ctx, call, { local: parent }),
           });
         }
@@ -51,6 +56,13 @@ export default defineRule({
 });
 
 type Target = { wrap: ts.Expression } | { local: ts.VariableDeclaration };
+
+/** The class's teardown, which cannot dispose a result nobody kept. */
+function teardownOf(ctx: RuleContext, call: ts.CallExpression): Report['related'] {
+  const owner = ctx.analysis.ownerOf(call);
+  const teardown = owner.kind === 'class' ? ctx.analysis.lifecycle.of(owner.cls).ownTeardowns[0] : undefined;
+  return teardown ? [{ node: teardown.name, message: `${teardown.name.getText(ctx.file)}() cannot dispose it: it was not kept` }] : [];
+}
 
 /** Hand the disposable to the nearest owner: the extension context, the class's `_register`, or its disposables field. */
 function fixes(ctx: RuleContext, call: ts.CallExpression, target: Target): Report['fixes'] {

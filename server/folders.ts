@@ -2,7 +2,7 @@
 import { sep } from 'node:path';
 import { ConfigError, defaultConfig, type LeakLintConfig } from '../engine/config';
 import { Linter, resolveConfig } from '../engine/linter';
-import type { SeveritySetting } from '../engine/rule';
+import type { Rule, SeveritySetting } from '../engine/rule';
 import { RULES, RULE_IDS } from '../rules';
 import { DEFAULT_SETTINGS, type Settings } from './protocol';
 
@@ -36,19 +36,19 @@ export function parseSettings(raw: unknown, warn: (message: string) => void): Se
   return settings;
 }
 
-export function makeFolder(uri: string | undefined, path: string | undefined, settings: Settings): Folder {
+export function makeFolder(uri: string | undefined, path: string | undefined, settings: Settings, rules: readonly Rule[] = RULES): Folder {
   let config: LeakLintConfig = defaultConfig();
   let configError: ConfigError | undefined;
   if (path) {
     try {
-      config = resolveConfig(path, RULE_IDS);
+      config = resolveConfig(path, rules.map((r) => r.meta.id));
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       configError = error;
     }
   }
   const merged: LeakLintConfig = { ...config, rules: { ...config.rules, ...settings.rules }, exclude: [...config.exclude, ...settings.exclude] };
-  return { uri, path, settings, linter: new Linter(RULES, merged, path ?? sep), configError };
+  return { uri, path, settings, linter: new Linter(rules, merged, path ?? sep), configError };
 }
 
 /** The innermost folder containing the file. */

@@ -1,12 +1,11 @@
 // The TypeScript projects behind open documents: one per tsconfig (located exactly as the CLI scan does) plus an
 // inferred project per folder for files no tsconfig includes, all fed the open documents' unsaved text.
-import ts from 'typescript';
 import { ProjectLocator, type InputProblem } from '../engine/linter';
-import { Project } from '../engine/project';
+import { Project, createRegistry } from '../engine/project';
 
 export class ProjectHost {
   /** Shared by every project (and workspace scans) so each file is parsed once per version. */
-  readonly registry = ts.createDocumentRegistry();
+  readonly registry = createRegistry();
   private locator: ProjectLocator;
   private readonly inferred = new Map<string, Project>();
   private readonly overlays = new Map<string, { text: string; version: number }>();

@@ -1,5 +1,6 @@
-// Debounced, one-file-at-a-time linting. Linting a file is synchronous, so "cancelling stale work" means a newer
-// version restarts the file's debounce and drops it from the queue; between files the event loop serves requests.
+// One-file-at-a-time linting, immediate or debounced. Linting a file is synchronous, so changes that arrive while
+// the server is busy coalesce in the queue (a burst costs one lint of the latest text); between files the event
+// loop serves requests. A delay is for work nobody is looking at yet (dependents): each new schedule restarts it.
 export class LintScheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly queue = new Set<string>();
@@ -12,16 +13,23 @@ export class LintScheduler {
   ) {}
 
   schedule(uri: string, delayMs: number): void {
-    this.cancel(uri);
     const wasIdle = !this.busy;
-    this.timers.set(
-      uri,
-      setTimeout(() => {
-        this.timers.delete(uri);
-        this.queue.add(uri);
-        this.pump();
-      }, delayMs),
-    );
+    if (delayMs <= 0) {
+      clearTimeout(this.timers.get(uri));
+      this.timers.delete(uri);
+      this.queue.add(uri);
+      this.pump();
+    } else {
+      this.cancel(uri);
+      this.timers.set(
+        uri,
+        setTimeout(() => {
+          this.timers.delete(uri);
+          this.queue.add(uri);
+          this.pump();
+        }, delayMs),
+      );
+    }
     if (wasIdle) this.onBusy(true);
   }
 

@@ -1,16 +1,14 @@
 // The LeakLint language server: open documents → engine projects → diagnostics, code actions, workspace scans.
-// Runs over stdio (`node dist/server.js --stdio`) or node IPC (started by the VS Code client). It only ever uses
-// its own bundled TypeScript and never loads code from the workspace.
+// Started by server/main.ts over stdio or node IPC; tests may also run it in-process over streams. It only ever
+// uses its own bundled TypeScript and never loads code from the workspace.
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
-  createConnection,
   ErrorCodes,
   FileChangeType,
   ParameterStructures,
-  ProposedFeatures,
   RequestType,
   ResponseError,
   TextDocuments,
@@ -27,8 +25,9 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CONFIG_FILE } from '../engine/config';
 import { isSourceFile } from '../engine/project';
-import type { Finding } from '../engine/rule';
+import type { Finding, Rule } from '../engine/rule';
 import type { FileResult } from '../engine/runner';
+import { RULES } from '../rules';
 import { actionsFor, applyEdits, mergeFixes, replaceTextEdit } from './actions';
 import { configDiagnostic, sameFinding, SOURCE, toDiagnostic } from './diagnostics';
 import { folderOf, makeFolder, parseSettings, type Folder } from './folders';
@@ -49,7 +48,13 @@ import { LintScheduler } from './scheduler';
 /** How many distinct rule failures are remembered for log-once before the memory is reset. */
 const MAX_LOGGED_KEYS = 1000;
 
+/** How long dependents of an edited file wait for typing to pause (the edited file itself is linted at once). */
 const DEBOUNCE_MS = 150;
+/**
+ * The edited file waits this long: the JSON-RPC layer handles one message per event-loop turn, so a burst of
+ * changes (paste, replace-all, a storm) drains within it and costs one lint of the final text.
+ */
+const TYPING_DEBOUNCE_MS = 15;
 /** source.fixAll re-lints after each pass so fixes that overlapped an applied one get their turn. */
 const FIX_ALL_PASSES = 10;
 const UNTITLED_EXTENSIONS: Record<string, string> = { typescript: '.ts', typescriptreact: '.tsx', javascript: '.js', javascriptreact: '.jsx' };
@@ -78,7 +83,7 @@ function fileOfUri(uri: string): string | undefined {
   }
 }
 
-class LeakLintServer {
+export class LeakLintServer {
   private readonly documents = new TextDocuments(TextDocument);
   private readonly host = new ProjectHost((p) => this.logOnce(`tsconfig:${p.file}:${p.message}`, `${p.file}: ${p.message}`));
   private readonly scheduler = new LintScheduler(
@@ -101,12 +106,18 @@ class LeakLintServer {
   /** Settings pushed with didChangeConfiguration, for clients that cannot be asked. */
   private pushedSettings: unknown;
   private ready = false;
+  /** After `shutdown` requests are refused and nothing more is linted (the client sends `exit` next). */
+  private shutDown = false;
   private readonly whenReady: Promise<void>;
   private markReady!: () => void;
   private scans = 0;
   private lastStatus = '';
 
-  constructor(private readonly connection: Connection) {
+  constructor(
+    private readonly connection: Connection,
+    /** The rules to run (all of them; tests may add their own). */
+    private readonly rules: readonly Rule[] = RULES,
+  ) {
     this.whenReady = new Promise((resolve) => (this.markReady = resolve));
   }
 
@@ -145,13 +156,16 @@ class LeakLintServer {
       void this.reload();
     });
     c.onDidChangeWatchedFiles((params) => this.watchedFilesChanged(params));
+    c.onShutdown(() => {
+      this.shutDown = true;
+    });
     c.onCodeAction((params) => this.codeActions(params));
     c.onRequest(ScanWorkspaceRequest, (params, token) => this.scan(params, token));
 
     this.documents.onDidChangeContent(({ document }) => this.changed(document));
     this.documents.onDidSave(({ document }) => {
       const file = this.fileOf(document);
-      if (file && this.folderFor(file).settings.run === 'onSave') this.scheduleWithDependents(file, document.uri, 0);
+      if (file && this.folderFor(file).settings.run === 'onSave') this.scheduleWithDependents(file, document.uri);
     });
     this.documents.onDidClose(({ document }) => this.closed(document));
     this.documents.listen(c);
@@ -184,7 +198,7 @@ class LeakLintServer {
     this.openFiles.set(file, doc.uri);
     this.host.setText(file, doc.getText());
     if (opened) this.scheduler.schedule(doc.uri, 0);
-    else if (this.folderFor(file).settings.run === 'onType') this.scheduleWithDependents(file, doc.uri, DEBOUNCE_MS);
+    else if (this.folderFor(file).settings.run === 'onType') this.scheduleWithDependents(file, doc.uri);
   }
 
   private closed(doc: TextDocument): void {
@@ -194,19 +208,22 @@ class LeakLintServer {
     this.linted.delete(doc.uri);
     this.publish(doc.uri, []);
     // dependents now see the file's text on disk again
-    this.scheduleWithDependents(file, undefined, DEBOUNCE_MS);
+    this.scheduleWithDependents(file, undefined);
     this.openFiles.delete(file);
     this.host.close(file);
   }
 
-  /** Lints the document, then the other open files of its project (they may depend on it). */
-  private scheduleWithDependents(file: string, uri: string | undefined, delayMs: number): void {
-    if (uri) this.scheduler.schedule(uri, delayMs);
+  /**
+   * Lints the document almost at once (a burst of changes coalesces into one lint), then, once typing pauses,
+   * the other open files of its project (they may depend on it).
+   */
+  private scheduleWithDependents(file: string, uri: string | undefined): void {
+    if (uri) this.scheduler.schedule(uri, TYPING_DEBOUNCE_MS);
     if (!this.ready) return;
     const folderOfFile = (f: string) => this.folderFor(f).path ?? dirname(f);
     const project = this.host.projectFor(file, folderOfFile(file));
     for (const [other, otherUri] of this.openFiles) {
-      if (other !== file && this.host.projectFor(other, folderOfFile(other)) === project) this.scheduler.schedule(otherUri, delayMs);
+      if (other !== file && this.host.projectFor(other, folderOfFile(other)) === project) this.scheduler.schedule(otherUri, DEBOUNCE_MS);
     }
   }
 
@@ -218,7 +235,7 @@ class LeakLintServer {
 
   private lint(uri: string): void {
     const doc = this.documents.get(uri);
-    if (!doc || !this.ready) return; // not ready: everything open is linted once the settings are in
+    if (!doc || !this.ready || this.shutDown) return; // not ready: everything open is linted once the settings are in
     try {
       this.lintDocument(doc);
     } catch (error) {
@@ -309,8 +326,8 @@ class LeakLintServer {
         return parseSettings(undefined, warn);
       }
     };
-    const folders = await Promise.all(this.workspaceFolders.map(async (f) => makeFolder(f.uri, fileOfUri(f.uri), await settingsFor(f.uri))));
-    this.loose = makeFolder(undefined, undefined, await settingsFor(undefined));
+    const folders = await Promise.all(this.workspaceFolders.map(async (f) => makeFolder(f.uri, fileOfUri(f.uri), await settingsFor(f.uri), this.rules)));
+    this.loose = makeFolder(undefined, undefined, await settingsFor(undefined), this.rules);
     this.folders = folders;
     this.publishConfigProblems();
   }
@@ -357,6 +374,7 @@ class LeakLintServer {
   // ---- code actions ----------------------------------------------------------------------------------------
 
   private codeActions(params: CodeActionParams): CodeAction[] {
+    this.refuseAfterShutdown();
     const p: unknown = params;
     const valid =
       isObject(p) &&
@@ -415,6 +433,7 @@ class LeakLintServer {
   // ---- workspace scan --------------------------------------------------------------------------------------
 
   private async scan(params: ScanWorkspaceParams, token: CancellationToken): Promise<ScanSummary> {
+    this.refuseAfterShutdown();
     const p: unknown = params;
     if (!isObject(p) || (p.workDoneToken !== undefined && typeof p.workDoneToken !== 'string' && typeof p.workDoneToken !== 'number')) {
       throw invalidParams(`${SCAN_WORKSPACE_REQUEST} takes { workDoneToken?: string | number }`);
@@ -453,6 +472,10 @@ class LeakLintServer {
     }
   }
 
+  private refuseAfterShutdown(): void {
+    if (this.shutDown) throw new ResponseError(ErrorCodes.InvalidRequest, 'the server is shutting down');
+  }
+
   // ---- logging ---------------------------------------------------------------------------------------------
 
   private logOnce(key: string, message: string): void {
@@ -467,9 +490,3 @@ class LeakLintServer {
     this.connection.console.error(`LeakLint: error while ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }
 }
-
-const server = new LeakLintServer(createConnection(ProposedFeatures.all));
-// the server outlives bad input: anything that escapes a handler is logged, never fatal
-process.on('uncaughtException', (error) => server.logError('handling a message', error));
-process.on('unhandledRejection', (error) => server.logError('handling a message', error));
-server.listen();

@@ -140,6 +140,11 @@ export class LspClient {
     return version;
   }
 
+  /** The server's process id (benchmarks read its memory from /proc). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   version(uri: string): number {
     return this.versions.get(uri) ?? 0;
   }

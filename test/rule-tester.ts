@@ -5,8 +5,8 @@
 //     //        ^ unclosed-resource
 //
 // The caret's column is the finding's start column on the nearest code line above. Files without markers must
-// produce no findings. Every fix of every finding is applied, re-parsed and re-type-checked (no new errors), and
-// the finding must be gone afterwards.
+// produce no findings. A `// leaklint-config: {…}` line gives a fixture sinks/teardownMethods settings. Every fix
+// of every finding is applied, re-parsed and re-type-checked (no new errors), and the finding must be gone afterwards.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -66,9 +66,19 @@ export function applyEdits(text: string, edits: readonly { start: number; end: n
   return out;
 }
 
+const SETTINGS = /^\/\/ leaklint-config: (\{.*\})$/m;
+
+/** Settings a fixture asks for in a `// leaklint-config: {"sinks": […], "teardownMethods": […]}` line (as in leaklint.config.json). */
+export function fixtureSettings(text: string): { sinks?: string[]; teardownMethods?: string[] } {
+  const m = SETTINGS.exec(text);
+  if (!m) return {};
+  const { sinks, teardownMethods } = JSON.parse(m[1]) as { sinks?: string[]; teardownMethods?: string[] };
+  return { ...(sinks && { sinks }), ...(teardownMethods && { teardownMethods }) };
+}
+
 export function lintText(project: Project, rule: Rule, file: string, text?: string): Finding[] {
   if (text !== undefined) project.setOverlay(file, text, Date.now() + Math.random());
-  const linter = new Linter([rule], { ...defaultConfig(), exclude: [] });
+  const linter = new Linter([rule], { ...defaultConfig(), exclude: [], ...fixtureSettings(text ?? ts.sys.readFile(file) ?? '') });
   const result = linter.lintFile(project, file);
   assert.equal(result.skipped, undefined, `${file} was skipped: ${result.skipped}`);
   assert.deepEqual(result.ruleErrors, [], `rule failed on ${file}`);

@@ -1,5 +1,5 @@
 // Access paths compared by checker symbol, so acquire/release pairs match by identity, not by spelling:
-// `this.bus` → "this.#3", `window` → "#7", `child.stdout` → "#9.#12". Keys share a prefix with their owners.
+// `this.bus` → "this.#3", `window` → "#7", `child.stdout` → "#9.#12", `map[event]` → "#4[#5]". Keys share a prefix with their owners.
 import ts from 'typescript';
 import type { TypeQueries } from '../types';
 import { skipChain } from './lifecycle';
@@ -15,6 +15,13 @@ export function accessPathKey(types: TypeQueries, e: ts.Expression): string | un
     const base = accessPathKey(types, x.expression);
     const s = types.symbolAt(x.name);
     return base && s && `${base}.#${symbolKey(s)}`;
+  }
+  if (ts.isElementAccessExpression(x)) {
+    // `map[event]`, `handlers['close']`: keyed by a variable's symbol or a literal
+    const base = accessPathKey(types, x.expression);
+    const arg = x.argumentExpression;
+    const key = ts.isStringLiteralLike(arg) || ts.isNumericLiteral(arg) ? JSON.stringify(arg.text) : ts.isIdentifier(arg) ? accessPathKey(types, arg) : undefined;
+    return base && key && `${base}[${key}]`;
   }
   return undefined;
 }

@@ -48,6 +48,9 @@ export interface Container {
 export function longLivedContainer(types: TypeQueries, decl: ts.VariableDeclaration | ts.PropertyDeclaration): Container | undefined {
   const name = decl.name;
   if (!ts.isIdentifier(name) && !ts.isPrivateIdentifier(name)) return undefined;
+  // only module-level variables and fields of top-level classes live long: settle that before asking the checker
+  const topLevel = ts.isVariableDeclaration(decl) ? ts.isSourceFile(decl.parent.parent.parent) : ts.isSourceFile(decl.parent.parent);
+  if (!topLevel) return undefined;
   const symbol = types.symbolAt(name);
   if (!symbol) return undefined;
   const type = types.typeAt(name);

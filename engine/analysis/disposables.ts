@@ -3,11 +3,20 @@
 import ts from 'typescript';
 import type { TypeQueries } from '../types';
 import { callsMethod, skipChain, type LifecycleAnalysis } from './lifecycle';
+import { isPlatformSymbol } from './globals';
 import { enclosingFunction } from './owner';
 import { resourceInfo, type ResourceInfo } from './resource';
 
-/** Calls that look up an existing value rather than create one: the caller borrows the result. */
-const BORROWING_CALL = /^(get|find|lookup|peek|at|pop|shift|item)([A-Z_]|$)/;
+/** Calls that look up an existing value rather than create one (`_`/`#` prefixes of private helpers ignored): the caller borrows the result. */
+const BORROWING_CALL = /^[_#]*(get|find|lookup|peek|at|pop|shift|item)([A-Z_]|$)/;
+/**
+ * JSON-RPC handler registrations (vscode-jsonrpc, LSP connections and clients) are keyed by message type: one
+ * handler per method, a new registration replaces the previous one, so re-registering cannot accumulate. Known by
+ * name (`onRequest(type, handler)`, also in untyped JavaScript), or as any `on…` method (not an `Event` property)
+ * declared by those packages: `connection.onInitialize(handler)`, `connection.onCodeAction(handler)`.
+ */
+const KEYED_HANDLER_REGISTRATIONS = new Set(['onRequest', 'onNotification', 'onProgress']);
+const JSON_RPC_DECLARATIONS = /[\\/]node_modules[\\/]vscode-(jsonrpc|languageserver|languageserver-protocol|languageclient)[\\/]/;
 const COLLECTIONS = /^(Array|ReadonlyArray|Map|ReadonlyMap|Set|ReadonlySet|WeakMap)\b|\[\]$/;
 /** UI objects the user closes (which disposes them): keeping them open past the function is the point. */
 const USER_CLOSED = /^(vscode\.)?(Terminal|WebviewPanel)$/;
@@ -17,14 +26,22 @@ export function createdDisposable(types: TypeQueries, call: ts.CallExpression): 
   const info = resourceInfo(types, types.typeAt(call));
   if (info?.kind !== 'disposable' || USER_CLOSED.test(info.typeName)) return undefined;
   const callee = skipChain(call.expression);
-  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
-  if (!name || BORROWING_CALL.test(name)) return undefined;
+  const id = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
+  if (!ts.isIdentifier(id) || BORROWING_CALL.test(id.text)) return undefined;
+  if (KEYED_HANDLER_REGISTRATIONS.has(id.text) && call.arguments.length >= 2) return undefined;
+  const symbol = types.symbolAt(id);
+  // platform functions (Object.freeze(x), structuredClone…) pass on or copy what they are given: they own no Disposable
+  if (symbol && (isPlatformSymbol(types, symbol) || isJsonRpcHandlerMethod(types, symbol))) return undefined;
   if (ts.isPropertyAccessExpression(callee)) {
     // a builder returning `this`, or an element read from a collection
     const receiver = types.typeName(types.typeAt(callee.expression));
     if (receiver === info.typeName || COLLECTIONS.test(receiver)) return undefined;
   }
   return info;
+}
+
+function isJsonRpcHandlerMethod(types: TypeQueries, symbol: ts.Symbol): boolean {
+  return /^on[A-Z]/.test(symbol.name) && types.isDeclaredIn(symbol, JSON_RPC_DECLARATIONS) && types.declarationsOf(symbol).some(ts.isMethodSignature);
 }
 
 /** VS Code events take a disposables array as their third argument and push the subscription into it. */

@@ -18,6 +18,8 @@ export const DEFAULT_TEARDOWN_METHODS = [
   'onUnmounted',
   'beforeUnmount',
   'unmounted',
+  // Node's stream implementer hook, run by destroy()
+  '_destroy',
 ];
 
 export interface ClassLifecycle {
@@ -110,7 +112,10 @@ export class LifecycleAnalysis {
       };
       visit(method.body);
     };
-    for (const c of chain) for (const t of this.teardownsOf(c)) walk(t, c);
+    // a base teardown runs when it is inherited as is; an override reaches it only through `super.<name>()`
+    chain.forEach((c, i) => {
+      for (const t of this.teardownsOf(c)) if (!this.findMethod(chain.slice(0, i), methodName(t))) walk(t, c);
+    });
     return { cls, teardowns, ownTeardowns, teardownCalls: calls };
   }
 
@@ -137,6 +142,54 @@ export class LifecycleAnalysis {
     }
     return undefined;
   }
+}
+
+/** React hooks whose effect function may return a cleanup that React runs on unmount (or before the next run). */
+const EFFECT_HOOKS = new Set(['useEffect', 'useLayoutEffect', 'useInsertionEffect']);
+
+/** True when `closure` is the cleanup returned by an effect passed to useEffect & co.: it runs at unmount, it does not keep what it uses. */
+export function isEffectCleanup(closure: ts.Node): boolean {
+  let fn: ts.Node | undefined = closure.parent;
+  while (fn && !ts.isFunctionLike(fn)) fn = fn.parent;
+  if (!fn || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || !returnedCleanups(fn).includes(closure as ts.ArrowFunction)) return false;
+  const call = fn.parent;
+  if (!ts.isCallExpression(call) || call.arguments[0] !== fn) return false;
+  const callee = skipChain(call.expression);
+  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+  return EFFECT_HOOKS.has(name);
+}
+
+/**
+ * The closures a function returns to its caller as its cleanup (`return () => …`, `return function () {…}`, or an
+ * arrow whose body is a function): React's useEffect contract, and the `const off = subscribe(…)` style.
+ */
+export function returnedCleanups(fn: ts.SignatureDeclaration): ts.FunctionLikeDeclaration[] {
+  const out: ts.FunctionLikeDeclaration[] = [];
+  const isClosure = (e: ts.Node | undefined): e is ts.ArrowFunction | ts.FunctionExpression => !!e && (ts.isArrowFunction(e) || ts.isFunctionExpression(e));
+  const unwrap = (e: ts.Expression | undefined): ts.Expression | undefined => {
+    let x = e;
+    while (x && ts.isParenthesizedExpression(x)) x = x.expression;
+    return x;
+  };
+  if (ts.isArrowFunction(fn) && !ts.isBlock(fn.body)) {
+    const body = unwrap(fn.body);
+    if (isClosure(body)) out.push(body);
+    return out;
+  }
+  const visit = (n: ts.Node): void => {
+    if (ts.isFunctionLike(n)) return;
+    if (ts.isReturnStatement(n)) {
+      const e = unwrap(n.expression);
+      if (isClosure(e)) out.push(e);
+    }
+    n.forEachChild(visit);
+  };
+  if ('body' in fn && fn.body) fn.body.forEachChild(visit);
+  return out;
+}
+
+function methodName(m: ts.MethodDeclaration): string {
+  return ts.isIdentifier(m.name) || ts.isStringLiteral(m.name) ? m.name.text : m.name.getText();
 }
 
 /** Skips `!`, `?.` wrappers and parentheses around a callee or receiver. */

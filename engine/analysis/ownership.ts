@@ -3,6 +3,7 @@
 // escaping closure, bound with `using`) or a plain use. Aliases (`const b = a`) are followed.
 import ts from 'typescript';
 import type { TypeQueries } from '../types';
+import { isEffectCleanup } from './lifecycle';
 import { enclosingFunction } from './owner';
 
 export type HandOff = 'returned' | 'yielded' | 'stored' | 'sink' | 'passed' | 'wrapped' | 'captured' | 'using' | 'exported';
@@ -172,6 +173,8 @@ export class OwnershipAnalysis {
     let closure: ts.Node = use.ref;
     for (let fn = enclosingFunction(use.ref); fn && fn !== declaringFunction; fn = enclosingFunction(fn)) closure = fn;
     if (!ts.isFunctionExpression(closure) && !ts.isArrowFunction(closure)) return use;
+    // React runs an effect's cleanup at unmount and drops it: only a release inside it counts
+    if (isEffectCleanup(closure)) return use;
     const parent = outerExpression(closure).parent;
     const escapes =
       ts.isReturnStatement(parent) ||

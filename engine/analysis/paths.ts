@@ -34,3 +34,15 @@ export function releasedBefore(exit: ts.Node, top: ts.Node, releases: Use[]): bo
   }
   return false;
 }
+
+/** A related location at the closing brace of the block that declares a local: where it goes out of scope unreleased. */
+export function outOfScope(decl: ts.VariableDeclaration): { node: ts.Node; message: string }[] {
+  for (let n: ts.Node = decl.parent; n; n = n.parent) {
+    if (ts.isBlock(n) || ts.isModuleBlock(n) || ts.isCaseBlock(n)) {
+      const brace = n.getLastToken();
+      return brace ? [{ node: brace, message: `\`${decl.name.getText()}\` goes out of scope here, unreleased` }] : [];
+    }
+    if (ts.isSourceFile(n)) return [];
+  }
+  return [];
+}

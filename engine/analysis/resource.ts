@@ -23,17 +23,19 @@ export interface ResourceInfo {
   typeName: string;
 }
 
-/** Types with releasing-looking members that hold nothing to release. */
-const NOT_RESOURCES = /^(AbortController|AbortSignal|Promise|Array|ReadonlyArray|Map|Set|Date|RegExp|Error)\b/;
+/** Types with releasing-looking members that hold nothing to release (a decoder's end() flushes, a FileReader's abort() cancels a read). */
+const NOT_RESOURCES = /^(AbortController|AbortSignal|Promise|Array|ReadonlyArray|Map|Set|Date|RegExp|Error|StringDecoder|TextDecoder|TextEncoder|FileReader)\b/;
 const WORKERS = /^(Worker|ChildProcess|ChildProcessWithoutNullStreams|ChildProcessByStdio|SharedWorker)\b/;
 
 export function resourceInfo(types: TypeQueries, type: ts.Type): ResourceInfo | undefined {
-  const typeName = types.typeName(type);
-  if (NOT_RESOURCES.test(typeName) || !types.isObjectType(type)) return undefined;
+  if (!types.isObjectType(type)) return undefined;
   const releaseMethods = RELEASE_METHODS.filter((m) => types.hasMethod(type, m));
   const disposable = types.hasSymbolMethod(type, 'dispose');
   const asyncDisposable = types.hasSymbolMethod(type, 'asyncDispose');
   if (!releaseMethods.length && !disposable && !asyncDisposable) return undefined;
+  // printing the type is the costly query: only for the few types with a releasing method
+  const typeName = types.typeName(type);
+  if (NOT_RESOURCES.test(typeName)) return undefined;
   const kind: ResourceKind = WORKERS.test(typeName) || (releaseMethods.length === 1 && releaseMethods[0] === 'terminate')
     ? 'worker'
     : releaseMethods.length === 1 && releaseMethods[0] === 'dispose' && !disposable && !asyncDisposable

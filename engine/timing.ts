@@ -1,0 +1,52 @@
+// Opt-in phase timing for benchmarks and `leaklint scan --timing`: where a scan spends its time (building the
+// program, checker queries, the rules' own work) and how many files needed the checker at all.
+import type { TypeQueries } from './types';
+
+export class Timing {
+  /** Building or updating the TypeScript program (parsing, binding, module resolution). */
+  programMs = 0;
+  /** Inside checker queries made by the rules (type checking on demand). */
+  checkerMs = 0;
+  /** The traversal and the rules, checker queries excluded. */
+  rulesMs = 0;
+  files = 0;
+  /** Files on which some rule asked the checker at least once. */
+  filesQueryingChecker = 0;
+  checkerQueries = 0;
+  /** Per rule: time in its visitors, checker queries included. */
+  readonly byRule = new Map<string, number>();
+
+  addRule(id: string, ms: number): void {
+    this.byRule.set(id, (this.byRule.get(id) ?? 0) + ms);
+  }
+
+  /** The queries with each call timed into checkerMs; `used()` says whether any was made since the wrap. */
+  wrap(types: TypeQueries): { types: TypeQueries; used: () => boolean } {
+    const before = this.checkerQueries;
+    const timed = {} as Record<string, unknown>;
+    for (const [name, fn] of Object.entries(types) as [string, (...args: unknown[]) => unknown][]) {
+      timed[name] = (...args: unknown[]) => {
+        const start = performance.now();
+        try {
+          return fn(...args);
+        } finally {
+          this.checkerMs += performance.now() - start;
+          this.checkerQueries++;
+        }
+      };
+    }
+    return { types: timed as unknown as TypeQueries, used: () => this.checkerQueries > before };
+  }
+
+  /** A human-readable summary (the CLI prints it to stderr). */
+  format(totalMs: number): string {
+    const ms = (n: number) => `${Math.round(n)} ms`;
+    const rules = [...this.byRule].sort((a, b) => b[1] - a[1]).map(([id, t]) => `    ${id.padEnd(26)} ${ms(t)}`);
+    return [
+      `timing: total ${ms(totalMs)}; program build ${ms(this.programMs)}, checker ${ms(this.checkerMs)} (${this.checkerQueries} queries), rules ${ms(this.rulesMs)}`,
+      `  files ${this.files}, asking the checker ${this.filesQueryingChecker}`,
+      '  per rule (checker included):',
+      ...rules,
+    ].join('\n');
+  }
+}
