@@ -51,10 +51,11 @@ const MAX_LOGGED_KEYS = 1000;
 /** How long dependents of an edited file wait for typing to pause (the edited file itself is linted at once). */
 const DEBOUNCE_MS = 150;
 /**
- * The edited file waits this long: the JSON-RPC layer handles one message per event-loop turn, so a burst of
- * changes (paste, replace-all, a storm) drains within it and costs one lint of the final text.
+ * A change that follows another within this window waits this long: the JSON-RPC layer handles one message per
+ * event-loop turn, so a burst (paste, replace-all, a storm) drains within it and costs one lint of the final
+ * text, while a lone keystroke is linted at once.
  */
-const TYPING_DEBOUNCE_MS = 15;
+const BURST_MS = 15;
 /** source.fixAll re-lints after each pass so fixes that overlapped an applied one get their turn. */
 const FIX_ALL_PASSES = 10;
 const UNTITLED_EXTENSIONS: Record<string, string> = { typescript: '.ts', typescriptreact: '.tsx', javascript: '.js', javascriptreact: '.jsx' };
@@ -100,6 +101,8 @@ export class LeakLintServer {
   private readonly problemCounts = new Map<string, number>();
   private configProblemUris = new Set<string>();
   private readonly logged = new Set<string>();
+  /** When each open document last changed (to tell a burst from a lone keystroke). */
+  private readonly lastChangeAt = new Map<string, number>();
   /** Where untitled documents are analysed (fixed at startup so their paths never change). */
   private untitledRoot = tmpdir();
   private canPullSettings = false;
@@ -206,6 +209,7 @@ export class LeakLintServer {
     if (!file || this.openFiles.get(file) !== doc.uri) return;
     this.scheduler.cancel(doc.uri);
     this.linted.delete(doc.uri);
+    this.lastChangeAt.delete(doc.uri);
     this.publish(doc.uri, []);
     // dependents now see the file's text on disk again
     this.scheduleWithDependents(file, undefined);
@@ -218,7 +222,12 @@ export class LeakLintServer {
    * the other open files of its project (they may depend on it).
    */
   private scheduleWithDependents(file: string, uri: string | undefined): void {
-    if (uri) this.scheduler.schedule(uri, TYPING_DEBOUNCE_MS);
+    if (uri) {
+      const now = performance.now();
+      const inBurst = now - (this.lastChangeAt.get(uri) ?? -Infinity) < BURST_MS;
+      this.lastChangeAt.set(uri, now);
+      this.scheduler.schedule(uri, inBurst ? BURST_MS : 0);
+    }
     if (!this.ready) return;
     const folderOfFile = (f: string) => this.folderFor(f).path ?? dirname(f);
     const project = this.host.projectFor(file, folderOfFile(file));
