@@ -128,7 +128,7 @@ async function main(): Promise<void> {
     console.log(`LeakLint LSP latency: ${FILES} generated files (${lines} lines), node ${process.version}`);
     console.log(`  cold open → diagnostics (loads the tsconfig, builds the program): ${ms(cold)}`);
     console.log(`  open → diagnostics (warm):                 ${summary(opens)}`);
-    console.log(`  edit → diagnostics (incl. 150 ms debounce): ${summary(edits)}`);
+    console.log(`  edit → diagnostics:                       ${summary(edits)}`);
     console.log(`  file created → project reloaded → diagnostics (incl. debounce): ${ms(reload)}`);
   } finally {
     await client.shutdown().catch(() => client.kill());
