@@ -2,7 +2,8 @@
 // TypeScript is not bundled: its compiler and lib.*.d.ts files are copied to dist/typescript/lib so the
 // server and CLI always run our own pinned TypeScript, never the workspace's.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -54,7 +55,19 @@ copyTypeScript();
 await Promise.all([
   esbuild.build({ ...common, entryPoints: { extension: 'client/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: { server: 'server/main.ts', cli: 'cli/main.ts' }, outdir: 'dist', plugins: [bundledTypeScript] }),
+  // the snapshot's script carries TypeScript inside: a snapshot cannot load modules from disk
+  production ? undefined : esbuild.build({ ...common, sourcemap: false, entryPoints: { 'cli-snapshot': 'cli/snapshot.ts' }, outdir: 'dist' }),
 ]);
+if (!production) buildCliSnapshot();
+
+/** dist/cli.blob, the CLI's startup snapshot, for this node binary (bin/leaklint.js checks dist/cli.blob.json). */
+function buildCliSnapshot() {
+  const script = join(root, 'dist/cli-snapshot.js');
+  execFileSync(process.execPath, ['--snapshot-blob', join(root, 'dist/cli.blob'), '--build-snapshot', script], { stdio: ['ignore', 'inherit', 'pipe'] });
+  rmSync(script);
+  const built = { node: process.version, arch: process.arch, execPath: process.execPath };
+  writeFileSync(join(root, 'dist/cli.blob.json'), `${JSON.stringify(built, null, 2)}\n`);
+}
 
 if (withTests) {
   rmSync(join(root, 'out'), { recursive: true, force: true });

@@ -6,6 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from '../engine/config';
 import { Linter, resolveConfig, scan } from '../engine/linter';
 import type { Finding, Rule } from '../engine/rule';
+import { preparedLibsTaken } from '../engine/prepared-libs';
 import { Timing } from '../engine/timing';
 import { RULES, RULE_IDS } from '../rules';
 import { BaselineError, compareWithBaseline, readBaseline, writeBaseline } from './baseline';
@@ -133,7 +134,10 @@ function runScan(
   };
   const result = scan({ paths, project: values.project as string | undefined, onProgress: progress, onFile, only }, linter);
   if (progress) io.err.write('\r\x1b[K');
-  if (timing) io.err.write(`${timing.format(Date.now() - started)}\n`);
+  if (timing) {
+    timing.preparedLibs = preparedLibsTaken();
+    io.err.write(`${timing.format(Date.now() - started)}\n`);
+  }
 
   for (const p of result.problems) say(`${p.file}: ${p.message}`);
   for (const e of result.ruleErrors) say(`rule ${e.ruleId} failed on ${e.file}: ${e.message.split('\n')[0]}`);

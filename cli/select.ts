@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import ts from 'typescript';
+import ts = require('typescript');
 import { planScan, type Linter, type ScanRequest } from '../engine/linter';
 import type { Project } from '../engine/project';
 import { compareTuples, rel } from './formats';

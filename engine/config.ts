@@ -1,7 +1,7 @@
 // leaklint.config.json: found from the scanned folder upward, validated with exact positions.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import ts from 'typescript';
+import ts = require('typescript');
 import type { RuleSettings, SeveritySetting } from './rule';
 
 export const CONFIG_FILE = 'leaklint.config.json';

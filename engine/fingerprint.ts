@@ -3,7 +3,7 @@
 // with whitespace and comments dropped: line shifts, reformatting and edits elsewhere keep it; changing the leaking
 // code or moving it to another declaration changes it.
 import { createHash } from 'node:crypto';
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Finding } from './rule';
 
 const hash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 32);

@@ -1,5 +1,5 @@
 // Building blocks for fixes: text edits computed from AST positions, in the file's own indentation.
-import ts from 'typescript';
+import ts = require('typescript');
 
 export interface Edit {
   start: number;

@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
-import ts from 'typescript';
+import ts = require('typescript');
 import { ConfigError, findConfig, loadConfig, defaultConfig, type LeakLintConfig } from './config';
 import { Project, ProjectError, createRegistry, isSourceFile, listSourceFiles } from './project';
 import type { Finding, Rule } from './rule';
@@ -54,7 +54,7 @@ export class Linter {
     const started = performance.now();
     const program = project.program();
     // creating the checker binds every file of the program: part of the build, not of the queries
-    const checker = program.getTypeChecker();
+    program.getTypeChecker();
     if (timing) timing.programMs += performance.now() - started;
     const file = program.getSourceFile(fileName);
     if (!file) return { findings: [], ruleErrors: [], skipped: 'not part of the project' };
@@ -64,7 +64,7 @@ export class Linter {
       const { line, character } = file.getLineAndCharacterOfPosition(syntax.start ?? 0);
       return { findings: [], ruleErrors: [], skipped: `syntax error at ${line + 1}:${character + 1}: ${ts.flattenDiagnosticMessageText(syntax.messageText, ' ')} (file skipped)` };
     }
-    return runRules(file, checker, this.active, this.config, { budgetMs, timing });
+    return runRules(file, program, this.active, this.config, { budgetMs, timing });
   }
 }
 

@@ -2,7 +2,8 @@
 // fed by in-memory overlays (unsaved editor text) so the server and the CLI share one loading path.
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
-import ts from 'typescript';
+import ts = require('typescript');
+import { prepareDefaultLibs, withPreparedLibs } from './prepared-libs';
 
 export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'out', 'build', 'coverage']);
@@ -17,7 +18,12 @@ export class ProjectError extends Error {}
 const JSDOC_PARSING = ts.JSDocParsingMode.ParseForTypeErrors;
 
 export function createRegistry(): ts.DocumentRegistry {
-  return ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, undefined, JSDOC_PARSING);
+  return withPreparedLibs(ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, undefined, JSDOC_PARSING), JSDOC_PARSING);
+}
+
+/** Parses and binds the default libraries ahead of time (for the CLI's startup snapshot), as this module's registries would. */
+export function prepareLibs(libDir: string): void {
+  prepareDefaultLibs(libDir, JSDOC_PARSING);
 }
 
 export function isSourceFile(path: string): boolean {

@@ -1,5 +1,5 @@
 // The rule API: what a rule declares, what it is given, and what it reports.
-import ts from 'typescript';
+import ts = require('typescript');
 import type { TypeQueries } from './types';
 import type { Analysis } from './analysis';
 

@@ -1,5 +1,5 @@
 // Runs every enabled rule over one source file in a single traversal.
-import ts from 'typescript';
+import ts = require('typescript');
 import { Analysis } from './analysis';
 import { fingerprintOf, numberOccurrences } from './fingerprint';
 import type { Finding, Location, Rule, RuleListeners, RuleSettings, Severity } from './rule';
@@ -38,12 +38,12 @@ export const TOO_DEEP = 'skipped: too deeply nested to analyse';
 
 class TooSlow extends Error {}
 
-export function runRules(file: ts.SourceFile, checker: ts.TypeChecker, rules: readonly ActiveRule[], settings: RuleSettings, options: RunOptions = {}): FileResult {
+export function runRules(file: ts.SourceFile, program: ts.Program, rules: readonly ActiveRule[], settings: RuleSettings, options: RunOptions = {}): FileResult {
   const { timing } = options;
-  if (!timing) return runAll(file, checkerQueries(checker), rules, settings, options);
+  if (!timing) return runAll(file, checkerQueries(program), rules, settings, options);
   const start = performance.now();
   const checkerBefore = timing.checkerMs;
-  const timed = timing.wrap(checkerQueries(checker));
+  const timed = timing.wrap(checkerQueries(program));
   try {
     return runAll(file, timed.types, rules, settings, options);
   } finally {

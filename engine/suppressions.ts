@@ -1,6 +1,6 @@
 // Suppression comments: `// leaklint-disable-next-line [rule, …]` and a file-level `/* leaklint-disable [rule, …] */`.
 // A list after `--` is a reason and is ignored. No rule list means every rule.
-import ts from 'typescript';
+import ts = require('typescript');
 
 export const DISABLE_NEXT_LINE = 'leaklint-disable-next-line';
 export const DISABLE_FILE = 'leaklint-disable';

@@ -13,6 +13,8 @@ export class Timing {
   /** Files on which some rule asked the checker at least once. */
   filesQueryingChecker = 0;
   checkerQueries = 0;
+  /** Default libraries the programs took parsed and bound ahead of time (from the CLI's startup snapshot). */
+  preparedLibs = 0;
   /** Per rule: time in its visitors, checker queries included. */
   readonly byRule = new Map<string, number>();
 
@@ -44,7 +46,7 @@ export class Timing {
     const rules = [...this.byRule].sort((a, b) => b[1] - a[1]).map(([id, t]) => `    ${id.padEnd(26)} ${ms(t)}`);
     return [
       `timing: total ${ms(totalMs)}; program build ${ms(this.programMs)}, checker ${ms(this.checkerMs)} (${this.checkerQueries} queries), rules ${ms(this.rulesMs)}`,
-      `  files ${this.files}, asking the checker ${this.filesQueryingChecker}`,
+      `  files ${this.files}, asking the checker ${this.filesQueryingChecker}; default libraries taken prepared ${this.preparedLibs}`,
       '  per rule (checker included):',
       ...rules,
     ].join('\n');

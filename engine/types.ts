@@ -1,12 +1,28 @@
 // The adapter between rules and the TypeScript checker. Rules ask these questions and never hold a
 // ts.TypeChecker themselves, so a TypeScript 7 (native) backend can be added behind this interface.
-import ts from 'typescript';
+import ts = require('typescript');
 
 export interface TypeQueries {
   /** The symbol a name or property access refers to, with import aliases resolved. */
   symbolAt(node: ts.Node): ts.Symbol | undefined;
   /** The type of an expression or declaration. */
   typeAt(node: ts.Node): ts.Type;
+  /**
+   * The declared return types of every signature a call (or `new`) may resolve to, read without resolving the call:
+   * no overload is chosen and no argument is checked, which is most of what a call's type costs. Undefined when the
+   * callee has no such signatures.
+   */
+  declaredReturnTypes(call: ts.CallExpression | ts.NewExpression): readonly ts.Type[] | undefined;
+  /**
+   * Every declaration of a member named `name` anywhere in the program (methods, properties, object literal members,
+   * parameter properties, expando assignments `x.name = …`): read from a per-file index, no type is computed. The
+   * same array for the same program and name.
+   */
+  memberDeclarations(name: string): readonly ts.Node[];
+  /** What `await` on a value of the type gives (the type itself when it is no promise). */
+  awaitedType(type: ts.Type): ts.Type | undefined;
+  /** True when the type (or a union or intersection member) depends on type arguments: a type parameter, `this`, an indexed access, a conditional or mapped type. */
+  dependsOnTypeArguments(type: ts.Type): boolean;
   /** True when some member of the (union) type has a callable property of that name, own or inherited. */
   hasMethod(type: ts.Type, name: string): boolean;
   /** True when calling the method `name` on the type returns a promise (so a fix must await it). */
@@ -35,7 +51,8 @@ export interface TypeQueries {
   isFiniteDomain(type: ts.Type): boolean;
 }
 
-export function checkerQueries(checker: ts.TypeChecker): TypeQueries {
+export function checkerQueries(program: ts.Program): TypeQueries {
+  const checker = program.getTypeChecker();
   const resolve = (symbol: ts.Symbol): ts.Symbol =>
     symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
   const members = (type: ts.Type): ts.Type[] => (type.isUnion() ? type.types : [type]);
@@ -54,6 +71,28 @@ export function checkerQueries(checker: ts.TypeChecker): TypeQueries {
     },
     typeAt(node) {
       return checker.getTypeAtLocation(node);
+    },
+    declaredReturnTypes(call) {
+      if (call.expression.kind === ts.SyntaxKind.ImportKeyword || call.expression.kind === ts.SyntaxKind.SuperKeyword) return undefined;
+      const callee = checker.getTypeAtLocation(call.expression);
+      // calling `any` gives `any`
+      if (callee.flags & ts.TypeFlags.Any) return [callee];
+      const kind = ts.isNewExpression(call) ? ts.SignatureKind.Construct : ts.SignatureKind.Call;
+      const signatures = members(checker.getNonNullableType(callee)).flatMap((t) => checker.getSignaturesOfType(t, kind));
+      return signatures.length ? signatures.map((s) => checker.getReturnTypeOfSignature(s)) : undefined;
+    },
+    memberDeclarations(name) {
+      return programMembers(program, name);
+    },
+    awaitedType(type) {
+      return checker.getAwaitedType(type);
+    },
+    dependsOnTypeArguments(type) {
+      const depends = (t: ts.Type): boolean =>
+        !!(t.flags & ts.TypeFlags.Instantiable) ||
+        (!!(t.flags & ts.TypeFlags.Object) && !!((t as ts.ObjectType).objectFlags & ts.ObjectFlags.Mapped)) ||
+        (t.isUnionOrIntersection() && t.types.some(depends));
+      return depends(type);
     },
     hasMethod(type, name) {
       return members(checker.getNonNullableType(type)).some((t) => callable(checker.getPropertyOfType(t, name)));
@@ -124,4 +163,56 @@ export function checkerQueries(checker: ts.TypeChecker): TypeQueries {
       return out;
     },
   };
+}
+
+
+const membersByProgram = new WeakMap<ts.Program, Map<string, readonly ts.Node[]>>();
+
+function programMembers(program: ts.Program, name: string): readonly ts.Node[] {
+  let byName = membersByProgram.get(program);
+  if (!byName) membersByProgram.set(program, (byName = new Map()));
+  let found = byName.get(name);
+  if (!found) byName.set(name, (found = program.getSourceFiles().flatMap((f) => memberIndex(f).get(name) ?? [])));
+  return found;
+}
+
+/** Per parsed file, shared by every program that holds it unchanged (libraries are indexed once per process). */
+const memberIndexes = new WeakMap<ts.SourceFile, Map<string, ts.Node[]>>();
+
+/** The file's member declarations by name. */
+export function memberIndex(file: ts.SourceFile): Map<string, ts.Node[]> {
+  let index = memberIndexes.get(file);
+  if (index) return index;
+  const found = new Map<string, ts.Node[]>();
+  const add = (name: ts.Node | undefined, decl: ts.Node) => {
+    if (!name || !(ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isPrivateIdentifier(name))) return;
+    const list = found.get(name.text);
+    if (list) list.push(decl);
+    else found.set(name.text, [decl]);
+  };
+  const visit = (node: ts.Node): void => {
+    switch (node.kind) {
+      case ts.SyntaxKind.MethodDeclaration:
+      case ts.SyntaxKind.MethodSignature:
+      case ts.SyntaxKind.PropertyDeclaration:
+      case ts.SyntaxKind.PropertySignature:
+      case ts.SyntaxKind.PropertyAssignment:
+      case ts.SyntaxKind.ShorthandPropertyAssignment:
+      case ts.SyntaxKind.GetAccessor:
+        add((node as ts.NamedDeclaration).name, node);
+        break;
+      case ts.SyntaxKind.Parameter:
+        if (ts.isParameterPropertyDeclaration(node, node.parent)) add(node.name, node);
+        break;
+      case ts.SyntaxKind.BinaryExpression: {
+        const { left, operatorToken } = node as ts.BinaryExpression;
+        if (operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(left)) add(left.name, node);
+        break;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  memberIndexes.set(file, (index = found));
+  return index;
 }

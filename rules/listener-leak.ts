@@ -1,6 +1,6 @@
 // listener-leak: addEventListener/on/addListener on a target that outlives the registering owner, with no
 // matching removal (same target, event and handler by symbol, same capture flag) in the owner's cleanup.
-import ts from 'typescript';
+import ts = require('typescript');
 import { accessPathKey } from '../engine/analysis/access-path';
 import { enclosingFunction } from '../engine/analysis/owner';
 import { rootIdentifier } from '../engine/analysis/lifetime';

@@ -1,7 +1,7 @@
 // object-keyed-cache: a long-lived Map/Set whose keys are objects (by the checker), that code running again and
 // again adds to, and that nothing deletes from, iterates or sizes. It pins every key object forever; a WeakMap/WeakSet
 // holds the same entries without keeping the keys alive. (unbounded-collection leaves these containers to this rule.)
-import ts from 'typescript';
+import ts = require('typescript');
 import { containerUses, isRepeatedAdd, longLivedContainer, pinsObjectKeys, type Container, type ContainerUse } from '../engine/analysis/collections';
 import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
 

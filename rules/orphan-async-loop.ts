@@ -1,6 +1,6 @@
 // orphan-async-loop: an endless `while (true)` / `for (;;)` loop that awaits, with no way out (no break, return or
 // throw that leaves it, no AbortSignal check), and async functions that re-schedule themselves with no exit.
-import ts from 'typescript';
+import ts = require('typescript');
 import { enclosingFunction } from '../engine/analysis/owner';
 import { defineRule, docsUrl, type RuleContext } from '../engine/rule';
 

@@ -1,6 +1,6 @@
 // subscription-leak: an RxJS `subscribe()` whose Subscription is dropped inside a class with a lifecycle, on a
 // stream that does not complete by itself (no take/first/takeUntil/… and not a finite source).
-import ts from 'typescript';
+import ts = require('typescript');
 import { inInstanceMemberOf } from '../engine/analysis/owner';
 import { outerExpression } from '../engine/analysis/ownership';
 import { completesItself, isObservable, observableChain } from '../engine/analysis/rx';
@@ -24,10 +24,11 @@ export default defineRule({
     return {
       [ts.SyntaxKind.CallExpression]: (call: ts.CallExpression) => {
         const callee = call.expression;
-        if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'subscribe' || !isObservable(ctx.types, callee.expression)) return;
+        if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'subscribe') return;
+        // the shape (a dropped subscription inside a class) first: most subscribe() calls end there, unasked
         if (!ts.isExpressionStatement(outerExpression(call).parent) || ctx.analysis.isProgramLifetime(call)) return;
         const owner = ctx.analysis.ownerOf(call);
-        if (owner.kind !== 'class') return;
+        if (owner.kind !== 'class' || !isObservable(ctx.types, callee.expression)) return;
         const lifecycle = ctx.analysis.lifecycle.of(owner.cls);
         const angular = isAngularComponent(owner.cls);
         if (!lifecycle.teardowns.length && !angular) return;

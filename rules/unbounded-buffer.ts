@@ -3,7 +3,7 @@
 // that trims, resets or size-checks the accumulator while the stream runs. Reading a whole finite body is not a
 // leak: an 'end'/'close'/'finish' handler that consumes the accumulator, a function that waits for the stream's end
 // and then uses it, or a `for await` loop after which the accumulator is used.
-import ts from 'typescript';
+import ts = require('typescript');
 import { accessPathKey } from '../engine/analysis/access-path';
 import { collectionKind, comparesWithLimit } from '../engine/analysis/collections';
 import { skipChain } from '../engine/analysis/lifecycle';

@@ -1,6 +1,6 @@
 // unbounded-collection: a long-lived Map/Set/Array/dictionary (module-level, static, or a singleton's field) that
 // code running again and again only adds to, and nothing deletes from, clears, trims, resets or bounds by size.
-import ts from 'typescript';
+import ts = require('typescript');
 import {
   containerUses,
   isRepeatedAdd,

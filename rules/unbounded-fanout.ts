@@ -3,7 +3,7 @@
 // under Promise.all). Bounded: literals and tuples, `.slice(a, b)` (including chunked loops), `Object.keys` of a
 // fixed-shape object, a size check on the collection, a loop with its own exit, or a concurrency limiter between
 // the iteration and the request (the request sits in another callback, such as `limit(() => fetch(u))`).
-import ts from 'typescript';
+import ts = require('typescript');
 import { collectionKind, comparesWithLimit } from '../engine/analysis/collections';
 import { skipChain } from '../engine/analysis/lifecycle';
 import { enclosingFunction } from '../engine/analysis/owner';

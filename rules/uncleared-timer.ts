@@ -1,6 +1,6 @@
 // uncleared-timer: setInterval (or a self-rescheduling setTimeout) whose handle is dropped, or kept but never
 // cleared by its owner (the function, or the class's teardown).
-import ts from 'typescript';
+import ts = require('typescript');
 import { TIMER_STARTS, isTimerClear, platformCallName } from '../engine/analysis/globals';
 import { enclosingFunction, inInstanceMemberOf } from '../engine/analysis/owner';
 import { outerExpression } from '../engine/analysis/ownership';

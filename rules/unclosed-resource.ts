@@ -1,11 +1,12 @@
 // unclosed-resource: a value whose type has close/destroy/end/…/[Symbol.dispose] (or a numeric handle from a
 // table of acquire/release functions such as fs.openSync → fs.closeSync) that is acquired in a function and not
 // released on every path, including the throw path, and not handed off.
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Releasers, ResourceInfo, Use } from '../engine/analysis';
 import { enclosingFunction, statementIn, statementList } from '../engine/analysis/owner';
 import { outerExpression } from '../engine/analysis/ownership';
 import { outOfScope, uncoveredExit } from '../engine/analysis/paths';
+import { mayReturnResource } from '../engine/analysis/resource';
 import { inAsyncFunction, isTypeScriptFile, wrapInTryFinally, type Edit } from '../engine/fix';
 import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
 
@@ -37,7 +38,8 @@ export default defineRule({
         const acquire = acquiringExpression(decl.initializer);
         if (!acquire || ctx.analysis.isProgramLifetime(decl) || isUsing(decl)) return;
         const handle = handleFunction(ctx, acquire);
-        const info = handle ? undefined : ctx.analysis.resource(decl.name);
+        // the declared return types first: a call that cannot return a resource needs no resolving
+        const info = handle || !mayReturnResource(ctx.types, acquire) ? undefined : ctx.analysis.resource(decl.name);
         if (!handle && info?.kind !== 'handle') return;
         const releasers: Releasers = handle
           ? { methods: [], isReleaseCall: (call, i) => i === 0 && isCallTo(ctx, call, handle.release, handle.declaredIn) }

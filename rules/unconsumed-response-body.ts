@@ -1,6 +1,6 @@
 // unconsumed-response-body: a fetch / undici response whose body is neither read nor cancelled on some path (an
 // early return or throw before the read), which keeps its connection checked out until garbage collection.
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Use } from '../engine/analysis';
 import { BODY_CONSUMERS, responseCall } from '../engine/analysis/http';
 import { statementIn, statementList } from '../engine/analysis/owner';

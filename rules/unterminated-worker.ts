@@ -1,6 +1,6 @@
 // unterminated-worker: a worker thread or child process that is never terminated, killed or awaited — kept in a
 // class field the teardown does not stop, or dropped / kept in a local while it keeps running.
-import ts from 'typescript';
+import ts = require('typescript');
 import { outerExpression } from '../engine/analysis/ownership';
 import { outOfScope } from '../engine/analysis/paths';
 import { PROCESS_STOPS, processStart, type ProcessStart } from '../engine/analysis/processes';

@@ -1,6 +1,6 @@
 // untracked-disposable: a Disposable (VS Code API events, registrations, watchers, status items…) returned by a
 // call and dropped, or kept in a local that is never disposed nor handed to an owner.
-import ts from 'typescript';
+import ts = require('typescript');
 import { createdDisposable, disposableContainer, extensionContextInScope, hasRegisterMethod, tracksItself } from '../engine/analysis/disposables';
 import { inInstanceMemberOf, statementList } from '../engine/analysis/owner';
 import { outerExpression } from '../engine/analysis/ownership';

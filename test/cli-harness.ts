@@ -6,8 +6,8 @@ import { REPO } from './rule-tester';
 
 export const BIN = join(REPO, 'bin/leaklint.js');
 
-export function leaklint(args: string[], cwd = REPO) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
+export function leaklint(args: string[], cwd = REPO, env: NodeJS.ProcessEnv = process.env) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

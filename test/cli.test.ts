@@ -30,6 +30,17 @@ test('scanning the examples prints findings of every rule family and exits 0 (wa
   assert.match(r.out, /\d+ problems \(0 errors, \d+ warnings\)/);
 });
 
+test('the command starts from its startup snapshot (default libraries prepared) and finds exactly what the plain bundle finds', () => {
+  const taken = (err: string) => Number(/default libraries taken prepared (\d+)/.exec(err)?.[1]);
+  const fromSnapshot = leaklint(['scan', EXAMPLES, '--format', 'json', '--timing']);
+  const plain = leaklint(['scan', EXAMPLES, '--format', 'json', '--timing'], REPO, { ...process.env, LEAKLINT_SNAPSHOT: '0' });
+  assert.equal(fromSnapshot.code, 0, fromSnapshot.err);
+  assert.ok(taken(fromSnapshot.err) > 0, fromSnapshot.err);
+  assert.equal(taken(plain.err), 0, plain.err);
+  assert.ok(JSON.parse(plain.out).length > 0);
+  assert.deepEqual(JSON.parse(fromSnapshot.out), JSON.parse(plain.out));
+});
+
 test('--max-warnings 0 turns warnings into exit 1', () => {
   const dir = workspace({ 'a.ts': LEAK });
   assert.equal(leaklint(['scan', dir, '--max-warnings', '0']).code, 1);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import ts from 'typescript';
+import ts = require('typescript');
 import { ConfigError, defaultConfig, parseConfig } from '../engine/config';
 import { Linter } from '../engine/linter';
 import { defineRule, docsUrl, type Rule } from '../engine/rule';
@@ -81,7 +81,7 @@ test('a rule that throws is reported once and every other rule still reports for
   const file = join(FIXTURES, 'unclosed-resource/leaky.ts');
   const program = project.program();
   const expected = lintText(project, unclosedResource, file).length;
-  const result = runRules(program.getSourceFile(file)!, program.getTypeChecker(), [
+  const result = runRules(program.getSourceFile(file)!, program, [
     { rule: throwing, severity: 'warn' },
     { rule: unclosedResource, severity: 'warn' },
   ], defaultConfig());
@@ -104,6 +104,6 @@ test('a file past its time budget is skipped with a note instead of hanging', ()
   });
   const program = fixtureProject().program();
   const file = program.getSourceFile(join(FIXTURES, 'unclosed-resource/leaky.ts'))!;
-  const result = runRules(file, program.getTypeChecker(), [{ rule: slow, severity: 'warn' }], defaultConfig(), { budgetMs: 20 });
+  const result = runRules(file, program, [{ rule: slow, severity: 'warn' }], defaultConfig(), { budgetMs: 20 });
   assert.match(result.skipped ?? '', /skipped: too slow \(over 20 ms\)/);
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import ts from 'typescript';
+import ts = require('typescript');
 import { defaultConfig } from '../engine/config';
 import { defineRule, docsUrl, type Rule, type RuleListeners } from '../engine/rule';
 import { runRules, TOO_DEEP } from '../engine/runner';
@@ -96,7 +96,7 @@ describe('stack overflow inside a rule', () => {
   const run = (rule: Rule) => {
     const program = fixtureProject().program();
     const file = program.getSourceFile(join(FIXTURES, 'unclosed-resource/leaky.ts'))!;
-    return runRules(file, program.getTypeChecker(), [{ rule, severity: 'warn' }, { rule: unclosedResource, severity: 'warn' }], defaultConfig());
+    return runRules(file, program, [{ rule, severity: 'warn' }, { rule: unclosedResource, severity: 'warn' }], defaultConfig());
   };
 
   it('during the traversal skips the file with a note instead of crashing', () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import ts from 'typescript';
+import ts = require('typescript');
 import { defaultConfig } from '../engine/config';
 import { Linter } from '../engine/linter';
 import { Project } from '../engine/project';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import ts from 'typescript';
+import ts = require('typescript');
 import { RULE_IDS } from '../rules';
 import { DEFAULT_SETTINGS } from '../server/protocol';
 import { applyTextEdits, LspClient, REPO, makeWorkspace, tsconfigJson, uriOf, writeFile, type CodeAction, type Diagnostic, type Message } from './lsp-client';

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import ts from 'typescript';
+import ts = require('typescript');
 import { defaultConfig } from '../engine/config';
 import { Linter } from '../engine/linter';
 import { Project } from '../engine/project';

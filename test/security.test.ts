@@ -21,6 +21,7 @@ export function f(p: string): void {
 const READ_HOOK = `const fs = require('node:fs');
 const { resolve } = require('node:path');
 const reads = new Set();
+const readLog = fs.readFileSync;
 for (const name of ['readFileSync', 'openSync', 'readdirSync']) {
   const original = fs[name];
   fs[name] = function (path, ...rest) {
@@ -28,7 +29,15 @@ for (const name of ['readFileSync', 'openSync', 'readdirSync']) {
     return original.call(this, path, ...rest);
   };
 }
-process.on('exit', () => fs.writeFileSync(process.env.LEAKLINT_READS_LOG, JSON.stringify([...reads])));
+// a process and the node processes it starts (bin/leaklint.js runs the CLI in one) share the log
+process.on('exit', () => {
+  const log = process.env.LEAKLINT_READS_LOG;
+  let earlier = [];
+  try {
+    earlier = JSON.parse(readLog(log, 'utf8'));
+  } catch {}
+  fs.writeFileSync(log, JSON.stringify([...new Set([...earlier, ...reads])]));
+});
 `;
 
 /** Code that writes a marker file when it is loaded. */

@@ -1,6 +1,6 @@
 // Access paths compared by checker symbol, so acquire/release pairs match by identity, not by spelling:
 // `this.bus` → "this.#3", `window` → "#7", `child.stdout` → "#9.#12", `map[event]` → "#4[#5]". Keys share a prefix with their owners.
-import ts from 'typescript';
+import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { skipChain } from './lifecycle';
 

@@ -2,7 +2,7 @@
 // types) or dictionary object (a string index signature) that lives as long as the program: module-level, static,
 // or a field of a singleton. Every use is paired by checker symbol and classified as an add, a removal, a reset, a
 // size bound, an iteration, a read, or an escape (after which other code may trim it, so rules stay silent).
-import ts from 'typescript';
+import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { isPlatformSymbol } from './globals';
 import { enclosingFunction, isProgramLifetime } from './owner';

@@ -1,11 +1,11 @@
 // VS Code-style disposables: which calls create one the caller must dispose, and the owners that can take it
 // (an ExtensionContext's subscriptions, a `_register` method, a DisposableStore or disposables array field).
-import ts from 'typescript';
+import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { callsMethod, skipChain, type LifecycleAnalysis } from './lifecycle';
 import { isPlatformSymbol } from './globals';
 import { enclosingFunction } from './owner';
-import { resourceInfo, type ResourceInfo } from './resource';
+import { mayReturnResource, resourceInfo, type ResourceInfo } from './resource';
 
 /** Calls that look up an existing value rather than create one (`_`/`#` prefixes of private helpers ignored): the caller borrows the result. */
 const BORROWING_CALL = /^[_#]*(get|find|lookup|peek|at|pop|shift|item)([A-Z_]|$)/;
@@ -21,14 +21,52 @@ const COLLECTIONS = /^(Array|ReadonlyArray|Map|ReadonlyMap|Set|ReadonlySet|WeakM
 /** UI objects the user closes (which disposes them): keeping them open past the function is the point. */
 const USER_CLOSED = /^(vscode\.)?(Terminal|WebviewPanel)$/;
 
+/**
+ * True when the program declares a bare Disposable anywhere: a callable `dispose` member in a type without
+ * `[Symbol.dispose]` (those are handles, closable with `using`). When it declares none, no call can return one and
+ * no call needs its type asked; most programs outside VS Code extensions are such.
+ */
+export function declaresDisposables(types: TypeQueries): boolean {
+  const declarations = types.memberDeclarations('dispose');
+  // the list is the program's own (one per program), so the answer is kept with it
+  let declares = declaresByProgram.get(declarations);
+  if (declares === undefined) {
+    declares = declarations.some((d) => !siblingsOf(d).some(isSymbolDisposeMember) && isCallableMember(types, d));
+    declaresByProgram.set(declarations, declares);
+  }
+  return declares;
+}
+
+const declaresByProgram = new WeakMap<readonly ts.Node[], boolean>();
+
+/** Methods by their syntax; properties, parameters and assignments by their type (`"dispose": Event` is no method). */
+function isCallableMember(types: TypeQueries, member: ts.Node): boolean {
+  if (ts.isMethodDeclaration(member) || ts.isMethodSignature(member)) return true;
+  return types.isCallable(types.typeAt(ts.isBinaryExpression(member) ? member.left : member));
+}
+
+function siblingsOf(member: ts.Node): readonly ts.Node[] {
+  const container = member.parent;
+  if (ts.isClassLike(container) || ts.isInterfaceDeclaration(container) || ts.isTypeLiteralNode(container)) return container.members;
+  return ts.isObjectLiteralExpression(container) ? container.properties : [];
+}
+
+function isSymbolDisposeMember(member: ts.Node): boolean {
+  const name = (member as ts.NamedDeclaration).name;
+  const e = name && ts.isComputedPropertyName(name) ? name.expression : undefined;
+  return !!e && ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Symbol' && /^(asyncDispose|dispose)$/.test(e.name.text);
+}
+
 /** The Disposable a call creates for its caller (by its return type), or undefined for borrows, builders and user-closed UI. */
 export function createdDisposable(types: TypeQueries, call: ts.CallExpression): ResourceInfo | undefined {
-  const info = resourceInfo(types, types.typeAt(call));
-  if (info?.kind !== 'disposable' || USER_CLOSED.test(info.typeName)) return undefined;
+  if (!declaresDisposables(types)) return undefined;
   const callee = skipChain(call.expression);
   const id = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
   if (!ts.isIdentifier(id) || BORROWING_CALL.test(id.text)) return undefined;
   if (KEYED_HANDLER_REGISTRATIONS.has(id.text) && call.arguments.length >= 2) return undefined;
+  if (!mayReturnResource(types, call)) return undefined;
+  const info = resourceInfo(types, types.typeAt(call));
+  if (info?.kind !== 'disposable' || USER_CLOSED.test(info.typeName)) return undefined;
   const symbol = types.symbolAt(id);
   // platform functions (Object.freeze(x), structuredClone…) pass on or copy what they are given: they own no Disposable
   if (symbol && (isPlatformSymbol(types, symbol) || isJsonRpcHandlerMethod(types, symbol))) return undefined;

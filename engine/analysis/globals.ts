@@ -1,6 +1,6 @@
 // Recognising platform functions by symbol (declared in TypeScript's lib files or @types/node), not by name alone.
 import { posix } from 'node:path';
-import ts from 'typescript';
+import ts = require('typescript');
 import type { TypeQueries } from '../types';
 
 const PLATFORM_DECLARATIONS = /([\\/]typescript[\\/]lib[\\/]lib\.[\w.]+\.d\.ts|[\\/]@types[\\/]node[\\/].*\.d\.ts)$/;

@@ -1,6 +1,6 @@
 // HTTP clients whose responses hold a connection until their body is read or cancelled: the global `fetch`
 // (TypeScript's DOM lib or @types/node) and undici's `request` / `fetch`, recognised by symbol.
-import ts from 'typescript';
+import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { platformCallName } from './globals';
 

@@ -1,5 +1,5 @@
 // The shared analysis every rule uses, created once per file run (its caches live as long as the file's run).
-import ts from 'typescript';
+import ts = require('typescript');
 import type { RuleSettings } from '../rule';
 import type { TypeQueries } from '../types';
 import { LifecycleAnalysis, skipChain } from './lifecycle';

@@ -1,6 +1,6 @@
 // Class lifecycle: which methods tear an instance down, and every call they make (following helper methods
 // of the same class, inherited teardowns and `super.dispose()`), so rules can ask "is this field released?".
-import ts from 'typescript';
+import ts = require('typescript');
 import type { TypeQueries } from '../types';
 
 export const DEFAULT_TEARDOWN_METHODS = [

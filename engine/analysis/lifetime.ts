@@ -2,7 +2,7 @@
 // and fields the class did not create outlive their owner; `this`, locals and fields the class creates, and the
 // HTTP messages of one request, die with it.
 // A registration on a source that dies with its owner dies with it too (the source takes it along).
-import ts from 'typescript';
+import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { skipChain } from './lifecycle';
 import { enclosingFunction, type Owner } from './owner';

@@ -1,5 +1,5 @@
 // Who owns the code at a node: the module (program lifetime), a class instance, or a function call.
-import ts from 'typescript';
+import ts = require('typescript');
 
 export type Owner =
   | { kind: 'module' }

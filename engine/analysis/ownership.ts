@@ -1,7 +1,7 @@
 // Ownership and escape of a local value: every reference to a variable is classified as a release, a hand-off
 // (returned, yielded, stored, passed to a sink or another function, wrapped by a constructor, captured by an
 // escaping closure, bound with `using`) or a plain use. Aliases (`const b = a`) are followed.
-import ts from 'typescript';
+import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { isEffectCleanup } from './lifecycle';
 import { enclosingFunction } from './owner';

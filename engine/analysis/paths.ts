@@ -1,5 +1,5 @@
 // Paths out of a block: early exits (return/throw/break/continue) that skip a release.
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Use } from './ownership';
 
 /** A return/throw/break/continue inside `statement` (not in nested functions or inner loops) with no release before it in its blocks. */

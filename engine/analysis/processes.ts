@@ -1,6 +1,6 @@
 // Worker threads and child processes, recognised by symbol: `new Worker` declared in worker_threads.d.ts or the
 // DOM lib, and child_process spawn/fork/exec/execFile declared in @types/node's child_process.d.ts.
-import ts from 'typescript';
+import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { isPlatformSymbol } from './globals';
 

@@ -1,7 +1,7 @@
 // Calls that open a network request or a database round trip, recognised by the checker: fetch and http/https
 // request/get (declared in lib or @types/node), undici's request/fetch/stream, and `query` on a client type that is
 // a closable resource (pg, mysql, … clients and pools).
-import ts from 'typescript';
+import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { platformCallName } from './globals';
 import { skipChain } from './lifecycle';

@@ -1,5 +1,5 @@
 // Is a value a resource? Decided from its type by the checker: the type has a releasing method.
-import ts from 'typescript';
+import ts = require('typescript');
 import type { TypeQueries } from '../types';
 
 /** Releasing methods in order of preference for a fix. `dispose` alone marks a Disposable (untracked-disposable's domain). */
@@ -42,4 +42,16 @@ export function resourceInfo(types: TypeQueries, type: ts.Type): ResourceInfo | 
       ? 'disposable'
       : 'handle';
   return { kind, releaseMethods, disposable, asyncDisposable, typeName };
+}
+
+/**
+ * False when no signature the call may resolve to returns a resource, so the call's own type (overload resolution,
+ * inference, checking every argument) need not be asked for. A return type that depends on the call's type
+ * arguments (`T`, `this`) could be anything: true.
+ */
+export function mayReturnResource(types: TypeQueries, call: ts.CallExpression | ts.NewExpression): boolean {
+  const returns = types.declaredReturnTypes(call);
+  const may = (t: ts.Type | undefined) => !!t && (types.dependsOnTypeArguments(t) || resourceInfo(types, t) !== undefined);
+  // `await open()` acquires what the promise resolves to
+  return !returns || returns.some((r) => may(r) || may(types.awaitedType(r)));
 }

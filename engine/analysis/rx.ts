@@ -1,6 +1,6 @@
 // RxJS, by the checker: an Observable is a value whose type has both `subscribe` and `pipe`; operators and
 // creation functions are matched by name and by being declared in the rxjs package.
-import ts from 'typescript';
+import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { skipChain } from './lifecycle';
 

@@ -1,6 +1,6 @@
 // Where stream chunks arrive: an inline `'data'` handler on a stream or emitter (`s.on('data', (chunk) => …)`), or
 // the body of `for await (const chunk of stream)`. Rules ask this to tell chunk accumulation from other growth.
-import ts from 'typescript';
+import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { skipChain } from './lifecycle';
 import { outerExpression } from './ownership';

@@ -1,5 +1,5 @@
 // Small AST searches shared by rules.
-import ts from 'typescript';
+import ts = require('typescript');
 
 /** True when some node under `root` (root included) passes `test`; stops at the first. */
 export function someNode(root: ts.Node, test: (node: ts.Node) => boolean): boolean {
