@@ -5,6 +5,7 @@ import picomatch from 'picomatch';
 import ts = require('typescript');
 import { ConfigError, findConfig, loadConfig, defaultConfig, type LeakLintConfig } from './config';
 import { Project, ProjectError, createRegistry, isSourceFile, listSourceFiles } from './project';
+import { dependencyKey, type ResultCache } from './result-cache';
 import type { Finding, Rule } from './rule';
 import { DEFAULT_FILE_BUDGET_MS, TOO_DEEP, runRules, type ActiveRule, type FileResult, type RuleError } from './runner';
 import type { Timing } from './timing';
@@ -25,7 +26,7 @@ export class Linter {
     readonly config: LeakLintConfig,
     /** The folder include/exclude globs are relative to when there is no config file. */
     root = process.cwd(),
-    private readonly options: { timing?: Timing } = {},
+    private readonly options: { timing?: Timing; cache?: ResultCache } = {},
   ) {
     this.active = rules
       .map((rule) => ({ rule, severity: config.rules[rule.meta.id] ?? rule.meta.defaultSeverity }))
@@ -64,7 +65,13 @@ export class Linter {
       const { line, character } = file.getLineAndCharacterOfPosition(syntax.start ?? 0);
       return { findings: [], ruleErrors: [], skipped: `syntax error at ${line + 1}:${character + 1}: ${ts.flattenDiagnosticMessageText(syntax.messageText, ' ')} (file skipped)` };
     }
-    return runRules(file, program, this.active, this.config, { budgetMs, timing });
+    const { cache } = this.options;
+    const key = cache && dependencyKey(project, program, file);
+    const cached = key && cache.get(project, fileName, key);
+    if (cached) return cached;
+    const result = runRules(file, program, this.active, this.config, { budgetMs, timing });
+    if (key) cache.set(project, fileName, key, result);
+    return result;
   }
 }
 
@@ -89,6 +96,8 @@ export interface ScanRequest {
   only?: ReadonlySet<string>;
   isCancelled?: () => boolean;
   registry?: ts.DocumentRegistry;
+  /** Where tsconfig projects are found and kept (the language server's, so a scan reuses them); else a new one. */
+  locator?: ProjectLocator;
 }
 
 export interface ScanResult {
@@ -102,7 +111,7 @@ export interface ScanResult {
 /** The projects and files to scan for some paths: tsconfigs (references followed) or inferred projects. */
 export function planScan(request: ScanRequest, linter: Linter): { work: { project: Project; files: string[] }[]; problems: InputProblem[] } {
   const problems: InputProblem[] = [];
-  const locator = new ProjectLocator(request.registry ?? createRegistry(), (p) => problems.push(p));
+  const locator = request.locator ?? new ProjectLocator(request.registry ?? createRegistry(), (p) => problems.push(p));
   const wanted = new Map<Project, Set<string>>();
   const claim = (file: string, owner: Project): void => {
     let set = wanted.get(owner);

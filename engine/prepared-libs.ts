@@ -1,4 +1,4 @@
-// TypeScript's default library files (lib.es*.d.ts, lib.dom*.d.ts) parsed, bound and indexed ahead of time. The CLI starts
+// TypeScript's default library files (lib.es*.d.ts, lib.dom*.d.ts) parsed and bound ahead of time. The CLI starts
 // from a V8 startup snapshot taken after this (cli/snapshot.ts), which spares every scan about a third of its
 // work: the libraries are the same for every project, and they are three quarters of what a typical program parses.
 // A registry hands out a prepared library only when the text and the parse settings match what it would parse
@@ -6,7 +6,6 @@
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import ts = require('typescript');
-import { memberIndex } from './types';
 
 /** The libraries most projects load (ECMAScript, DOM, decorators); the rarer ones (webworker, scripthost) are parsed on demand. */
 const PREPARSED_LIBS = /^lib\.(es|esnext|dom|decorators)[\w.]*\.d\.ts$/;
@@ -37,7 +36,7 @@ export function preparedLibsTaken(): number {
 }
 
 /**
- * Parses, binds and indexes (see memberIndex) the usual default libraries of `libDir` as a project would. The tree is the same for every
+ * Parses and binds the usual default libraries of `libDir` as a project would. The tree is the same for every
  * target from ES2015 on (only the scanner's identifier tables differ before it), so the target is set when a
  * program first takes a file.
  */
@@ -50,7 +49,6 @@ export function prepareDefaultLibs(libDir: string, jsDocParsingMode: ts.JSDocPar
     const options: ts.CreateSourceFileOptions = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode };
     const file = ts.createLanguageServiceSourceFile(fileName, ts.ScriptSnapshot.fromString(text), options, UNCHANGED_VERSION, /*setNodeParents*/ false);
     bindSourceFile(file, { target: ts.ScriptTarget.Latest });
-    memberIndex(file);
     prepared.set(name, { file, jsDocParsingMode });
   }
 }

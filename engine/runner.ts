@@ -116,8 +116,13 @@ function runAll(file: ts.SourceFile, types: TypeQueries, rules: readonly ActiveR
   const deadline = options.budgetMs === undefined ? Infinity : performance.now() + options.budgetMs;
   let skipped: string | undefined;
   try {
-    // An explicit stack: deeply nested expressions must not overflow the call stack.
+    // An explicit stack: deeply nested expressions must not overflow the call stack. One buffer and one callback
+    // collect every node's children (a file has hundreds of thousands of nodes).
     const stack: ts.Node[] = [file];
+    const children: ts.Node[] = [];
+    const collect = (child: ts.Node): void => {
+      children.push(child);
+    };
     let visited = 0;
     while (stack.length) {
       const node = stack.pop()!;
@@ -134,10 +139,8 @@ function runAll(file: ts.SourceFile, types: TypeQueries, rules: readonly ActiveR
           }
         }
       }
-      const children: ts.Node[] = [];
-      node.forEachChild((child) => {
-        children.push(child);
-      });
+      children.length = 0;
+      ts.forEachChild(node, collect);
       for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
     }
     for (const { id, end } of ends) {

@@ -14,11 +14,12 @@ export interface TypeQueries {
    */
   declaredReturnTypes(call: ts.CallExpression | ts.NewExpression): readonly ts.Type[] | undefined;
   /**
-   * Every declaration of a member named `name` anywhere in the program (methods, properties, object literal members,
-   * parameter properties, expando assignments `x.name = …`): read from a per-file index, no type is computed. The
-   * same array for the same program and name.
+   * The declarations of members named `name` in the program (methods, properties, object literal members, parameter
+   * properties, expando assignments `x.name = …`), file by file: found in the text, no type is computed.
    */
-  memberDeclarations(name: string): readonly ts.Node[];
+  memberDeclarations(name: string): Iterable<ts.Node>;
+  /** An answer about the whole program, computed once and kept for as long as the program lives. */
+  programWide<T>(key: string, compute: () => T): T;
   /** What `await` on a value of the type gives (the type itself when it is no promise). */
   awaitedType(type: ts.Type): ts.Type | undefined;
   /** True when the type (or a union or intersection member) depends on type arguments: a type parameter, `this`, an indexed access, a conditional or mapped type. */
@@ -51,6 +52,8 @@ export interface TypeQueries {
   isFiniteDomain(type: ts.Type): boolean;
 }
 
+const answersByProgram = new WeakMap<ts.Program, Map<string, unknown>>();
+
 export function checkerQueries(program: ts.Program): TypeQueries {
   const checker = program.getTypeChecker();
   const resolve = (symbol: ts.Symbol): ts.Symbol =>
@@ -81,8 +84,14 @@ export function checkerQueries(program: ts.Program): TypeQueries {
       const signatures = members(checker.getNonNullableType(callee)).flatMap((t) => checker.getSignaturesOfType(t, kind));
       return signatures.length ? signatures.map((s) => checker.getReturnTypeOfSignature(s)) : undefined;
     },
-    memberDeclarations(name) {
-      return programMembers(program, name);
+    *memberDeclarations(name) {
+      for (const file of program.getSourceFiles()) yield* memberDeclarationsIn(file, name);
+    },
+    programWide(key, compute) {
+      let answers = answersByProgram.get(program);
+      if (!answers) answersByProgram.set(program, (answers = new Map()));
+      if (!answers.has(key)) answers.set(key, compute());
+      return answers.get(key) as ReturnType<typeof compute>;
     },
     awaitedType(type) {
       return checker.getAwaitedType(type);
@@ -166,53 +175,57 @@ export function checkerQueries(program: ts.Program): TypeQueries {
 }
 
 
-const membersByProgram = new WeakMap<ts.Program, Map<string, readonly ts.Node[]>>();
+/** Per parsed file (shared by every program that holds it unchanged) and name: its member declarations of that name. */
+const membersByFile = new WeakMap<ts.SourceFile, Map<string, ts.Node[]>>();
 
-function programMembers(program: ts.Program, name: string): readonly ts.Node[] {
-  let byName = membersByProgram.get(program);
-  if (!byName) membersByProgram.set(program, (byName = new Map()));
+/** Declarations of members named `name` in the file, found at the name's occurrences in its text (few files have any). */
+function memberDeclarationsIn(file: ts.SourceFile, name: string): ts.Node[] {
+  let byName = membersByFile.get(file);
+  if (!byName) membersByFile.set(file, (byName = new Map()));
   let found = byName.get(name);
-  if (!found) byName.set(name, (found = program.getSourceFiles().flatMap((f) => memberIndex(f).get(name) ?? [])));
+  if (found) return found;
+  found = [];
+  for (let at = file.text.indexOf(name); at >= 0; at = file.text.indexOf(name, at + name.length)) {
+    const node = deepestNodeAt(file, at);
+    if (node.getStart(file) === at && node.end === at + name.length && isMemberName(node)) found.push(node.parent.kind === ts.SyntaxKind.PropertyAccessExpression ? node.parent.parent : node.parent);
+  }
+  byName.set(name, found);
   return found;
 }
 
-/** Per parsed file, shared by every program that holds it unchanged (libraries are indexed once per process). */
-const memberIndexes = new WeakMap<ts.SourceFile, Map<string, ts.Node[]>>();
+function deepestNodeAt(file: ts.SourceFile, position: number): ts.Node {
+  let node: ts.Node = file;
+  for (;;) {
+    const child: ts.Node | undefined = ts.forEachChild(node, (c) => (c.pos <= position && position < c.end ? c : undefined));
+    if (!child) return node;
+    node = child;
+  }
+}
 
-/** The file's member declarations by name. */
-export function memberIndex(file: ts.SourceFile): Map<string, ts.Node[]> {
-  let index = memberIndexes.get(file);
-  if (index) return index;
-  const found = new Map<string, ts.Node[]>();
-  const add = (name: ts.Node | undefined, decl: ts.Node) => {
-    if (!name || !(ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isPrivateIdentifier(name))) return;
-    const list = found.get(name.text);
-    if (list) list.push(decl);
-    else found.set(name.text, [decl]);
-  };
-  const visit = (node: ts.Node): void => {
-    switch (node.kind) {
-      case ts.SyntaxKind.MethodDeclaration:
-      case ts.SyntaxKind.MethodSignature:
-      case ts.SyntaxKind.PropertyDeclaration:
-      case ts.SyntaxKind.PropertySignature:
-      case ts.SyntaxKind.PropertyAssignment:
-      case ts.SyntaxKind.ShorthandPropertyAssignment:
-      case ts.SyntaxKind.GetAccessor:
-        add((node as ts.NamedDeclaration).name, node);
-        break;
-      case ts.SyntaxKind.Parameter:
-        if (ts.isParameterPropertyDeclaration(node, node.parent)) add(node.name, node);
-        break;
-      case ts.SyntaxKind.BinaryExpression: {
-        const { left, operatorToken } = node as ts.BinaryExpression;
-        if (operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(left)) add(left.name, node);
-        break;
-      }
+/** The name of a method, property, object literal member, parameter property or expando assignment (`x.name = …`). */
+function isMemberName(node: ts.Node): boolean {
+  const parent = node.parent;
+  switch (parent.kind) {
+    case ts.SyntaxKind.MethodDeclaration:
+    case ts.SyntaxKind.MethodSignature:
+    case ts.SyntaxKind.PropertyDeclaration:
+    case ts.SyntaxKind.PropertySignature:
+    case ts.SyntaxKind.PropertyAssignment:
+    case ts.SyntaxKind.ShorthandPropertyAssignment:
+    case ts.SyntaxKind.GetAccessor:
+      return (parent as ts.NamedDeclaration).name === node;
+    case ts.SyntaxKind.Parameter:
+      return (parent as ts.ParameterDeclaration).name === node && ts.isParameterPropertyDeclaration(parent, parent.parent);
+    case ts.SyntaxKind.PropertyAccessExpression: {
+      const assignment = parent.parent;
+      return (
+        (parent as ts.PropertyAccessExpression).name === node &&
+        ts.isBinaryExpression(assignment) &&
+        assignment.left === parent &&
+        assignment.operatorToken.kind === ts.SyntaxKind.EqualsToken
+      );
     }
-    ts.forEachChild(node, visit);
-  };
-  visit(file);
-  memberIndexes.set(file, (index = found));
-  return index;
+    default:
+      return false;
+  }
 }

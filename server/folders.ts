@@ -2,6 +2,7 @@
 import { sep } from 'node:path';
 import { ConfigError, defaultConfig, type LeakLintConfig } from '../engine/config';
 import { Linter, resolveConfig } from '../engine/linter';
+import { ResultCache } from '../engine/result-cache';
 import type { Rule, SeveritySetting } from '../engine/rule';
 import { RULES, RULE_IDS } from '../rules';
 import { DEFAULT_SETTINGS, type Settings } from './protocol';
@@ -12,6 +13,8 @@ export interface Folder {
   path?: string;
   settings: Settings;
   linter: Linter;
+  /** Its linter's per-file results, reused while nothing a file depends on changes. */
+  cache: ResultCache;
   /** The config file could not be used; the defaults are in effect. */
   configError?: ConfigError;
 }
@@ -48,7 +51,8 @@ export function makeFolder(uri: string | undefined, path: string | undefined, se
     }
   }
   const merged: LeakLintConfig = { ...config, rules: { ...config.rules, ...settings.rules }, exclude: [...config.exclude, ...settings.exclude] };
-  return { uri, path, settings, linter: new Linter(rules, merged, path ?? sep), configError };
+  const cache = new ResultCache();
+  return { uri, path, settings, linter: new Linter(rules, merged, path ?? sep, { cache }), cache, configError };
 }
 
 /** The innermost folder containing the file. */

@@ -1,6 +1,6 @@
 // The TypeScript projects behind open documents: one per tsconfig (located exactly as the CLI scan does) plus an
 // inferred project per folder for files no tsconfig includes, all fed the open documents' unsaved text.
-import { ProjectLocator, type InputProblem } from '../engine/linter';
+import { ProjectLocator, planScan, type InputProblem, type Linter } from '../engine/linter';
 import { Project, createRegistry } from '../engine/project';
 
 export class ProjectHost {
@@ -28,6 +28,16 @@ export class ProjectHost {
     }
     for (const p of this.projects()) this.applyOverlays(p);
     return project;
+  }
+
+  /**
+   * The projects and files of a workspace scan of `folder`: tsconfig projects are loaded here and kept (the next
+   * scan and the open documents reuse them, results cached included); inferred ones are made for the scan alone.
+   */
+  planScan(folder: string, linter: Linter): ReturnType<typeof planScan> {
+    const plan = planScan({ paths: [folder], registry: this.registry, locator: this.locator }, linter);
+    for (const { project } of plan.work) this.applyOverlays(project);
+    return plan;
   }
 
   /** Gives a project created elsewhere (a workspace scan) the open documents' text. */
@@ -74,7 +84,8 @@ export class ProjectHost {
     this.retired = [];
   }
 
-  private projects(): Project[] {
+  /** Every project loaded for open documents (tsconfig and inferred). */
+  projects(): Project[] {
     return [...this.locator.loaded(), ...this.inferred.values()];
   }
 }

@@ -13,6 +13,8 @@ export interface ScanWorkspaceParams {
 export interface ScanSummary {
   files: number;
   findings: number;
+  /** Files whose earlier results were reused: nothing they depend on changed since they were analysed. */
+  unchanged: number;
   cancelled: boolean;
 }
 

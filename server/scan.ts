@@ -1,8 +1,9 @@
 // The workspace scan: every project of every workspace folder, linted file by file with progress, yielding to
-// the event loop between files so editor requests are served meanwhile.
+// the event loop between files so editor requests are served meanwhile. tsconfig projects are the server's own (one
+// program and checker for the open documents and the scan, results cached across scans); inferred projects made for
+// the scan are disposed after it.
 import { relative } from 'node:path';
 import type { WorkDoneProgressReporter } from 'vscode-languageserver';
-import { planScan } from '../engine/linter';
 import type { Project } from '../engine/project';
 import type { FileResult } from '../engine/runner';
 import type { Folder } from './folders';
@@ -24,13 +25,13 @@ export async function scanWorkspace(folders: readonly Folder[], host: ProjectHos
   let files = 0;
   let findings = 0;
   let cancelled = false;
+  let unchanged = 0;
   try {
     for (const folder of folders) {
       if (!folder.path || !folder.settings.enable) continue;
-      const { work, problems } = planScan({ paths: [folder.path], registry: host.registry }, folder.linter);
+      const { work, problems } = host.planScan(folder.path, folder.linter);
       for (const p of problems) hooks.log(`scan: ${p.file}: ${p.message}`);
       for (const { project, files } of work) {
-        host.applyOverlays(project);
         jobs.push({ folder, project, files: files.filter((f) => !seen.has(f) && seen.add(f)) });
       }
     }
@@ -51,7 +52,9 @@ export async function scanWorkspace(folders: readonly Folder[], host: ProjectHos
         }
         let result: FileResult;
         try {
+          const hits = folder.cache.hits;
           result = folder.linter.lintFile(project, file);
+          if (folder.cache.hits > hits) unchanged++;
         } catch (error) {
           result = { findings: [], ruleErrors: [], skipped: `could not be analysed: ${error instanceof Error ? error.message : String(error)}` };
         }
@@ -62,8 +65,9 @@ export async function scanWorkspace(folders: readonly Folder[], host: ProjectHos
       }
     }
   } finally {
-    for (const project of new Set(jobs.map((j) => j.project))) project.dispose();
+    const kept = new Set(host.projects());
+    for (const project of new Set(jobs.map((j) => j.project))) if (!kept.has(project)) project.dispose();
     progress.done();
   }
-  return { files, findings, cancelled };
+  return { files, findings, unchanged, cancelled };
 }

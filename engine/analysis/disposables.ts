@@ -27,17 +27,11 @@ const USER_CLOSED = /^(vscode\.)?(Terminal|WebviewPanel)$/;
  * no call needs its type asked; most programs outside VS Code extensions are such.
  */
 export function declaresDisposables(types: TypeQueries): boolean {
-  const declarations = types.memberDeclarations('dispose');
-  // the list is the program's own (one per program), so the answer is kept with it
-  let declares = declaresByProgram.get(declarations);
-  if (declares === undefined) {
-    declares = declarations.some((d) => !siblingsOf(d).some(isSymbolDisposeMember) && isCallableMember(types, d));
-    declaresByProgram.set(declarations, declares);
-  }
-  return declares;
+  return types.programWide('declares-disposables', () => {
+    for (const d of types.memberDeclarations('dispose')) if (!siblingsOf(d).some(isSymbolDisposeMember) && isCallableMember(types, d)) return true;
+    return false;
+  });
 }
-
-const declaresByProgram = new WeakMap<readonly ts.Node[], boolean>();
 
 /** Methods by their syntax; properties, parameters and assignments by their type (`"dispose": Event` is no method). */
 function isCallableMember(types: TypeQueries, member: ts.Node): boolean {

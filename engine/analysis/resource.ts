@@ -27,7 +27,16 @@ export interface ResourceInfo {
 const NOT_RESOURCES = /^(AbortController|AbortSignal|Promise|Array|ReadonlyArray|Map|Set|Date|RegExp|Error|StringDecoder|TextDecoder|TextEncoder|FileReader)\b/;
 const WORKERS = /^(Worker|ChildProcess|ChildProcessWithoutNullStreams|ChildProcessByStdio|SharedWorker)\b/;
 
+/** Per type (types are the checker's own objects): the same few return and value types are asked about over and over. */
+const infoByType = new WeakMap<ts.Type, ResourceInfo | null>();
+
 export function resourceInfo(types: TypeQueries, type: ts.Type): ResourceInfo | undefined {
+  let info = infoByType.get(type);
+  if (info === undefined) infoByType.set(type, (info = computeResourceInfo(types, type) ?? null));
+  return info ?? undefined;
+}
+
+function computeResourceInfo(types: TypeQueries, type: ts.Type): ResourceInfo | undefined {
   if (!types.isObjectType(type)) return undefined;
   const releaseMethods = RELEASE_METHODS.filter((m) => types.hasMethod(type, m));
   const disposable = types.hasSymbolMethod(type, 'dispose');
@@ -53,5 +62,8 @@ export function mayReturnResource(types: TypeQueries, call: ts.CallExpression | 
   const returns = types.declaredReturnTypes(call);
   const may = (t: ts.Type | undefined) => !!t && (types.dependsOnTypeArguments(t) || resourceInfo(types, t) !== undefined);
   // `await open()` acquires what the promise resolves to
-  return !returns || returns.some((r) => may(r) || may(types.awaitedType(r)));
+  let outer: ts.Node = call.parent;
+  while (ts.isParenthesizedExpression(outer)) outer = outer.parent;
+  const awaited = ts.isAwaitExpression(outer);
+  return !returns || returns.some((r) => may(r) || (awaited && may(types.awaitedType(r))));
 }
