@@ -60,7 +60,8 @@ function runAll(file: ts.SourceFile, types: TypeQueries, rules: readonly ActiveR
   const findings: Finding[] = [];
   const ruleErrors: RuleError[] = [];
   const failed = new Set<string>();
-  const byKind = new Map<number, { id: string; visit: (node: ts.Node) => void }[]>();
+  // indexed by SyntaxKind: a lookup per node of the file
+  const byKind: ({ id: string; visit: (node: ts.Node) => void }[] | undefined)[] = [];
   const ends: { id: string; end: () => void }[] = [];
 
   for (const { rule, severity } of rules) {
@@ -100,9 +101,7 @@ function runAll(file: ts.SourceFile, types: TypeQueries, rules: readonly ActiveR
       if (key === 'fileEnd') ends.push({ id, end: handler as () => void });
       else {
         const kind = Number(key);
-        const list = byKind.get(kind) ?? [];
-        list.push({ id, visit: handler as (node: ts.Node) => void });
-        byKind.set(kind, list);
+        (byKind[kind] ??= []).push({ id, visit: handler as (node: ts.Node) => void });
       }
     }
   }
@@ -120,14 +119,15 @@ function runAll(file: ts.SourceFile, types: TypeQueries, rules: readonly ActiveR
     // collect every node's children (a file has hundreds of thousands of nodes).
     const stack: ts.Node[] = [file];
     const children: ts.Node[] = [];
+    let childCount = 0;
     const collect = (child: ts.Node): void => {
-      children.push(child);
+      children[childCount++] = child;
     };
     let visited = 0;
     while (stack.length) {
       const node = stack.pop()!;
       if ((++visited & 127) === 0 && performance.now() > deadline) throw new TooSlow();
-      const handlers = byKind.get(node.kind);
+      const handlers = byKind[node.kind];
       if (handlers) {
         for (const h of handlers) {
           if (failed.has(h.id)) continue;
@@ -139,9 +139,9 @@ function runAll(file: ts.SourceFile, types: TypeQueries, rules: readonly ActiveR
           }
         }
       }
-      children.length = 0;
+      childCount = 0;
       ts.forEachChild(node, collect);
-      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+      for (let i = childCount - 1; i >= 0; i--) stack.push(children[i]);
     }
     for (const { id, end } of ends) {
       if (failed.has(id)) continue;

@@ -53,12 +53,37 @@ export interface TypeQueries {
 }
 
 const answersByProgram = new WeakMap<ts.Program, Map<string, unknown>>();
+/** Printing a type is costly and rules ask for the same few names again and again (types are the checker's own objects). */
+const typeNames = new WeakMap<ts.Type, string>();
 
 export function checkerQueries(program: ts.Program): TypeQueries {
   const checker = program.getTypeChecker();
   const resolve = (symbol: ts.Symbol): ts.Symbol =>
     symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
   const members = (type: ts.Type): ts.Type[] => (type.isUnion() ? type.types : [type]);
+  /** The declared type of a receiver expression; undefined where only its narrowed type says anything (`any`, `unknown`). */
+  const declaredTypeOf = (e: ts.Expression): ts.Type | undefined => {
+    let type: ts.Type | undefined;
+    if (ts.isIdentifier(e)) {
+      const symbol = checker.getSymbolAtLocation(e);
+      type = symbol && checker.getTypeOfSymbol(resolve(symbol));
+    } else if (ts.isPropertyAccessExpression(e)) {
+      const object = declaredTypeOf(e.expression);
+      const types = object ? propertyTypes(object, e.name.text) : [];
+      type = types.length === 1 ? types[0] : checker.getTypeAtLocation(e);
+    } else type = checker.getTypeAtLocation(e);
+    return type && !(type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) ? type : undefined;
+  };
+  /** The declared types of property `name` of each member of the type that has one. */
+  const propertyTypes = (type: ts.Type, name: string): ts.Type[] =>
+    members(checker.getNonNullableType(type)).flatMap((t) => {
+      const property = checker.getPropertyOfType(checker.getApparentType(t), name);
+      return property ? [checker.getTypeOfSymbol(property)] : [];
+    });
+  const typeArgumentsOf = (type: ts.Type): readonly ts.Type[] => {
+    const t = checker.getNonNullableType(type);
+    return t.flags & ts.TypeFlags.Object && (t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference ? checker.getTypeArguments(t as ts.TypeReference) : [];
+  };
   const callable = (symbol: ts.Symbol | undefined): boolean => {
     if (!symbol) return false;
     const decl = symbol.valueDeclaration ?? symbol.declarations?.[0];
@@ -77,12 +102,20 @@ export function checkerQueries(program: ts.Program): TypeQueries {
     },
     declaredReturnTypes(call) {
       if (call.expression.kind === ts.SyntaxKind.ImportKeyword || call.expression.kind === ts.SyntaxKind.SuperKeyword) return undefined;
-      const callee = checker.getTypeAtLocation(call.expression);
+      const callee = call.expression;
+      // a method's signatures from the receiver's declared type (it covers every narrowing of it): no flow analysis
+      // and no access checks, which are most of what typing `x.m` costs
+      const receiver = ts.isPropertyAccessExpression(callee) ? declaredTypeOf(callee.expression) : undefined;
+      const methods = receiver && ts.isPropertyAccessExpression(callee) ? propertyTypes(receiver, callee.name.text) : [];
+      const calleeTypes = methods.length ? methods : [checker.getTypeAtLocation(callee)];
       // calling `any` gives `any`
-      if (callee.flags & ts.TypeFlags.Any) return [callee];
+      const any = calleeTypes.find((t) => t.flags & ts.TypeFlags.Any);
+      if (any) return [any];
       const kind = ts.isNewExpression(call) ? ts.SignatureKind.Construct : ts.SignatureKind.Call;
-      const signatures = members(checker.getNonNullableType(callee)).flatMap((t) => checker.getSignaturesOfType(t, kind));
-      return signatures.length ? signatures.map((s) => checker.getReturnTypeOfSignature(s)) : undefined;
+      const signatures = calleeTypes.flatMap((c) => members(checker.getNonNullableType(c)).flatMap((t) => checker.getSignaturesOfType(t, kind)));
+      if (!signatures.length) return undefined;
+      // a method declared to return `this` returns its receiver
+      return signatures.map((s) => (receiver && s.getDeclaration()?.type?.kind === ts.SyntaxKind.ThisType ? receiver : checker.getReturnTypeOfSignature(s)));
     },
     *memberDeclarations(name) {
       for (const file of program.getSourceFiles()) yield* memberDeclarationsIn(file, name);
@@ -94,7 +127,9 @@ export function checkerQueries(program: ts.Program): TypeQueries {
       return answers.get(key) as ReturnType<typeof compute>;
     },
     awaitedType(type) {
-      return checker.getAwaitedType(type);
+      // `Promise<T>` awaits to T; resolving `then` for every instantiation costs far more
+      const [argument] = type.getSymbol()?.getName() === 'Promise' ? typeArgumentsOf(type) : [];
+      return argument ?? checker.getAwaitedType(type);
     },
     dependsOnTypeArguments(type) {
       const depends = (t: ts.Type): boolean =>
@@ -133,7 +168,9 @@ export function checkerQueries(program: ts.Program): TypeQueries {
       return resolve(symbol).declarations ?? [];
     },
     typeName(type) {
-      return checker.typeToString(checker.getNonNullableType(type));
+      let name = typeNames.get(type);
+      if (name === undefined) typeNames.set(type, (name = checker.typeToString(checker.getNonNullableType(type))));
+      return name;
     },
     isObjectType(type) {
       const t = checker.getNonNullableType(type);
@@ -143,10 +180,7 @@ export function checkerQueries(program: ts.Program): TypeQueries {
       }
       return members(t).every((m) => !!(m.flags & ts.TypeFlags.Object) || !!(m.flags & ts.TypeFlags.NonPrimitive));
     },
-    typeArguments(type) {
-      const t = checker.getNonNullableType(type);
-      return t.flags & ts.TypeFlags.Object && (t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference ? checker.getTypeArguments(t as ts.TypeReference) : [];
-    },
+    typeArguments: typeArgumentsOf,
     stringIndexType(type) {
       return checker.getIndexTypeOfType(checker.getNonNullableType(type), ts.IndexKind.String);
     },

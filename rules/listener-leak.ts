@@ -36,11 +36,11 @@ export default defineRule({
         if (!ts.isPropertyAccessExpression(callee) || !Object.hasOwn(REGISTRATIONS, callee.name.text) || call.arguments.length < 2) return;
         const method = callee.name.text;
         const [event, handler, options] = call.arguments;
-        if (removesItself(options)) return;
+        if (removesItself(options) || ctx.analysis.isProgramLifetime(call)) return;
         const target = skipChain(callee.expression);
         const targetType = ctx.types.typeAt(target);
         const removal = REGISTRATIONS[method].find((m) => ctx.types.hasMethod(targetType, m));
-        if (!removal || ctx.analysis.isProgramLifetime(call)) return;
+        if (!removal) return;
         const owner = ctx.analysis.ownerOf(call);
         if (!ctx.analysis.outlivesOwner(target, owner)) return;
         const scope: ts.Node = owner.kind === 'class' ? owner.cls : owner.kind === 'function' ? owner.fn : ctx.file;
