@@ -112,8 +112,11 @@ function checkRescheduling(ctx: RuleContext, fn: ts.FunctionDeclaration | ts.Met
   if (!isAsync(fn) || !fn.body || !fn.name || ctx.analysis.isProgramLifetime(fn.body)) return;
   const last = fn.body.statements.at(-1);
   const call = last && selfCall(last);
+  const callee = call && (ts.isPropertyAccessExpression(call.expression) ? call.expression.name : call.expression);
+  // the name first, the symbols only for a call that could be the function itself
+  if (!callee || !ts.isIdentifier(callee) || callee.text !== fn.name.getText(ctx.file)) return;
   const self = ctx.types.symbolAt(fn.name);
-  if (!call || !self || ctx.types.symbolAt(ts.isPropertyAccessExpression(call.expression) ? call.expression.name : call.expression) !== self) return;
+  if (!self || ctx.types.symbolAt(callee) !== self) return;
   if (ts.isPropertyAccessExpression(call.expression) && call.expression.expression.kind !== ts.SyntaxKind.ThisKeyword) return;
   const earlier = fn.body.statements.slice(0, -1);
   if (!earlier.some(awaitsIn)) return;

@@ -53,9 +53,6 @@ export function longLivedContainer(types: TypeQueries, decl: ts.VariableDeclarat
   if (!topLevel) return undefined;
   const symbol = types.symbolAt(name);
   if (!symbol) return undefined;
-  const type = types.typeAt(name);
-  const kind = collectionKind(types, type);
-  if (!kind) return undefined;
   const file = decl.getSourceFile();
   let lifetime: Lifetime | undefined;
   let cls: ts.ClassDeclaration | undefined;
@@ -84,6 +81,10 @@ export function longLivedContainer(types: TypeQueries, decl: ts.VariableDeclarat
       lifetime = 'singleton field';
     }
   }
+  // the type last: most fields of most classes are settled by their lifetime above
+  const type = types.typeAt(name);
+  const kind = collectionKind(types, type);
+  if (!kind) return undefined;
   const creations = creationsOf(types, decl, symbol, cls);
   if (!creations.length || !creations.every(isFreshCollection)) return undefined;
   return { decl, symbol, kind, type, lifetime, cls, creations };
@@ -103,6 +104,8 @@ function exportedBySpecifier(types: TypeQueries, file: ts.SourceFile, symbol: ts
  * or a static field (`static instance = new C()`, `C.instance ??= new C()`). Undefined when there is none.
  */
 function singletonInstances(types: TypeQueries, cls: ts.ClassDeclaration, classSymbol: ts.Symbol): { exported: boolean } | undefined {
+  // asked for every field of the class: one walk of the file per class
+  if (singletons.has(classSymbol)) return singletons.get(classSymbol);
   let found: { exported: boolean } | undefined;
   const visit = (n: ts.Node): void => {
     if (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && types.symbolAt(n.expression) === classSymbol) {
@@ -112,8 +115,12 @@ function singletonInstances(types: TypeQueries, cls: ts.ClassDeclaration, classS
     n.forEachChild(visit);
   };
   visit(cls.getSourceFile());
+  singletons.set(classSymbol, found);
   return found;
 }
+
+/** Per class symbol (the checker's own object, so a new program starts afresh). */
+const singletons = new WeakMap<ts.Symbol, { exported: boolean } | undefined>();
 
 function heldForProgram(types: TypeQueries, created: ts.NewExpression): { exported: boolean } | undefined {
   const p = created.parent;

@@ -17,7 +17,7 @@ export function requestCall(types: TypeQueries, call: ts.CallExpression): string
   if (platformCallName(types, call, new Set(['fetch']))) return 'fetch()';
   const callee = skipChain(call.expression);
   const id = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.name) ? callee.name : undefined;
-  if (!id) return undefined;
+  if (!id || !(HTTP_CALLS.has(id.text) || UNDICI_CALLS.has(id.text) || id.text === 'query')) return undefined;
   const symbol = types.symbolAt(id);
   if (!symbol) return undefined;
   const text = `${callee.getText()}()`;
