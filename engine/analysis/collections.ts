@@ -104,8 +104,13 @@ function exportedBySpecifier(types: TypeQueries, file: ts.SourceFile, symbol: ts
  * or a static field (`static instance = new C()`, `C.instance ??= new C()`). Undefined when there is none.
  */
 function singletonInstances(types: TypeQueries, cls: ts.ClassDeclaration, classSymbol: ts.Symbol): { exported: boolean } | undefined {
-  // asked for every field of the class: one walk of the file per class
+  // asked for every field of the class: one walk of the file per class, and none where the text never says `new C`
   if (singletons.has(classSymbol)) return singletons.get(classSymbol);
+  const file = cls.getSourceFile();
+  if (!cls.name || !new RegExp(`\\bnew\\s+${cls.name.text.replace(/\$/g, '\\$')}(?![\\w$])`).test(file.text)) {
+    singletons.set(classSymbol, undefined);
+    return undefined;
+  }
   let found: { exported: boolean } | undefined;
   const visit = (n: ts.Node): void => {
     if (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && types.symbolAt(n.expression) === classSymbol) {
@@ -114,7 +119,7 @@ function singletonInstances(types: TypeQueries, cls: ts.ClassDeclaration, classS
     }
     n.forEachChild(visit);
   };
-  visit(cls.getSourceFile());
+  visit(file);
   singletons.set(classSymbol, found);
   return found;
 }
