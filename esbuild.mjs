@@ -67,11 +67,19 @@ if (!production) buildCliSnapshot();
  */
 function buildCliSnapshot() {
   const script = join(root, 'dist/cli-snapshot.js');
+  const blob = join(root, 'dist/cli.blob');
   const flags = ['--max-semi-space-size=32', '--initial-old-space-size=1024'];
-  execFileSync(process.execPath, [...flags, '--snapshot-blob', join(root, 'dist/cli.blob'), '--build-snapshot', script], { stdio: ['ignore', 'inherit', 'pipe'] });
-  rmSync(script);
-  const built = { node: process.version, arch: process.arch, execPath: process.execPath, flags };
-  writeFileSync(join(root, 'dist/cli.blob.json'), `${JSON.stringify(built, null, 2)}\n`);
+  try {
+    execFileSync(process.execPath, [...flags, '--snapshot-blob', blob, '--build-snapshot', script], { stdio: ['ignore', 'inherit', 'pipe'] });
+    const built = { node: process.version, arch: process.arch, execPath: process.execPath, flags };
+    writeFileSync(join(root, 'dist/cli.blob.json'), `${JSON.stringify(built, null, 2)}\n`);
+  } catch (error) {
+    // the CLI still runs, from dist/cli.js, only slower to start
+    rmSync(blob, { force: true });
+    console.warn(`esbuild.mjs: no CLI startup snapshot (${String(error.stderr ?? error.message).trim().split('\n')[0]})`);
+  } finally {
+    rmSync(script, { force: true });
+  }
 }
 
 if (withTests) {

@@ -112,6 +112,8 @@ function runAll(file: ts.SourceFile, types: TypeQueries, rules: readonly ActiveR
     ruleErrors.push({ ruleId, file: file.fileName, message });
   }
 
+  // types hold no code: their subtrees are walked only for a rule that listens to a kind found in them alone
+  const walkTypes = byKind.some((handlers, kind) => handlers && isTypeOnlyKind(kind));
   const deadline = options.budgetMs === undefined ? Infinity : performance.now() + options.budgetMs;
   let skipped: string | undefined;
   try {
@@ -139,6 +141,7 @@ function runAll(file: ts.SourceFile, types: TypeQueries, rules: readonly ActiveR
           }
         }
       }
+      if (!walkTypes && holdsOnlyTypes(node)) continue;
       childCount = 0;
       ts.forEachChild(node, collect);
       for (let i = childCount - 1; i >= 0; i--) stack.push(children[i]);
@@ -161,6 +164,24 @@ function runAll(file: ts.SourceFile, types: TypeQueries, rules: readonly ActiveR
   numberOccurrences(kept);
   return { findings: kept, ruleErrors, skipped };
 }
+
+/** Type annotations, interfaces and type aliases. (`extends mixin(Base)` is an expression with type arguments: code.) */
+function holdsOnlyTypes(node: ts.Node): boolean {
+  return isTypeOnlyKind(node.kind) || node.kind === ts.SyntaxKind.InterfaceDeclaration || node.kind === ts.SyntaxKind.TypeAliasDeclaration;
+}
+
+function isTypeOnlyKind(kind: ts.SyntaxKind): boolean {
+  return (kind >= ts.SyntaxKind.FirstTypeNode && kind <= ts.SyntaxKind.LastTypeNode) || TYPE_MEMBERS.has(kind);
+}
+
+const TYPE_MEMBERS = new Set([
+  ts.SyntaxKind.PropertySignature,
+  ts.SyntaxKind.MethodSignature,
+  ts.SyntaxKind.CallSignature,
+  ts.SyntaxKind.ConstructSignature,
+  ts.SyntaxKind.IndexSignature,
+  ts.SyntaxKind.TypeParameter,
+]);
 
 function timedListener(timing: Timing, ruleId: string, listener: (node?: ts.Node) => void): (node?: ts.Node) => void {
   return (node) => {

@@ -74,12 +74,10 @@ export function checkerQueries(program: ts.Program): TypeQueries {
     } else type = checker.getTypeAtLocation(e);
     return type && !(type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) ? type : undefined;
   };
-  /** The declared types of property `name` of each member of the type that has one. */
-  const propertyTypes = (type: ts.Type, name: string): ts.Type[] =>
-    members(checker.getNonNullableType(type)).flatMap((t) => {
-      const property = checker.getPropertyOfType(checker.getApparentType(t), name);
-      return property ? [checker.getTypeOfSymbol(property)] : [];
-    });
+  /** Property `name` of each member of the type that has one. */
+  const properties = (type: ts.Type, name: string): ts.Symbol[] =>
+    members(checker.getNonNullableType(type)).flatMap((t) => checker.getPropertyOfType(checker.getApparentType(t), name) ?? []);
+  const propertyTypes = (type: ts.Type, name: string): ts.Type[] => properties(type, name).map((p) => checker.getTypeOfSymbol(p));
   const typeArgumentsOf = (type: ts.Type): readonly ts.Type[] => {
     const t = checker.getNonNullableType(type);
     return t.flags & ts.TypeFlags.Object && (t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference ? checker.getTypeArguments(t as ts.TypeReference) : [];
@@ -92,6 +90,13 @@ export function checkerQueries(program: ts.Program): TypeQueries {
   };
   return {
     symbolAt(node) {
+      // a member by the receiver's declared type: the property checking `x.m` finds, without its flow analysis
+      const access = node.parent;
+      if (access && ts.isPropertyAccessExpression(access) && access.name === node) {
+        const receiver = declaredTypeOf(access.expression);
+        const found = receiver ? properties(receiver, access.name.text) : [];
+        if (found.length === 1) return resolve(found[0]);
+      }
       // `{ client }` refers to the variable `client`, not only to the new property
       const shorthand = node.parent && ts.isShorthandPropertyAssignment(node.parent) && node.parent.name === node;
       const symbol = shorthand ? checker.getShorthandAssignmentValueSymbol(node.parent) : checker.getSymbolAtLocation(node);
