@@ -107,7 +107,7 @@ function singletonInstances(types: TypeQueries, cls: ts.ClassDeclaration, classS
   // asked for every field of the class: one walk of the file per class, and none where the text never says `new C`
   if (singletons.has(classSymbol)) return singletons.get(classSymbol);
   const file = cls.getSourceFile();
-  if (!cls.name || !new RegExp(`\\bnew\\s+${cls.name.text.replace(/\$/g, '\\$')}(?![\\w$])`).test(file.text)) {
+  if (!cls.name || !mentionsNew(file.text, cls.name.text)) {
     singletons.set(classSymbol, undefined);
     return undefined;
   }
@@ -122,6 +122,19 @@ function singletonInstances(types: TypeQueries, cls: ts.ClassDeclaration, classS
   visit(file);
   singletons.set(classSymbol, found);
   return found;
+}
+
+/** True when the text has `new <name>` (whitespace between, the name whole). */
+function mentionsNew(text: string, name: string): boolean {
+  const identifierChar = /[\w$]/;
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + name.length)) {
+    if (identifierChar.test(text[at + name.length] ?? '')) continue;
+    let before = at - 1;
+    if (!/\s/.test(text[before] ?? '')) continue;
+    while (before >= 0 && /\s/.test(text[before])) before--;
+    if (text.slice(before - 2, before + 1) === 'new' && !identifierChar.test(text[before - 3] ?? '')) return true;
+  }
+  return false;
 }
 
 /** Per class symbol (the checker's own object, so a new program starts afresh). */

@@ -58,7 +58,7 @@ export function createdDisposable(types: TypeQueries, call: ts.CallExpression): 
   const id = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
   if (!ts.isIdentifier(id) || BORROWING_CALL.test(id.text)) return undefined;
   if (KEYED_HANDLER_REGISTRATIONS.has(id.text) && call.arguments.length >= 2) return undefined;
-  if (!mayReturnResource(types, call)) return undefined;
+  if (!mayReturnResource(types, call, 'disposable')) return undefined;
   const info = resourceInfo(types, types.typeAt(call));
   if (info?.kind !== 'disposable' || USER_CLOSED.test(info.typeName)) return undefined;
   const symbol = types.symbolAt(id);

@@ -54,13 +54,14 @@ function computeResourceInfo(types: TypeQueries, type: ts.Type): ResourceInfo | 
 }
 
 /**
- * False when no signature the call may resolve to returns a resource, so the call's own type (overload resolution,
- * inference, checking every argument) need not be asked for. A return type that depends on the call's type
- * arguments (`T`, `this`) could be anything: true.
+ * False when no signature the call may resolve to returns a resource (of `kind`, when given), so the call's own type
+ * (overload resolution, inference, checking every argument) need not be asked for. A return type that depends on
+ * the call's type arguments (`T`, `this`) could be anything: true.
  */
-export function mayReturnResource(types: TypeQueries, call: ts.CallExpression | ts.NewExpression): boolean {
+export function mayReturnResource(types: TypeQueries, call: ts.CallExpression | ts.NewExpression, kind?: ResourceKind): boolean {
   const returns = types.declaredReturnTypes(call);
-  const may = (t: ts.Type | undefined) => !!t && (types.dependsOnTypeArguments(t) || resourceInfo(types, t) !== undefined);
+  const matches = (info: ResourceInfo | undefined) => info !== undefined && (kind === undefined || info.kind === kind);
+  const may = (t: ts.Type | undefined) => !!t && (types.dependsOnTypeArguments(t) || matches(resourceInfo(types, t)));
   // `await open()` acquires what the promise resolves to
   let outer: ts.Node = call.parent;
   while (ts.isParenthesizedExpression(outer)) outer = outer.parent;
