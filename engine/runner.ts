@@ -113,7 +113,7 @@ function runAll(file: ts.SourceFile, types: TypeQueries, rules: readonly ActiveR
   }
 
   // types hold no code: their subtrees are walked only for a rule that listens to a kind found in them alone
-  const walkTypes = byKind.some((handlers, kind) => handlers && isTypeOnlyKind(kind));
+  const walkTypes = byKind.some((handlers, kind) => handlers && TYPE_ONLY[kind]);
   const deadline = options.budgetMs === undefined ? Infinity : performance.now() + options.budgetMs;
   let skipped: string | undefined;
   try {
@@ -141,7 +141,7 @@ function runAll(file: ts.SourceFile, types: TypeQueries, rules: readonly ActiveR
           }
         }
       }
-      if (!walkTypes && holdsOnlyTypes(node)) continue;
+      if (!walkTypes && HOLDS_ONLY_TYPES[node.kind]) continue;
       childCount = 0;
       ts.forEachChild(node, collect);
       for (let i = childCount - 1; i >= 0; i--) stack.push(children[i]);
@@ -165,23 +165,23 @@ function runAll(file: ts.SourceFile, types: TypeQueries, rules: readonly ActiveR
   return { findings: kept, ruleErrors, skipped };
 }
 
-/** Type annotations, interfaces and type aliases. (`extends mixin(Base)` is an expression with type arguments: code.) */
-function holdsOnlyTypes(node: ts.Node): boolean {
-  return isTypeOnlyKind(node.kind) || node.kind === ts.SyntaxKind.InterfaceDeclaration || node.kind === ts.SyntaxKind.TypeAliasDeclaration;
-}
-
-function isTypeOnlyKind(kind: ts.SyntaxKind): boolean {
-  return (kind >= ts.SyntaxKind.FirstTypeNode && kind <= ts.SyntaxKind.LastTypeNode) || TYPE_MEMBERS.has(kind);
-}
-
-const TYPE_MEMBERS = new Set([
+/** By SyntaxKind: kinds found only inside types (type nodes, members of type literals and interfaces, type parameters). */
+const TYPE_ONLY: boolean[] = [];
+for (let kind = ts.SyntaxKind.FirstTypeNode; kind <= ts.SyntaxKind.LastTypeNode; kind++) TYPE_ONLY[kind] = true;
+for (const kind of [
   ts.SyntaxKind.PropertySignature,
   ts.SyntaxKind.MethodSignature,
   ts.SyntaxKind.CallSignature,
   ts.SyntaxKind.ConstructSignature,
   ts.SyntaxKind.IndexSignature,
   ts.SyntaxKind.TypeParameter,
-]);
+]) {
+  TYPE_ONLY[kind] = true;
+}
+/** By SyntaxKind: nodes whose subtrees are types alone. (`extends mixin(Base)` is an expression with type arguments: code.) */
+const HOLDS_ONLY_TYPES: boolean[] = [...TYPE_ONLY];
+HOLDS_ONLY_TYPES[ts.SyntaxKind.InterfaceDeclaration] = true;
+HOLDS_ONLY_TYPES[ts.SyntaxKind.TypeAliasDeclaration] = true;
 
 function timedListener(timing: Timing, ruleId: string, listener: (node?: ts.Node) => void): (node?: ts.Node) => void {
   return (node) => {

@@ -92,6 +92,36 @@ test('a rule that throws is reported once and every other rule still reports for
   assert.ok(expected > 0);
 });
 
+test('the rule walk skips types unless a rule listens inside them, and enters the code of `extends mixin(Base)`', () => {
+  const listening = (kind: ts.SyntaxKind) => {
+    const texts: string[] = [];
+    const rule = defineRule({
+      meta: { id: `sees-${ts.SyntaxKind[kind]}`, description: 'records what it is shown', defaultSeverity: 'warn', docs: docsUrl('x'), fixable: false },
+      create: () => ({ [kind]: (node: ts.Node) => void texts.push(node.getText()) }),
+    });
+    return { rule, texts };
+  };
+  const text = `type Shape = { make(): ReturnType<typeof Date.now> };
+interface Box { open(): Shape }
+function mixin<T extends new () => object>(base: T): T { return base; }
+class Base {}
+export class Thing extends mixin(Base) implements Box { open(): Shape { return { make: () => Date.now() }; } }
+export const boxes: Array<Map<string, Box>> = [];
+`;
+  const project = fixtureProject();
+  const file = join(FIXTURES, 'listener-leak/clean.ts');
+  try {
+    const calls = listening(ts.SyntaxKind.CallExpression);
+    lintText(project, calls.rule, file, text);
+    assert.deepEqual(calls.texts, ['mixin(Base)', 'Date.now()']);
+    const references = listening(ts.SyntaxKind.TypeReference);
+    lintText(project, references.rule, file, text);
+    assert.deepEqual(references.texts, ['ReturnType<typeof Date.now>', 'Shape', 'T', 'T', 'Shape', 'Array<Map<string, Box>>', 'Map<string, Box>', 'Box']);
+  } finally {
+    project.removeOverlay(file);
+  }
+});
+
 test('a file past its time budget is skipped with a note instead of hanging', () => {
   const slow: Rule = defineRule({
     meta: { id: 'slow', description: 'busy-waits', defaultSeverity: 'warn', docs: docsUrl('slow'), fixable: false },
