@@ -15,8 +15,8 @@ interface ResolvedModules {
 
 export class ResultCache {
   private readonly byProject = new WeakMap<Project, Map<string, { key: string; result: FileResult }>>();
+  /** How many lookups found a result still valid. */
   hits = 0;
-  misses = 0;
 
   /** The result stored for the file if nothing it depends on changed since; `key` is from `dependencyKey`. */
   get(project: Project, fileName: string, key: string): FileResult | undefined {
@@ -25,7 +25,6 @@ export class ResultCache {
       this.hits++;
       return entry.result;
     }
-    this.misses++;
     return undefined;
   }
 

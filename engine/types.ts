@@ -110,8 +110,9 @@ export function checkerQueries(program: ts.Program): TypeQueries {
       const callee = call.expression;
       // a method's signatures from the receiver's declared type (it covers every narrowing of it): no flow analysis
       // and no access checks, which are most of what typing `x.m` costs
-      const receiver = ts.isPropertyAccessExpression(callee) ? declaredTypeOf(callee.expression) : undefined;
-      const methods = receiver && ts.isPropertyAccessExpression(callee) ? propertyTypes(receiver, callee.name.text) : [];
+      const member = ts.isPropertyAccessExpression(callee) ? callee : undefined;
+      const receiver = member && declaredTypeOf(member.expression);
+      const methods = member && receiver ? propertyTypes(receiver, member.name.text) : [];
       const calleeTypes = methods.length ? methods : [checker.getTypeAtLocation(callee)];
       // calling `any` gives `any`
       const any = calleeTypes.find((t) => t.flags & ts.TypeFlags.Any);

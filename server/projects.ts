@@ -84,7 +84,7 @@ export class ProjectHost {
     this.retired = [];
   }
 
-  /** Every project loaded for open documents (tsconfig and inferred). */
+  /** Every project the server holds: tsconfig ones (for open documents and workspace scans) and inferred ones. */
   projects(): Project[] {
     return [...this.locator.loaded(), ...this.inferred.values()];
   }
