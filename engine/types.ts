@@ -82,6 +82,33 @@ export function checkerQueries(program: ts.Program): TypeQueries {
     const t = checker.getNonNullableType(type);
     return t.flags & ts.TypeFlags.Object && (t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference ? checker.getTypeArguments(t as ts.TypeReference) : [];
   };
+  const dependsOnTypeArguments = (t: ts.Type): boolean =>
+    !!(t.flags & ts.TypeFlags.Instantiable) ||
+    (!!(t.flags & ts.TypeFlags.Object) && !!((t as ts.ObjectType).objectFlags & ts.ObjectFlags.Mapped)) ||
+    (t.isUnionOrIntersection() && t.types.some(dependsOnTypeArguments));
+  /** The return types of a signature, with `this` (declared as the return type) meaning the receiver. */
+  const returnOf = (signature: ts.Signature, receiver: ts.Type | undefined): ts.Type =>
+    receiver && signature.getDeclaration()?.type?.kind === ts.SyntaxKind.ThisType ? receiver : checker.getReturnTypeOfSignature(signature);
+  /** The return types of every signature of the (union) type; calling `any` gives `any`. */
+  const signatureReturns = (type: ts.Type, kind: ts.SignatureKind, receiver: ts.Type | undefined): ts.Type[] =>
+    type.flags & ts.TypeFlags.Any ? [type] : members(checker.getNonNullableType(type)).flatMap((t) => checker.getSignaturesOfType(t, kind).map((s) => returnOf(s, receiver)));
+  /**
+   * A method's return types as its declarations state them, shared by every type that inherits it (no instantiation
+   * per subclass); undefined when the property is no method or a return depends on type arguments.
+   */
+  const declaredMethodReturns = (property: ts.Symbol, receiver: ts.Type): ts.Type[] | undefined => {
+    const declarations = property.declarations ?? [];
+    if (!declarations.length || !declarations.every((d) => ts.isMethodDeclaration(d) || ts.isMethodSignature(d))) return undefined;
+    const returns: ts.Type[] = [];
+    for (const d of declarations as (ts.MethodDeclaration | ts.MethodSignature)[]) {
+      const signature = checker.getSignatureFromDeclaration(d);
+      if (!signature) return undefined;
+      const type = returnOf(signature, receiver);
+      if (type !== receiver && dependsOnTypeArguments(type)) return undefined;
+      returns.push(type);
+    }
+    return returns;
+  };
   const callable = (symbol: ts.Symbol | undefined): boolean => {
     if (!symbol) return false;
     const decl = symbol.valueDeclaration ?? symbol.declarations?.[0];
@@ -108,20 +135,19 @@ export function checkerQueries(program: ts.Program): TypeQueries {
     declaredReturnTypes(call) {
       if (call.expression.kind === ts.SyntaxKind.ImportKeyword || call.expression.kind === ts.SyntaxKind.SuperKeyword) return undefined;
       const callee = call.expression;
+      const kind = ts.isNewExpression(call) ? ts.SignatureKind.Construct : ts.SignatureKind.Call;
       // a method's signatures from the receiver's declared type (it covers every narrowing of it): no flow analysis
       // and no access checks, which are most of what typing `x.m` costs
       const member = ts.isPropertyAccessExpression(callee) ? callee : undefined;
       const receiver = member && declaredTypeOf(member.expression);
-      const methods = member && receiver ? propertyTypes(receiver, member.name.text) : [];
-      const calleeTypes = methods.length ? methods : [checker.getTypeAtLocation(callee)];
-      // calling `any` gives `any`
-      const any = calleeTypes.find((t) => t.flags & ts.TypeFlags.Any);
-      if (any) return [any];
-      const kind = ts.isNewExpression(call) ? ts.SignatureKind.Construct : ts.SignatureKind.Call;
-      const signatures = calleeTypes.flatMap((c) => members(checker.getNonNullableType(c)).flatMap((t) => checker.getSignaturesOfType(t, kind)));
-      if (!signatures.length) return undefined;
-      // a method declared to return `this` returns its receiver
-      return signatures.map((s) => (receiver && s.getDeclaration()?.type?.kind === ts.SyntaxKind.ThisType ? receiver : checker.getReturnTypeOfSignature(s)));
+      if (member && receiver) {
+        const found = properties(receiver, member.name.text);
+        const returns = found.flatMap((p) => declaredMethodReturns(p, receiver) ?? signatureReturns(checker.getTypeOfSymbol(p), kind, receiver));
+        if (found.length) return returns.length ? returns : undefined;
+      }
+      const calleeType = (ts.isIdentifier(callee) && declaredTypeOf(callee)) || checker.getTypeAtLocation(callee);
+      const returns = signatureReturns(calleeType, kind, undefined);
+      return returns.length ? returns : undefined;
     },
     *memberDeclarations(name) {
       for (const file of program.getSourceFiles()) yield* memberDeclarationsIn(file, name);
@@ -137,13 +163,7 @@ export function checkerQueries(program: ts.Program): TypeQueries {
       const [argument] = type.getSymbol()?.getName() === 'Promise' ? typeArgumentsOf(type) : [];
       return argument ?? checker.getAwaitedType(type);
     },
-    dependsOnTypeArguments(type) {
-      const depends = (t: ts.Type): boolean =>
-        !!(t.flags & ts.TypeFlags.Instantiable) ||
-        (!!(t.flags & ts.TypeFlags.Object) && !!((t as ts.ObjectType).objectFlags & ts.ObjectFlags.Mapped)) ||
-        (t.isUnionOrIntersection() && t.types.some(depends));
-      return depends(type);
-    },
+    dependsOnTypeArguments,
     hasMethod(type, name) {
       return members(checker.getNonNullableType(type)).some((t) => callable(checker.getPropertyOfType(t, name)));
     },
