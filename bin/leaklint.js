@@ -2,7 +2,7 @@
 'use strict';
 // The `leaklint` command. Built by `npm run build` (node esbuild.mjs): dist/cli.js, and dist/cli.blob, a V8 startup
 // snapshot of the same CLI with TypeScript loaded and its default libraries parsed and bound (on rxjs's source a
-// scan takes ~1.0 s instead of ~1.5 s). The blob only runs on the node binary that built it, with the V8 flags it was
+// scan takes ~0.9 s instead of ~1.2 s). The blob only runs on the node binary that built it, with the V8 flags it was
 // built with; with any other node (or LEAKLINT_SNAPSHOT=0) the CLI runs from dist/cli.js.
 const { spawnSync } = require('node:child_process');
 const { readFileSync } = require('node:fs');
