@@ -86,7 +86,7 @@ export function checkerQueries(program: ts.Program): TypeQueries {
     !!(t.flags & ts.TypeFlags.Instantiable) ||
     (!!(t.flags & ts.TypeFlags.Object) && !!((t as ts.ObjectType).objectFlags & ts.ObjectFlags.Mapped)) ||
     (t.isUnionOrIntersection() && t.types.some(dependsOnTypeArguments));
-  /** The return types of a signature, with `this` (declared as the return type) meaning the receiver. */
+  /** The return type of a signature, with `this` (declared as the return type) meaning the receiver. */
   const returnOf = (signature: ts.Signature, receiver: ts.Type | undefined): ts.Type =>
     receiver && signature.getDeclaration()?.type?.kind === ts.SyntaxKind.ThisType ? receiver : checker.getReturnTypeOfSignature(signature);
   /** The return types of every signature of the (union) type; calling `any` gives `any`. */
