@@ -40,16 +40,18 @@ export class ResultCache {
 /** A hash of the versions of the file, of every file it imports (transitively) and of the program's global files. */
 export function dependencyKey(project: Project, program: ts.Program, file: ts.SourceFile): string {
   const resolutions = program as unknown as ResolvedModules;
-  const seen = new Set<ts.SourceFile>();
-  const visit = (f: ts.SourceFile): void => {
-    if (seen.has(f)) return;
-    seen.add(f);
+  // an explicit stack: import chains can be thousands of files deep
+  const seen = new Set<ts.SourceFile>([file]);
+  const pending = [file];
+  for (let f = pending.pop(); f; f = pending.pop()) {
     resolutions.forEachResolvedModule((r) => {
       const target = r.resolvedModule && program.getSourceFile(r.resolvedModule.resolvedFileName);
-      if (target) visit(target);
+      if (target && !seen.has(target)) {
+        seen.add(target);
+        pending.push(target);
+      }
     }, f);
-  };
-  visit(file);
+  }
   for (const f of program.getSourceFiles()) if (!ts.isExternalModule(f)) seen.add(f);
   const hash = createHash('sha1');
   for (const name of [...seen].map((f) => f.fileName).sort()) hash.update(`${name}\0${project.versionOf(name)}\0`);

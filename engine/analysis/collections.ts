@@ -137,7 +137,10 @@ function mentionsNew(text: string, name: string): boolean {
   return false;
 }
 
-/** Per class symbol (the checker's own object, so a new program starts afresh). */
+/**
+ * Per class symbol. The binder's symbol lives as long as its file is unchanged, and the answer depends on that
+ * file alone (its `new C()` expressions), so it holds across programs too.
+ */
 const singletons = new WeakMap<ts.Symbol, { exported: boolean } | undefined>();
 
 function heldForProgram(types: TypeQueries, created: ts.NewExpression): { exported: boolean } | undefined {
