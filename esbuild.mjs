@@ -56,7 +56,9 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: { extension: 'client/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: { server: 'server/main.ts', cli: 'cli/main.ts' }, outdir: 'dist', plugins: [bundledTypeScript] }),
   // the snapshot's script carries TypeScript inside: a snapshot cannot load modules from disk
-  production ? undefined : esbuild.build({ ...common, sourcemap: false, entryPoints: { 'cli-snapshot': 'cli/snapshot.ts' }, outdir: 'dist' }),
+  production
+    ? undefined
+    : esbuild.build({ ...common, sourcemap: false, entryPoints: { 'cli-snapshot': 'cli/snapshot.ts' }, outdir: 'dist' }),
 ]);
 if (!production) buildCliSnapshot();
 
@@ -70,13 +72,21 @@ function buildCliSnapshot() {
   const blob = join(root, 'dist/cli.blob');
   const flags = ['--max-semi-space-size=32', '--initial-old-space-size=1024'];
   try {
-    execFileSync(process.execPath, [...flags, '--snapshot-blob', blob, '--build-snapshot', script], { stdio: ['ignore', 'inherit', 'pipe'] });
+    execFileSync(process.execPath, [...flags, '--snapshot-blob', blob, '--build-snapshot', script], {
+      stdio: ['ignore', 'inherit', 'pipe'],
+    });
     const built = { node: process.version, arch: process.arch, execPath: process.execPath, flags };
     writeFileSync(join(root, 'dist/cli.blob.json'), `${JSON.stringify(built, null, 2)}\n`);
   } catch (error) {
     // the CLI still runs, from dist/cli.js, only slower to start
     rmSync(blob, { force: true });
-    console.warn(`esbuild.mjs: no CLI startup snapshot (${String(error.stderr ?? error.message).trim().split('\n')[0]})`);
+    console.warn(
+      `esbuild.mjs: no CLI startup snapshot (${
+        String(error.stderr ?? error.message)
+          .trim()
+          .split('\n')[0]
+      })`,
+    );
   } finally {
     rmSync(script, { force: true });
   }

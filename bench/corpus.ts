@@ -67,7 +67,9 @@ function install(): void {
   const dependencies = Object.fromEntries(wanted);
   writeFileSync(join(CACHE, 'package.json'), `${JSON.stringify({ name: 'leaklint-corpus', private: true, dependencies }, null, 2)}\n`);
   console.log(`installing ${wanted.length} pinned packages into ${relative(ROOT, CACHE)} …`);
-  execFileSync('npm', ['install', '--prefix', CACHE, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { stdio: 'inherit' });
+  execFileSync('npm', ['install', '--prefix', CACHE, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+    stdio: 'inherit',
+  });
 }
 
 /** The package's own source files: its listed sources, without declarations, minified bundles or nested dependencies. */
@@ -116,9 +118,12 @@ function main(): void {
       const result = linter.lintFile(project, file);
       if (result.skipped || result.ruleErrors.length) {
         problems++;
-        console.log(`problem: ${pkg.name} ${relative(root, file)}: ${result.skipped ?? result.ruleErrors.map((e) => `${e.ruleId}: ${e.message}`).join('; ')}`);
+        console.log(
+          `problem: ${pkg.name} ${relative(root, file)}: ${result.skipped ?? result.ruleErrors.map((e) => `${e.ruleId}: ${e.message}`).join('; ')}`,
+        );
       }
-      for (const finding of result.findings) rows.push({ pkg: `${pkg.name}@${pkg.version}`, file: relative(root, file).split('\\').join('/'), finding });
+      for (const finding of result.findings)
+        rows.push({ pkg: `${pkg.name}@${pkg.version}`, file: relative(root, file).split('\\').join('/'), finding });
     }
     project.dispose();
   }
@@ -144,20 +149,36 @@ function main(): void {
   const seen = new Set(rows.map((r) => key(r.pkg, r.file, r.finding.line, r.finding.ruleId)));
   const stale = triage.filter((t) => !seen.has(key(t.package, t.file, t.line, t.rule)));
 
-  console.log(`corpus: ${CORPUS.length} packages, ${fileCount} files, ${kloc.toFixed(1)} kLOC scanned in ${seconds.toFixed(1)} s (${problems} files with problems)`);
+  console.log(
+    `corpus: ${CORPUS.length} packages, ${fileCount} files, ${kloc.toFixed(1)} kLOC scanned in ${seconds.toFixed(1)} s (${problems} files with problems)`,
+  );
   console.log('rule                       findings  per kLOC    tp    fp  untriaged');
   const total = { total: 0, tp: 0, fp: 0, untriaged: 0 };
   for (const [rule, c] of [...byRule].sort()) {
-    console.log(`${rule.padEnd(26)} ${String(c.total).padStart(8)} ${(c.total / kloc).toFixed(3).padStart(9)} ${String(c.tp).padStart(5)} ${String(c.fp).padStart(5)} ${String(c.untriaged).padStart(10)}`);
+    console.log(
+      `${rule.padEnd(26)} ${String(c.total).padStart(8)} ${(c.total / kloc).toFixed(3).padStart(9)} ${String(c.tp).padStart(5)} ${String(c.fp).padStart(5)} ${String(c.untriaged).padStart(10)}`,
+    );
     for (const k of ['total', 'tp', 'fp', 'untriaged'] as const) total[k] += c[k];
   }
-  console.log(`${'all'.padEnd(26)} ${String(total.total).padStart(8)} ${(total.total / kloc).toFixed(3).padStart(9)} ${String(total.tp).padStart(5)} ${String(total.fp).padStart(5)} ${String(total.untriaged).padStart(10)}`);
+  console.log(
+    `${'all'.padEnd(26)} ${String(total.total).padStart(8)} ${(total.total / kloc).toFixed(3).padStart(9)} ${String(total.tp).padStart(5)} ${String(total.fp).padStart(5)} ${String(total.untriaged).padStart(10)}`,
+  );
   const fpShare = total.total ? (100 * total.fp) / total.total : 0;
-  console.log(`false positives: ${total.fp} = ${(total.fp / (kloc / 5)).toFixed(2)} per 5 kLOC (target < 1), ${fpShare.toFixed(1)}% of findings (target < 20%)`);
-  for (const row of untriaged) console.log(`untriaged: ${row.pkg} ${row.file}:${row.finding.line} ${row.finding.ruleId}: ${row.finding.message}`);
+  console.log(
+    `false positives: ${total.fp} = ${(total.fp / (kloc / 5)).toFixed(2)} per 5 kLOC (target < 1), ${fpShare.toFixed(1)}% of findings (target < 20%)`,
+  );
+  for (const row of untriaged)
+    console.log(`untriaged: ${row.pkg} ${row.file}:${row.finding.line} ${row.finding.ruleId}: ${row.finding.message}`);
   for (const t of stale) console.log(`stale triage entry (no such finding): ${t.package} ${t.file}:${t.line} ${t.rule}`);
   if (findingsOut) {
-    const out = rows.map((r) => ({ package: r.pkg, file: r.file, line: r.finding.line, rule: r.finding.ruleId, message: r.finding.message, related: r.finding.related.map((x) => `${x.line}: ${x.message}`) }));
+    const out = rows.map((r) => ({
+      package: r.pkg,
+      file: r.file,
+      line: r.finding.line,
+      rule: r.finding.ruleId,
+      message: r.finding.message,
+      related: r.finding.related.map((x) => `${x.line}: ${x.message}`),
+    }));
     writeFileSync(findingsOut, `${JSON.stringify(out, null, 2)}\n`);
   }
   if (untriaged.length || stale.length) process.exitCode = 1;

@@ -19,7 +19,12 @@ function corpusPackages(): string[] {
   const out: string[] = [];
   for (const name of readdirSync(CORPUS).sort()) {
     if (name.startsWith('.') || name === '@types') continue;
-    if (name.startsWith('@')) out.push(...readdirSync(join(CORPUS, name)).sort().map((n) => join(CORPUS, name, n)));
+    if (name.startsWith('@'))
+      out.push(
+        ...readdirSync(join(CORPUS, name))
+          .sort()
+          .map((n) => join(CORPUS, name, n)),
+      );
     else out.push(join(CORPUS, name));
   }
   return out;
@@ -71,17 +76,26 @@ for (const folder of folders) {
       try {
         checkFileFixes(project, linter, file, tally);
       } catch (error) {
-        tally.problems.push({ file, ruleId: '-', fix: '-', problem: `could not be checked: ${error instanceof Error ? error.message : String(error)}` });
+        tally.problems.push({
+          file,
+          ruleId: '-',
+          fix: '-',
+          problem: `could not be checked: ${error instanceof Error ? error.message : String(error)}`,
+        });
       }
     }
     project.dispose();
   }
-  console.log(`${relative(REPO, folder) || folder}: ${tally.files} files, ${tally.findings} findings, ${tally.fixes} fixes, ${tally.problems.length} problems`);
+  console.log(
+    `${relative(REPO, folder) || folder}: ${tally.files} files, ${tally.findings} findings, ${tally.fixes} fixes, ${tally.problems.length} problems`,
+  );
   for (const p of tally.problems) console.log(`  ${relative(REPO, p.file)}  ${p.ruleId}  "${p.fix}": ${p.problem}`);
   total.files += tally.files;
   total.findings += tally.findings;
   total.fixes += tally.fixes;
   total.problems.push(...tally.problems);
 }
-console.log(`total: ${total.files} files, ${total.findings} findings, ${total.fixes} fixes checked, ${total.fixes - new Set(total.problems.map((p) => `${p.file}\0${p.ruleId}\0${p.fix}`)).size} safe, ${total.problems.length} problems (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+console.log(
+  `total: ${total.files} files, ${total.findings} findings, ${total.fixes} fixes checked, ${total.fixes - new Set(total.problems.map((p) => `${p.file}\0${p.ruleId}\0${p.fix}`)).size} safe, ${total.problems.length} problems (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+);
 process.exitCode = total.problems.length ? 1 : 0;

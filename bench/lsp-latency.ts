@@ -78,7 +78,8 @@ function percentile(values: number[], p: number): number {
 }
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;
-const summary = (values: number[]) => `p50 ${ms(percentile(values, 50))}, p95 ${ms(percentile(values, 95))}, max ${ms(Math.max(...values))} (n=${values.length})`;
+const summary = (values: number[]) =>
+  `p50 ${ms(percentile(values, 50))}, p95 ${ms(percentile(values, 95))}, max ${ms(Math.max(...values))} (n=${values.length})`;
 
 async function main(): Promise<void> {
   const files: Record<string, string> = { 'tsconfig.json': tsconfigJson() };
@@ -106,9 +107,14 @@ async function main(): Promise<void> {
     const edits: number[] = [];
     for (let k = 1; k <= EDITS; k++) {
       // alternate a plain edit with one that adds a leak, so diagnostics really change
-      const next = k % 2 ? `export const VERSION = ${k};` : `export const VERSION = ${k}; export function leak${k}(p: string): void { const s = fs.createWriteStream(p); s.write('x'); }`;
+      const next =
+        k % 2
+          ? `export const VERSION = ${k};`
+          : `export const VERSION = ${k}; export function leak${k}(p: string): void { const s = fs.createWriteStream(p); s.write('x'); }`;
       const start = performance.now();
-      const version = client.change(uri, [{ range: { start: { line: versionLine, character: 0 }, end: { line: versionLine, character: current.length } }, newText: next }]);
+      const version = client.change(uri, [
+        { range: { start: { line: versionLine, character: 0 }, end: { line: versionLine, character: current.length } }, newText: next },
+      ]);
       const diagnostics = await client.diagnostics(uri, () => true, version, 60_000);
       edits.push(performance.now() - start);
       const leaks = diagnostics.filter((d) => d.code === 'unclosed-resource').length;
@@ -121,7 +127,11 @@ async function main(): Promise<void> {
     const reloadStart = performance.now();
     const seen = client.received.length;
     client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(join(root, 'src/extra.ts')), type: 1 }] });
-    await client.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri && client.received.indexOf(m) >= seen, 'diagnostics after the reload', 60_000);
+    await client.waitFor(
+      (m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri && client.received.indexOf(m) >= seen,
+      'diagnostics after the reload',
+      60_000,
+    );
     const reload = performance.now() - reloadStart;
 
     const lines = Object.values(files).reduce((n, t) => n + t.split('\n').length, 0);

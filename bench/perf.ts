@@ -63,7 +63,8 @@ function ensureTools(): void {
 }
 
 function snapshotDist(): void {
-  if (!existsSync(join(REPO, 'dist/cli.js')) || !existsSync(join(REPO, 'dist/server.js'))) throw new Error('dist/ is not built: run `node esbuild.mjs`');
+  if (!existsSync(join(REPO, 'dist/cli.js')) || !existsSync(join(REPO, 'dist/server.js')))
+    throw new Error('dist/ is not built: run `node esbuild.mjs`');
   rmSync(DIST, { recursive: true, force: true });
   cpSync(join(REPO, 'dist'), DIST, { recursive: true });
   // the command loads ../dist/cli.js: beside the snapshot, it runs the snapshot
@@ -166,7 +167,8 @@ function prepareLarge(): BenchProject {
   writeProjectFile(root, 'tsconfig.json', JSON.stringify({ compilerOptions, include: ['src/**/*.ts'] }, null, 2));
   writeProjectFile(root, 'eslint.config.mjs', eslintConfig());
   writeProjectFile(root, 'src/core/base.ts', CORE);
-  for (let f = 0; f < FOLDERS; f++) for (let m = 0; m < PER_FOLDER; m++) writeProjectFile(root, `src/${folder(f)}/${moduleName(m)}.ts`, largeModule(f, m));
+  for (let f = 0; f < FOLDERS; f++)
+    for (let m = 0; m < PER_FOLDER; m++) writeProjectFile(root, `src/${folder(f)}/${moduleName(m)}.ts`, largeModule(f, m));
   const mod = (f: number, m: number) => join(root, 'src', folder(f), `${moduleName(m)}.ts`);
   return {
     name: `large (generated, ${FOLDERS * PER_FOLDER + 1} files)`,
@@ -357,9 +359,12 @@ function runNode(script: string, scriptArgs: string[], cwd: string, okStatus: nu
   const ms = performance.now() - start;
   // a tool that crashed or could not parse has measured nothing (tsc and ESLint exit 1 or 2 for that, as for findings)
   const broken = /Maximum call stack|RangeError|Parsing error|FATAL ERROR/.exec(`${r.stdout}\n${r.stderr}`);
-  if (broken) throw new Error(`${relative(REPO, script)} ${scriptArgs.join(' ')} failed (${broken[0]}):\n${(r.stderr || r.stdout).slice(-3000)}`);
+  if (broken)
+    throw new Error(`${relative(REPO, script)} ${scriptArgs.join(' ')} failed (${broken[0]}):\n${(r.stderr || r.stdout).slice(-3000)}`);
   if (r.status === null || !okStatus.includes(r.status)) {
-    throw new Error(`${relative(REPO, script)} ${scriptArgs.join(' ')} exited ${r.status ?? r.signal}:\n${(r.stderr || r.stdout).slice(-3000)}`);
+    throw new Error(
+      `${relative(REPO, script)} ${scriptArgs.join(' ')} exited ${r.status ?? r.signal}:\n${(r.stderr || r.stdout).slice(-3000)}`,
+    );
   }
   return { ms, peakKb: Number(readFileSync(peakFile, 'utf8')), stderr: r.stderr };
 }
@@ -398,7 +403,9 @@ function benchCli(p: BenchProject): CliResult {
     result.findings = (JSON.parse(readFileSync(report, 'utf8')) as unknown[]).length;
   }
   // the phase split from a run of its own: --timing reads the clock around every query (~3% of a scan)
-  result.phases.push(phasesOf(runNode(LEAKLINT, ['scan', 'src', '--timing', '--format', 'json', '--output', report], p.root, [0, 1]).stderr));
+  result.phases.push(
+    phasesOf(runNode(LEAKLINT, ['scan', 'src', '--timing', '--format', 'json', '--output', report], p.root, [0, 1]).stderr),
+  );
   return result;
 }
 
@@ -522,7 +529,8 @@ function reportCli(p: BenchProject, r: CliResult): string[] {
 }
 
 function reportLsp(p: BenchProject, r: LspResult, tscPeakKb: number | undefined, target: number): string[] {
-  const lat = (xs: number[]) => `p50 ${median(xs).toFixed(1)} ms, p95 ${percentile(xs, 95).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms`;
+  const lat = (xs: number[]) =>
+    `p50 ${median(xs).toFixed(1)} ms, p95 ${percentile(xs, 95).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms`;
   const out = [
     `${p.name}: language server`,
     `  cold open → diagnostics                 ${sec(r.coldOpenMs)}`,
@@ -532,7 +540,9 @@ function reportLsp(p: BenchProject, r: LspResult, tscPeakKb: number | undefined,
   ];
   if (r.rssAfterWarmupKb && r.rssAfterEditsKb) {
     const growth = (r.rssAfterEditsKb / r.rssAfterWarmupKb - 1) * 100;
-    out.push(`  RSS after warm-up ${mb(r.rssAfterWarmupKb)}, after ${GROWTH_EDITS} more edits ${mb(r.rssAfterEditsKb)}: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)}% (target < 5%: ${pass(growth < 5)})`);
+    out.push(
+      `  RSS after warm-up ${mb(r.rssAfterWarmupKb)}, after ${GROWTH_EDITS} more edits ${mb(r.rssAfterEditsKb)}: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)}% (target < 5%: ${pass(growth < 5)})`,
+    );
   }
   return out;
 }
@@ -541,7 +551,9 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg()[0];
   ensureTools();
   snapshotDist();
-  const lines: string[] = [`LeakLint performance, node ${process.version}, ${RUNS} paired runs; 1-minute load at start ${loadAtStart.toFixed(2)}`];
+  const lines: string[] = [
+    `LeakLint performance, node ${process.version}, ${RUNS} paired runs; 1-minute load at start ${loadAtStart.toFixed(2)}`,
+  ];
   const projects: [() => BenchProject, number, number][] = [
     [prepareMedium, 50, GROWTH_EDITS],
     [prepareLarge, 150, 0],

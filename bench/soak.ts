@@ -54,7 +54,8 @@ function sample(pid: number, label: string): Sample {
 }
 
 const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
-const show = (s: Sample) => console.log(`  ${s.label.padEnd(28)} RSS ${mb(s.rssKb).padStart(9)}   peak ${mb(s.hwmKb).padStart(9)}   fds ${s.fds}`);
+const show = (s: Sample) =>
+  console.log(`  ${s.label.padEnd(28)} RSS ${mb(s.rssKb).padStart(9)}   peak ${mb(s.hwmKb).padStart(9)}   fds ${s.fds}`);
 
 async function main(): Promise<void> {
   const files: Record<string, string> = { 'tsconfig.json': tsconfigJson() };
@@ -81,7 +82,9 @@ async function main(): Promise<void> {
         const f = open[k % OPEN];
         // toggle the release of the stream: the diagnostics really change with every other edit of a file
         const next = f.current.includes('close') ? '    // slot' : '    out.close();';
-        client.change(f.uri, [{ range: { start: { line: f.line, character: 0 }, end: { line: f.line, character: f.current.length } }, newText: next }]);
+        client.change(f.uri, [
+          { range: { start: { line: f.line, character: 0 }, end: { line: f.line, character: f.current.length } }, newText: next },
+        ]);
         f.current = next;
       }
       for (const f of open) {

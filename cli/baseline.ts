@@ -37,13 +37,20 @@ export function readBaseline(path: string, missingIsEmpty: boolean): BaselineEnt
     throw new BaselineError(`${path}: invalid JSON: ${(error as Error).message}`);
   }
   const findings = (data as { findings?: unknown })?.findings;
-  const valid = (e: Partial<BaselineEntry>) => typeof e?.fingerprint === 'string' && typeof e.file === 'string' && typeof e.rule === 'string';
-  if (!Array.isArray(findings) || !findings.every(valid)) throw new BaselineError(`${path}: not a LeakLint baseline (expected {"findings": [{fingerprint, rule, file, message}]})`);
+  const valid = (e: Partial<BaselineEntry>) =>
+    typeof e?.fingerprint === 'string' && typeof e.file === 'string' && typeof e.rule === 'string';
+  if (!Array.isArray(findings) || !findings.every(valid))
+    throw new BaselineError(`${path}: not a LeakLint baseline (expected {"findings": [{fingerprint, rule, file, message}]})`);
   return findings as BaselineEntry[];
 }
 
 /** Matches findings against entries; `scanned` holds the absolute paths the scan fully analysed. */
-export function compareWithBaseline(path: string, entries: readonly BaselineEntry[], findings: readonly Finding[], scanned: ReadonlySet<string>): Comparison {
+export function compareWithBaseline(
+  path: string,
+  entries: readonly BaselineEntry[],
+  findings: readonly Finding[],
+  scanned: ReadonlySet<string>,
+): Comparison {
   const root = dirname(resolve(path));
   const key = (file: string, fingerprint: string | undefined) => `${file}\n${fingerprint}`;
   // a multiset: two identical entries stand for two findings

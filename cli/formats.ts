@@ -25,7 +25,9 @@ export function compareTuples(a: readonly (string | number)[], b: readonly (stri
 
 export function formatText({ findings: all, cwd, baselined }: Report): string {
   const findings = baselined ? all.filter((f) => !baselined.has(f)) : all;
-  const lines = findings.map((f) => `${rel(cwd, f.file)}:${f.line}:${f.column}  ${f.severity === 'error' ? 'error' : 'warning'}  ${f.message}  ${f.ruleId}`);
+  const lines = findings.map(
+    (f) => `${rel(cwd, f.file)}:${f.line}:${f.column}  ${f.severity === 'error' ? 'error' : 'warning'}  ${f.message}  ${f.ruleId}`,
+  );
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
   const fixable = findings.filter((f) => f.fixes.length).length;
@@ -40,7 +42,12 @@ export function formatText({ findings: all, cwd, baselined }: Report): string {
 export function formatJson({ findings, cwd, baselined }: Report): string {
   return (
     JSON.stringify(
-      findings.map((f) => ({ ...f, ...(baselined?.has(f) && { baselined: true }), file: rel(cwd, f.file), fixes: f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, file: rel(cwd, e.file) })) })) })),
+      findings.map((f) => ({
+        ...f,
+        ...(baselined?.has(f) && { baselined: true }),
+        file: rel(cwd, f.file),
+        fixes: f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, file: rel(cwd, e.file) })) })),
+      })),
       null,
       2,
     ) + '\n'
@@ -100,7 +107,10 @@ export function toSarif({ findings, rules, cwd, version, baselined }: Report): o
                 artifactLocation: artifact(file),
                 replacements: x.edits
                   .filter((e) => e.file === file)
-                  .map((e) => ({ deletedRegion: { charOffset: e.start, charLength: e.end - e.start }, insertedContent: { text: e.newText } })),
+                  .map((e) => ({
+                    deletedRegion: { charOffset: e.start, charLength: e.end - e.start },
+                    insertedContent: { text: e.newText },
+                  })),
               })),
             })),
           }),

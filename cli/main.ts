@@ -34,7 +34,11 @@ const FORMATS = { text: formatText, json: formatJson, sarif: formatSarif } as co
 /** Runs a command; `rules` is what `scan` runs (all rules; in-process tests may add their own). */
 export function main(
   argv: string[],
-  io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream & { isTTY?: boolean }; cwd: string } = { out: process.stdout, err: process.stderr, cwd: process.cwd() },
+  io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream & { isTTY?: boolean }; cwd: string } = {
+    out: process.stdout,
+    err: process.stderr,
+    cwd: process.cwd(),
+  },
   rules: readonly Rule[] = RULES,
 ): number {
   const say = (s: string) => io.err.write(`leaklint: ${s}\n`);
@@ -77,12 +81,21 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[]
 function listRules(args: string[], out: NodeJS.WritableStream): number {
   const { values } = parse(args, { format: { type: 'string', default: 'text' } });
   if (values.format === 'json') {
-    out.write(JSON.stringify(RULES.map((r) => r.meta), null, 2) + '\n');
+    out.write(
+      JSON.stringify(
+        RULES.map((r) => r.meta),
+        null,
+        2,
+      ) + '\n',
+    );
     return 0;
   }
   if (values.format !== 'text') throw new UsageError(`unknown format "${values.format}" (text, json)`);
   const width = Math.max(...RULE_IDS.map((id) => id.length));
-  for (const r of RULES) out.write(`${r.meta.id.padEnd(width)}  ${r.meta.defaultSeverity.padEnd(5)}  ${r.meta.fixable ? 'fix' : '   '}  ${r.meta.description}\n`);
+  for (const r of RULES)
+    out.write(
+      `${r.meta.id.padEnd(width)}  ${r.meta.defaultSeverity.padEnd(5)}  ${r.meta.fixable ? 'fix' : '   '}  ${r.meta.description}\n`,
+    );
   return 0;
 }
 
@@ -115,12 +128,18 @@ function runScan(
   const baseline = baselinePath === undefined ? undefined : readBaseline(baselinePath, Boolean(values['update-baseline']));
   const paths = positionals.length ? positionals : ['.'];
 
-  const config = resolveConfig(paths[0], rules.map((r) => r.meta.id), values.config as string | undefined);
+  const config = resolveConfig(
+    paths[0],
+    rules.map((r) => r.meta.id),
+    values.config as string | undefined,
+  );
   const timing = values.timing ? new Timing() : undefined;
   const linter = new Linter(rules, config, io.cwd, { timing });
   const changedSince = values['changed-since'] as string | undefined;
   const narrowed = changedSince !== undefined || shard !== undefined;
-  const only = narrowed ? selectFiles({ paths, project: values.project as string | undefined }, linter, { changedSince, shard }, io.cwd) : undefined;
+  const only = narrowed
+    ? selectFiles({ paths, project: values.project as string | undefined }, linter, { changedSince, shard }, io.cwd)
+    : undefined;
   const started = Date.now();
   const progress = io.err.isTTY
     ? (done: number, total: number, file: string) => {

@@ -6,7 +6,12 @@ interface SarifResult {
   ruleId: string;
   ruleIndex?: number;
   partialFingerprints?: Record<string, string>;
-  locations?: { physicalLocation?: { artifactLocation?: { uri?: string }; region?: { startLine?: number; startColumn?: number; endLine?: number; endColumn?: number } } }[];
+  locations?: {
+    physicalLocation?: {
+      artifactLocation?: { uri?: string };
+      region?: { startLine?: number; startColumn?: number; endLine?: number; endColumn?: number };
+    };
+  }[];
 }
 interface SarifRun {
   tool: { driver: { rules?: { id: string }[] } & Record<string, unknown> };
@@ -32,11 +37,22 @@ export function mergeSarif(logs: { name: string; log: SarifLog }[]): object {
     .map((r) => ({ ...r, ruleIndex: index.get(r.ruleId) ?? -1 }))
     .sort((a, b) => compareTuples(sortKey(a), sortKey(b)));
   const [first] = runs;
-  return { ...logs[0].log, runs: [{ ...first, tool: { ...first.tool, driver: { ...first.tool.driver, rules: [...rules.values()] } }, results }] };
+  return {
+    ...logs[0].log,
+    runs: [{ ...first, tool: { ...first.tool, driver: { ...first.tool.driver, rules: [...rules.values()] } }, results }],
+  };
 }
 
 function sortKey(r: SarifResult): (string | number)[] {
   const location = r.locations?.[0]?.physicalLocation;
   const region = location?.region ?? {};
-  return [location?.artifactLocation?.uri ?? '', region.startLine ?? 0, region.startColumn ?? 0, region.endLine ?? 0, region.endColumn ?? 0, r.ruleId, r.partialFingerprints?.[FINGERPRINT_KEY] ?? ''];
+  return [
+    location?.artifactLocation?.uri ?? '',
+    region.startLine ?? 0,
+    region.startColumn ?? 0,
+    region.endLine ?? 0,
+    region.endColumn ?? 0,
+    r.ruleId,
+    r.partialFingerprints?.[FINGERPRINT_KEY] ?? '',
+  ];
 }

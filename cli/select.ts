@@ -50,13 +50,18 @@ function changedFiles(ref: string, cwd: string): Set<string> {
     try {
       return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (error) {
-      const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim().split('\n')[0];
+      const stderr = String((error as { stderr?: unknown }).stderr ?? '')
+        .trim()
+        .split('\n')[0];
       throw new SelectionError(`--changed-since ${ref}: git ${args[0]} failed${stderr ? `: ${stderr}` : ''}`);
     }
   };
   const top = git(['rev-parse', '--show-toplevel']).trim();
   // both commands print paths relative to the top-level folder
-  const names = [...git(['diff', '--name-only', ref, '--']).split('\n'), ...git(['ls-files', '--others', '--exclude-standard', '--full-name']).split('\n')];
+  const names = [
+    ...git(['diff', '--name-only', ref, '--']).split('\n'),
+    ...git(['ls-files', '--others', '--exclude-standard', '--full-name']).split('\n'),
+  ];
   return new Set(names.filter(Boolean).map((n) => resolve(realpathSync(top), n)));
 }
 

@@ -2,8 +2,21 @@
 // status item and the output channel. All analysis happens in the server.
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, WorkDoneProgress, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { SCAN_WORKSPACE_REQUEST, SETTINGS_SECTION, SHOW_DOCS_COMMAND, STATUS_NOTIFICATION, type ScanSummary, type StatusParams } from '../server/protocol';
+import {
+  LanguageClient,
+  TransportKind,
+  WorkDoneProgress,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import {
+  SCAN_WORKSPACE_REQUEST,
+  SETTINGS_SECTION,
+  SHOW_DOCS_COMMAND,
+  STATUS_NOTIFICATION,
+  type ScanSummary,
+  type StatusParams,
+} from '../server/protocol';
 
 const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
 const SELECTOR = LANGUAGES.flatMap((language) => [
@@ -23,7 +36,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const showStatus = (s: StatusParams): void => {
     status.busy = s.state === 'analysing';
     status.severity = s.state === 'error' ? vscode.LanguageStatusSeverity.Error : vscode.LanguageStatusSeverity.Information;
-    status.text = s.state === 'analysing' ? 'LeakLint: analysing' : s.state === 'error' ? 'LeakLint: error' : `LeakLint: ${plural(s.problems, 'problem')}`;
+    status.text =
+      s.state === 'analysing'
+        ? 'LeakLint: analysing'
+        : s.state === 'error'
+          ? 'LeakLint: error'
+          : `LeakLint: ${plural(s.problems, 'problem')}`;
     status.detail = s.message;
   };
 
@@ -109,7 +127,9 @@ async function scanWorkspace(): Promise<void> {
       try {
         return await running.sendRequest<ScanSummary>(SCAN_WORKSPACE_REQUEST, { workDoneToken }, cancel);
       } catch (error) {
-        void vscode.window.showErrorMessage(`LeakLint: the workspace scan failed: ${error instanceof Error ? error.message : String(error)}`);
+        void vscode.window.showErrorMessage(
+          `LeakLint: the workspace scan failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
         return undefined;
       } finally {
         listener.dispose();

@@ -39,9 +39,11 @@ export function declarationPath(node: ts.Node): string {
 
 function declarationName(node: ts.Node): string | undefined {
   if (ts.isConstructorDeclaration(node)) return 'constructor';
-  if (ts.isClassLike(node) || ts.isFunctionLike(node) || ts.isModuleDeclaration(node) || ts.isPropertyDeclaration(node)) return nameText(node.name);
+  if (ts.isClassLike(node) || ts.isFunctionLike(node) || ts.isModuleDeclaration(node) || ts.isPropertyDeclaration(node))
+    return nameText(node.name);
   // `const f = () => …` and `{ f: function () {} }` name the function they hold
-  if ((ts.isVariableDeclaration(node) || ts.isPropertyAssignment(node)) && node.initializer && isFunctionOrClass(node.initializer)) return nameText(node.name);
+  if ((ts.isVariableDeclaration(node) || ts.isPropertyAssignment(node)) && node.initializer && isFunctionOrClass(node.initializer))
+    return nameText(node.name);
   return undefined;
 }
 
@@ -55,7 +57,15 @@ function nameText(name: ts.Node | undefined): string | undefined {
 
 /** The node's tokens joined by single spaces: whitespace, line breaks and comments do not count. */
 export function normalisedText(node: ts.Node, file: ts.SourceFile): string {
-  const scanner = ts.createScanner(file.languageVersion, /* skipTrivia */ true, file.languageVariant, file.text, undefined, node.getStart(file), node.getEnd() - node.getStart(file));
+  const scanner = ts.createScanner(
+    file.languageVersion,
+    /* skipTrivia */ true,
+    file.languageVariant,
+    file.text,
+    undefined,
+    node.getStart(file),
+    node.getEnd() - node.getStart(file),
+  );
   const tokens: string[] = [];
   while (scanner.scan() !== ts.SyntaxKind.EndOfFileToken) tokens.push(scanner.getTokenText());
   return tokens.join(' ');

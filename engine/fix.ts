@@ -54,7 +54,12 @@ export function wrapInTryFinally(file: ts.SourceFile, first: ts.Statement, last:
   const end = last.getEnd();
   const body = file.text.slice(start, end);
   const reindent = !hasMultilineTemplate(file, start, end);
-  const inner = reindent ? body.split(/\r?\n/).map((l) => (l.trim() ? unit + l : l)).join(nl) : body;
+  const inner = reindent
+    ? body
+        .split(/\r?\n/)
+        .map((l) => (l.trim() ? unit + l : l))
+        .join(nl)
+    : body;
   return {
     start,
     end,
@@ -167,5 +172,9 @@ export function freshIdentifier(file: ts.SourceFile, base: string): string {
 
 /** `seenIds` → `SEEN_IDS`, `#sessions` → `SESSIONS`: a name for a constant derived from a variable name. */
 export function constantCase(name: string): string {
-  return name.replace(/^#/, '').replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/\W+/g, '_').toUpperCase();
+  return name
+    .replace(/^#/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/\W+/g, '_')
+    .toUpperCase();
 }

@@ -63,7 +63,11 @@ export class Linter {
     const syntax = program.getSyntacticDiagnostics(file)[0];
     if (syntax) {
       const { line, character } = file.getLineAndCharacterOfPosition(syntax.start ?? 0);
-      return { findings: [], ruleErrors: [], skipped: `syntax error at ${line + 1}:${character + 1}: ${ts.flattenDiagnosticMessageText(syntax.messageText, ' ')} (file skipped)` };
+      return {
+        findings: [],
+        ruleErrors: [],
+        skipped: `syntax error at ${line + 1}:${character + 1}: ${ts.flattenDiagnosticMessageText(syntax.messageText, ' ')} (file skipped)`,
+      };
     }
     const { cache } = this.options;
     const key = cache && dependencyKey(project, program, file);
@@ -109,7 +113,10 @@ export interface ScanResult {
 }
 
 /** The projects and files to scan for some paths: tsconfigs (references followed) or inferred projects. */
-export function planScan(request: ScanRequest, linter: Linter): { work: { project: Project; files: string[] }[]; problems: InputProblem[] } {
+export function planScan(
+  request: ScanRequest,
+  linter: Linter,
+): { work: { project: Project; files: string[] }[]; problems: InputProblem[] } {
   const problems: InputProblem[] = [];
   const locator = request.locator ?? new ProjectLocator(request.registry ?? createRegistry(), (p) => problems.push(p));
   const wanted = new Map<Project, Set<string>>();
@@ -229,7 +236,11 @@ export function scan(request: ScanRequest, linter: Linter): ScanResult {
       try {
         result = linter.lintFile(project, file);
       } catch (error) {
-        result = { findings: [], ruleErrors: [], skipped: `could not be analysed: ${error instanceof Error ? error.message : String(error)}` };
+        result = {
+          findings: [],
+          ruleErrors: [],
+          skipped: `could not be analysed: ${error instanceof Error ? error.message : String(error)}`,
+        };
       }
       done++;
       findings.push(...result.findings);

@@ -47,7 +47,13 @@ export function prepareDefaultLibs(libDir: string, jsDocParsingMode: ts.JSDocPar
     const text = ts.sys.readFile(fileName);
     if (text === undefined) continue;
     const options: ts.CreateSourceFileOptions = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode };
-    const file = ts.createLanguageServiceSourceFile(fileName, ts.ScriptSnapshot.fromString(text), options, UNCHANGED_VERSION, /*setNodeParents*/ false);
+    const file = ts.createLanguageServiceSourceFile(
+      fileName,
+      ts.ScriptSnapshot.fromString(text),
+      options,
+      UNCHANGED_VERSION,
+      /*setNodeParents*/ false,
+    );
     bindSourceFile(file, { target: ts.ScriptTarget.Latest });
     prepared.set(name, { file, jsDocParsingMode });
   }
@@ -67,7 +73,12 @@ export function withPreparedLibs(registry: ts.DocumentRegistry, jsDocParsingMode
     if (!entry || version !== UNCHANGED_VERSION || (scriptKind !== undefined && scriptKind !== ts.ScriptKind.TS)) return undefined;
     const target = typeof options === 'object' ? options.languageVersion : options;
     const mode = typeof options === 'object' ? (options.jsDocParsingMode ?? jsDocParsingMode) : jsDocParsingMode;
-    if (target < ts.ScriptTarget.ES2015 || mode !== entry.jsDocParsingMode || (entry.claimedFor !== undefined && entry.claimedFor !== target)) return undefined;
+    if (
+      target < ts.ScriptTarget.ES2015 ||
+      mode !== entry.jsDocParsingMode ||
+      (entry.claimedFor !== undefined && entry.claimedFor !== target)
+    )
+      return undefined;
     if (snapshot.getLength() !== entry.file.text.length || snapshot.getText(0, snapshot.getLength()) !== entry.file.text) return undefined;
     entry.claimedFor = target;
     taken++;
@@ -80,7 +91,12 @@ export function withPreparedLibs(registry: ts.DocumentRegistry, jsDocParsingMode
     if (file) handedOut.set(`${key}|${path}`, (handedOut.get(`${key}|${path}`) ?? 0) + 1);
     return file;
   };
-  const release = (path: ts.Path, key: ts.DocumentRegistryBucketKey, scriptKind?: ts.ScriptKind, impliedNodeFormat?: ts.ResolutionMode): void => {
+  const release = (
+    path: ts.Path,
+    key: ts.DocumentRegistryBucketKey,
+    scriptKind?: ts.ScriptKind,
+    impliedNodeFormat?: ts.ResolutionMode,
+  ): void => {
     const held = handedOut.get(`${key}|${path}`) ?? 0;
     if (held > 0) handedOut.set(`${key}|${path}`, held - 1);
     else registry.releaseDocumentWithKey(path, key, scriptKind ?? ts.ScriptKind.TS, impliedNodeFormat);
@@ -94,7 +110,8 @@ export function withPreparedLibs(registry: ts.DocumentRegistry, jsDocParsingMode
       );
     },
     updateDocumentWithKey(fileName, path, host, key, snapshot, version, scriptKind, options) {
-      if (!handedOut.get(`${key}|${path}`)) return registry.updateDocumentWithKey(fileName, path, host, key, snapshot, version, scriptKind, options);
+      if (!handedOut.get(`${key}|${path}`))
+        return registry.updateDocumentWithKey(fileName, path, host, key, snapshot, version, scriptKind, options);
       // the service held a prepared file, which the registry never counted: drop that hold and acquire anew
       release(path, key, scriptKind, typeof options === 'object' ? options.impliedNodeFormat : undefined);
       return this.acquireDocumentWithKey(fileName, path, host, key, snapshot, version, scriptKind, options);

@@ -90,12 +90,16 @@ export class Project {
   static fromTsconfig(configPath: string, registry = createRegistry()): Project {
     const path = resolve(configPath);
     let fatal: ts.Diagnostic | undefined;
-    const parsed = ts.getParsedCommandLineOfConfigFile(path, { noEmit: true }, {
-      ...ts.sys,
-      onUnRecoverableConfigFileDiagnostic: (d) => {
-        fatal = d;
+    const parsed = ts.getParsedCommandLineOfConfigFile(
+      path,
+      { noEmit: true },
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (d) => {
+          fatal = d;
+        },
       },
-    });
+    );
     const configErrors = parsed?.errors.filter((d) => d.category === ts.DiagnosticCategory.Error && d.code !== 18003 /* no inputs */) ?? [];
     if (!parsed || fatal || configErrors.length) throw new ProjectError(formatDiagnostic(fatal ?? configErrors[0], path));
     return new Project(path, 'tsconfig', parsed.fileNames, parsed.options, parsed.projectReferences ?? [], registry);

@@ -38,7 +38,13 @@ export const TOO_DEEP = 'skipped: too deeply nested to analyse';
 
 class TooSlow extends Error {}
 
-export function runRules(file: ts.SourceFile, program: ts.Program, rules: readonly ActiveRule[], settings: RuleSettings, options: RunOptions = {}): FileResult {
+export function runRules(
+  file: ts.SourceFile,
+  program: ts.Program,
+  rules: readonly ActiveRule[],
+  settings: RuleSettings,
+  options: RunOptions = {},
+): FileResult {
   const { timing } = options;
   if (!timing) return runAll(file, checkerQueries(program), rules, settings, options);
   const start = performance.now();
@@ -53,7 +59,13 @@ export function runRules(file: ts.SourceFile, program: ts.Program, rules: readon
   }
 }
 
-function runAll(file: ts.SourceFile, types: TypeQueries, rules: readonly ActiveRule[], settings: RuleSettings, options: RunOptions): FileResult {
+function runAll(
+  file: ts.SourceFile,
+  types: TypeQueries,
+  rules: readonly ActiveRule[],
+  settings: RuleSettings,
+  options: RunOptions,
+): FileResult {
   const { timing } = options;
   const analysis = new Analysis(types, settings);
   const suppressions = parseSuppressions(file);
@@ -108,7 +120,10 @@ function runAll(file: ts.SourceFile, types: TypeQueries, rules: readonly ActiveR
 
   function fail(ruleId: string, error: unknown): void {
     failed.add(ruleId);
-    const message = error instanceof Error ? `${error.message}${error.stack ? `\n${error.stack.split('\n').slice(1, 4).join('\n')}` : ''}` : String(error);
+    const message =
+      error instanceof Error
+        ? `${error.message}${error.stack ? `\n${error.stack.split('\n').slice(1, 4).join('\n')}` : ''}`
+        : String(error);
     ruleErrors.push({ ruleId, file: file.fileName, message });
   }
 

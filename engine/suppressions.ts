@@ -13,7 +13,10 @@ const NEXT_LINE = /\/\/[ \t]*leaklint-disable-next-line\b([^\n]*)/g;
 const FILE = /\/\*[ \t]*leaklint-disable\b((?:(?!\*\/)[\s\S])*)\*\//g;
 
 function ruleList(text: string): Set<string> | 'all' {
-  const rules = text.split('--')[0].split(/[\s,]+/).filter(Boolean);
+  const rules = text
+    .split('--')[0]
+    .split(/[\s,]+/)
+    .filter(Boolean);
   return rules.length ? new Set(rules) : 'all';
 }
 

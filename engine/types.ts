@@ -58,8 +58,7 @@ const typeNames = new WeakMap<ts.Type, string>();
 
 export function checkerQueries(program: ts.Program): TypeQueries {
   const checker = program.getTypeChecker();
-  const resolve = (symbol: ts.Symbol): ts.Symbol =>
-    symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+  const resolve = (symbol: ts.Symbol): ts.Symbol => (symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol);
   const members = (type: ts.Type): ts.Type[] => (type.isUnion() ? type.types : [type]);
   /** The declared type of a receiver expression; undefined where only its narrowed type says anything (`any`, `unknown`). */
   const declaredTypeOf = (e: ts.Expression): ts.Type | undefined => {
@@ -80,7 +79,9 @@ export function checkerQueries(program: ts.Program): TypeQueries {
   const propertyTypes = (type: ts.Type, name: string): ts.Type[] => properties(type, name).map((p) => checker.getTypeOfSymbol(p));
   const typeArgumentsOf = (type: ts.Type): readonly ts.Type[] => {
     const t = checker.getNonNullableType(type);
-    return t.flags & ts.TypeFlags.Object && (t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference ? checker.getTypeArguments(t as ts.TypeReference) : [];
+    return t.flags & ts.TypeFlags.Object && (t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference
+      ? checker.getTypeArguments(t as ts.TypeReference)
+      : [];
   };
   const dependsOnTypeArguments = (t: ts.Type): boolean =>
     !!(t.flags & ts.TypeFlags.Instantiable) ||
@@ -91,7 +92,9 @@ export function checkerQueries(program: ts.Program): TypeQueries {
     receiver && signature.getDeclaration()?.type?.kind === ts.SyntaxKind.ThisType ? receiver : checker.getReturnTypeOfSignature(signature);
   /** The return types of every signature of the (union) type; calling `any` gives `any`. */
   const signatureReturns = (type: ts.Type, kind: ts.SignatureKind, receiver: ts.Type | undefined): ts.Type[] =>
-    type.flags & ts.TypeFlags.Any ? [type] : members(checker.getNonNullableType(type)).flatMap((t) => checker.getSignaturesOfType(t, kind).map((s) => returnOf(s, receiver)));
+    type.flags & ts.TypeFlags.Any
+      ? [type]
+      : members(checker.getNonNullableType(type)).flatMap((t) => checker.getSignaturesOfType(t, kind).map((s) => returnOf(s, receiver)));
   /**
    * A method's return types as its declarations state them, shared by every type that inherits it (no instantiation
    * per subclass); undefined when the property is no method or a return depends on type arguments.
@@ -142,7 +145,9 @@ export function checkerQueries(program: ts.Program): TypeQueries {
       const receiver = member && declaredTypeOf(member.expression);
       if (member && receiver) {
         const found = properties(receiver, member.name.text);
-        const returns = found.flatMap((p) => declaredMethodReturns(p, receiver) ?? signatureReturns(checker.getTypeOfSymbol(p), kind, receiver));
+        const returns = found.flatMap(
+          (p) => declaredMethodReturns(p, receiver) ?? signatureReturns(checker.getTypeOfSymbol(p), kind, receiver),
+        );
         if (found.length) return returns.length ? returns : undefined;
       }
       const calleeType = (ts.isIdentifier(callee) && declaredTypeOf(callee)) || checker.getTypeAtLocation(callee);
@@ -211,7 +216,9 @@ export function checkerQueries(program: ts.Program): TypeQueries {
       return checker.getIndexTypeOfType(checker.getNonNullableType(type), ts.IndexKind.String);
     },
     isCallable(type) {
-      return members(checker.getNonNullableType(type)).some((t) => t.getCallSignatures().length > 0 || t.getConstructSignatures().length > 0);
+      return members(checker.getNonNullableType(type)).some(
+        (t) => t.getCallSignatures().length > 0 || t.getConstructSignatures().length > 0,
+      );
     },
     isFiniteDomain(type) {
       const finite = ts.TypeFlags.Literal | ts.TypeFlags.EnumLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.Undefined | ts.TypeFlags.Null;
@@ -234,7 +241,6 @@ export function checkerQueries(program: ts.Program): TypeQueries {
   };
 }
 
-
 /** Per parsed file (shared by every program that holds it unchanged) and name: its member declarations of that name. */
 const membersByFile = new WeakMap<ts.SourceFile, Map<string, ts.Node[]>>();
 
@@ -247,7 +253,8 @@ function memberDeclarationsIn(file: ts.SourceFile, name: string): ts.Node[] {
   found = [];
   for (let at = file.text.indexOf(name); at >= 0; at = file.text.indexOf(name, at + name.length)) {
     const node = deepestNodeAt(file, at);
-    if (node.getStart(file) === at && node.end === at + name.length && isMemberName(node)) found.push(node.parent.kind === ts.SyntaxKind.PropertyAccessExpression ? node.parent.parent : node.parent);
+    if (node.getStart(file) === at && node.end === at + name.length && isMemberName(node))
+      found.push(node.parent.kind === ts.SyntaxKind.PropertyAccessExpression ? node.parent.parent : node.parent);
   }
   byName.set(name, found);
   return found;

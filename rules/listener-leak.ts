@@ -44,7 +44,12 @@ export default defineRule({
         const owner = ctx.analysis.ownerOf(call);
         if (!ctx.analysis.outlivesOwner(target, owner)) return;
         const scope: ts.Node = owner.kind === 'class' ? owner.cls : owner.kind === 'function' ? owner.fn : ctx.file;
-        const key = { target: accessPathKey(ctx.types, target), event: eventKey(ctx, event), handler: handlerKey(ctx, handler), capture: captureOf(options) };
+        const key = {
+          target: accessPathKey(ctx.types, target),
+          event: eventKey(ctx, event),
+          handler: handlerKey(ctx, handler),
+          capture: captureOf(options),
+        };
         if (!key.target || !key.event) return;
         // a named handler removed for this event anywhere in the file is managed there, whatever the emitter is called
         // (`this` inside the handler, another parameter): pairing by handler symbol is enough to stay silent
@@ -54,7 +59,9 @@ export default defineRule({
         // (event and handler may be keyed by loop variables or computed names we cannot pair)
         const fn = enclosingFunction(call);
         if (fn && returnedCleanups(fn).some((cleanup) => removesFrom(ctx, cleanup, key.target!))) return;
-        ctx.report(report(ctx, call, target, event, handler, removal, key.capture, owner.kind === 'class' ? owner.cls : undefined, !key.handler));
+        ctx.report(
+          report(ctx, call, target, event, handler, removal, key.capture, owner.kind === 'class' ? owner.cls : undefined, !key.handler),
+        );
       },
     };
   },
@@ -75,7 +82,11 @@ function captureOf(options: ts.Expression | undefined): boolean {
   if (options.kind === ts.SyntaxKind.TrueKeyword) return true;
   if (!ts.isObjectLiteralExpression(options)) return false;
   return options.properties.some(
-    (p) => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'capture' && p.initializer.kind === ts.SyntaxKind.TrueKeyword,
+    (p) =>
+      ts.isPropertyAssignment(p) &&
+      ts.isIdentifier(p.name) &&
+      p.name.text === 'capture' &&
+      p.initializer.kind === ts.SyntaxKind.TrueKeyword,
   );
 }
 
@@ -87,7 +98,9 @@ function eventKey(ctx: RuleContext, e: ts.Expression): string | undefined {
 /** Identity of a handler: a named function or a field/method reference. Inline functions and `.bind()` have none. */
 function handlerKey(ctx: RuleContext, h: ts.Expression): string | undefined {
   const x = skipChain(h);
-  return ts.isIdentifier(x) || ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x) ? accessPathKey(ctx.types, x) : undefined;
+  return ts.isIdentifier(x) || ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x)
+    ? accessPathKey(ctx.types, x)
+    : undefined;
 }
 
 interface ListenerKey {
@@ -116,14 +129,18 @@ function hasRemoval(ctx: RuleContext, scope: ts.Node, key: ListenerKey, anyTarge
 function removesFrom(ctx: RuleContext, scope: ts.Node, target: string): boolean {
   return someCall(scope, (call) => {
     const callee = skipChain(call.expression);
-    return ts.isPropertyAccessExpression(callee) && REMOVALS.has(callee.name.text) && accessPathKey(ctx.types, callee.expression) === target;
+    return (
+      ts.isPropertyAccessExpression(callee) && REMOVALS.has(callee.name.text) && accessPathKey(ctx.types, callee.expression) === target
+    );
   });
 }
 
 function hasRemoveAll(ctx: RuleContext, scope: ts.Node, target: string): boolean {
   return someCall(scope, (call) => {
     const callee = skipChain(call.expression);
-    return ts.isPropertyAccessExpression(callee) && callee.name.text === REMOVE_ALL && accessPathKey(ctx.types, callee.expression) === target;
+    return (
+      ts.isPropertyAccessExpression(callee) && callee.name.text === REMOVE_ALL && accessPathKey(ctx.types, callee.expression) === target
+    );
   });
 }
 
@@ -157,7 +174,13 @@ function report(
   // fix: remove it in the class's teardown, when the handler has an identity and the target is reachable there
   if (!anonymous && teardown?.body && reachableFromTeardown(ctx, target) && reachableFromTeardown(ctx, handler)) {
     const args = `${eventText}, ${handler.getText(ctx.file)}${capture ? ', true' : ''}`;
-    r.fixes = [{ title: `Remove the listener in ${teardown.name.getText(ctx.file)}()`, edits: [appendToBody(ctx.file, teardown.body, `${targetText}.${removal}(${args});`)], preferred: true }];
+    r.fixes = [
+      {
+        title: `Remove the listener in ${teardown.name.getText(ctx.file)}()`,
+        edits: [appendToBody(ctx.file, teardown.body, `${targetText}.${removal}(${args});`)],
+        preferred: true,
+      },
+    ];
   }
   return r;
 }

@@ -2,7 +2,14 @@
 // again adds to, and that nothing deletes from, iterates or sizes. It pins every key object forever; a WeakMap/WeakSet
 // holds the same entries without keeping the keys alive. (unbounded-collection leaves these containers to this rule.)
 import ts = require('typescript');
-import { containerUses, isRepeatedAdd, longLivedContainer, pinsObjectKeys, type Container, type ContainerUse } from '../engine/analysis/collections';
+import {
+  containerUses,
+  isRepeatedAdd,
+  longLivedContainer,
+  pinsObjectKeys,
+  type Container,
+  type ContainerUse,
+} from '../engine/analysis/collections';
 import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
 
 const ID = 'object-keyed-cache';
@@ -49,7 +56,13 @@ function report(ctx: RuleContext, c: Container, uses: ContainerUse[], growth: Co
 }
 
 /** `new Map()` → `new WeakMap()` at every creation, and `Map<K, V>` → `WeakMap<K, V>` in the declared type. */
-function weakFix(ctx: RuleContext, c: Container, uses: ContainerUse[], collection: 'Map' | 'Set', weak: string): NonNullable<Report['fixes']> {
+function weakFix(
+  ctx: RuleContext,
+  c: Container,
+  uses: ContainerUse[],
+  collection: 'Map' | 'Set',
+  weak: string,
+): NonNullable<Report['fixes']> {
   const allowed: readonly string[] = WEAK_METHODS[c.kind as 'map' | 'set'];
   if (uses.some((u) => u.kind !== 'add' && !(u.kind === 'read' && u.method && allowed.includes(u.method)))) return [];
   const edits: { start: number; end: number; newText: string }[] = [];

@@ -20,7 +20,8 @@ export default defineRule({
       if (!awaitsIn(node.statement) || leaves(node) || checksAbort(ctx, node.statement)) return;
       ctx.report({
         node,
-        message: 'This endless async loop has no exit: no break, return or throw leaves it and it checks no AbortSignal or stop flag, so it runs (and keeps what it references) until the process ends.',
+        message:
+          'This endless async loop has no exit: no break, return or throw leaves it and it checks no AbortSignal or stop flag, so it runs (and keeps what it references) until the process ends.',
         related: firstAwait(node.statement).map((a) => ({ node: a, message: 'waits here on every turn, then goes round again' })),
       });
     };
@@ -93,7 +94,12 @@ function isOwnLabel(loop: ts.Node, label: string): boolean {
 /** process.exit(…) / process.abort(): the loop ends with the process. */
 function isExitCall(call: ts.CallExpression): boolean {
   const callee = call.expression;
-  return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'process' && ['exit', 'abort'].includes(callee.name.text);
+  return (
+    ts.isPropertyAccessExpression(callee) &&
+    ts.isIdentifier(callee.expression) &&
+    callee.expression.text === 'process' &&
+    ['exit', 'abort'].includes(callee.name.text)
+  );
 }
 
 /** `signal.aborted`, `signal.throwIfAborted()`, or any AbortSignal-typed value handed to the awaited work (which then rejects on abort). */
@@ -120,7 +126,12 @@ function checkRescheduling(ctx: RuleContext, fn: ts.FunctionDeclaration | ts.Met
   if (ts.isPropertyAccessExpression(call.expression) && call.expression.expression.kind !== ts.SyntaxKind.ThisKeyword) return;
   const earlier = fn.body.statements.slice(0, -1);
   if (!earlier.some(awaitsIn)) return;
-  if (earlier.some((s) => someInBody(s, (n) => ts.isReturnStatement(n) || ts.isThrowStatement(n) || (ts.isCallExpression(n) && isExitCall(n))))) return;
+  if (
+    earlier.some((s) =>
+      someInBody(s, (n) => ts.isReturnStatement(n) || ts.isThrowStatement(n) || (ts.isCallExpression(n) && isExitCall(n))),
+    )
+  )
+    return;
   if (earlier.some((s) => checksAbort(ctx, s))) return;
   ctx.report({
     node: call,

@@ -112,7 +112,10 @@ function importSubscription(file: ts.SourceFile): Edit | undefined | null {
     const fromRxjs = ts.isStringLiteral(imp.moduleSpecifier) && imp.moduleSpecifier.text === 'rxjs';
     if (bindings && ts.isNamedImports(bindings)) {
       const own = bindings.elements.find((e) => e.name.text === 'Subscription');
-      if (own) return fromRxjs && (own.propertyName?.text ?? 'Subscription') === 'Subscription' && !own.isTypeOnly && !imp.importClause!.isTypeOnly ? undefined : null;
+      if (own)
+        return fromRxjs && (own.propertyName?.text ?? 'Subscription') === 'Subscription' && !own.isTypeOnly && !imp.importClause!.isTypeOnly
+          ? undefined
+          : null;
       if (fromRxjs && !imp.importClause!.isTypeOnly) rxjsNamed = bindings;
     }
     if (imp.importClause?.name?.text === 'Subscription') return null;
@@ -124,13 +127,18 @@ function importSubscription(file: ts.SourceFile): Edit | undefined | null {
   }
   const at = imports.length ? imports[imports.length - 1].getEnd() : 0;
   const nl = newline(file);
-  return { start: at, end: at, newText: imports.length ? `${nl}import { Subscription } from 'rxjs';` : `import { Subscription } from 'rxjs';${nl}` };
+  return {
+    start: at,
+    end: at,
+    newText: imports.length ? `${nl}import { Subscription } from 'rxjs';` : `import { Subscription } from 'rxjs';${nl}`,
+  };
 }
 
 function declaresName(file: ts.SourceFile, name: string): boolean {
   return file.statements.some(
     (s) =>
-      ((ts.isClassDeclaration(s) || ts.isFunctionDeclaration(s) || ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) && s.name?.text === name) ||
+      ((ts.isClassDeclaration(s) || ts.isFunctionDeclaration(s) || ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) &&
+        s.name?.text === name) ||
       (ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name)),
   );
 }

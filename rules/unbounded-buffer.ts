@@ -66,25 +66,43 @@ function accumulation(ctx: RuleContext, node: ts.BinaryExpression | ts.CallExpre
     return target(ctx, node, callee.expression, (t) => (collectionKind(ctx.types, t) === 'array' ? 'array' : undefined));
   }
   const op = node.operatorToken.kind;
-  if (op === ts.SyntaxKind.PlusEqualsToken) return target(ctx, node, node.left, (t) => (ctx.types.typeName(t) === 'string' ? 'string' : undefined));
+  if (op === ts.SyntaxKind.PlusEqualsToken)
+    return target(ctx, node, node.left, (t) => (ctx.types.typeName(t) === 'string' ? 'string' : undefined));
   if (op !== ts.SyntaxKind.EqualsToken) return undefined;
   const right = skipChain(node.right);
   const self = (e: ts.Expression | undefined) => !!e && sameTarget(ctx, e, node.left);
   const grows =
     (ts.isBinaryExpression(right) && right.operatorToken.kind === ts.SyntaxKind.PlusToken && self(right.left)) ||
     (ts.isCallExpression(right) &&
-      ((calleePath(right.expression).join('.') === 'Buffer.concat' && ts.isArrayLiteralExpression(right.arguments[0]) && self(right.arguments[0].elements[0])) ||
+      ((calleePath(right.expression).join('.') === 'Buffer.concat' &&
+        ts.isArrayLiteralExpression(right.arguments[0]) &&
+        self(right.arguments[0].elements[0])) ||
         (ts.isPropertyAccessExpression(right.expression) && right.expression.name.text === 'concat' && self(right.expression.expression))));
   if (!grows) return undefined;
   return target(ctx, node, node.left, (t) => {
     const name = ctx.types.typeName(t);
-    return name === 'string' ? 'string' : /^Buffer\b/.test(name) ? 'Buffer' : collectionKind(ctx.types, t) === 'array' ? 'array' : undefined;
+    return name === 'string'
+      ? 'string'
+      : /^Buffer\b/.test(name)
+        ? 'Buffer'
+        : collectionKind(ctx.types, t) === 'array'
+          ? 'array'
+          : undefined;
   });
 }
 
-function target(ctx: RuleContext, site: ts.Expression, e: ts.Expression, kindOf: (t: ts.Type) => AccumulatorKind | undefined): Accumulation | undefined {
+function target(
+  ctx: RuleContext,
+  site: ts.Expression,
+  e: ts.Expression,
+  kindOf: (t: ts.Type) => AccumulatorKind | undefined,
+): Accumulation | undefined {
   const t = skipChain(e);
-  const name = ts.isIdentifier(t) ? t : ts.isPropertyAccessExpression(t) && t.expression.kind === ts.SyntaxKind.ThisKeyword ? t.name : undefined;
+  const name = ts.isIdentifier(t)
+    ? t
+    : ts.isPropertyAccessExpression(t) && t.expression.kind === ts.SyntaxKind.ThisKeyword
+      ? t.name
+      : undefined;
   const symbol = name && ctx.types.symbolAt(name);
   const kind = symbol && kindOf(ctx.types.typeAt(t));
   return symbol && kind ? { site, target: t, symbol, kind } : undefined;
@@ -123,7 +141,8 @@ function isDeclarationName(n: ts.Node): boolean {
 }
 
 function keepsInCheck(ctx: RuleContext, name: ts.Identifier | ts.PrivateIdentifier, acc: Accumulation): boolean {
-  const ref: ts.Expression = ts.isPropertyAccessExpression(name.parent) && name.parent.name === name ? name.parent : (name as ts.Identifier);
+  const ref: ts.Expression =
+    ts.isPropertyAccessExpression(name.parent) && name.parent.name === name ? name.parent : (name as ts.Identifier);
   let e = ref;
   while (ts.isParenthesizedExpression(e.parent) || ts.isNonNullExpression(e.parent)) e = e.parent;
   const p = e.parent;
@@ -136,7 +155,12 @@ function keepsInCheck(ctx: RuleContext, name: ts.Identifier | ts.PrivateIdentifi
   if (ts.isPropertyAccessExpression(p) && p.expression === e) {
     if (['length', 'byteLength'].includes(p.name.text)) return isLengthAssignment(p) || comparesWithLimit(p);
     const call = p.parent;
-    return ts.isCallExpression(call) && call.expression === p && ['splice', 'shift', 'pop', 'subarray', 'slice'].includes(p.name.text) && acc.kind === 'array';
+    return (
+      ts.isCallExpression(call) &&
+      call.expression === p &&
+      ['splice', 'shift', 'pop', 'subarray', 'slice'].includes(p.name.text) &&
+      acc.kind === 'array'
+    );
   }
   // Buffer.byteLength(buf) > MAX
   if (ts.isCallExpression(p) && p.arguments.includes(e) && comparesWithLimit(p)) return true;
@@ -168,10 +192,17 @@ function readsWholeBody(ctx: RuleContext, acc: Accumulation, source: ChunkSource
   // a function (not program-lifetime code) that waits for the end, with the accumulator used outside the handler
   const fn = isProgramLifetime(source.body) ? undefined : enclosingFunction(source.body);
   const waits = !!fn && someCall(fn, (call) => waitsForEnd(ctx, call, stream)) && referencedOutside(ctx, acc, source.body);
-  return waits || someCall(ctx.file, (call) => {
-    const listener = endEventListener(call);
-    return !!listener && sameStream(accessPathKey(ctx.types, listener.stream), stream) && mentionsSymbol(ctx.types, listener.handler, [acc.symbol]);
-  });
+  return (
+    waits ||
+    someCall(ctx.file, (call) => {
+      const listener = endEventListener(call);
+      return (
+        !!listener &&
+        sameStream(accessPathKey(ctx.types, listener.stream), stream) &&
+        mentionsSymbol(ctx.types, listener.handler, [acc.symbol])
+      );
+    })
+  );
 }
 
 /** A reference to the accumulator that is not part of an accumulation and sits outside `body`. */
@@ -268,6 +299,7 @@ function afterAccumulation(ctx: RuleContext, site: ts.Expression, code: string):
   while (ts.isParenthesizedExpression(outer.parent)) outer = outer.parent;
   const p = outer.parent;
   if (ts.isExpressionStatement(p) && statementList(p)) return insertAfterStatement(ctx.file, p, code);
-  if (ts.isArrowFunction(p) && p.body === outer) return { start: outer.getStart(ctx.file), end: outer.getEnd(), newText: `{ ${site.getText(ctx.file)}; ${code} }` };
+  if (ts.isArrowFunction(p) && p.body === outer)
+    return { start: outer.getStart(ctx.file), end: outer.getEnd(), newText: `{ ${site.getText(ctx.file)}; ${code} }` };
   return undefined;
 }

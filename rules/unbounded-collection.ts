@@ -13,7 +13,15 @@ import {
 } from '../engine/analysis/collections';
 import { statementList } from '../engine/analysis/owner';
 import { chunkSourceAt, mentionsSymbol } from '../engine/analysis/streams';
-import { appendToBody, constantCase, freshIdentifier, insertAfterStatement, insertModuleDeclaration, isTypeScriptFile, type Edit } from '../engine/fix';
+import {
+  appendToBody,
+  constantCase,
+  freshIdentifier,
+  insertAfterStatement,
+  insertModuleDeclaration,
+  isTypeScriptFile,
+  type Edit,
+} from '../engine/fix';
 import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
 
 const ID = 'unbounded-collection';
@@ -99,7 +107,9 @@ function boundFix(ctx: RuleContext, c: Container, growth: ContainerUse[]): NonNu
     edits.push(insertAfterStatement(ctx.file, statement, trim));
   }
   const oldest = c.kind === 'array' ? 'the oldest entries' : 'the oldest entry';
-  return [{ title: `Bound \`${c.decl.name.getText(ctx.file)}\` to ${max} entries (drop ${oldest} after each add)`, edits, preferred: true }];
+  return [
+    { title: `Bound \`${c.decl.name.getText(ctx.file)}\` to ${max} entries (drop ${oldest} after each add)`, edits, preferred: true },
+  ];
 }
 
 /** A singleton's own teardown empties the field: `this.x.clear()` / `this.x.length = 0`. */
@@ -109,5 +119,11 @@ function teardownFix(ctx: RuleContext, c: Container): NonNullable<Report['fixes'
   if (!teardown?.body) return [];
   const x = `this.${c.decl.name.getText(ctx.file)}`;
   const code = c.kind === 'array' ? `${x}.length = 0;` : `${x}.clear();`;
-  return [{ title: `Empty \`${x}\` in ${teardown.name.getText(ctx.file)}()`, edits: [appendToBody(ctx.file, teardown.body, code)], preferred: false }];
+  return [
+    {
+      title: `Empty \`${x}\` in ${teardown.name.getText(ctx.file)}()`,
+      edits: [appendToBody(ctx.file, teardown.body, code)],
+      preferred: false,
+    },
+  ];
 }

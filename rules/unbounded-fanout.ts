@@ -32,7 +32,8 @@ interface Iteration {
 export default defineRule({
   meta: {
     id: ID,
-    description: 'One request or query per item of a collection of unbounded size (N+1 fan-out), which can exhaust sockets and connections.',
+    description:
+      'One request or query per item of a collection of unbounded size (N+1 fan-out), which can exhaust sockets and connections.',
     defaultSeverity: 'warn',
     docs: docsUrl(ID),
     fixable: true,
@@ -70,7 +71,9 @@ function iterationOf(ctx: RuleContext, call: ts.CallExpression): Iteration | und
       if (!ts.isCallExpression(iterating) || iterating.arguments[0] !== outer) return undefined;
       const callee = skipChain(iterating.expression);
       if (!ts.isPropertyAccessExpression(callee) || !CALLBACK_ITERATIONS.has(callee.name.text)) return undefined;
-      return collectionKind(ctx.types, ctx.types.typeAt(callee.expression)) === 'array' ? { node: iterating, body: p, items: callee.expression } : undefined;
+      return collectionKind(ctx.types, ctx.types.typeAt(callee.expression)) === 'array'
+        ? { node: iterating, body: p, items: callee.expression }
+        : undefined;
     }
   }
   return undefined;
@@ -88,7 +91,14 @@ function lengthLimit(condition: ts.Expression): ts.Expression | undefined {
 /** Literals, tuples, slices and things derived from them; a `const` followed to its initializer. */
 function boundedItems(ctx: RuleContext, e: ts.Expression, depth: number): boolean {
   let x = e;
-  while (ts.isParenthesizedExpression(x) || ts.isAsExpression(x) || ts.isSatisfiesExpression(x) || ts.isNonNullExpression(x) || ts.isAwaitExpression(x)) x = x.expression;
+  while (
+    ts.isParenthesizedExpression(x) ||
+    ts.isAsExpression(x) ||
+    ts.isSatisfiesExpression(x) ||
+    ts.isNonNullExpression(x) ||
+    ts.isAwaitExpression(x)
+  )
+    x = x.expression;
   if (ts.isArrayLiteralExpression(x)) return true;
   const type = ctx.types.typeAt(x);
   if (/^(readonly )?\[/.test(ctx.types.typeName(type))) return true; // a tuple
@@ -101,14 +111,20 @@ function boundedItems(ctx: RuleContext, e: ts.Expression, depth: number): boolea
     }
     // the keys of an object without an index signature are fixed by its type
     const arg = x.arguments[0];
-    return FIXED_SHAPE_FUNCTIONS.has(calleePath(x.expression).join('.')) && !!arg && !ctx.types.stringIndexType(ctx.types.typeAt(arg)) && ctx.types.isObjectType(ctx.types.typeAt(arg));
+    return (
+      FIXED_SHAPE_FUNCTIONS.has(calleePath(x.expression).join('.')) &&
+      !!arg &&
+      !ctx.types.stringIndexType(ctx.types.typeAt(arg)) &&
+      ctx.types.isObjectType(ctx.types.typeAt(arg))
+    );
   }
   // unknown shapes (iterators, generators, strings) are not collections we can judge
   if (!collectionKind(ctx.types, type)) return true;
   if (ts.isIdentifier(x) && depth < 4) {
     const symbol = ctx.types.symbolAt(x);
     const decl = symbol && ctx.types.declarationsOf(symbol)[0];
-    if (decl && ts.isVariableDeclaration(decl) && decl.initializer && (decl.parent.flags & ts.NodeFlags.Const) !== 0) return boundedItems(ctx, decl.initializer, depth + 1);
+    if (decl && ts.isVariableDeclaration(decl) && decl.initializer && (decl.parent.flags & ts.NodeFlags.Const) !== 0)
+      return boundedItems(ctx, decl.initializer, depth + 1);
   }
   return false;
 }

@@ -40,7 +40,15 @@ export default defineRule({
             node: call,
             message: `The ${kind} stored in \`this.${field.name}\` is never cleared: ${teardown ? `${teardownName(teardown)}() does not call ${clear}` : 'the class has no teardown that clears it'}.`,
             related: teardown ? [{ node: teardown.name, message: `teardown that misses ${clear}(this.${field.name})` }] : [],
-            fixes: teardown ? [{ title: `Clear the timer in ${teardownName(teardown)}()`, edits: [appendToBody(ctx.file, teardown.body!, `${clear}(this.${field.name});`)], preferred: true }] : [],
+            fixes: teardown
+              ? [
+                  {
+                    title: `Clear the timer in ${teardownName(teardown)}()`,
+                    edits: [appendToBody(ctx.file, teardown.body!, `${clear}(this.${field.name});`)],
+                    preferred: true,
+                  },
+                ]
+              : [],
           });
           return;
         }
@@ -48,7 +56,11 @@ export default defineRule({
         if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) && parent.initializer === expr) {
           const { releases, handOffs } = ctx.analysis.usesOf(parent.name, clears);
           if (releases.length || handOffs.length) return;
-          ctx.report({ node: call, message: `The ${kind} handle \`${parent.name.text}\` is never passed to ${clear}: the timer runs forever.`, related: outOfScope(parent) });
+          ctx.report({
+            node: call,
+            message: `The ${kind} handle \`${parent.name.text}\` is never passed to ${clear}: the timer runs forever.`,
+            related: outOfScope(parent),
+          });
           return;
         }
         if (!ts.isExpressionStatement(parent)) return; // returned, passed or stored elsewhere: handed off
@@ -78,11 +90,14 @@ function clearsFieldAnywhere(ctx: RuleContext, cls: ts.ClassLikeDeclaration, fie
   let found = false;
   const visit = (n: ts.Node): void => {
     if (found) return;
-    if (ts.isCallExpression(n) && n.arguments[0] && lifecycle.isField(n.arguments[0], field.symbol) && isTimerClear(ctx.types, n)) found = true;
+    if (ts.isCallExpression(n) && n.arguments[0] && lifecycle.isField(n.arguments[0], field.symbol) && isTimerClear(ctx.types, n))
+      found = true;
     else n.forEachChild(visit);
   };
   visit(cls);
-  return found || lifecycle.releasesField(cls, field.symbol, { methods: [], isReleaseCall: (c, i) => i === 0 && isTimerClear(ctx.types, c) });
+  return (
+    found || lifecycle.releasesField(cls, field.symbol, { methods: [], isReleaseCall: (c, i) => i === 0 && isTimerClear(ctx.types, c) })
+  );
 }
 
 /** setTimeout(f, …) inside f (or inside an arrow that calls f), with no guard that returns early: a loop by timer. */
@@ -117,7 +132,8 @@ function hasGuard(body: ts.Node, before: ts.Node): boolean {
   };
   body.forEachChild(visit);
   // the reschedule itself sits under a condition
-  for (let n: ts.Node = before; n !== body; n = n.parent) if (ts.isIfStatement(n.parent) || ts.isConditionalExpression(n.parent)) found = true;
+  for (let n: ts.Node = before; n !== body; n = n.parent)
+    if (ts.isIfStatement(n.parent) || ts.isConditionalExpression(n.parent)) found = true;
   return found;
 }
 
@@ -127,12 +143,20 @@ function containsExit(n: ts.Node): boolean {
 }
 
 /** A dropped handle: in a class with a teardown, offer to keep it in a field and clear it there. */
-function droppedHandle(ctx: RuleContext, call: ts.CallExpression, kind: string, clear: string, cls: ts.ClassLikeDeclaration | undefined): Report {
+function droppedHandle(
+  ctx: RuleContext,
+  call: ts.CallExpression,
+  kind: string,
+  clear: string,
+  cls: ts.ClassLikeDeclaration | undefined,
+): Report {
   const teardown = cls && ctx.analysis.lifecycle.of(cls).ownTeardowns[0];
   const message = `The ${kind} handle is dropped, so nothing can ever clear it${teardown ? `; ${teardownName(teardown)}() cannot stop it` : ''}.`;
   if (!cls || !teardown?.body || !inInstanceMemberOf(call, cls)) return { node: call, message };
   const field = freshMemberName(cls, `${callbackName(call) ?? 'poll'}Timer`);
-  const declaration = isTypeScriptFile(ctx.file) ? `private ${field}: ReturnType<typeof ${call.expression.getText()}> | undefined;` : `${field};`;
+  const declaration = isTypeScriptFile(ctx.file)
+    ? `private ${field}: ReturnType<typeof ${call.expression.getText()}> | undefined;`
+    : `${field};`;
   return {
     node: call,
     message,
@@ -158,7 +182,10 @@ function callbackName(call: ts.CallExpression): string | undefined {
   if (ts.isIdentifier(cb)) return cb.text;
   if (ts.isPropertyAccessExpression(cb)) return cb.name.text;
   if (ts.isArrowFunction(cb) || ts.isFunctionExpression(cb)) {
-    const body = ts.isBlock(cb.body) && cb.body.statements.length === 1 && ts.isExpressionStatement(cb.body.statements[0]) ? cb.body.statements[0].expression : cb.body;
+    const body =
+      ts.isBlock(cb.body) && cb.body.statements.length === 1 && ts.isExpressionStatement(cb.body.statements[0])
+        ? cb.body.statements[0].expression
+        : cb.body;
     const inner = ts.isAwaitExpression(body as ts.Node) ? (body as ts.AwaitExpression).expression : body;
     if (ts.isCallExpression(inner as ts.Node)) {
       const callee = (inner as ts.CallExpression).expression;

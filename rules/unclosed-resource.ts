@@ -72,7 +72,11 @@ function acquiringExpression(init: ts.Expression): ts.CallExpression | ts.NewExp
   while (ts.isAwaitExpression(e) || ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
   if (ts.isNewExpression(e)) return e;
   if (!ts.isCallExpression(e)) return undefined;
-  const callee = ts.isPropertyAccessExpression(e.expression) ? e.expression.name.text : ts.isIdentifier(e.expression) ? e.expression.text : '';
+  const callee = ts.isPropertyAccessExpression(e.expression)
+    ? e.expression.name.text
+    : ts.isIdentifier(e.expression)
+      ? e.expression.text
+      : '';
   return ACQUIRING_CALL.test(callee) || HANDLE_FUNCTIONS.some((h) => h.acquire === callee) ? e : undefined;
 }
 
@@ -93,7 +97,9 @@ function isUsing(decl: ts.VariableDeclaration): boolean {
 }
 
 function describe(name: string, acquire: ts.Expression, info: ResourceInfo | undefined): string {
-  const from = ts.isNewExpression(acquire) ? `new ${acquire.expression.getText()}()` : `${(acquire as ts.CallExpression).expression.getText()}()`;
+  const from = ts.isNewExpression(acquire)
+    ? `new ${acquire.expression.getText()}()`
+    : `${(acquire as ts.CallExpression).expression.getText()}()`;
   return info ? `\`${name}\` (${info.typeName} from ${from})` : `\`${name}\` (a handle from ${from})`;
 }
 
@@ -106,7 +112,13 @@ function releaseCall(ctx: RuleContext, decl: ts.VariableDeclaration, info: Resou
 }
 
 /** Fixes only when closing at the end of the block cannot cut short a use: no closures, no event-driven use. */
-function neverReleasedFixes(ctx: RuleContext, decl: ts.VariableDeclaration, uses: Use[], info: ResourceInfo | undefined, releaseCode: string): Report['fixes'] {
+function neverReleasedFixes(
+  ctx: RuleContext,
+  decl: ts.VariableDeclaration,
+  uses: Use[],
+  info: ResourceInfo | undefined,
+  releaseCode: string,
+): Report['fixes'] {
   if (uses.some((u) => u.inClosure || (u.kind === 'method' && EVENT_METHODS.has(u.method!)))) return [];
   const statement = decl.parent.parent;
   const list = statementList(statement);
@@ -119,9 +131,17 @@ function neverReleasedFixes(ctx: RuleContext, decl: ts.VariableDeclaration, uses
     const keyword = decl.parent.getFirstToken(ctx.file)!;
     const edit = (text: string): Edit => ({ start: keyword.getStart(ctx.file), end: keyword.getEnd(), newText: text });
     if (info.disposable && ctx.types.hasGlobalType('Disposable', decl)) {
-      fixes.push({ title: `Declare \`${name}\` with \`using\` so it is disposed at the end of the block`, edits: [edit('using')], preferred: true });
+      fixes.push({
+        title: `Declare \`${name}\` with \`using\` so it is disposed at the end of the block`,
+        edits: [edit('using')],
+        preferred: true,
+      });
     } else if (info.asyncDisposable && inAsyncFunction(decl) && ctx.types.hasGlobalType('AsyncDisposable', decl)) {
-      fixes.push({ title: `Declare \`${name}\` with \`await using\` so it is disposed at the end of the block`, edits: [edit('await using')], preferred: true });
+      fixes.push({
+        title: `Declare \`${name}\` with \`await using\` so it is disposed at the end of the block`,
+        edits: [edit('await using')],
+        preferred: true,
+      });
     }
   }
   const rest = list.slice(list.indexOf(statement) + 1);
@@ -223,7 +243,9 @@ function moveReleaseToFinally(ctx: RuleContext, decl: ts.VariableDeclaration, mi
   if (!between.length || !ts.isExpressionStatement(releaseStatement)) return [];
   if (outerExpression(release.site as ts.Expression) !== releaseStatement.expression) return [];
   if (between.some((s) => ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s))) return [];
-  const declared = new Set(between.flatMap((s) => (ts.isVariableStatement(s) ? s.declarationList.declarations.flatMap((d) => boundNames(d.name)) : [])));
+  const declared = new Set(
+    between.flatMap((s) => (ts.isVariableStatement(s) ? s.declarationList.declarations.flatMap((d) => boundNames(d.name)) : [])),
+  );
   const list = statementList(releaseStatement)!;
   const after = list.slice(list.indexOf(releaseStatement) + 1);
   if (declared.size && after.some((s) => mentions(s, declared))) return [];

@@ -52,7 +52,13 @@ export default defineRule({
           message: `${what} is not read or cancelled when the code leaves at line ${exits.map(line).join(', ')}: the connection stays checked out until the response is garbage-collected.`,
           related: exits.map((e) => ({ node: e, message: 'leaves here without reading or cancelling the body' })),
           fixes: cancel
-            ? [{ title: 'Cancel the body before leaving early', edits: exits.map((e): Edit => insertBeforeStatement(ctx.file, e as ts.Statement, cancel)), preferred: true }]
+            ? [
+                {
+                  title: 'Cancel the body before leaving early',
+                  edits: exits.map((e): Edit => insertBeforeStatement(ctx.file, e as ts.Statement, cancel)),
+                  preferred: true,
+                },
+              ]
             : [],
         });
       },
@@ -66,7 +72,13 @@ function isHeadRequest(call: ts.CallExpression): boolean {
   return (
     !!init &&
     ts.isObjectLiteralExpression(init) &&
-    init.properties.some((p) => ts.isPropertyAssignment(p) && p.name.getText() === 'method' && ts.isStringLiteralLike(p.initializer) && p.initializer.text.toUpperCase() === 'HEAD')
+    init.properties.some(
+      (p) =>
+        ts.isPropertyAssignment(p) &&
+        p.name.getText() === 'method' &&
+        ts.isStringLiteralLike(p.initializer) &&
+        p.initializer.text.toUpperCase() === 'HEAD',
+    )
   );
 }
 
@@ -97,7 +109,12 @@ function earlyExits(decl: ts.VariableDeclaration, consumed: Use[]): ts.Node[] {
   const list = statementList(statement);
   if (!direct.length || !list) return [];
   const start = list.indexOf(statement as ts.Statement);
-  const firstIndex = Math.min(...direct.map((u) => statementIn(u.site, list)).filter((s): s is ts.Statement => !!s).map((s) => list.indexOf(s)));
+  const firstIndex = Math.min(
+    ...direct
+      .map((u) => statementIn(u.site, list))
+      .filter((s): s is ts.Statement => !!s)
+      .map((s) => list.indexOf(s)),
+  );
   if (!(firstIndex > start) || !Number.isFinite(firstIndex)) return [];
   const inside = (exit: ts.Node) => direct.some((u) => u.site.pos >= exit.pos && u.site.end <= exit.end);
   return list.slice(start + 1, firstIndex).flatMap((s) => uncoveredExits(s, direct).filter((e) => !inside(e)));

@@ -34,8 +34,17 @@ export default defineRule({
         if (r) ctx.report(r);
       } else if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) && parent.initializer === expr) {
         const { uses, releases, handOffs } = ctx.analysis.usesOf(parent.name, { methods: PROCESS_STOPS });
-        if (releases.length || handOffs.length || uses.some((u) => u.kind === 'reassigned' || (u.kind === 'method' && awaitsEnd(u.method!, u.site as ts.CallExpression)))) return;
-        ctx.report({ node, message: `\`${parent.name.text}\` (a ${what}) is never ${start.stop === 'kill' ? 'killed' : 'terminated'} and nothing waits for it to exit, so it keeps running after the code that started it is done.`, related: outOfScope(parent) });
+        if (
+          releases.length ||
+          handOffs.length ||
+          uses.some((u) => u.kind === 'reassigned' || (u.kind === 'method' && awaitsEnd(u.method!, u.site as ts.CallExpression)))
+        )
+          return;
+        ctx.report({
+          node,
+          message: `\`${parent.name.text}\` (a ${what}) is never ${start.stop === 'kill' ? 'killed' : 'terminated'} and nothing waits for it to exit, so it keeps running after the code that started it is done.`,
+          related: outOfScope(parent),
+        });
       } else if (ts.isExpressionStatement(parent)) {
         ctx.report({ node, message: `The ${what} is dropped: nothing can ${start.stop} it or wait for it to exit.` });
       }
@@ -69,7 +78,13 @@ interface Field {
 function heldInField(ctx: RuleContext, expr: ts.Expression): Field | undefined {
   const p = expr.parent;
   let nameNode: ts.Node | undefined;
-  if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && p.right === expr && ts.isPropertyAccessExpression(p.left) && p.left.expression.kind === ts.SyntaxKind.ThisKeyword) {
+  if (
+    ts.isBinaryExpression(p) &&
+    p.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+    p.right === expr &&
+    ts.isPropertyAccessExpression(p.left) &&
+    p.left.expression.kind === ts.SyntaxKind.ThisKeyword
+  ) {
     nameNode = p.left.name;
   } else if (ts.isPropertyDeclaration(p) && p.initializer === expr && ts.isIdentifier(p.name)) {
     nameNode = p.name;
@@ -96,8 +111,16 @@ function fieldReport(ctx: RuleContext, node: ts.Node, field: Field, what: string
   const own = lifecycle.ownTeardowns[0];
   if (own?.body) {
     // terminate() returns a promise: an async teardown waits for it
-    const awaitIt = (ts.getCombinedModifierFlags(own) & ts.ModifierFlags.Async) !== 0 && ctx.types.methodReturnsPromise(ctx.types.typeAt(node), start.stop);
-    r.fixes = [{ title: `${start.stop === 'kill' ? 'Kill' : 'Terminate'} it in ${own.name.getText()}()`, edits: [appendToBody(ctx.file, own.body, `${awaitIt ? 'await ' : ''}${call};`)], preferred: true }];
+    const awaitIt =
+      (ts.getCombinedModifierFlags(own) & ts.ModifierFlags.Async) !== 0 &&
+      ctx.types.methodReturnsPromise(ctx.types.typeAt(node), start.stop);
+    r.fixes = [
+      {
+        title: `${start.stop === 'kill' ? 'Kill' : 'Terminate'} it in ${own.name.getText()}()`,
+        edits: [appendToBody(ctx.file, own.body, `${awaitIt ? 'await ' : ''}${call};`)],
+        preferred: true,
+      },
+    ];
   }
   return r;
 }
@@ -106,9 +129,14 @@ function fieldReport(ctx: RuleContext, node: ts.Node, field: Field, what: string
 function stoppedAnywhere(ctx: RuleContext, field: Field): boolean {
   const lifecycle = ctx.analysis.lifecycle;
   const visit = (n: ts.Node): boolean => {
-    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && lifecycle.isField(n.expression.expression, field.symbol) && awaitsEnd(n.expression.name.text, n)) return true;
+    if (
+      ts.isCallExpression(n) &&
+      ts.isPropertyAccessExpression(n.expression) &&
+      lifecycle.isField(n.expression.expression, field.symbol) &&
+      awaitsEnd(n.expression.name.text, n)
+    )
+      return true;
     return n.forEachChild(visit) ?? false;
   };
   return visit(field.cls);
 }
-

@@ -1,7 +1,13 @@
 // untracked-disposable: a Disposable (VS Code API events, registrations, watchers, status items…) returned by a
 // call and dropped, or kept in a local that is never disposed nor handed to an owner.
 import ts = require('typescript');
-import { createdDisposable, disposableContainer, extensionContextInScope, hasRegisterMethod, tracksItself } from '../engine/analysis/disposables';
+import {
+  createdDisposable,
+  disposableContainer,
+  extensionContextInScope,
+  hasRegisterMethod,
+  tracksItself,
+} from '../engine/analysis/disposables';
 import { inInstanceMemberOf, statementList } from '../engine/analysis/owner';
 import { outerExpression } from '../engine/analysis/ownership';
 import { outOfScope } from '../engine/analysis/paths';

@@ -40,11 +40,17 @@ export function replaceTextEdit(doc: TextDocument, text: string): TextEdit[] {
   while (start < old.length && start < text.length && old[start] === text[start]) start++;
   let end = 0;
   while (end < old.length - start && end < text.length - start && old[old.length - 1 - end] === text[text.length - 1 - end]) end++;
-  return [{ range: { start: doc.positionAt(start), end: doc.positionAt(old.length - end) }, newText: text.slice(start, text.length - end) }];
+  return [
+    { range: { start: doc.positionAt(start), end: doc.positionAt(old.length - end) }, newText: text.slice(start, text.length - end) },
+  ];
 }
 
 function workspaceEdit(doc: TextDocument, edits: readonly Edit[]): WorkspaceEdit {
-  return { changes: { [doc.uri]: edits.map((e) => ({ range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.newText })) } };
+  return {
+    changes: {
+      [doc.uri]: edits.map((e) => ({ range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.newText })),
+    },
+  };
 }
 
 function quickFix(title: string, diagnostic: Diagnostic, edit: WorkspaceEdit, isPreferred = false): CodeAction {
@@ -55,7 +61,12 @@ function quickFix(title: string, diagnostic: Diagnostic, edit: WorkspaceEdit, is
  * The actions for one LeakLint diagnostic. `finding` is the finding behind it in the current text (undefined when
  * it is stale) and `findings` all of the file's findings; edits are offsets into `doc`'s current text.
  */
-export function actionsFor(doc: TextDocument, diagnostic: Diagnostic, finding: Finding | undefined, findings: readonly Finding[]): CodeAction[] {
+export function actionsFor(
+  doc: TextDocument,
+  diagnostic: Diagnostic,
+  finding: Finding | undefined,
+  findings: readonly Finding[],
+): CodeAction[] {
   const ruleId = String(diagnostic.code);
   const actions: CodeAction[] = [];
   for (const fix of finding?.fixes ?? []) actions.push(quickFix(fix.title, diagnostic, workspaceEdit(doc, fix.edits), fix.preferred));
@@ -68,7 +79,13 @@ export function actionsFor(doc: TextDocument, diagnostic: Diagnostic, finding: F
 
   const text = doc.getText();
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  actions.push(quickFix(`Disable ${ruleId} for this line`, diagnostic, workspaceEdit(doc, [disableLineEdit(doc, diagnostic.range.start.line, ruleId, eol)])));
+  actions.push(
+    quickFix(
+      `Disable ${ruleId} for this line`,
+      diagnostic,
+      workspaceEdit(doc, [disableLineEdit(doc, diagnostic.range.start.line, ruleId, eol)]),
+    ),
+  );
   // at the top, but after a shebang, which must stay on the first line
   let top = 0;
   let lead = '';
@@ -77,11 +94,18 @@ export function actionsFor(doc: TextDocument, diagnostic: Diagnostic, finding: F
     [top, lead] = newline < 0 ? [text.length, eol] : [newline + 1, ''];
   }
   const fileComment = `${lead}/* ${DISABLE_FILE} ${ruleId} */${eol}`;
-  actions.push(quickFix(`Disable ${ruleId} for this file`, diagnostic, workspaceEdit(doc, [{ start: top, end: top, newText: fileComment }])));
+  actions.push(
+    quickFix(`Disable ${ruleId} for this file`, diagnostic, workspaceEdit(doc, [{ start: top, end: top, newText: fileComment }])),
+  );
 
   const docs = ruleById(ruleId)?.meta.docs;
   if (docs) {
-    actions.push({ title: `Show documentation for ${ruleId}`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title: `Show documentation for ${ruleId}`, command: SHOW_DOCS_COMMAND, arguments: [docs] } });
+    actions.push({
+      title: `Show documentation for ${ruleId}`,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      command: { title: `Show documentation for ${ruleId}`, command: SHOW_DOCS_COMMAND, arguments: [docs] },
+    });
   }
   return actions;
 }

@@ -44,13 +44,20 @@ export function makeFolder(uri: string | undefined, path: string | undefined, se
   let configError: ConfigError | undefined;
   if (path) {
     try {
-      config = resolveConfig(path, rules.map((r) => r.meta.id));
+      config = resolveConfig(
+        path,
+        rules.map((r) => r.meta.id),
+      );
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       configError = error;
     }
   }
-  const merged: LeakLintConfig = { ...config, rules: { ...config.rules, ...settings.rules }, exclude: [...config.exclude, ...settings.exclude] };
+  const merged: LeakLintConfig = {
+    ...config,
+    rules: { ...config.rules, ...settings.rules },
+    exclude: [...config.exclude, ...settings.exclude],
+  };
   const cache = new ResultCache();
   return { uri, path, settings, linter: new Linter(rules, merged, path ?? sep, { cache }), cache, configError };
 }
@@ -59,7 +66,12 @@ export function makeFolder(uri: string | undefined, path: string | undefined, se
 export function folderOf(folders: readonly Folder[], file: string): Folder | undefined {
   let best: Folder | undefined;
   for (const f of folders) {
-    if (f.path && (file === f.path || file.startsWith(f.path.endsWith(sep) ? f.path : f.path + sep)) && f.path.length > (best?.path?.length ?? -1)) best = f;
+    if (
+      f.path &&
+      (file === f.path || file.startsWith(f.path.endsWith(sep) ? f.path : f.path + sep)) &&
+      f.path.length > (best?.path?.length ?? -1)
+    )
+      best = f;
   }
   return best;
 }

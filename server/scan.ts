@@ -18,7 +18,12 @@ export interface ScanHooks {
 
 const REPORT_INTERVAL_MS = 100;
 
-export async function scanWorkspace(folders: readonly Folder[], host: ProjectHost, progress: WorkDoneProgressReporter, hooks: ScanHooks): Promise<ScanSummary> {
+export async function scanWorkspace(
+  folders: readonly Folder[],
+  host: ProjectHost,
+  progress: WorkDoneProgressReporter,
+  hooks: ScanHooks,
+): Promise<ScanSummary> {
   progress.begin('LeakLint: scanning workspace', 0, 'finding projects', true);
   const jobs: { folder: Folder; project: Project; files: string[] }[] = [];
   const seen = new Set<string>(); // nested workspace folders share files
@@ -56,7 +61,11 @@ export async function scanWorkspace(folders: readonly Folder[], host: ProjectHos
           result = folder.linter.lintFile(project, file);
           if (folder.cache.hits > hits) unchanged++;
         } catch (error) {
-          result = { findings: [], ruleErrors: [], skipped: `could not be analysed: ${error instanceof Error ? error.message : String(error)}` };
+          result = {
+            findings: [],
+            ruleErrors: [],
+            skipped: `could not be analysed: ${error instanceof Error ? error.message : String(error)}`,
+          };
         }
         files++;
         findings += result.findings.length;

@@ -58,7 +58,12 @@ const DEBOUNCE_MS = 150;
 const BURST_MS = 15;
 /** source.fixAll re-lints after each pass so fixes that overlapped an applied one get their turn. */
 const FIX_ALL_PASSES = 10;
-const UNTITLED_EXTENSIONS: Record<string, string> = { typescript: '.ts', typescriptreact: '.tsx', javascript: '.js', javascriptreact: '.jsx' };
+const UNTITLED_EXTENSIONS: Record<string, string> = {
+  typescript: '.ts',
+  typescriptreact: '.tsx',
+  javascript: '.js',
+  javascriptreact: '.jsx',
+};
 
 const ScanWorkspaceRequest = new RequestType<ScanWorkspaceParams, ScanSummary, void>(SCAN_WORKSPACE_REQUEST, ParameterStructures.byName);
 
@@ -280,7 +285,11 @@ export class LeakLintServer {
       result = folder.linter.lintFile(this.host.projectFor(file, folder.path ?? dirname(file)), file);
       this.host.releaseRetired();
     } catch (error) {
-      result = { findings: [], ruleErrors: [], skipped: `could not be analysed: ${error instanceof Error ? error.message : String(error)}` };
+      result = {
+        findings: [],
+        ruleErrors: [],
+        skipped: `could not be analysed: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
     this.reportProblems(file, result);
     return result;
@@ -335,7 +344,9 @@ export class LeakLintServer {
         return parseSettings(undefined, warn);
       }
     };
-    const folders = await Promise.all(this.workspaceFolders.map(async (f) => makeFolder(f.uri, fileOfUri(f.uri), await settingsFor(f.uri), this.rules)));
+    const folders = await Promise.all(
+      this.workspaceFolders.map(async (f) => makeFolder(f.uri, fileOfUri(f.uri), await settingsFor(f.uri), this.rules)),
+    );
     this.loose = makeFolder(undefined, undefined, await settingsFor(undefined), this.rules);
     this.folders = folders;
     this.publishConfigProblems();
@@ -404,13 +415,21 @@ export class LeakLintServer {
     if (wants(CodeActionKind.QuickFix)) {
       for (const d of params.context.diagnostics) {
         if (d.source !== SOURCE || typeof d.code !== 'string') continue;
-        actions.push(...actionsFor(doc, d, linted.findings.find((f) => sameFinding(d, f)), linted.findings));
+        actions.push(
+          ...actionsFor(
+            doc,
+            d,
+            linted.findings.find((f) => sameFinding(d, f)),
+            linted.findings,
+          ),
+        );
       }
     }
     // source actions are only computed when asked for (on save, or the Source Action menu)
     if (only && wants(FIX_ALL_KIND)) {
       const edits = this.fixAllEdits(doc, file, linted.findings);
-      if (edits.length) actions.push({ title: 'Fix all auto-fixable LeakLint problems', kind: FIX_ALL_KIND, edit: { changes: { [doc.uri]: edits } } });
+      if (edits.length)
+        actions.push({ title: 'Fix all auto-fixable LeakLint problems', kind: FIX_ALL_KIND, edit: { changes: { [doc.uri]: edits } } });
     }
     return actions;
   }
@@ -496,6 +515,8 @@ export class LeakLintServer {
   }
 
   logError(what: string, error: unknown): void {
-    this.connection.console.error(`LeakLint: error while ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    this.connection.console.error(
+      `LeakLint: error while ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
   }
 }

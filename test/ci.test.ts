@@ -7,7 +7,6 @@ import { test } from 'node:test';
 import { leaklint, workspace } from './cli-harness';
 import { REPO } from './rule-tester';
 
-
 interface JsonFinding {
   file: string;
   ruleId: string;
@@ -39,7 +38,10 @@ test('fingerprints survive inserted lines and reformatting, change with the leak
   const [original] = json(['scan', dir]);
   assert.match(original.fingerprint, /^[0-9a-f]{32}$/);
 
-  writeFileSync(file, `// a header\n\nimport * as fs from 'node:fs';\n\nexport function f(p: string): void {\n  const out =\n    fs.createWriteStream(  /* where */ p\n    );\n  out.write('x');\n}\n`);
+  writeFileSync(
+    file,
+    `// a header\n\nimport * as fs from 'node:fs';\n\nexport function f(p: string): void {\n  const out =\n    fs.createWriteStream(  /* where */ p\n    );\n  out.write('x');\n}\n`,
+  );
   const [shifted] = json(['scan', dir]);
   assert.equal(shifted.line, 7);
   assert.equal(shifted.fingerprint, original.fingerprint);
@@ -49,7 +51,10 @@ test('fingerprints survive inserted lines and reformatting, change with the leak
   writeFileSync(file, leak('h'));
   assert.notEqual(json(['scan', dir])[0].fingerprint, original.fingerprint, 'another enclosing declaration');
 
-  writeFileSync(file, `import * as fs from 'node:fs';\nexport function twice(p: string): void {\n  const a = fs.createWriteStream(p);\n  a.write('x');\n  const b = fs.createWriteStream(p);\n  b.write('y');\n}\n`);
+  writeFileSync(
+    file,
+    `import * as fs from 'node:fs';\nexport function twice(p: string): void {\n  const a = fs.createWriteStream(p);\n  a.write('x');\n  const b = fs.createWriteStream(p);\n  b.write('y');\n}\n`,
+  );
   const twins = json(['scan', dir]);
   assert.equal(twins.length, 2);
   assert.notEqual(twins[0].fingerprint, twins[1].fingerprint, 'same rule, declaration and code get an occurrence index');
@@ -69,7 +74,13 @@ test('baseline round trip: write, re-run = 0 new, a new leak = 1 new, a fixed le
   assert.match(r.err, /2 new, 0 baselined, 0 fixed/);
   const written = readFileSync(baseline, 'utf8');
   const entries = JSON.parse(written).findings as { file: string; rule: string; fingerprint: string; message: string }[];
-  assert.deepEqual(entries.map((e) => [e.file, e.rule]), [['src/a.ts', 'unclosed-resource'], ['src/b.ts', 'uncleared-timer']]);
+  assert.deepEqual(
+    entries.map((e) => [e.file, e.rule]),
+    [
+      ['src/a.ts', 'unclosed-resource'],
+      ['src/b.ts', 'uncleared-timer'],
+    ],
+  );
   assert.ok(entries.every((e) => /^[0-9a-f]{32}$/.test(e.fingerprint) && e.message));
   leaklint(['scan', dir, '--baseline', baseline, '--update-baseline']);
   assert.equal(readFileSync(baseline, 'utf8'), written, 'the same scan writes the same bytes');
@@ -88,14 +99,24 @@ test('baseline round trip: write, re-run = 0 new, a new leak = 1 new, a fixed le
   assert.match(r.err, /1 new, 2 baselined, 0 fixed/);
   assert.match(r.out, /src\/c\.ts:3:15  warning  .*unclosed-resource$/m);
   assert.doesNotMatch(r.out, /src\/[ab]\.ts/);
-  assert.deepEqual(json(['scan', dir, '--baseline', baseline], dir).map((f) => [base(f.file), f.baselined ?? false]), [['a.ts', true], ['b.ts', true], ['c.ts', false]]);
+  assert.deepEqual(
+    json(['scan', dir, '--baseline', baseline], dir).map((f) => [base(f.file), f.baselined ?? false]),
+    [
+      ['a.ts', true],
+      ['b.ts', true],
+      ['c.ts', false],
+    ],
+  );
 
   writeFileSync(join(dir, 'src/b.ts'), 'export const fixed = true;\n');
   r = leaklint(['scan', dir, '--baseline', baseline]);
   assert.match(r.err, /1 new, 1 baselined, 1 fixed/);
   r = leaklint(['scan', dir, '--baseline', baseline, '--update-baseline']);
   assert.match(r.err, /1 new, 1 baselined, 1 fixed/);
-  assert.deepEqual((JSON.parse(readFileSync(baseline, 'utf8')).findings as { file: string }[]).map((e) => e.file), ['src/a.ts', 'src/c.ts']);
+  assert.deepEqual(
+    (JSON.parse(readFileSync(baseline, 'utf8')).findings as { file: string }[]).map((e) => e.file),
+    ['src/a.ts', 'src/c.ts'],
+  );
   assert.match(leaklint(['scan', dir, '--baseline', baseline, '--max-warnings', '0']).err, /0 new, 2 baselined, 0 fixed/);
 });
 
@@ -112,9 +133,16 @@ test('shards cover every file exactly once, and their merged SARIF equals the un
   const names = ['a.ts', 'b.ts', 'lib/c.ts', 'lib/d.ts', 'z/e.ts'];
   const dir = workspace(Object.fromEntries(names.map((n, i) => [n, leak(`f${i}`)])));
   const seen = [1, 2, 3].map((i) => json(['scan', dir, '--shard', `${i}/3`]).map((f) => f.file.slice(dir.length - REPO.length)));
-  assert.ok(seen.every((files) => files.length >= 1), 'every shard gets work');
+  assert.ok(
+    seen.every((files) => files.length >= 1),
+    'every shard gets work',
+  );
   assert.deepEqual(seen.flat().sort(), names.sort());
-  assert.deepEqual(json(['scan', dir, '--shard', '2/3']).map((f) => f.file), json(['scan', dir, '--shard', '2/3']).map((f) => f.file), 'deterministic');
+  assert.deepEqual(
+    json(['scan', dir, '--shard', '2/3']).map((f) => f.file),
+    json(['scan', dir, '--shard', '2/3']).map((f) => f.file),
+    'deterministic',
+  );
 
   const sarif = (args: string[], out: string) => {
     leaklint(['scan', dir, ...args, '--format', 'sarif', '--output', join(dir, out)]);
@@ -129,8 +157,11 @@ test('shards cover every file exactly once, and their merged SARIF equals the un
   const fullLog = JSON.parse(readFileSync(full, 'utf8'));
   assert.deepEqual(log.runs[0].tool.driver.rules, fullLog.runs[0].tool.driver.rules, 'rules deduplicated');
   assert.deepEqual(log.runs[0].results, JSON.parse(leaklint(['merge-sarif', full]).out).runs[0].results);
-  const key = (r: { ruleId: string; partialFingerprints: Record<string, string>; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
-    `${r.locations[0].physicalLocation.artifactLocation.uri} ${r.ruleId} ${r.partialFingerprints['leaklint/v1']}`;
+  const key = (r: {
+    ruleId: string;
+    partialFingerprints: Record<string, string>;
+    locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+  }) => `${r.locations[0].physicalLocation.artifactLocation.uri} ${r.ruleId} ${r.partialFingerprints['leaklint/v1']}`;
   assert.deepEqual(log.runs[0].results.map(key), fullLog.runs[0].results.map(key).sort());
   assert.equal(leaklint(['scan', dir, '--shard', '4/3']).code, 2);
 });
@@ -142,7 +173,8 @@ test('--changed-since analyses the changed and untracked files and the files imp
     'other.ts': leak('other'),
     'deep/far.ts': `import * as fs from 'node:fs';\nimport { open } from '../lib.js';\n${leak('far').split('\n').slice(1).join('\n')}`,
   });
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, stdio: 'pipe' });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, stdio: 'pipe' });
   git('init', '-q');
   git('add', '.');
   git('commit', '-qm', 'initial');
@@ -152,7 +184,10 @@ test('--changed-since analyses the changed and untracked files and the files imp
 
   appendFileSync(join(dir, 'lib.ts'), '// touched\n');
   writeFileSync(join(dir, 'fresh.ts'), leak('fresh'));
-  assert.deepEqual(json(['scan', '.', '--changed-since', 'HEAD'], dir).map((f) => f.file), ['deep/far.ts', 'fresh.ts', 'lib.ts', 'user.ts'].sort());
+  assert.deepEqual(
+    json(['scan', '.', '--changed-since', 'HEAD'], dir).map((f) => f.file),
+    ['deep/far.ts', 'fresh.ts', 'lib.ts', 'user.ts'].sort(),
+  );
   r = leaklint(['scan', '.', '--changed-since', 'no-such-ref'], dir);
   assert.equal(r.code, 2);
   assert.match(r.err, /--changed-since no-such-ref: git diff failed/);

@@ -10,7 +10,6 @@ import { REPO } from './rule-tester';
 
 const EXAMPLES = join(REPO, 'examples/leaky-service');
 
-
 const LEAK = `import * as fs from 'node:fs';
 export function f(p: string): void {
   const out = fs.createWriteStream(p);
@@ -56,7 +55,10 @@ test('a clean project exits 0 and says so', () => {
 
 test('config: severities, off, include/exclude; found from the scanned folder upward', () => {
   const dir = workspace({ 'src/a.ts': LEAK, 'src/b.ts': TIMER, 'src/gen/c.ts': LEAK });
-  writeFileSync(join(dir, 'leaklint.config.json'), JSON.stringify({ rules: { 'unclosed-resource': 'error', 'uncleared-timer': 'off' }, exclude: ['src/gen/**'] }));
+  writeFileSync(
+    join(dir, 'leaklint.config.json'),
+    JSON.stringify({ rules: { 'unclosed-resource': 'error', 'uncleared-timer': 'off' }, exclude: ['src/gen/**'] }),
+  );
   const r = leaklint(['scan', join(dir, 'src')]);
   assert.equal(r.code, 1, r.out + r.err);
   assert.match(r.out, /src\/a\.ts:3:15  error  .*unclosed-resource/);
@@ -105,21 +107,33 @@ test('usage errors exit 2 with the usage text', () => {
 });
 
 test('a folder without tsconfig is an inferred project (JavaScript included)', () => {
-  const dir = workspace({ 'lib/app.js': "const fs = require('node:fs');\nfunction f(p) {\n  const out = fs.createWriteStream(p);\n  out.write('x');\n}\nmodule.exports = { f };\n" });
+  const dir = workspace({
+    'lib/app.js':
+      "const fs = require('node:fs');\nfunction f(p) {\n  const out = fs.createWriteStream(p);\n  out.write('x');\n}\nmodule.exports = { f };\n",
+  });
   const r = leaklint(['scan', dir, '--format', 'json']);
   const findings = JSON.parse(r.out) as { file: string; ruleId: string; line: number }[];
-  assert.deepEqual(findings.map((f) => [f.file.split('/').pop(), f.ruleId, f.line]), [['app.js', 'unclosed-resource', 3]]);
+  assert.deepEqual(
+    findings.map((f) => [f.file.split('/').pop(), f.ruleId, f.line]),
+    [['app.js', 'unclosed-resource', 3]],
+  );
 });
 
 test('--project uses the given tsconfig and follows project references', () => {
   const dir = workspace({
     'tsconfig.json': JSON.stringify({ files: [], references: [{ path: './pkg' }] }),
-    'pkg/tsconfig.json': JSON.stringify({ compilerOptions: { composite: true, strict: true, types: ['node'], typeRoots: [join(REPO, 'node_modules/@types')] }, include: ['*.ts'] }),
+    'pkg/tsconfig.json': JSON.stringify({
+      compilerOptions: { composite: true, strict: true, types: ['node'], typeRoots: [join(REPO, 'node_modules/@types')] },
+      include: ['*.ts'],
+    }),
     'pkg/a.ts': LEAK,
   });
   const r = leaklint(['scan', dir, '--project', join(dir, 'tsconfig.json'), '--format', 'json']);
   assert.equal(r.code, 0, r.err);
-  assert.deepEqual((JSON.parse(r.out) as { ruleId: string }[]).map((f) => f.ruleId), ['unclosed-resource']);
+  assert.deepEqual(
+    (JSON.parse(r.out) as { ruleId: string }[]).map((f) => f.ruleId),
+    ['unclosed-resource'],
+  );
 });
 
 test('JSON output carries findings with fixes as edits', () => {
@@ -136,16 +150,24 @@ interface SarifRun {
 }
 
 test('SARIF output validates against the SARIF 2.1.0 schema', () => {
-  const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json', { paths: [REPO] }), 'utf8'));
+  const schema = JSON.parse(
+    readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json', { paths: [REPO] }), 'utf8'),
+  );
   const validate = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }).compile(schema);
   const r = leaklint(['scan', EXAMPLES, '--format', 'sarif']);
   const log = JSON.parse(r.out);
   assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
   const run = (JSON.parse(r.out) as { runs: SarifRun[] }).runs[0];
-  assert.deepEqual(run.tool.driver.rules.map((x) => x.id), RULE_IDS);
+  assert.deepEqual(
+    run.tool.driver.rules.map((x) => x.id),
+    RULE_IDS,
+  );
   assert.ok(run.tool.driver.rules.every((x) => /docs\/rules\/[\w-]+\.md$/.test(x.helpUri)));
   assert.ok(run.results.length > 0);
-  assert.ok(run.results.some((x) => x.fixes?.length), 'some result carries a SARIF fix');
+  assert.ok(
+    run.results.some((x) => x.fixes?.length),
+    'some result carries a SARIF fix',
+  );
   assert.ok(run.results.every((x) => x.locations[0].physicalLocation.region.startLine > 0));
 });
 
@@ -153,5 +175,8 @@ test('`leaklint rules` lists every rule', () => {
   const r = leaklint(['rules']);
   assert.equal(r.code, 0);
   for (const id of RULE_IDS) assert.match(r.out, new RegExp(`^${id}\\s`, 'm'));
-  assert.deepEqual((JSON.parse(leaklint(['rules', '--format', 'json']).out) as { id: string }[]).map((m) => m.id), RULE_IDS);
+  assert.deepEqual(
+    (JSON.parse(leaklint(['rules', '--format', 'json']).out) as { id: string }[]).map((m) => m.id),
+    RULE_IDS,
+  );
 });

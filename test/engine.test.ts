@@ -38,13 +38,20 @@ test('suppressions: next-line with and without rule lists, reasons, file-level',
 });
 
 test('config: valid config parsed; each kind of mistake named with its position', () => {
-  const c = parseConfig('/c.json', '{"rules":{"listener-leak":"error"},"exclude":["gen/**"],"sinks":["track"],"teardownMethods":["halt"]}', RULE_IDS);
+  const c = parseConfig(
+    '/c.json',
+    '{"rules":{"listener-leak":"error"},"exclude":["gen/**"],"sinks":["track"],"teardownMethods":["halt"]}',
+    RULE_IDS,
+  );
   assert.equal(c.rules['listener-leak'], 'error');
   assert.deepEqual(c.sinks, ['track']);
   assert.deepEqual(c.teardownMethods, ['halt']);
   assert.ok(c.exclude.includes('gen/**') && c.exclude.includes('**/node_modules/**'));
   const fails = (text: string, pattern: RegExp) =>
-    assert.throws(() => parseConfig('/c.json', text, RULE_IDS), (e: unknown) => e instanceof ConfigError && pattern.test(e.message));
+    assert.throws(
+      () => parseConfig('/c.json', text, RULE_IDS),
+      (e: unknown) => e instanceof ConfigError && pattern.test(e.message),
+    );
   fails('[]', /must be a JSON object/);
   fails('{"include": "src"}', /^\/c\.json:1:13: "include" must be an array of strings/);
   fails('{"include": [1]}', /1:14: "include" must be an array of strings/);
@@ -54,7 +61,12 @@ test('config: valid config parsed; each kind of mistake named with its position'
 });
 
 test('include/exclude globs are relative to the config file', () => {
-  const linter = new Linter(RULES, { ...defaultConfig(), include: ['src/**'], exclude: [...defaultConfig().exclude, '**/gen/**'], path: '/repo/leaklint.config.json' });
+  const linter = new Linter(RULES, {
+    ...defaultConfig(),
+    include: ['src/**'],
+    exclude: [...defaultConfig().exclude, '**/gen/**'],
+    path: '/repo/leaklint.config.json',
+  });
   assert.equal(linter.selects('/repo/src/a.ts'), true);
   assert.equal(linter.selects('/repo/src/gen/a.ts'), false);
   assert.equal(linter.selects('/repo/test/a.ts'), false);
@@ -63,7 +75,10 @@ test('include/exclude globs are relative to the config file', () => {
 
 test('severity overrides and "off" apply to the active rules', () => {
   const linter = new Linter(RULES, { ...defaultConfig(), rules: { 'listener-leak': 'off', 'unclosed-resource': 'error' } });
-  assert.equal(linter.activeRules.find((r) => r.rule.meta.id === 'listener-leak'), undefined);
+  assert.equal(
+    linter.activeRules.find((r) => r.rule.meta.id === 'listener-leak'),
+    undefined,
+  );
   assert.equal(linter.activeRules.find((r) => r.rule.meta.id === 'unclosed-resource')?.severity, 'error');
 });
 
@@ -81,10 +96,15 @@ test('a rule that throws is reported once and every other rule still reports for
   const file = join(FIXTURES, 'unclosed-resource/leaky.ts');
   const program = project.program();
   const expected = lintText(project, unclosedResource, file).length;
-  const result = runRules(program.getSourceFile(file)!, program, [
-    { rule: throwing, severity: 'warn' },
-    { rule: unclosedResource, severity: 'warn' },
-  ], defaultConfig());
+  const result = runRules(
+    program.getSourceFile(file)!,
+    program,
+    [
+      { rule: throwing, severity: 'warn' },
+      { rule: unclosedResource, severity: 'warn' },
+    ],
+    defaultConfig(),
+  );
   assert.equal(result.ruleErrors.length, 1);
   assert.equal(result.ruleErrors[0].ruleId, 'throws');
   assert.match(result.ruleErrors[0].message, /boom/);
@@ -96,7 +116,13 @@ test('the rule walk skips types unless a rule listens inside them, and enters th
   const listening = (kind: ts.SyntaxKind) => {
     const texts: string[] = [];
     const rule = defineRule({
-      meta: { id: `sees-${ts.SyntaxKind[kind]}`, description: 'records what it is shown', defaultSeverity: 'warn', docs: docsUrl('x'), fixable: false },
+      meta: {
+        id: `sees-${ts.SyntaxKind[kind]}`,
+        description: 'records what it is shown',
+        defaultSeverity: 'warn',
+        docs: docsUrl('x'),
+        fixable: false,
+      },
       create: () => ({ [kind]: (node: ts.Node) => void texts.push(node.getText()) }),
     });
     return { rule, texts };
@@ -116,7 +142,16 @@ export const boxes: Array<Map<string, Box>> = [];
     assert.deepEqual(calls.texts, ['mixin(Base)', 'Date.now()']);
     const references = listening(ts.SyntaxKind.TypeReference);
     lintText(project, references.rule, file, text);
-    assert.deepEqual(references.texts, ['ReturnType<typeof Date.now>', 'Shape', 'T', 'T', 'Shape', 'Array<Map<string, Box>>', 'Map<string, Box>', 'Box']);
+    assert.deepEqual(references.texts, [
+      'ReturnType<typeof Date.now>',
+      'Shape',
+      'T',
+      'T',
+      'Shape',
+      'Array<Map<string, Box>>',
+      'Map<string, Box>',
+      'Box',
+    ]);
   } finally {
     project.removeOverlay(file);
   }

@@ -33,7 +33,11 @@ test('related locations have a message and a place in the finding’s file', () 
 test('locals never released point at where they go out of scope', () => {
   const locals = leakyFindings().filter((f) => /^`\w+` .*never (released|passed to|disposed|killed|terminated)/.test(f.message));
   assert.ok(locals.length >= 4, `${locals.length} never-released locals in the fixtures`);
-  for (const f of locals) assert.ok(f.related.some((r) => r.message.includes('goes out of scope here') && r.line >= f.line), `${f.ruleId} ${f.line}: ${f.message}`);
+  for (const f of locals)
+    assert.ok(
+      f.related.some((r) => r.message.includes('goes out of scope here') && r.line >= f.line),
+      `${f.ruleId} ${f.line}: ${f.message}`,
+    );
 });
 
 test('endless loops point at their await, inline listeners at the handler', () => {

@@ -85,7 +85,13 @@ describe('stack overflow inside a rule', () => {
   const recurse = (n: number): number => recurse(n + 1) + 1;
   const overflowing = (where: 'visit' | 'fileEnd'): Rule =>
     defineRule({
-      meta: { id: `overflow-${where}`, description: 'recurses without end', defaultSeverity: 'warn', docs: docsUrl('overflow'), fixable: false },
+      meta: {
+        id: `overflow-${where}`,
+        description: 'recurses without end',
+        defaultSeverity: 'warn',
+        docs: docsUrl('overflow'),
+        fixable: false,
+      },
       create: () => {
         const listeners: RuleListeners = {};
         if (where === 'visit') listeners[ts.SyntaxKind.CallExpression] = () => recurse(0);
@@ -96,7 +102,15 @@ describe('stack overflow inside a rule', () => {
   const run = (rule: Rule) => {
     const program = fixtureProject().program();
     const file = program.getSourceFile(join(FIXTURES, 'unclosed-resource/leaky.ts'))!;
-    return runRules(file, program, [{ rule, severity: 'warn' }, { rule: unclosedResource, severity: 'warn' }], defaultConfig());
+    return runRules(
+      file,
+      program,
+      [
+        { rule, severity: 'warn' },
+        { rule: unclosedResource, severity: 'warn' },
+      ],
+      defaultConfig(),
+    );
   };
 
   it('during the traversal skips the file with a note instead of crashing', () => {
@@ -108,7 +122,10 @@ describe('stack overflow inside a rule', () => {
   it("at file end is that rule's error; the other rules keep their findings", () => {
     const result = run(overflowing('fileEnd'));
     assert.equal(result.skipped, undefined);
-    assert.deepEqual(result.ruleErrors.map((e) => e.ruleId), ['overflow-fileEnd']);
+    assert.deepEqual(
+      result.ruleErrors.map((e) => e.ruleId),
+      ['overflow-fileEnd'],
+    );
     assert.match(result.ruleErrors[0].message, /Maximum call stack size exceeded/);
     assert.ok(result.findings.length > 0 && result.findings.every((f) => f.ruleId === 'unclosed-resource'));
   });
@@ -126,7 +143,10 @@ describe('fault corpus', { timeout: 600_000 }, () => {
     assert.equal(r.code, 2, r.err);
     const findings = JSON.parse(r.out) as { file: string; ruleId: string; line: number }[];
     // each leaky file exactly once: the symlink loops neither hang the walk nor duplicate files
-    assert.deepEqual(findings.map((f) => `${relative(dir, resolve(REPO, f.file))} ${f.ruleId}`).sort(), LEAKY_FILES.map((f) => `${f} unclosed-resource`).sort());
+    assert.deepEqual(
+      findings.map((f) => `${relative(dir, resolve(REPO, f.file))} ${f.ruleId}`).sort(),
+      LEAKY_FILES.map((f) => `${f} unclosed-resource`).sort(),
+    );
     const lines = r.err.trim().split('\n');
     for (const [name, note] of Object.entries(NOTES)) {
       const mine = lines.filter((l) => l.startsWith(`leaklint: ${join(dir, name)}: `));
@@ -157,7 +177,11 @@ describe('fault corpus', { timeout: 600_000 }, () => {
       }
       for (const name of LEAKY_FILES) {
         const diagnostics = await published(name);
-        assert.deepEqual(diagnostics.map((d) => d.code), ['unclosed-resource'], name);
+        assert.deepEqual(
+          diagnostics.map((d) => d.code),
+          ['unclosed-resource'],
+          name,
+        );
       }
       for (const [name, note] of Object.entries(NOTES)) {
         const mine = logs().filter((l) => l.startsWith(`${join(dir, name)}: `));
@@ -168,7 +192,10 @@ describe('fault corpus', { timeout: 600_000 }, () => {
       // the deep file, edited into ordinary code, is analysed again
       const deep = uriOf(join(dir, 'deep-parens.ts'));
       const version = client.replace(deep, LEAK);
-      assert.deepEqual((await client.diagnostics(deep, (ds) => ds.length > 0, version)).map((d) => d.code), ['unclosed-resource']);
+      assert.deepEqual(
+        (await client.diagnostics(deep, (ds) => ds.length > 0, version)).map((d) => d.code),
+        ['unclosed-resource'],
+      );
 
       const summary = await client.request('leaklint/scanWorkspace', {});
       assert.equal(summary.cancelled, false);

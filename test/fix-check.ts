@@ -60,8 +60,11 @@ export function checkFileFixes(project: Project, linter: Linter, file: string, t
         // the finding is gone, so one fewer finding offers this fix (identity by count: equal code elsewhere in the
         // file shares a fingerprint up to its occurrence number, which shifts once a copy is fixed)
         const offering = (findings: readonly Finding[], content: string) =>
-          findings.filter((f) => f.ruleId === finding.ruleId && f.fixes.some((x) => x.title === fix.title && applyEdits(content, x.edits) !== content)).length;
-        if (offering(linter.lintFile(project, file).findings, fixed) >= offering(before.findings, text)) fail('offered again after it was applied');
+          findings.filter(
+            (f) => f.ruleId === finding.ruleId && f.fixes.some((x) => x.title === fix.title && applyEdits(content, x.edits) !== content),
+          ).length;
+        if (offering(linter.lintFile(project, file).findings, fixed) >= offering(before.findings, text))
+          fail('offered again after it was applied');
       } finally {
         project.removeOverlay(file);
       }

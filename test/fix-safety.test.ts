@@ -61,7 +61,11 @@ describe('fix safety', { timeout: 600_000 }, () => {
             const baseline = new Set(semanticErrors(project, file));
             project.setOverlay(file, fixed, 1);
             try {
-              assert.deepEqual(semanticErrors(project, file).filter((e) => !baseline.has(e)), [], `${file} after fix-all:\n${fixed}`);
+              assert.deepEqual(
+                semanticErrors(project, file).filter((e) => !baseline.has(e)),
+                [],
+                `${file} after fix-all:\n${fixed}`,
+              );
             } finally {
               project.removeOverlay(file);
             }

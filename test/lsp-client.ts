@@ -127,7 +127,9 @@ export class LspClient {
   change(uri: string, edits: readonly TextEdit[]): number {
     const version = (this.versions.get(uri) ?? 0) + 1;
     this.versions.set(uri, version);
-    const contentChanges = [...edits].sort((a, b) => compare(b.range.start, a.range.start)).map((e) => ({ range: e.range, text: e.newText }));
+    const contentChanges = [...edits]
+      .sort((a, b) => compare(b.range.start, a.range.start))
+      .map((e) => ({ range: e.range, text: e.newText }));
     this.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges });
     return version;
   }
@@ -177,9 +179,17 @@ export class LspClient {
    * The first diagnostics published for the URI (already received or still to come) at or after a document
    * version that satisfy the predicate.
    */
-  async diagnostics(uri: string, match: (d: Diagnostic[]) => boolean, minVersion = 0, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Diagnostic[]> {
+  async diagnostics(
+    uri: string,
+    match: (d: Diagnostic[]) => boolean,
+    minVersion = 0,
+    timeoutMs = DEFAULT_TIMEOUT_MS,
+  ): Promise<Diagnostic[]> {
     const ok = (m: Message) =>
-      m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri && (m.params.version ?? 0) >= minVersion && match(m.params.diagnostics);
+      m.method === 'textDocument/publishDiagnostics' &&
+      m.params.uri === uri &&
+      (m.params.version ?? 0) >= minVersion &&
+      match(m.params.diagnostics);
     const latest = this.received.filter((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri).at(-1);
     if (latest && ok(latest)) return latest.params.diagnostics;
     const m = await this.waitFor(ok, `diagnostics for ${uri} (version ≥ ${minVersion})`, timeoutMs);

@@ -27,7 +27,8 @@ const FIXED = LEAKY.replace("  s.write('x');\n", "  s.write('x');\n  s.close();\
 const TIMER = `export function poll(tick: () => void): void {\n  setInterval(tick, 1000);\n}\n`;
 
 /** Diagnostics as comparable strings: range and rule. */
-const shape = (ds: readonly Diagnostic[]) => ds.map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.code}`).sort();
+const shape = (ds: readonly Diagnostic[]) =>
+  ds.map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.code}`).sort();
 
 describe('language server misuse', { timeout: 300_000 }, () => {
   let root: string;
@@ -56,7 +57,9 @@ describe('language server misuse', { timeout: 300_000 }, () => {
     client.notify('textDocument/didClose', {});
     client.notify('textDocument/didSave', { textDocument: { uri: 'file:///nowhere/x.ts' } });
     client.notify('textDocument/didOpen', { textDocument: { uri: 'not a uri', languageId: 'typescript', version: 1, text: LEAKY } });
-    client.notify('textDocument/didOpen', { textDocument: { uri: 'file:///no/where/y.ts', languageId: 'typescript', version: 1, text: 42 } });
+    client.notify('textDocument/didOpen', {
+      textDocument: { uri: 'file:///no/where/y.ts', languageId: 'typescript', version: 1, text: 42 },
+    });
     client.notify('workspace/didChangeWatchedFiles', { changes: 'all of them' });
     client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: 'file:///nowhere/tsconfig.json', type: 2 }, { uri: 17 }] });
     client.notify('workspace/didChangeConfiguration', { settings: { leaklint: { rules: 5, exclude: 'x', enable: 'yes' } } });
@@ -115,9 +118,15 @@ describe('language server misuse', { timeout: 300_000 }, () => {
     assert.equal(await client.request('shutdown'), null);
     const scan = await client.send('leaklint/scanWorkspace', {});
     assert.equal(scan.error?.code, INVALID_REQUEST);
-    const action = await client.send('textDocument/codeAction', { textDocument: { uri: uriOf(src('a.ts')) }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } });
+    const action = await client.send('textDocument/codeAction', {
+      textDocument: { uri: uriOf(src('a.ts')) },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [] },
+    });
     assert.equal(action.error?.code, INVALID_REQUEST);
-    client.notify('textDocument/didOpen', { textDocument: { uri: uriOf(src('late.ts')), languageId: 'typescript', version: 1, text: LEAKY } });
+    client.notify('textDocument/didOpen', {
+      textDocument: { uri: uriOf(src('late.ts')), languageId: 'typescript', version: 1, text: LEAKY },
+    });
     const exited = new Promise<void>((resolve) => {
       const poll = setInterval(() => client.exited && (clearInterval(poll), resolve()), 20);
     });

@@ -7,7 +7,18 @@ import { after, before, describe, it } from 'node:test';
 import ts = require('typescript');
 import { RULE_IDS } from '../rules';
 import { DEFAULT_SETTINGS } from '../server/protocol';
-import { applyTextEdits, LspClient, REPO, makeWorkspace, tsconfigJson, uriOf, writeFile, type CodeAction, type Diagnostic, type Message } from './lsp-client';
+import {
+  applyTextEdits,
+  LspClient,
+  REPO,
+  makeWorkspace,
+  tsconfigJson,
+  uriOf,
+  writeFile,
+  type CodeAction,
+  type Diagnostic,
+  type Message,
+} from './lsp-client';
 
 const WARNING = 2;
 const ERROR = 1;
@@ -67,17 +78,26 @@ export function run(p: string): void {
 
 /** Type errors of `text` as the file `file` of the workspace's tsconfig (the other files as on disk). */
 function typeErrors(root: string, file: string, text: string): string[] {
-  const parsed = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    join(root, 'tsconfig.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+  )!;
   const host = ts.createCompilerHost(parsed.options);
   const getSourceFile = host.getSourceFile;
-  host.getSourceFile = (name, lang, ...rest) => (name === file ? ts.createSourceFile(name, text, lang) : getSourceFile.call(host, name, lang, ...rest));
+  host.getSourceFile = (name, lang, ...rest) =>
+    name === file ? ts.createSourceFile(name, text, lang) : getSourceFile.call(host, name, lang, ...rest);
   const program = ts.createProgram({ rootNames: [file], options: parsed.options, host });
   return ts.getPreEmitDiagnostics(program, program.getSourceFile(file)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' '));
 }
 
 function codeActions(client: LspClient, uri: string, diagnostics: Diagnostic[], only?: string[]): Promise<CodeAction[]> {
   const range = diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-  return client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics, ...(only ? { only } : {}) } });
+  return client.request<CodeAction[]>('textDocument/codeAction', {
+    textDocument: { uri },
+    range,
+    context: { diagnostics, ...(only ? { only } : {}) },
+  });
 }
 
 /** Applies the action's edit to `text` locally and sends it to the server as incremental changes. */
@@ -227,12 +247,17 @@ describe('language server', () => {
     const messages = client.received.slice(from);
     const create = messages.find((m) => m.method === 'window/workDoneProgress/create');
     assert.ok(create, 'the server created a progress');
-    const progress = messages.filter((m: Message) => m.method === '$/progress' && m.params.token === create.params.token).map((m) => m.params.value);
+    const progress = messages
+      .filter((m: Message) => m.method === '$/progress' && m.params.token === create.params.token)
+      .map((m) => m.params.value);
     assert.equal(progress[0].kind, 'begin');
     assert.equal(progress[0].cancellable, true);
     const reports = progress.filter((v) => v.kind === 'report');
     assert.ok(reports.length > 0 && reports.every((r) => typeof r.percentage === 'number' && r.percentage >= 0 && r.percentage <= 100));
-    assert.ok(reports.some((r) => /\.ts$/.test(r.message ?? '')), 'reports name the current file');
+    assert.ok(
+      reports.some((r) => /\.ts$/.test(r.message ?? '')),
+      'reports name the current file',
+    );
     assert.equal(progress.at(-1).kind, 'end');
 
     const timer = uriOf(src('timer.ts'));
@@ -246,7 +271,10 @@ describe('language server', () => {
     // open files are scanned with their unsaved (by now fixed) text: only the two timers are left
     assert.deepEqual([summary.files, summary.findings, summary.cancelled], [9, 1, false]);
     assert.deepEqual([second.files, second.findings, second.cancelled], [10, 2, false]);
-    assert.ok(!client.received.some((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === clean), 'clean files are not published');
+    assert.ok(
+      !client.received.some((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === clean),
+      'clean files are not published',
+    );
     assert.ok(client.received.some((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === timer));
   });
 
@@ -418,8 +446,10 @@ describe('extension manifest', () => {
 
   it('contributes the commands and activates on the four languages', () => {
     const commands = manifest.contributes.commands.map((c: { command: string }) => c.command);
-    for (const id of ['leaklint.scanWorkspace', 'leaklint.restartServer', 'leaklint.showOutput', 'leaklint.showDocs']) assert.ok(commands.includes(id), id);
-    for (const language of ['typescript', 'typescriptreact', 'javascript', 'javascriptreact']) assert.ok(manifest.activationEvents.includes(`onLanguage:${language}`));
+    for (const id of ['leaklint.scanWorkspace', 'leaklint.restartServer', 'leaklint.showOutput', 'leaklint.showDocs'])
+      assert.ok(commands.includes(id), id);
+    for (const language of ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'])
+      assert.ok(manifest.activationEvents.includes(`onLanguage:${language}`));
     assert.deepEqual(manifest.capabilities.untrustedWorkspaces, { supported: true });
     assert.equal(manifest.dependencies, undefined, 'everything is bundled');
   });

@@ -16,7 +16,8 @@ test('timing: phases are accounted and only files with candidates ask the checke
   const root = makeWorkspace({
     'tsconfig.json': tsconfigJson(),
     'src/types.ts': 'export type Name = string;\nexport interface Point { x: number; y: number }\n',
-    'src/log.ts': "import * as fs from 'node:fs';\nexport function log(p: string): void {\n  const s = fs.createWriteStream(p);\n  s.write('x');\n}\n",
+    'src/log.ts':
+      "import * as fs from 'node:fs';\nexport function log(p: string): void {\n  const s = fs.createWriteStream(p);\n  s.write('x');\n}\n",
   });
   try {
     const timing = new Timing();

@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import ts = require('typescript');
-import { createConnection, createMessageConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import {
+  createConnection,
+  createMessageConnection,
+  ProposedFeatures,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver/node';
 import { main } from '../cli/main';
 import { defineRule, docsUrl, type Rule } from '../engine/rule';
 import { RULES } from '../rules';
@@ -23,7 +29,13 @@ export function f(p: string): void {
 `;
 
 const crashing: Rule = defineRule({
-  meta: { id: 'crashing', description: 'throws on every call expression', defaultSeverity: 'warn', docs: docsUrl('crashing'), fixable: false },
+  meta: {
+    id: 'crashing',
+    description: 'throws on every call expression',
+    defaultSeverity: 'warn',
+    docs: docsUrl('crashing'),
+    fixable: false,
+  },
   create: () => ({
     [ts.SyntaxKind.CallExpression]: () => {
       throw new Error('boom');
@@ -45,7 +57,11 @@ describe('a crashing rule', () => {
     let out = '';
     let err = '';
     const sink = (append: (s: string) => void) => new Writable({ write: (chunk, _enc, done) => (append(String(chunk)), done()) });
-    const code = main(['scan', dir, '--format', 'json'], { out: sink((s) => (out += s)), err: sink((s) => (err += s)), cwd: dir }, WITH_CRASHING);
+    const code = main(
+      ['scan', dir, '--format', 'json'],
+      { out: sink((s) => (out += s)), err: sink((s) => (err += s)), cwd: dir },
+      WITH_CRASHING,
+    );
     assert.equal(code, 0, err);
     const findings = JSON.parse(out) as { file: string; ruleId: string }[];
     assert.deepEqual(findings.map((f) => `${f.file} ${f.ruleId}`).sort(), ['a.ts unclosed-resource', 'b.ts unclosed-resource']);
@@ -56,7 +72,10 @@ describe('a crashing rule', () => {
   it('server: logged once per file on the connection console across edits and scans; diagnostics of the other rules arrive', async () => {
     const toServer = new PassThrough();
     const fromServer = new PassThrough();
-    const server = new LeakLintServer(createConnection(ProposedFeatures.all, new StreamMessageReader(toServer), new StreamMessageWriter(fromServer)), WITH_CRASHING);
+    const server = new LeakLintServer(
+      createConnection(ProposedFeatures.all, new StreamMessageReader(toServer), new StreamMessageWriter(fromServer)),
+      WITH_CRASHING,
+    );
     server.listen();
     const client = createMessageConnection(new StreamMessageReader(fromServer), new StreamMessageWriter(toServer));
     const logs: string[] = [];
@@ -88,12 +107,20 @@ describe('a crashing rule', () => {
     const crashLines = (file: string) => logs.filter((l) => l.includes('rule crashing failed on') && l.includes(file));
     try {
       // no processId: the server would otherwise poll it (and keep this process alive)
-      await client.sendRequest('initialize', { processId: null, rootUri: uriOf(dir), workspaceFolders: [{ uri: uriOf(dir), name: 'crash' }], capabilities: { workspace: { configuration: true } } });
+      await client.sendRequest('initialize', {
+        processId: null,
+        rootUri: uriOf(dir),
+        workspaceFolders: [{ uri: uriOf(dir), name: 'crash' }],
+        capabilities: { workspace: { configuration: true } },
+      });
       await client.sendNotification('initialized', {});
       const uri = uriOf(a());
       await client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: LEAK } });
       assert.deepEqual(await diagnosticsOf(uri, 1), ['unclosed-resource']);
-      await client.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: `${LEAK}// edited\n` }] });
+      await client.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version: 2 },
+        contentChanges: [{ text: `${LEAK}// edited\n` }],
+      });
       assert.deepEqual(await diagnosticsOf(uri, 2), ['unclosed-resource']);
       const summary = (await client.sendRequest('leaklint/scanWorkspace', {})) as { files: number; findings: number; cancelled: boolean };
       assert.deepEqual([summary.files, summary.findings, summary.cancelled], [2, 2, false]);

@@ -88,7 +88,9 @@ export function lintText(project: Project, rule: Rule, file: string, text?: stri
 export function semanticErrors(project: Project, file: string): string[] {
   const program = project.program();
   const sf = program.getSourceFile(file)!;
-  return [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)].map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' '));
+  return [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)].map((d) =>
+    ts.flattenDiagnosticMessageText(d.messageText, ' '),
+  );
 }
 
 /** Applies a fix and checks it: parses, no new type errors, this finding gone, no new findings. Returns the fixed text. */
@@ -99,7 +101,11 @@ export function checkFix(project: Project, rule: Rule, file: string, original: s
     const after = lintText(project, rule, file, fixed);
     const errors = semanticErrors(project, file);
     assert.deepEqual(errors, [], `fix "${fix.title}" leaves errors in ${file}:\n${errors.join('\n')}\n---\n${fixed}`);
-    assert.equal(after.length, before.length - 1, `fix "${fix.title}" should remove exactly its finding:\n${fixed}\n---\n${after.map((f) => `${f.line}:${f.column} ${f.message}`).join('\n')}`);
+    assert.equal(
+      after.length,
+      before.length - 1,
+      `fix "${fix.title}" should remove exactly its finding:\n${fixed}\n---\n${after.map((f) => `${f.line}:${f.column} ${f.message}`).join('\n')}`,
+    );
     return fixed;
   } finally {
     project.removeOverlay(file);
@@ -109,10 +115,18 @@ export function checkFix(project: Project, rule: Rule, file: string, original: s
 /** Registers node:test tests for every fixture of a rule. */
 export function testRuleFixtures(rule: Rule): void {
   const dir = join(FIXTURES, rule.meta.id);
-  const files = readdirSync(dir).filter((f) => f.endsWith('.ts')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
   test(`${rule.meta.id}: has leaky and clean fixtures`, () => {
-    assert.ok(files.some((f) => f.startsWith('leaky')), 'a leaky*.ts fixture');
-    assert.ok(files.some((f) => f.startsWith('clean')), 'a clean*.ts fixture');
+    assert.ok(
+      files.some((f) => f.startsWith('leaky')),
+      'a leaky*.ts fixture',
+    );
+    assert.ok(
+      files.some((f) => f.startsWith('clean')),
+      'a clean*.ts fixture',
+    );
   });
   for (const name of files) {
     const file = join(dir, name);
@@ -122,7 +136,9 @@ export function testRuleFixtures(rule: Rule): void {
       assert.deepEqual(semanticErrors(project, file), [], 'fixtures must type-check');
       const findings = lintText(project, rule, file);
       const actual = findings.map((f) => `${f.line}:${f.column} ${f.ruleId}`).sort();
-      const expected = expectedFindings(text).map((e) => `${e.line}:${e.column} ${e.ruleId}`).sort();
+      const expected = expectedFindings(text)
+        .map((e) => `${e.line}:${e.column} ${e.ruleId}`)
+        .sort();
       assert.deepEqual(actual, expected, findings.map((f) => `${f.line}:${f.column} ${f.message}`).join('\n'));
       for (const f of findings) {
         assert.ok(f.fixes.filter((x) => x.preferred).length <= 1, 'at most one preferred fix');

@@ -126,7 +126,10 @@ describe('workspace code is never executed', { timeout: 300_000 }, () => {
       result = leaklint(['scan', ws, '--format', 'json'], ws);
     });
     assert.equal(result!.code, 0, result!.err);
-    assert.deepEqual((JSON.parse(result!.out) as { ruleId: string }[]).map((f) => f.ruleId), ['unclosed-resource']);
+    assert.deepEqual(
+      (JSON.parse(result!.out) as { ruleId: string }[]).map((f) => f.ruleId),
+      ['unclosed-resource'],
+    );
     assert.deepEqual(markers(), []);
     assert.ok(reads.includes(join(ws, 'src/a.ts')), 'the hook recorded the reads');
     assert.deepEqual(unexpected(reads), []);
@@ -138,7 +141,10 @@ describe('workspace code is never executed', { timeout: 300_000 }, () => {
       try {
         await client.initialize([ws]);
         const uri = client.open(join(ws, 'src/a.ts'), LEAK);
-        assert.deepEqual((await client.diagnostics(uri, (ds) => ds.length > 0)).map((d) => d.code), ['unclosed-resource']);
+        assert.deepEqual(
+          (await client.diagnostics(uri, (ds) => ds.length > 0)).map((d) => d.code),
+          ['unclosed-resource'],
+        );
         assert.deepEqual(await client.request('leaklint/scanWorkspace', {}), { files: 1, findings: 1, unchanged: 1, cancelled: false });
       } finally {
         await client.shutdown().catch(() => client.kill());

@@ -20,7 +20,12 @@ export function accessPathKey(types: TypeQueries, e: ts.Expression): string | un
     // `map[event]`, `handlers['close']`: keyed by a variable's symbol or a literal
     const base = accessPathKey(types, x.expression);
     const arg = x.argumentExpression;
-    const key = ts.isStringLiteralLike(arg) || ts.isNumericLiteral(arg) ? JSON.stringify(arg.text) : ts.isIdentifier(arg) ? accessPathKey(types, arg) : undefined;
+    const key =
+      ts.isStringLiteralLike(arg) || ts.isNumericLiteral(arg)
+        ? JSON.stringify(arg.text)
+        : ts.isIdentifier(arg)
+          ? accessPathKey(types, arg)
+          : undefined;
     return base && key && `${base}[${key}]`;
   }
   return undefined;

@@ -60,7 +60,11 @@ export function longLivedContainer(types: TypeQueries, decl: ts.VariableDeclarat
     const statement = decl.parent.parent;
     // a script's top-level names are globals other files can reach
     if (!ts.isVariableStatement(statement) || !ts.isSourceFile(statement.parent) || !ts.isExternalModule(file)) return undefined;
-    if (ts.getCombinedModifierFlags(decl) & (ts.ModifierFlags.Export | ts.ModifierFlags.Ambient) || exportedBySpecifier(types, file, symbol)) return undefined;
+    if (
+      ts.getCombinedModifierFlags(decl) & (ts.ModifierFlags.Export | ts.ModifierFlags.Ambient) ||
+      exportedBySpecifier(types, file, symbol)
+    )
+      return undefined;
     lifetime = 'module-level';
   } else {
     if (!ts.isClassDeclaration(decl.parent) || !ts.isSourceFile(decl.parent.parent) || !ts.isExternalModule(file)) return undefined;
@@ -70,7 +74,8 @@ export function longLivedContainer(types: TypeQueries, decl: ts.VariableDeclarat
     const isPrivate = ts.isPrivateIdentifier(name) || (flags & ts.ModifierFlags.Private) !== 0;
     const classSymbol = cls.name && types.symbolAt(cls.name);
     if (!classSymbol) return undefined;
-    const classExported = (ts.getCombinedModifierFlags(cls) & ts.ModifierFlags.Export) !== 0 || exportedBySpecifier(types, file, classSymbol);
+    const classExported =
+      (ts.getCombinedModifierFlags(cls) & ts.ModifierFlags.Export) !== 0 || exportedBySpecifier(types, file, classSymbol);
     if (flags & ts.ModifierFlags.Static) {
       if (!isPrivate && classExported) return undefined;
       lifetime = 'static';
@@ -148,7 +153,9 @@ function heldForProgram(types: TypeQueries, created: ts.NewExpression): { export
   if (ts.isExportAssignment(p)) return { exported: true };
   if (ts.isVariableDeclaration(p) && p.initializer === created && !enclosingFunction(p)) {
     const symbol = types.symbolAt(p.name);
-    const exported = (ts.getCombinedModifierFlags(p) & ts.ModifierFlags.Export) !== 0 || (!!symbol && exportedBySpecifier(types, created.getSourceFile(), symbol));
+    const exported =
+      (ts.getCombinedModifierFlags(p) & ts.ModifierFlags.Export) !== 0 ||
+      (!!symbol && exportedBySpecifier(types, created.getSourceFile(), symbol));
     return { exported };
   }
   if (ts.isPropertyDeclaration(p) && p.initializer === created && isStatic(p)) return { exported: false };
@@ -164,17 +171,31 @@ function isStatic(decl: ts.Declaration): boolean {
 }
 
 function isAssignment(kind: ts.SyntaxKind): boolean {
-  return kind === ts.SyntaxKind.EqualsToken || kind === ts.SyntaxKind.QuestionQuestionEqualsToken || kind === ts.SyntaxKind.BarBarEqualsToken;
+  return (
+    kind === ts.SyntaxKind.EqualsToken || kind === ts.SyntaxKind.QuestionQuestionEqualsToken || kind === ts.SyntaxKind.BarBarEqualsToken
+  );
 }
 
-function creationsOf(types: TypeQueries, decl: ts.VariableDeclaration | ts.PropertyDeclaration, symbol: ts.Symbol, cls: ts.ClassDeclaration | undefined): ts.Expression[] {
+function creationsOf(
+  types: TypeQueries,
+  decl: ts.VariableDeclaration | ts.PropertyDeclaration,
+  symbol: ts.Symbol,
+  cls: ts.ClassDeclaration | undefined,
+): ts.Expression[] {
   if (decl.initializer) return [decl.initializer];
   const ctor = cls?.members.find(ts.isConstructorDeclaration);
   if (!ctor?.body || isStatic(decl)) return [];
   return ctor.body.statements.flatMap((s) => {
-    if (!ts.isExpressionStatement(s) || !ts.isBinaryExpression(s.expression) || s.expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return [];
+    if (
+      !ts.isExpressionStatement(s) ||
+      !ts.isBinaryExpression(s.expression) ||
+      s.expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken
+    )
+      return [];
     const left = s.expression.left;
-    return ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword && types.symbolAt(left.name) === symbol ? [s.expression.right] : [];
+    return ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword && types.symbolAt(left.name) === symbol
+      ? [s.expression.right]
+      : [];
   });
 }
 
@@ -220,7 +241,30 @@ const REMOVES: Record<CollectionKind, readonly string[]> = {
   array: ['splice', 'shift', 'pop'],
   dictionary: [],
 };
-const ITERATING_METHODS = new Set(['keys', 'values', 'entries', 'forEach', 'map', 'filter', 'reduce', 'reduceRight', 'flatMap', 'join', 'some', 'every', 'find', 'findLast', 'findIndex', 'slice', 'concat', 'toSorted', 'toReversed', 'includes', 'indexOf', 'lastIndexOf']);
+const ITERATING_METHODS = new Set([
+  'keys',
+  'values',
+  'entries',
+  'forEach',
+  'map',
+  'filter',
+  'reduce',
+  'reduceRight',
+  'flatMap',
+  'join',
+  'some',
+  'every',
+  'find',
+  'findLast',
+  'findIndex',
+  'slice',
+  'concat',
+  'toSorted',
+  'toReversed',
+  'includes',
+  'indexOf',
+  'lastIndexOf',
+]);
 const ITERATING_FUNCTIONS = new Set(['Object.keys', 'Object.values', 'Object.entries', 'Array.from', 'JSON.stringify', 'structuredClone']);
 const COLLECTION_CONSTRUCTORS = new Set(['Map', 'Set', 'Array']);
 const SIZE_PROPERTIES = new Set(['size', 'length']);
@@ -243,8 +287,10 @@ export function containerUses(types: TypeQueries, c: Container): ContainerUse[] 
 }
 
 function classify(name: ts.Identifier | ts.PrivateIdentifier, kind: CollectionKind): ContainerUse {
-  if (ts.isShorthandPropertyAssignment(name.parent) || ts.isExportSpecifier(name.parent)) return { kind: 'escape', ref: name as ts.Identifier, site: name.parent };
-  const ref: ts.Expression = ts.isPropertyAccessExpression(name.parent) && name.parent.name === name ? name.parent : (name as ts.Identifier);
+  if (ts.isShorthandPropertyAssignment(name.parent) || ts.isExportSpecifier(name.parent))
+    return { kind: 'escape', ref: name as ts.Identifier, site: name.parent };
+  const ref: ts.Expression =
+    ts.isPropertyAccessExpression(name.parent) && name.parent.name === name ? name.parent : (name as ts.Identifier);
   const expr = skipWrappers(ref);
   const p = expr.parent;
   const use = (k: ContainerUseKind, site: ts.Node, method?: string): ContainerUse => ({ kind: k, ref, site, method });
@@ -267,7 +313,13 @@ function classify(name: ts.Identifier | ts.PrivateIdentifier, kind: CollectionKi
     if (isAssignmentTarget(p)) {
       const key = p.argumentExpression;
       if (kind === 'dictionary' && !ts.isStringLiteralLike(key) && !ts.isNumericLiteral(key)) return use('add', p.parent);
-      if (kind === 'array' && ts.isPropertyAccessExpression(key) && key.name.text === 'length' && key.expression.getText() === expr.getText()) return use('add', p.parent);
+      if (
+        kind === 'array' &&
+        ts.isPropertyAccessExpression(key) &&
+        key.name.text === 'length' &&
+        key.expression.getText() === expr.getText()
+      )
+        return use('add', p.parent);
     }
     return use('read', p);
   }
@@ -277,26 +329,38 @@ function classify(name: ts.Identifier | ts.PrivateIdentifier, kind: CollectionKi
     const op = p.operatorToken.kind;
     if (p.left === expr && op >= ts.SyntaxKind.FirstAssignment && op <= ts.SyntaxKind.LastAssignment) return use('reset', p);
     if (p.right === expr && op === ts.SyntaxKind.InKeyword) return use('read', p);
-    if (op === ts.SyntaxKind.InstanceOfKeyword || op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsEqualsToken) return use('read', p);
+    if (
+      op === ts.SyntaxKind.InstanceOfKeyword ||
+      op === ts.SyntaxKind.EqualsEqualsEqualsToken ||
+      op === ts.SyntaxKind.ExclamationEqualsEqualsToken
+    )
+      return use('read', p);
   }
   if ((ts.isCallExpression(p) || ts.isNewExpression(p)) && p.arguments?.includes(expr)) {
     const path = calleePath(p.expression).join('.');
     if (ts.isNewExpression(p) ? COLLECTION_CONSTRUCTORS.has(path) : ITERATING_FUNCTIONS.has(path)) {
       // Object.keys(o).length > N
       const outer = skipWrappers(p);
-      if (ts.isPropertyAccessExpression(outer.parent) && outer.parent.name.text === 'length' && comparesWithLimit(outer.parent)) return use('bound', outer.parent);
+      if (ts.isPropertyAccessExpression(outer.parent) && outer.parent.name.text === 'length' && comparesWithLimit(outer.parent))
+        return use('bound', outer.parent);
       return use('iterate', p);
     }
     if (path.startsWith('console.')) return use('read', p);
     return use('escape', p);
   }
-  if (ts.isTypeOfExpression(p) || ts.isPrefixUnaryExpression(p) || ts.isTemplateSpan(p) || (ts.isIfStatement(p) && p.expression === expr)) return use('read', p);
+  if (ts.isTypeOfExpression(p) || ts.isPrefixUnaryExpression(p) || ts.isTemplateSpan(p) || (ts.isIfStatement(p) && p.expression === expr))
+    return use('read', p);
   return use('escape', p);
 }
 
 function skipWrappers(e: ts.Expression): ts.Expression {
   let x = e;
-  while (ts.isParenthesizedExpression(x.parent) || ts.isNonNullExpression(x.parent) || ts.isAsExpression(x.parent) || ts.isSatisfiesExpression(x.parent)) {
+  while (
+    ts.isParenthesizedExpression(x.parent) ||
+    ts.isNonNullExpression(x.parent) ||
+    ts.isAsExpression(x.parent) ||
+    ts.isSatisfiesExpression(x.parent)
+  ) {
     x = x.parent;
   }
   return x;
@@ -305,11 +369,26 @@ function skipWrappers(e: ts.Expression): ts.Expression {
 function isAssignmentTarget(e: ts.Expression): boolean {
   const outer = skipWrappers(e);
   const p = outer.parent;
-  return ts.isBinaryExpression(p) && p.left === outer && p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && p.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
+  return (
+    ts.isBinaryExpression(p) &&
+    p.left === outer &&
+    p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+    p.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+  );
 }
 
-const RELATIONAL = new Set([ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.GreaterThanEqualsToken, ts.SyntaxKind.LessThanToken, ts.SyntaxKind.LessThanEqualsToken]);
-const EQUALITY = new Set([ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken]);
+const RELATIONAL = new Set([
+  ts.SyntaxKind.GreaterThanToken,
+  ts.SyntaxKind.GreaterThanEqualsToken,
+  ts.SyntaxKind.LessThanToken,
+  ts.SyntaxKind.LessThanEqualsToken,
+]);
+const EQUALITY = new Set([
+  ts.SyntaxKind.EqualsEqualsToken,
+  ts.SyntaxKind.EqualsEqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsEqualsToken,
+]);
 
 /** `size > N`, `length >= MAX`, `N <= size`: a comparison with a limit (not an emptiness test against 0 or 1). */
 export function comparesWithLimit(sizeRead: ts.Expression): boolean {

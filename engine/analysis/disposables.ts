@@ -28,7 +28,8 @@ const USER_CLOSED = /^(vscode\.)?(Terminal|WebviewPanel)$/;
  */
 export function declaresDisposables(types: TypeQueries): boolean {
   return types.programWide('declares-disposables', () => {
-    for (const d of types.memberDeclarations('dispose')) if (!siblingsOf(d).some(isSymbolDisposeMember) && isCallableMember(types, d)) return true;
+    for (const d of types.memberDeclarations('dispose'))
+      if (!siblingsOf(d).some(isSymbolDisposeMember) && isCallableMember(types, d)) return true;
     return false;
   });
 }
@@ -48,7 +49,13 @@ function siblingsOf(member: ts.Node): readonly ts.Node[] {
 function isSymbolDisposeMember(member: ts.Node): boolean {
   const name = (member as ts.NamedDeclaration).name;
   const e = name && ts.isComputedPropertyName(name) ? name.expression : undefined;
-  return !!e && ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Symbol' && /^(asyncDispose|dispose)$/.test(e.name.text);
+  return (
+    !!e &&
+    ts.isPropertyAccessExpression(e) &&
+    ts.isIdentifier(e.expression) &&
+    e.expression.text === 'Symbol' &&
+    /^(asyncDispose|dispose)$/.test(e.name.text)
+  );
 }
 
 /** The Disposable a call creates for its caller (by its return type), or undefined for borrows, builders and user-closed UI. */
@@ -73,7 +80,11 @@ export function createdDisposable(types: TypeQueries, call: ts.CallExpression): 
 }
 
 function isJsonRpcHandlerMethod(types: TypeQueries, symbol: ts.Symbol): boolean {
-  return /^on[A-Z]/.test(symbol.name) && types.isDeclaredIn(symbol, JSON_RPC_DECLARATIONS) && types.declarationsOf(symbol).some(ts.isMethodSignature);
+  return (
+    /^on[A-Z]/.test(symbol.name) &&
+    types.isDeclaredIn(symbol, JSON_RPC_DECLARATIONS) &&
+    types.declarationsOf(symbol).some(ts.isMethodSignature)
+  );
 }
 
 /** VS Code events take a disposables array as their third argument and push the subscription into it. */
@@ -93,7 +104,10 @@ export function extensionContextInScope(types: TypeQueries, node: ts.Node): stri
 /** True when the class declares or inherits a `_register` method (VS Code's Disposable base class style). */
 export function hasRegisterMethod(types: TypeQueries, cls: ts.ClassLikeDeclaration): boolean {
   return [cls, ...types.baseClasses(cls)].some((c) =>
-    c.members.some((m) => (ts.isMethodDeclaration(m) || ts.isPropertyDeclaration(m)) && !!m.name && ts.isIdentifier(m.name) && m.name.text === '_register'),
+    c.members.some(
+      (m) =>
+        (ts.isMethodDeclaration(m) || ts.isPropertyDeclaration(m)) && !!m.name && ts.isIdentifier(m.name) && m.name.text === '_register',
+    ),
   );
 }
 
@@ -104,14 +118,23 @@ export interface DisposableContainer {
 }
 
 /** A field of the class that its teardown disposes as a whole: a DisposableStore (`add` + `dispose`) or an array of disposables. */
-export function disposableContainer(types: TypeQueries, lifecycle: LifecycleAnalysis, cls: ts.ClassLikeDeclaration): DisposableContainer | undefined {
+export function disposableContainer(
+  types: TypeQueries,
+  lifecycle: LifecycleAnalysis,
+  cls: ts.ClassLikeDeclaration,
+): DisposableContainer | undefined {
   for (const m of cls.members) {
     if (!ts.isPropertyDeclaration(m) || !ts.isIdentifier(m.name)) continue;
     const symbol = types.symbolAt(m.name);
     const type = types.typeAt(m);
     if (!symbol) continue;
     const isArray = COLLECTIONS.test(types.typeName(type)) && types.hasMethod(type, 'push');
-    if (!isArray && types.hasMethod(type, 'add') && types.hasMethod(type, 'dispose') && lifecycle.releasesField(cls, symbol, { methods: ['dispose', 'clear'] })) {
+    if (
+      !isArray &&
+      types.hasMethod(type, 'add') &&
+      types.hasMethod(type, 'dispose') &&
+      lifecycle.releasesField(cls, symbol, { methods: ['dispose', 'clear'] })
+    ) {
       return { field: m.name.text, method: 'add' };
     }
     if (isArray && disposesElements(lifecycle, cls, symbol)) return { field: m.name.text, method: 'push' };

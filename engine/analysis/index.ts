@@ -38,7 +38,8 @@ export class Analysis {
     if (!outlivesOwner(this.types, target, owner)) return false;
     if (owner.kind !== 'class') return true;
     const e = skipChain(target);
-    const field = ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword ? this.types.symbolAt(e.name) : undefined;
+    const field =
+      ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword ? this.types.symbolAt(e.name) : undefined;
     return !field || !this.lifecycle.releasesField(owner.cls, field, { methods: RELEASE_METHODS });
   }
 

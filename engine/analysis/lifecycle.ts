@@ -133,7 +133,10 @@ export class LifecycleAnalysis {
     return false;
   }
 
-  private findMethod(chain: ts.ClassLikeDeclaration[], name: string): { method: ts.MethodDeclaration; cls: ts.ClassLikeDeclaration } | undefined {
+  private findMethod(
+    chain: ts.ClassLikeDeclaration[],
+    name: string,
+  ): { method: ts.MethodDeclaration; cls: ts.ClassLikeDeclaration } | undefined {
     for (const cls of chain) {
       const method = cls.members.find(
         (m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && !!m.body && ts.isIdentifier(m.name) && m.name.text === name,
@@ -151,7 +154,8 @@ const EFFECT_HOOKS = new Set(['useEffect', 'useLayoutEffect', 'useInsertionEffec
 export function isEffectCleanup(closure: ts.Node): boolean {
   let fn: ts.Node | undefined = closure.parent;
   while (fn && !ts.isFunctionLike(fn)) fn = fn.parent;
-  if (!fn || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || !returnedCleanups(fn).includes(closure as ts.ArrowFunction)) return false;
+  if (!fn || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || !returnedCleanups(fn).includes(closure as ts.ArrowFunction))
+    return false;
   const call = fn.parent;
   if (!ts.isCallExpression(call) || call.arguments[0] !== fn) return false;
   const callee = skipChain(call.expression);
@@ -165,7 +169,8 @@ export function isEffectCleanup(closure: ts.Node): boolean {
  */
 export function returnedCleanups(fn: ts.SignatureDeclaration): ts.FunctionLikeDeclaration[] {
   const out: ts.FunctionLikeDeclaration[] = [];
-  const isClosure = (e: ts.Node | undefined): e is ts.ArrowFunction | ts.FunctionExpression => !!e && (ts.isArrowFunction(e) || ts.isFunctionExpression(e));
+  const isClosure = (e: ts.Node | undefined): e is ts.ArrowFunction | ts.FunctionExpression =>
+    !!e && (ts.isArrowFunction(e) || ts.isFunctionExpression(e));
   const unwrap = (e: ts.Expression | undefined): ts.Expression | undefined => {
     let x = e;
     while (x && ts.isParenthesizedExpression(x)) x = x.expression;

@@ -30,13 +30,15 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
   if (!ts.isVariableDeclaration(decl)) return false;
   // `const c = this.connection`: as long-lived as the field it was read from
   const init = decl.initializer && skipChain(decl.initializer);
-  if (init && ts.isPropertyAccessExpression(init) && init.expression.kind === ts.SyntaxKind.ThisKeyword) return outlivesOwner(types, init, owner);
+  if (init && ts.isPropertyAccessExpression(init) && init.expression.kind === ts.SyntaxKind.ThisKeyword)
+    return outlivesOwner(types, init, owner);
   // a local: it is as short-lived as its function unless it was read from somewhere longer-lived
   return !holdsCreatedValue(types, decl);
 }
 
 /** Node's HTTP message objects exist for one request/response exchange: what is registered on them goes with it. */
-const PER_EXCHANGE = /^(IncomingMessage|ServerResponse|ClientRequest|OutgoingMessage|Http2ServerRequest|Http2ServerResponse|ClientHttp2Stream|ServerHttp2Stream)$/;
+const PER_EXCHANGE =
+  /^(IncomingMessage|ServerResponse|ClientRequest|OutgoingMessage|Http2ServerRequest|Http2ServerResponse|ClientHttp2Stream|ServerHttp2Stream)$/;
 
 /** True when the value is an HTTP message of one exchange (by its type, as declared by @types/node). */
 function isPerExchange(types: TypeQueries, target: ts.Expression): boolean {
@@ -46,7 +48,8 @@ function isPerExchange(types: TypeQueries, target: ts.Expression): boolean {
 /** `new …`, a call, or a literal (through `await`, parentheses, casts and both branches of `?:`): an expression that makes a fresh value. */
 export function createsValue(e: ts.Expression): boolean {
   let x = skipChain(e);
-  while (ts.isAwaitExpression(x) || ts.isAsExpression(x) || ts.isSatisfiesExpression(x) || ts.isParenthesizedExpression(x)) x = skipChain(x.expression);
+  while (ts.isAwaitExpression(x) || ts.isAsExpression(x) || ts.isSatisfiesExpression(x) || ts.isParenthesizedExpression(x))
+    x = skipChain(x.expression);
   if (ts.isConditionalExpression(x)) return createsValue(x.whenTrue) && createsValue(x.whenFalse);
   if (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.EqualsToken) return createsValue(x.right); // `a = b = make()`
   return ts.isNewExpression(x) || ts.isCallExpression(x) || ts.isObjectLiteralExpression(x) || ts.isArrayLiteralExpression(x);
@@ -77,7 +80,13 @@ function isEmptyValue(e: ts.Expression): boolean {
 function assignmentsTo(types: TypeQueries, symbol: ts.Symbol, scope: ts.Node): ts.BinaryExpression[] {
   const out: ts.BinaryExpression[] = [];
   const visit = (n: ts.Node): void => {
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(n.left) && types.symbolAt(n.left) === symbol) out.push(n);
+    if (
+      ts.isBinaryExpression(n) &&
+      n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isIdentifier(n.left) &&
+      types.symbolAt(n.left) === symbol
+    )
+      out.push(n);
     n.forEachChild(visit);
   };
   visit(scope);
@@ -151,7 +160,13 @@ function startedByClass(types: TypeQueries, cls: ts.ClassLikeDeclaration, field:
   let started = false;
   const visit = (n: ts.Node): void => {
     if (started) return;
-    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && STARTS.has(n.expression.name.text) && isField(n.expression.expression)) started = true;
+    if (
+      ts.isCallExpression(n) &&
+      ts.isPropertyAccessExpression(n.expression) &&
+      STARTS.has(n.expression.name.text) &&
+      isField(n.expression.expression)
+    )
+      started = true;
     else n.forEachChild(visit);
   };
   visit(cls);
@@ -188,7 +203,8 @@ function freshFromEveryCaller(types: TypeQueries, cls: ts.ClassLikeDeclaration, 
 /** `this.a.b.c` → `this.a`; other expressions unchanged. */
 function thisField(e: ts.Expression): ts.Expression {
   let x = skipChain(e);
-  while (ts.isPropertyAccessExpression(x) && ts.isPropertyAccessExpression(skipChain(x.expression))) x = skipChain(x.expression) as ts.PropertyAccessExpression;
+  while (ts.isPropertyAccessExpression(x) && ts.isPropertyAccessExpression(skipChain(x.expression)))
+    x = skipChain(x.expression) as ts.PropertyAccessExpression;
   return ts.isPropertyAccessExpression(x) && x.expression.kind === ts.SyntaxKind.ThisKeyword ? x : e;
 }
 

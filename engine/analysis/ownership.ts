@@ -35,7 +35,17 @@ export interface Releasers {
   isReleaseCall?: (call: ts.CallExpression, argIndex: number) => boolean;
 }
 
-const HAND_OFFS: ReadonlySet<UseKind> = new Set<UseKind>(['returned', 'yielded', 'stored', 'sink', 'passed', 'wrapped', 'captured', 'using', 'exported']);
+const HAND_OFFS: ReadonlySet<UseKind> = new Set<UseKind>([
+  'returned',
+  'yielded',
+  'stored',
+  'sink',
+  'passed',
+  'wrapped',
+  'captured',
+  'using',
+  'exported',
+]);
 const STORING_METHODS = new Set(['push', 'unshift', 'set', 'add', 'splice', 'concat']);
 
 /** Default hand-off sinks (VS Code, VS Code-internal, RxJS, DOM/Node); configurable additions come from settings. */
@@ -65,7 +75,9 @@ export class OwnershipAnalysis {
   isSink(call: ts.CallExpression | ts.NewExpression): boolean {
     const path = calleePath(call.expression);
     if (!path.length) return false;
-    return this.sinkPaths.some((sink) => sink.length <= path.length && sink.every((part, i) => part === path[path.length - sink.length + i]));
+    return this.sinkPaths.some(
+      (sink) => sink.length <= path.length && sink.every((part, i) => part === path[path.length - sink.length + i]),
+    );
   }
 
   /** Classifies every reference to the variable declared by `name` within the function (or file) that declares it. */

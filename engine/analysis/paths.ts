@@ -13,7 +13,9 @@ export function uncoveredExits(statement: ts.Statement, releases: Use[]): ts.Nod
   const visit = (n: ts.Node, loopDepth: number): void => {
     if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
     const exits =
-      ts.isReturnStatement(n) || ts.isThrowStatement(n) || ((ts.isBreakStatement(n) || ts.isContinueStatement(n)) && loopDepth === 0 && !n.label);
+      ts.isReturnStatement(n) ||
+      ts.isThrowStatement(n) ||
+      ((ts.isBreakStatement(n) || ts.isContinueStatement(n)) && loopDepth === 0 && !n.label);
     if (exits && !releasedBefore(n, statement, releases)) {
       found.push(n);
       return;

@@ -16,7 +16,11 @@ const UNDICI_CALLS = new Set(['request', 'fetch', 'stream']);
 export function requestCall(types: TypeQueries, call: ts.CallExpression): string | undefined {
   if (platformCallName(types, call, new Set(['fetch']))) return 'fetch()';
   const callee = skipChain(call.expression);
-  const id = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.name) ? callee.name : undefined;
+  const id = ts.isIdentifier(callee)
+    ? callee
+    : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.name)
+      ? callee.name
+      : undefined;
   if (!id || !(HTTP_CALLS.has(id.text) || UNDICI_CALLS.has(id.text) || id.text === 'query')) return undefined;
   const symbol = types.symbolAt(id);
   if (!symbol) return undefined;

@@ -24,7 +24,8 @@ export interface ResourceInfo {
 }
 
 /** Types with releasing-looking members that hold nothing to release (a decoder's end() flushes, a FileReader's abort() cancels a read). */
-const NOT_RESOURCES = /^(AbortController|AbortSignal|Promise|Array|ReadonlyArray|Map|Set|Date|RegExp|Error|StringDecoder|TextDecoder|TextEncoder|FileReader)\b/;
+const NOT_RESOURCES =
+  /^(AbortController|AbortSignal|Promise|Array|ReadonlyArray|Map|Set|Date|RegExp|Error|StringDecoder|TextDecoder|TextEncoder|FileReader)\b/;
 const WORKERS = /^(Worker|ChildProcess|ChildProcessWithoutNullStreams|ChildProcessByStdio|SharedWorker)\b/;
 
 /** Per type (types are the checker's own objects): the same few return and value types are asked about over and over. */
@@ -45,11 +46,12 @@ function computeResourceInfo(types: TypeQueries, type: ts.Type): ResourceInfo | 
   // printing the type is the costly query: only for the few types with a releasing method
   const typeName = types.typeName(type);
   if (NOT_RESOURCES.test(typeName)) return undefined;
-  const kind: ResourceKind = WORKERS.test(typeName) || (releaseMethods.length === 1 && releaseMethods[0] === 'terminate')
-    ? 'worker'
-    : releaseMethods.length === 1 && releaseMethods[0] === 'dispose' && !disposable && !asyncDisposable
-      ? 'disposable'
-      : 'handle';
+  const kind: ResourceKind =
+    WORKERS.test(typeName) || (releaseMethods.length === 1 && releaseMethods[0] === 'terminate')
+      ? 'worker'
+      : releaseMethods.length === 1 && releaseMethods[0] === 'dispose' && !disposable && !asyncDisposable
+        ? 'disposable'
+        : 'handle';
   return { kind, releaseMethods, disposable, asyncDisposable, typeName };
 }
 

@@ -45,7 +45,11 @@ export function completesItself(types: TypeQueries, chain: ObservableChain): boo
   if (ts.isIdentifier(src) && src.text === 'EMPTY') return true;
   if (!ts.isCallExpression(src)) return false;
   // timer(due) emits once; timer(due, period) keeps going
-  if (isRxjsFunction(types, src.expression, ['timer']) && (src.arguments.length < 2 || src.arguments[1].kind === ts.SyntaxKind.UndefinedKeyword)) return true;
+  if (
+    isRxjsFunction(types, src.expression, ['timer']) &&
+    (src.arguments.length < 2 || src.arguments[1].kind === ts.SyntaxKind.UndefinedKeyword)
+  )
+    return true;
   if (isRxjsFunction(types, src.expression, [...FINITE_SOURCES])) return true;
   const callee = skipChain(src.expression);
   return ts.isPropertyAccessExpression(callee) && FINITE_CLIENTS.test(types.typeName(types.typeAt(callee.expression)));

@@ -25,7 +25,9 @@ export function chunkSourceAt(types: TypeQueries, node: ts.Node): ChunkSource | 
     const p = n.parent;
     if (ts.isForOfStatement(p) && p.awaitModifier && p.statement === n) {
       if (!isStream(types, p.expression)) return undefined;
-      const chunk = ts.isVariableDeclarationList(p.initializer) ? p.initializer.declarations.flatMap((d) => boundSymbols(types, d.name)) : [];
+      const chunk = ts.isVariableDeclarationList(p.initializer)
+        ? p.initializer.declarations.flatMap((d) => boundSymbols(types, d.name))
+        : [];
       return { kind: 'for-await', body: p, stream: p.expression, chunk };
     }
     if (ts.isFunctionLike(p)) {
@@ -34,9 +36,20 @@ export function chunkSourceAt(types: TypeQueries, node: ts.Node): ChunkSource | 
       if (!ts.isCallExpression(registration) || registration.arguments[1] !== outerExpression(p)) return undefined;
       const callee = skipChain(registration.expression);
       const event = registration.arguments[0];
-      if (!ts.isPropertyAccessExpression(callee) || !DATA_REGISTRATIONS.has(callee.name.text) || !ts.isStringLiteralLike(event) || event.text !== 'data') return undefined;
+      if (
+        !ts.isPropertyAccessExpression(callee) ||
+        !DATA_REGISTRATIONS.has(callee.name.text) ||
+        !ts.isStringLiteralLike(event) ||
+        event.text !== 'data'
+      )
+        return undefined;
       if (!isStream(types, callee.expression)) return undefined;
-      return { kind: 'data', body: p, stream: skipChain(callee.expression), chunk: p.parameters.flatMap((param) => boundSymbols(types, param.name)) };
+      return {
+        kind: 'data',
+        body: p,
+        stream: skipChain(callee.expression),
+        chunk: p.parameters.flatMap((param) => boundSymbols(types, param.name)),
+      };
     }
   }
   return undefined;

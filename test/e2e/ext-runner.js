@@ -18,7 +18,13 @@ async function inElectron() {
   return runTests({
     extensionDevelopmentPath: DEV_EXT,
     extensionTestsPath: TESTS,
-    launchArgs: [WS, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', path.join(path.dirname(RESULT), 'electron-user-data')],
+    launchArgs: [
+      WS,
+      '--disable-extensions',
+      '--disable-workspace-trust',
+      '--user-data-dir',
+      path.join(path.dirname(RESULT), 'electron-user-data'),
+    ],
     extensionTestsEnv: { LEAKLINT_E2E_MOCHA: process.env.MOCHA, LEAKLINT_E2E_RESULT: RESULT },
     cachePath: process.env.VSCODE_CACHE,
   });
@@ -28,7 +34,10 @@ async function inCodeServer() {
   const { launch, log } = require('./browser');
   const base = process.env.CS_URL;
   const authority = new URL(base).host;
-  const payload = [['extensionDevelopmentPath', `vscode-remote://${authority}${DEV_EXT}`], ['extensionTestsPath', `vscode-remote://${authority}${TESTS}`]];
+  const payload = [
+    ['extensionDevelopmentPath', `vscode-remote://${authority}${DEV_EXT}`],
+    ['extensionTestsPath', `vscode-remote://${authority}${TESTS}`],
+  ];
   const browser = await launch();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
@@ -63,11 +72,13 @@ async function inCodeServer() {
     fs.rmSync(RESULT, { force: true });
     const code = await (process.env.E2E_HOST === 'electron' ? inElectron() : inCodeServer());
     outcome = results();
-    if (code !== 0 && !outcome.some((r) => r.state === 'failed')) outcome.push({ title: 'extension-host suite ran', state: 'failed', error: `the extension host exited with code ${code}` });
+    if (code !== 0 && !outcome.some((r) => r.state === 'failed'))
+      outcome.push({ title: 'extension-host suite ran', state: 'failed', error: `the extension host exited with code ${code}` });
   } catch (error) {
     // runTests rejects when a test failed: the suite's own results say which
     outcome = results();
-    if (!outcome.some((r) => r.state === 'failed')) outcome.push({ title: 'extension-host suite ran', state: 'failed', error: String(error.stack || error) });
+    if (!outcome.some((r) => r.state === 'failed'))
+      outcome.push({ title: 'extension-host suite ran', state: 'failed', error: String(error.stack || error) });
   }
   process.exit(report('ext', outcome, COUNTS) ? 0 : 1);
 })();

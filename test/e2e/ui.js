@@ -83,73 +83,107 @@ async function waitUntil(what, check, timeout = 30_000) {
 }
 
 const steps = [
-  ['the workbench opens the workspace', async () => {
-    await page.goto(`${CS_URL}/?folder=${encodeURIComponent(WS)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
-    await shot('workbench');
-  }],
-  ['a leak gets a squiggle', async () => {
-    await openFile('src/metrics.ts');
-    await squiggles().first().waitFor({ state: 'attached', timeout: 90_000 });
-    await shot('squiggles');
-  }],
-  ['the Problems panel lists the leaks with their rule codes', async () => {
-    await toggleProblems(true);
-    for (const code of ['uncleared-timer', 'listener-leak']) {
-      await problemRows().filter({ hasText: code }).filter({ hasText: 'leaklint' }).first().waitFor({ timeout: 30_000 });
-    }
-    log('problems:', JSON.stringify(await problemRows().allInnerTexts()));
-    await shot('problems-panel');
-    await toggleProblems(false);
-  }],
-  ['F8 peeks the first problem with its message', async () => {
-    const text = await peekFirstProblem();
-    if (!text.includes('The interval stored in `this.timer` is never cleared')) throw new Error(`unexpected peek: ${text}`);
-    await shot('f8-peek');
-    await page.keyboard.press('Escape');
-  }],
-  ['Ctrl+. applies the LeakLint fix: the file changes on disk and the squiggle goes', async () => {
-    await quickFix('Clear the timer in dispose()', /this\.samples\.length = 0;\n {4}clearInterval\(this\.timer\);/, 'quickfix');
-  }],
-  ['"LeakLint: Scan Workspace" shows progress and fills the Problems panel', async () => {
-    // the progress toast can be up for well under a second: record every toast text as it appears
-    await page.evaluate(() => {
-      window.leaklintToasts = [];
-      new MutationObserver(() => {
-        for (const t of document.querySelectorAll('.notifications-toasts .notification-toast')) window.leaklintToasts.push(t.innerText);
-      }).observe(document.body, { subtree: true, childList: true, characterData: true });
-    });
-    const seen = (re) => page.waitForFunction((src) => window.leaklintToasts.some((t) => new RegExp(src).test(t)), re.source, { polling: 'raf', timeout: 120_000 });
-    const warnings = async () => Number(/Warnings: (\d+)/.exec(await page.locator('[id="status.problems"]').first().getAttribute('aria-label'))?.[1] ?? 0);
-    const before = await warnings();
-    await runCommand('LeakLint: Scan Workspace');
-    await seen(/LeakLint: scanning workspace/);
-    await page.waitForTimeout(150); // let the toast finish fading in for the screenshot
-    await shot('scan-progress');
-    await seen(/LeakLint: \d+ problems? in \d+ files?/);
-    log('toasts:', JSON.stringify([...new Set(await page.evaluate(() => window.leaklintToasts))]));
-    await toggleProblems(true);
-    await waitUntil('more warnings than the open file had', async () => (await warnings()) > before);
-    await shot('scan-problems');
-    // the list only renders the rows in view: filter it to each rule of a file that was never opened
-    const filter = page.locator('[placeholder^="Filter (e.g."]').first();
-    for (const [file, code] of [['jobs.ts', 'unterminated-worker'], ['sessions.ts', 'object-keyed-cache'], ['ingest.ts', 'unbounded-fanout']]) {
-      await filter.fill(code);
-      await problemRows().filter({ hasText: file }).first().waitFor({ timeout: 30_000 });
-      await problemRows().filter({ hasText: code }).filter({ hasText: 'leaklint' }).first().waitFor({ timeout: 30_000 });
-    }
-    await shot('scan-problems-filtered');
-    await filter.fill('');
-    await toggleProblems(false);
-  }],
-  ['"Disable … for this line" inserts the suppression comment', async () => {
-    await openFile('src/metrics.ts');
-    const text = await peekFirstProblem();
-    if (!text.includes("Listener for 'sample'")) throw new Error(`unexpected peek: ${text}`);
-    await page.keyboard.press('Escape');
-    await quickFix('Disable listener-leak for this line', /\n {4}\/\/ leaklint-disable-next-line listener-leak\n {4}this\.source\.on\('sample'/, 'disable-line');
-  }],
+  [
+    'the workbench opens the workspace',
+    async () => {
+      await page.goto(`${CS_URL}/?folder=${encodeURIComponent(WS)}`);
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+      await shot('workbench');
+    },
+  ],
+  [
+    'a leak gets a squiggle',
+    async () => {
+      await openFile('src/metrics.ts');
+      await squiggles().first().waitFor({ state: 'attached', timeout: 90_000 });
+      await shot('squiggles');
+    },
+  ],
+  [
+    'the Problems panel lists the leaks with their rule codes',
+    async () => {
+      await toggleProblems(true);
+      for (const code of ['uncleared-timer', 'listener-leak']) {
+        await problemRows().filter({ hasText: code }).filter({ hasText: 'leaklint' }).first().waitFor({ timeout: 30_000 });
+      }
+      log('problems:', JSON.stringify(await problemRows().allInnerTexts()));
+      await shot('problems-panel');
+      await toggleProblems(false);
+    },
+  ],
+  [
+    'F8 peeks the first problem with its message',
+    async () => {
+      const text = await peekFirstProblem();
+      if (!text.includes('The interval stored in `this.timer` is never cleared')) throw new Error(`unexpected peek: ${text}`);
+      await shot('f8-peek');
+      await page.keyboard.press('Escape');
+    },
+  ],
+  [
+    'Ctrl+. applies the LeakLint fix: the file changes on disk and the squiggle goes',
+    async () => {
+      await quickFix('Clear the timer in dispose()', /this\.samples\.length = 0;\n {4}clearInterval\(this\.timer\);/, 'quickfix');
+    },
+  ],
+  [
+    '"LeakLint: Scan Workspace" shows progress and fills the Problems panel',
+    async () => {
+      // the progress toast can be up for well under a second: record every toast text as it appears
+      await page.evaluate(() => {
+        window.leaklintToasts = [];
+        new MutationObserver(() => {
+          for (const t of document.querySelectorAll('.notifications-toasts .notification-toast')) window.leaklintToasts.push(t.innerText);
+        }).observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
+      const seen = (re) =>
+        page.waitForFunction((src) => window.leaklintToasts.some((t) => new RegExp(src).test(t)), re.source, {
+          polling: 'raf',
+          timeout: 120_000,
+        });
+      const warnings = async () =>
+        Number(/Warnings: (\d+)/.exec(await page.locator('[id="status.problems"]').first().getAttribute('aria-label'))?.[1] ?? 0);
+      const before = await warnings();
+      await runCommand('LeakLint: Scan Workspace');
+      await seen(/LeakLint: scanning workspace/);
+      await page.waitForTimeout(150); // let the toast finish fading in for the screenshot
+      await shot('scan-progress');
+      await seen(/LeakLint: \d+ problems? in \d+ files?/);
+      log('toasts:', JSON.stringify([...new Set(await page.evaluate(() => window.leaklintToasts))]));
+      await toggleProblems(true);
+      await waitUntil('more warnings than the open file had', async () => (await warnings()) > before);
+      await shot('scan-problems');
+      // the list only renders the rows in view: filter it to each rule of a file that was never opened
+      const filter = page.locator('[placeholder^="Filter (e.g."]').first();
+      for (const [file, code] of [
+        ['jobs.ts', 'unterminated-worker'],
+        ['sessions.ts', 'object-keyed-cache'],
+        ['ingest.ts', 'unbounded-fanout'],
+      ]) {
+        await filter.fill(code);
+        await problemRows().filter({ hasText: file }).first().waitFor({ timeout: 30_000 });
+        await problemRows().filter({ hasText: code }).filter({ hasText: 'leaklint' }).first().waitFor({ timeout: 30_000 });
+      }
+      await shot('scan-problems-filtered');
+      await filter.fill('');
+      await toggleProblems(false);
+    },
+  ],
+  [
+    '"Disable … for this line" inserts the suppression comment',
+    async () => {
+      await openFile('src/metrics.ts');
+      const text = await peekFirstProblem();
+      if (!text.includes("Listener for 'sample'")) throw new Error(`unexpected peek: ${text}`);
+      await page.keyboard.press('Escape');
+      await quickFix(
+        'Disable listener-leak for this line',
+        /\n {4}\/\/ leaklint-disable-next-line listener-leak\n {4}this\.source\.on\('sample'/,
+        'disable-line',
+      );
+    },
+  ],
 ];
 
 (async () => {

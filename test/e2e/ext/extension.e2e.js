@@ -14,7 +14,10 @@ function fileUri(rel) {
 
 const codeOf = (d) => (typeof d.code === 'object' ? d.code.value : d.code);
 const leaklint = (uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'leaklint');
-const summary = (uri) => leaklint(uri).map((d) => `${codeOf(d)}@${d.range.start.line + 1}`).sort();
+const summary = (uri) =>
+  leaklint(uri)
+    .map((d) => `${codeOf(d)}@${d.range.start.line + 1}`)
+    .sort();
 
 /** Polls until `get()` returns a truthy value; fails with `what` and the last value seen. */
 async function waitFor(what, get, timeout = 60_000) {
@@ -80,7 +83,12 @@ describe('LeakLint in the extension host', () => {
   it('offers the rule fix, suppressions and docs as code actions', async () => {
     const timer = leaklint(metrics()).find((d) => codeOf(d) === 'uncleared-timer' && d.range.start.line === 10);
     const titles = (await codeActions(metrics(), timer.range)).map((a) => a.title);
-    for (const title of ['Clear the timer in dispose()', 'Disable uncleared-timer for this line', 'Disable uncleared-timer for this file', 'Show documentation for uncleared-timer']) {
+    for (const title of [
+      'Clear the timer in dispose()',
+      'Disable uncleared-timer for this line',
+      'Disable uncleared-timer for this file',
+      'Show documentation for uncleared-timer',
+    ]) {
       assert.ok(titles.includes(title), `"${title}" in ${JSON.stringify(titles)}`);
     }
   });
@@ -101,9 +109,17 @@ describe('LeakLint in the extension host', () => {
     await vscode.commands.executeCommand('leaklint.restartServer');
     const doc = await open('src/metrics.ts');
     const edit = new vscode.WorkspaceEdit();
-    edit.insert(doc.uri, doc.lineAt(doc.lineCount - 1).range.end, '\nexport function leakAgain(): void {\n  setInterval(() => undefined, 1000);\n}\n');
+    edit.insert(
+      doc.uri,
+      doc.lineAt(doc.lineCount - 1).range.end,
+      '\nexport function leakAgain(): void {\n  setInterval(() => undefined, 1000);\n}\n',
+    );
     assert.ok(await vscode.workspace.applyEdit(edit));
-    const line = doc.getText().split('\n').findIndex((l) => l.includes('setInterval(() => undefined')) + 1;
+    const line =
+      doc
+        .getText()
+        .split('\n')
+        .findIndex((l) => l.includes('setInterval(() => undefined')) + 1;
     await waitFor(`uncleared-timer on the new line ${line}`, () => summary(metrics()).includes(`uncleared-timer@${line}`));
   });
 
@@ -112,7 +128,10 @@ describe('LeakLint in the extension host', () => {
     assert.ok(summary(metrics()).includes('listener-leak@12'));
     await config().update('rules', { 'listener-leak': 'off' }, vscode.ConfigurationTarget.Workspace);
     await waitFor('listener-leak to go', () => !summary(metrics()).some((s) => s.startsWith('listener-leak')));
-    assert.ok(summary(metrics()).some((s) => s.startsWith('uncleared-timer')), 'the other rules still report');
+    assert.ok(
+      summary(metrics()).some((s) => s.startsWith('uncleared-timer')),
+      'the other rules still report',
+    );
     await config().update('rules', undefined, vscode.ConfigurationTarget.Workspace);
     await waitFor('listener-leak to come back', () => summary(metrics()).includes('listener-leak@12'));
   });

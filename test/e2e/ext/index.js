@@ -16,6 +16,6 @@ exports.run = async function run() {
       else resolve();
     });
     runner.on('pass', (t) => results.push({ title: t.fullTitle(), state: 'passed' }));
-    runner.on('fail', (t, err) => results.push({ title: t.fullTitle(), state: 'failed', error: String(err && err.stack || err) }));
+    runner.on('fail', (t, err) => results.push({ title: t.fullTitle(), state: 'failed', error: String((err && err.stack) || err) }));
   });
 };
