@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { ConfigError, defaultConfig } from '../engine/config';
 import { Linter, planScan, resolveConfig } from '../engine/linter';
 import { Project, isSourceFile } from '../engine/project';
-import { RULES, RULE_IDS } from '../rules';
+import { RULES } from '../rules';
 import { checkFileFixes, emptyTally } from '../test/fix-check';
 import { FIXTURES, REPO } from '../test/rule-tester';
 
@@ -55,7 +55,7 @@ function workFor(folder: string, linter: Linter, asPackage: boolean): { project:
 
 function linterFor(folder: string): Linter {
   try {
-    return new Linter(RULES, resolveConfig(folder, RULE_IDS), folder);
+    return new Linter(RULES, resolveConfig(folder, RULES), folder);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.warn(`${error.message}: using the defaults`);

@@ -1,7 +1,7 @@
 // Output formats of `leaklint scan`: text for people, JSON for scripts, SARIF 2.1.0 for code-scanning tools.
 import { relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Finding, Rule } from '../engine/rule';
+import { docsUrl, type Finding, type Rule } from '../engine/rule';
 
 export interface Report {
   findings: Finding[];
@@ -79,7 +79,7 @@ export function toSarif({ findings, rules, cwd, version, baselined }: Report): o
               id: r.meta.id,
               name: r.meta.id,
               shortDescription: { text: r.meta.description },
-              helpUri: r.meta.docs,
+              helpUri: docsUrl(r.meta.id),
               defaultConfiguration: { level: level(r.meta.defaultSeverity) },
             })),
           },

@@ -128,11 +128,7 @@ function runScan(
   const baseline = baselinePath === undefined ? undefined : readBaseline(baselinePath, Boolean(values['update-baseline']));
   const paths = positionals.length ? positionals : ['.'];
 
-  const config = resolveConfig(
-    paths[0],
-    rules.map((r) => r.meta.id),
-    values.config as string | undefined,
-  );
+  const config = resolveConfig(paths[0], rules, values.config as string | undefined);
   const timing = values.timing ? new Timing() : undefined;
   const linter = new Linter(rules, config, io.cwd, { timing });
   const changedSince = values['changed-since'] as string | undefined;

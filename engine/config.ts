@@ -2,13 +2,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import ts = require('typescript');
-import type { RuleSettings, SeveritySetting } from './rule';
+import { OptionError, readOption } from './options';
+import type { Rule, RuleSettings, SeveritySetting } from './rule';
 
 export const CONFIG_FILE = 'leaklint.config.json';
 
 export interface LeakLintConfig extends RuleSettings {
   /** Per-rule severity overrides; rules not listed use their default severity. */
   rules: Record<string, SeveritySetting>;
+  /** Per-rule options (`"rule-id": ["warn", { … }]`), checked against each rule's schema. */
+  ruleOptions: Record<string, object>;
   include: string[];
   exclude: string[];
   /** The file this came from; undefined for the defaults. */
@@ -30,7 +33,7 @@ export class ConfigError extends Error {
 export const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/*.d.ts'];
 
 export function defaultConfig(): LeakLintConfig {
-  return { rules: {}, include: [], exclude: [...DEFAULT_EXCLUDE], sinks: [], teardownMethods: [] };
+  return { rules: {}, ruleOptions: {}, include: [], exclude: [...DEFAULT_EXCLUDE], sinks: [], teardownMethods: [] };
 }
 
 /** The nearest leaklint.config.json at or above `start`. */
@@ -42,20 +45,21 @@ export function findConfig(start: string): string | undefined {
   }
 }
 
-export function loadConfig(path: string, ruleIds: readonly string[]): LeakLintConfig {
+export function loadConfig(path: string, rules: readonly Rule[]): LeakLintConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new ConfigError(path, 1, 1, `cannot read config: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  return parseConfig(path, text, ruleIds);
+  return parseConfig(path, text, rules);
 }
 
 const SEVERITIES = ['off', 'warn', 'error'];
 const KEYS = ['$schema', 'rules', 'include', 'exclude', 'sinks', 'teardownMethods'];
 
-export function parseConfig(path: string, text: string, ruleIds: readonly string[]): LeakLintConfig {
+export function parseConfig(path: string, text: string, rules: readonly Rule[]): LeakLintConfig {
+  const ruleIds = rules.map((r) => r.meta.id);
   const json = ts.parseJsonText(path, text);
   const at = (node: ts.Node, detail: string): ConfigError => {
     const { line, character } = json.getLineAndCharacterOfPosition(node.getStart(json));
@@ -83,10 +87,27 @@ export function parseConfig(path: string, text: string, ruleIds: readonly string
         for (const r of value.properties) {
           if (!ts.isPropertyAssignment(r) || !ts.isStringLiteral(r.name)) throw at(r, 'expected a "rule-id": "severity" pair');
           const id = r.name.text;
-          if (!ruleIds.includes(id)) throw at(r.name, `unknown rule "${id}" in "rules" (valid rules: ${ruleIds.join(', ')})`);
-          const sev = ts.isStringLiteral(r.initializer) ? r.initializer.text : undefined;
-          if (!sev || !SEVERITIES.includes(sev)) throw at(r.initializer, `rule "${id}": severity must be one of ${SEVERITIES.join(', ')}`);
+          const rule = rules.find((x) => x.meta.id === id);
+          if (!rule) throw at(r.name, `unknown rule "${id}" in "rules" (valid rules: ${ruleIds.join(', ')})`);
+          // "warn", or ["warn", { …options }] as in ESLint
+          const entry = r.initializer;
+          const severityNode = ts.isArrayLiteralExpression(entry) ? entry.elements[0] : entry;
+          const sev = severityNode && ts.isStringLiteral(severityNode) ? severityNode.text : undefined;
+          if (!sev || !SEVERITIES.includes(sev)) {
+            throw at(severityNode ?? entry, `rule "${id}": severity must be one of ${SEVERITIES.join(', ')} (or ["warn", { …options }])`);
+          }
           config.rules[id] = sev as SeveritySetting;
+          if (ts.isArrayLiteralExpression(entry)) {
+            if (entry.elements.length > 2) throw at(entry.elements[2], `rule "${id}": expected ["severity", { …options }]`);
+            const options = entry.elements[1];
+            if (!options) continue;
+            try {
+              config.ruleOptions[id] = readOption(options, rule.meta.schema, `rule "${id}" options`) as object;
+            } catch (error) {
+              if (error instanceof OptionError) throw at(error.node, error.message);
+              throw error;
+            }
+          }
         }
         break;
       }

@@ -6,6 +6,7 @@ import ts = require('typescript');
 import { ConfigError, findConfig, loadConfig, defaultConfig, type LeakLintConfig } from './config';
 import { Project, ProjectError, createRegistry, isSourceFile, listSourceFiles } from './project';
 import { dependencyKey, type ResultCache } from './result-cache';
+import { withDefaults } from './options';
 import type { Finding, Rule } from './rule';
 import { DEFAULT_FILE_BUDGET_MS, TOO_DEEP, runRules, type ActiveRule, type FileResult, type RuleError } from './runner';
 import type { Timing } from './timing';
@@ -29,7 +30,11 @@ export class Linter {
     private readonly options: { timing?: Timing; cache?: ResultCache } = {},
   ) {
     this.active = rules
-      .map((rule) => ({ rule, severity: config.rules[rule.meta.id] ?? rule.meta.defaultSeverity }))
+      .map((rule) => ({
+        rule,
+        severity: config.rules[rule.meta.id] ?? rule.meta.defaultSeverity,
+        options: withDefaults(rule.meta.defaultOptions, config.ruleOptions[rule.meta.id]),
+      }))
       .filter((r): r is ActiveRule => r.severity !== 'off');
     this.base = config.path ? dirname(config.path) : resolve(root);
     const opts = { dot: true };
@@ -80,13 +85,13 @@ export class Linter {
 }
 
 /** Loads the config for a scan: an explicit path, else the nearest one at or above `start`, else the defaults. Throws ConfigError. */
-export function resolveConfig(start: string, ruleIds: readonly string[], explicit?: string): LeakLintConfig {
+export function resolveConfig(start: string, rules: readonly Rule[], explicit?: string): LeakLintConfig {
   if (explicit) {
     if (!existsSync(explicit)) throw new ConfigError(resolve(explicit), 1, 1, 'config file not found');
-    return loadConfig(resolve(explicit), ruleIds);
+    return loadConfig(resolve(explicit), rules);
   }
   const found = findConfig(start);
-  return found ? loadConfig(found, ruleIds) : defaultConfig();
+  return found ? loadConfig(found, rules) : defaultConfig();
 }
 
 export interface ScanRequest {

@@ -1,4 +1,6 @@
-// The rule API: what a rule declares, what it is given, and what it reports.
+// The rule API, in the manner of typescript-eslint's createRule: a rule declares its messages (templates with
+// `{{name}}` placeholders), its options (a JSON Schema with defaults) and its listeners per SyntaxKind; it reports
+// nodes with a messageId and data, and the engine turns reports into findings.
 import ts = require('typescript');
 import type { TypeQueries } from './types';
 import type { Analysis } from './analysis';
@@ -6,15 +8,34 @@ import type { Analysis } from './analysis';
 export type Severity = 'error' | 'warn';
 export type SeveritySetting = Severity | 'off';
 
-export const DOCS_BASE = 'https://github.com/leaklint/leaklint/blob/main/docs/rules/';
+const DOCS_BASE = 'https://github.com/leaklint/leaklint/blob/main/docs/rules/';
+/** The rule's documentation page, derived from its id (docs/rules/<id>.md). */
 export const docsUrl = (ruleId: string): string => `${DOCS_BASE}${ruleId}.md`;
 
-export interface RuleMeta {
-  id: string;
+/** The subset of JSON Schema that rule options use; config validation (engine/options.ts) understands exactly this. */
+export type OptionSchema =
+  | { type: 'string'; description: string; enum?: readonly string[] }
+  | { type: 'number'; description: string; minimum?: number }
+  | { type: 'boolean'; description: string }
+  | { type: 'array'; description: string; items: OptionSchema }
+  | ObjectSchema;
+
+export interface ObjectSchema {
+  type: 'object';
+  description?: string;
+  properties: Record<string, OptionSchema>;
+  additionalProperties: false;
+}
+
+export interface RuleMeta<Id extends string = string, MessageId extends string = string, Options = object> {
+  id: Id;
   description: string;
+  /** Message templates by id; `{{name}}` is replaced by `data.name` when reported. */
+  messages: Record<MessageId, string>;
+  /** The options object's schema: every property has a description (the docs test checks the rule's page lists them). */
+  schema: ObjectSchema;
+  defaultOptions: Options;
   defaultSeverity: Severity;
-  /** Link to docs/rules/<id>.md. */
-  docs: string;
   /** True when the rule offers quick fixes for some of its findings. */
   fixable: boolean;
 }
@@ -50,6 +71,7 @@ export interface RelatedLocation extends Location {
 
 export interface Finding extends Location {
   ruleId: string;
+  messageId: string;
   severity: Severity;
   message: string;
   related: RelatedLocation[];
@@ -58,12 +80,24 @@ export interface Finding extends Location {
   fingerprint?: string;
 }
 
+export type MessageData = Record<string, string | number>;
+
+/** A message: its id in the rule's `meta.messages` and the values of its placeholders. */
+export interface Message<MessageId extends string> {
+  messageId: MessageId;
+  data?: MessageData;
+}
+
+export interface ReportFix<MessageId extends string> extends Message<MessageId> {
+  edits: { start: number; end: number; newText: string }[];
+  preferred?: boolean;
+}
+
 /** What a rule hands to ctx.report. Nodes, not offsets: the engine turns them into locations. */
-export interface Report {
+export interface Report<MessageId extends string = string> extends Message<MessageId> {
   node: ts.Node;
-  message: string;
-  related?: { node: ts.Node; message: string }[];
-  fixes?: { title: string; edits: { start: number; end: number; newText: string }[]; preferred?: boolean }[];
+  related?: (Message<MessageId> & { node: ts.Node })[];
+  fixes?: ReportFix<MessageId>[];
 }
 
 /** Settings every rule may read; they come from leaklint.config.json. */
@@ -74,23 +108,62 @@ export interface RuleSettings {
   teardownMethods: readonly string[];
 }
 
-export interface RuleContext {
+export interface RuleContext<MessageId extends string = string> {
   readonly file: ts.SourceFile;
   readonly types: TypeQueries;
   readonly settings: RuleSettings;
   /** The shared ownership / lifecycle analysis, cached per file. */
   readonly analysis: Analysis;
-  report(report: Report): void;
+  report(report: Report<MessageId>): void;
 }
+
+/** The node type of each SyntaxKind a rule may listen to; a listener's parameter is checked against it. */
+export interface NodeByKind {
+  [ts.SyntaxKind.BinaryExpression]: ts.BinaryExpression;
+  [ts.SyntaxKind.CallExpression]: ts.CallExpression;
+  [ts.SyntaxKind.ClassDeclaration]: ts.ClassDeclaration;
+  [ts.SyntaxKind.DoStatement]: ts.DoStatement;
+  [ts.SyntaxKind.ForOfStatement]: ts.ForOfStatement;
+  [ts.SyntaxKind.ForStatement]: ts.ForStatement;
+  [ts.SyntaxKind.FunctionDeclaration]: ts.FunctionDeclaration;
+  [ts.SyntaxKind.Identifier]: ts.Identifier;
+  [ts.SyntaxKind.MethodDeclaration]: ts.MethodDeclaration;
+  [ts.SyntaxKind.NewExpression]: ts.NewExpression;
+  [ts.SyntaxKind.PropertyAccessExpression]: ts.PropertyAccessExpression;
+  [ts.SyntaxKind.PropertyDeclaration]: ts.PropertyDeclaration;
+  [ts.SyntaxKind.TypeReference]: ts.TypeReferenceNode;
+  [ts.SyntaxKind.VariableDeclaration]: ts.VariableDeclaration;
+  [ts.SyntaxKind.VariableStatement]: ts.VariableStatement;
+  [ts.SyntaxKind.WhileStatement]: ts.WhileStatement;
+}
+export type ListenedKind = keyof NodeByKind;
 
 /** Node visitors keyed by ts.SyntaxKind; `fileEnd` runs after the traversal. */
-export type RuleListeners = { [kind: number]: (node: never) => void } & { fileEnd?: () => void };
+export type RuleListeners = { [K in ListenedKind]?: (node: NodeByKind[K]) => void } & { fileEnd?: () => void };
 
-export interface Rule {
-  meta: RuleMeta;
-  create(ctx: RuleContext): RuleListeners;
+export interface RuleModule<Id extends string = string, MessageId extends string = string, Options = object> {
+  meta: RuleMeta<Id, MessageId, Options>;
+  create(ctx: RuleContext<MessageId>, options: Options): RuleListeners;
 }
 
-export function defineRule(rule: Rule): Rule {
+/** A rule of any id, messages and options, as the engine holds it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- options are validated against the schema at load
+export type Rule = RuleModule<string, string, any>;
+
+/** Declares a rule; the type parameters are inferred from `meta` (its id, message ids and options). */
+export function defineRule<Id extends string, MessageId extends string, Options extends object>(
+  rule: RuleModule<Id, MessageId, Options>,
+): RuleModule<Id, MessageId, Options> {
   return rule;
+}
+
+/** Fills a message template's `{{name}}` placeholders; an unknown placeholder is a rule bug and throws. */
+export function formatMessage(meta: RuleMeta, message: Message<string>): string {
+  const template = (meta.messages as Record<string, string | undefined>)[message.messageId];
+  if (template === undefined) throw new Error(`rule ${meta.id}: unknown messageId "${message.messageId}"`);
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => {
+    const value = message.data?.[name];
+    if (value === undefined) throw new Error(`rule ${meta.id}: message "${message.messageId}" has no data for {{${name}}}`);
+    return String(value);
+  });
 }

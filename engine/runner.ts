@@ -2,7 +2,7 @@
 import ts = require('typescript');
 import { Analysis } from './analysis';
 import { fingerprintOf, numberOccurrences } from './fingerprint';
-import type { Finding, Location, Rule, RuleListeners, RuleSettings, Severity } from './rule';
+import { formatMessage, type Finding, type Location, type Rule, type RuleListeners, type RuleSettings, type Severity } from './rule';
 import { parseSuppressions } from './suppressions';
 import type { Timing } from './timing';
 import { checkerQueries, type TypeQueries } from './types';
@@ -10,6 +10,8 @@ import { checkerQueries, type TypeQueries } from './types';
 export interface ActiveRule {
   rule: Rule;
   severity: Severity;
+  /** The rule's options: its defaults with the config's options merged over them. */
+  options: object;
 }
 
 export interface RuleError {
@@ -76,33 +78,40 @@ function runAll(
   const byKind: ({ id: string; visit: (node: ts.Node) => void }[] | undefined)[] = [];
   const ends: { id: string; end: () => void }[] = [];
 
-  for (const { rule, severity } of rules) {
+  for (const { rule, severity, options } of rules) {
     const id = rule.meta.id;
     let listeners: RuleListeners;
     try {
-      listeners = rule.create({
-        file,
-        types,
-        settings,
-        analysis,
-        report(r) {
-          const loc = locationOf(file, r.node.getStart(file), r.node.getEnd());
-          if (suppressions.isSuppressed(id, loc.line)) return;
-          findings.push({
-            ...loc,
-            ruleId: id,
-            severity,
-            message: r.message,
-            related: (r.related ?? []).map((x) => ({ ...locationOf(file, x.node.getStart(file), x.node.getEnd()), message: x.message })),
-            fixes: (r.fixes ?? []).map((f) => ({
-              title: f.title,
-              preferred: f.preferred ?? false,
-              edits: f.edits.map((e) => ({ file: file.fileName, ...e })),
-            })),
-            fingerprint: fingerprintOf(id, r.node, file),
-          });
+      listeners = rule.create(
+        {
+          file,
+          types,
+          settings,
+          analysis,
+          report(r) {
+            const loc = locationOf(file, r.node.getStart(file), r.node.getEnd());
+            if (suppressions.isSuppressed(id, loc.line)) return;
+            findings.push({
+              ...loc,
+              ruleId: id,
+              messageId: r.messageId,
+              severity,
+              message: formatMessage(rule.meta, r),
+              related: (r.related ?? []).map((x) => ({
+                ...locationOf(file, x.node.getStart(file), x.node.getEnd()),
+                message: formatMessage(rule.meta, x),
+              })),
+              fixes: (r.fixes ?? []).map((f) => ({
+                title: formatMessage(rule.meta, f),
+                preferred: f.preferred ?? false,
+                edits: f.edits.map((e) => ({ file: file.fileName, ...e })),
+              })),
+              fingerprint: fingerprintOf(id, r.node, file),
+            });
+          },
         },
-      });
+        options,
+      );
     } catch (error) {
       fail(id, error);
       continue;

@@ -32,8 +32,6 @@ export interface TypeQueries {
   hasSymbolMethod(type: ts.Type, name: 'dispose' | 'asyncDispose'): boolean;
   /** True when a global type (e.g. `Disposable`) exists in the program's lib. */
   hasGlobalType(name: string, location: ts.Node): boolean;
-  /** True when the symbol (or what it aliases) is declared in a file whose path matches. */
-  isDeclaredIn(symbol: ts.Symbol, pathPattern: RegExp): boolean;
   /** The declarations of the symbol, aliases resolved. */
   declarationsOf(symbol: ts.Symbol): readonly ts.Declaration[];
   /** The type's name as the checker prints it (for messages). */
@@ -191,9 +189,6 @@ export function checkerQueries(program: ts.Program): TypeQueries {
     },
     hasGlobalType(name, location) {
       return checker.resolveName(name, location, ts.SymbolFlags.Type, false) !== undefined;
-    },
-    isDeclaredIn(symbol, pathPattern) {
-      return (resolve(symbol).declarations ?? []).some((d) => pathPattern.test(d.getSourceFile().fileName));
     },
     declarationsOf(symbol) {
       return resolve(symbol).declarations ?? [];

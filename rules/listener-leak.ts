@@ -1,48 +1,64 @@
 // listener-leak: addEventListener/on/addListener on a target that outlives the registering owner, with no
 // matching removal (same target, event and handler by symbol, same capture flag) in the owner's cleanup.
 import ts = require('typescript');
-import { accessPathKey } from '../engine/analysis/access-path';
-import { enclosingFunction } from '../engine/analysis/owner';
-import { rootIdentifier } from '../engine/analysis/lifetime';
-import { returnedCleanups, skipChain } from '../engine/analysis/lifecycle';
-import { someCall } from '../engine/analysis/walk';
+import {
+  LISTENER_REMOVALS,
+  PERSISTENT_REGISTRATIONS,
+  REMOVE_ALL_LISTENERS,
+  accessPathKey,
+  enclosingFunction,
+  removalsOf,
+  returnedCleanups,
+  rootIdentifier,
+  someCall,
+  thisProperty,
+  unwrap,
+} from '../engine/analysis';
 import { appendToBody } from '../engine/fix';
-import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
+import { TEARDOWN_METHODS_OPTION } from '../engine/options';
+import { defineRule, type Message, type Report, type RuleContext } from '../engine/rule';
 
-const ID = 'listener-leak';
-
-/** Registration method → the removal methods that undo it. */
-const REGISTRATIONS: Record<string, readonly string[]> = {
-  addEventListener: ['removeEventListener'],
-  on: ['off', 'removeListener'],
-  addListener: ['removeListener', 'off'],
-  prependListener: ['removeListener', 'off'],
+const MESSAGES = {
+  inlineHandler:
+    'Listener for {{event}} on `{{target}}` is never removed: the handler is an inline function (or a .bind() result), so it can never be ' +
+    'removed. It keeps the handler (and what it references) alive.',
+  notRemovedByTeardown:
+    'Listener for {{event}} on `{{target}}` is never removed: {{teardown}}() does not call {{target}}.{{removal}}({{event}}, …). ' +
+    'It keeps the handler (and what it references) alive.',
+  neverRemoved:
+    'Listener for {{event}} on `{{target}}` is never removed: nothing calls {{target}}.{{removal}}({{event}}, …). ' +
+    'It keeps the handler (and what it references) alive.',
+  handlerWithoutIdentity: 'this handler has no identity a removal could name',
+  teardownMissesRemoval: 'teardown that misses the removal',
+  removeInTeardown: 'Remove the listener in {{teardown}}()',
 };
-const REMOVE_ALL = 'removeAllListeners';
-const REMOVALS = new Set([...Object.values(REGISTRATIONS).flat(), REMOVE_ALL]);
+type MessageId = keyof typeof MESSAGES;
+type Context = RuleContext<MessageId>;
 
 export default defineRule({
   meta: {
-    id: ID,
+    id: 'listener-leak',
     description: 'An event listener is added to a longer-lived target and never removed by its owner.',
+    messages: MESSAGES,
+    schema: { type: 'object', properties: { teardownMethods: TEARDOWN_METHODS_OPTION }, additionalProperties: false },
+    defaultOptions: { teardownMethods: [] as readonly string[] },
     defaultSeverity: 'warn',
-    docs: docsUrl(ID),
     fixable: true,
   },
-  create(ctx) {
+  create(ctx, options) {
+    const lifecycle = ctx.analysis.lifecycleWith(options.teardownMethods);
     return {
-      [ts.SyntaxKind.CallExpression]: (call: ts.CallExpression) => {
-        const callee = skipChain(call.expression);
-        if (!ts.isPropertyAccessExpression(callee) || !Object.hasOwn(REGISTRATIONS, callee.name.text) || call.arguments.length < 2) return;
-        const method = callee.name.text;
+      [ts.SyntaxKind.CallExpression]: (call) => {
+        const callee = unwrap(call.expression);
+        if (!ts.isPropertyAccessExpression(callee) || !PERSISTENT_REGISTRATIONS.has(callee.name.text) || call.arguments.length < 2) return;
         const [event, handler, options] = call.arguments;
         if (removesItself(options) || ctx.analysis.isProgramLifetime(call)) return;
-        const target = skipChain(callee.expression);
+        const target = unwrap(callee.expression);
         const targetType = ctx.types.typeAt(target);
-        const removal = REGISTRATIONS[method].find((m) => ctx.types.hasMethod(targetType, m));
+        const removal = removalsOf(callee.name.text).find((m) => ctx.types.hasMethod(targetType, m));
         if (!removal) return;
         const owner = ctx.analysis.ownerOf(call);
-        if (!ctx.analysis.outlivesOwner(target, owner)) return;
+        if (!ctx.analysis.outlivesOwner(target, owner, lifecycle)) return;
         const scope: ts.Node = owner.kind === 'class' ? owner.cls : owner.kind === 'function' ? owner.fn : ctx.file;
         const key = {
           target: accessPathKey(ctx.types, target),
@@ -54,13 +70,15 @@ export default defineRule({
         // a named handler removed for this event anywhere in the file is managed there, whatever the emitter is called
         // (`this` inside the handler, another parameter): pairing by handler symbol is enough to stay silent
         if (key.handler && (hasRemoval(ctx, scope, key) || hasRemoval(ctx, ctx.file, key, true))) return;
-        if (hasRemoveAll(ctx, scope, key.target)) return;
+        if (removesFrom(ctx, scope, key.target, [REMOVE_ALL_LISTENERS])) return;
         // the registering function returns a cleanup that removes listeners from this target: its caller owns them
         // (event and handler may be keyed by loop variables or computed names we cannot pair)
         const fn = enclosingFunction(call);
-        if (fn && returnedCleanups(fn).some((cleanup) => removesFrom(ctx, cleanup, key.target!))) return;
+        if (fn && returnedCleanups(fn).some((cleanup) => removesFrom(ctx, cleanup, key.target!, LISTENER_REMOVALS))) return;
+        const teardown = owner.kind === 'class' ? lifecycle.of(owner.cls).teardownToName : undefined;
+        const editable = owner.kind === 'class' ? lifecycle.of(owner.cls).teardownToEdit : undefined;
         ctx.report(
-          report(ctx, call, target, event, handler, removal, key.capture, owner.kind === 'class' ? owner.cls : undefined, !key.handler),
+          report(ctx, { call, target, event, handler, removal, capture: key.capture, anonymous: !key.handler }, teardown, editable),
         );
       },
     };
@@ -90,14 +108,14 @@ function captureOf(options: ts.Expression | undefined): boolean {
   );
 }
 
-function eventKey(ctx: RuleContext, e: ts.Expression): string | undefined {
+function eventKey(ctx: Context, e: ts.Expression): string | undefined {
   if (ts.isStringLiteralLike(e)) return `"${e.text}"`;
   return accessPathKey(ctx.types, e);
 }
 
 /** Identity of a handler: a named function or a field/method reference. Inline functions and `.bind()` have none. */
-function handlerKey(ctx: RuleContext, h: ts.Expression): string | undefined {
-  const x = skipChain(h);
+function handlerKey(ctx: Context, h: ts.Expression): string | undefined {
+  const x = unwrap(h);
   return ts.isIdentifier(x) || ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x)
     ? accessPathKey(ctx.types, x)
     : undefined;
@@ -110,10 +128,10 @@ interface ListenerKey {
   capture: boolean;
 }
 
-function hasRemoval(ctx: RuleContext, scope: ts.Node, key: ListenerKey, anyTarget = false): boolean {
+function hasRemoval(ctx: Context, scope: ts.Node, key: ListenerKey, anyTarget = false): boolean {
   return someCall(scope, (call) => {
-    const callee = skipChain(call.expression);
-    if (!ts.isPropertyAccessExpression(callee) || !REMOVALS.has(callee.name.text)) return false;
+    const callee = unwrap(call.expression);
+    if (!ts.isPropertyAccessExpression(callee) || !LISTENER_REMOVALS.has(callee.name.text)) return false;
     const [event, handler, options] = call.arguments;
     return (
       !!event &&
@@ -126,70 +144,66 @@ function hasRemoval(ctx: RuleContext, scope: ts.Node, key: ListenerKey, anyTarge
   });
 }
 
-function removesFrom(ctx: RuleContext, scope: ts.Node, target: string): boolean {
+/** A call of one of `methods` on the target anywhere in `scope`. */
+function removesFrom(ctx: Context, scope: ts.Node, target: string, methods: Iterable<string>): boolean {
+  const names = new Set(methods);
   return someCall(scope, (call) => {
-    const callee = skipChain(call.expression);
-    return (
-      ts.isPropertyAccessExpression(callee) && REMOVALS.has(callee.name.text) && accessPathKey(ctx.types, callee.expression) === target
-    );
+    const callee = unwrap(call.expression);
+    return ts.isPropertyAccessExpression(callee) && names.has(callee.name.text) && accessPathKey(ctx.types, callee.expression) === target;
   });
 }
 
-function hasRemoveAll(ctx: RuleContext, scope: ts.Node, target: string): boolean {
-  return someCall(scope, (call) => {
-    const callee = skipChain(call.expression);
-    return (
-      ts.isPropertyAccessExpression(callee) && callee.name.text === REMOVE_ALL && accessPathKey(ctx.types, callee.expression) === target
-    );
-  });
+interface Registration {
+  call: ts.CallExpression;
+  target: ts.Expression;
+  event: ts.Expression;
+  handler: ts.Expression;
+  removal: string;
+  capture: boolean;
+  anonymous: boolean;
 }
 
 function report(
-  ctx: RuleContext,
-  call: ts.CallExpression,
-  target: ts.Expression,
-  event: ts.Expression,
-  handler: ts.Expression,
-  removal: string,
-  capture: boolean,
-  cls: ts.ClassLikeDeclaration | undefined,
-  anonymous: boolean,
-): Report {
-  const targetText = target.getText(ctx.file);
-  const eventText = event.getText(ctx.file);
-  const teardown = cls && ctx.analysis.lifecycle.of(cls).ownTeardowns[0];
-  const why = anonymous
-    ? 'the handler is an inline function (or a .bind() result), so it can never be removed'
+  ctx: Context,
+  r: Registration,
+  teardown: ts.MethodDeclaration | undefined,
+  editable: ts.MethodDeclaration | undefined,
+): Report<MessageId> {
+  const targetText = r.target.getText(ctx.file);
+  const eventText = r.event.getText(ctx.file);
+  const data = { event: eventText, target: targetText, removal: r.removal };
+  const message: Message<MessageId> = r.anonymous
+    ? { messageId: 'inlineHandler', data }
     : teardown
-      ? `${teardown.name.getText(ctx.file)}() does not call ${targetText}.${removal}(${eventText}, …)`
-      : `nothing calls ${targetText}.${removal}(${eventText}, …)`;
-  const r: Report = {
-    node: call,
-    message: `Listener for ${eventText} on \`${targetText}\` is never removed: ${why}. It keeps the handler (and what it references) alive.`,
+      ? { messageId: 'notRemovedByTeardown', data: { ...data, teardown: teardown.name.getText(ctx.file) } }
+      : { messageId: 'neverRemoved', data };
+  const out: Report<MessageId> = {
+    node: r.call,
+    ...message,
     related: [
-      ...(anonymous ? [{ node: handler, message: 'this handler has no identity a removal could name' }] : []),
-      ...(teardown ? [{ node: teardown.name, message: 'teardown that misses the removal' }] : []),
+      ...(r.anonymous ? [{ node: r.handler, messageId: 'handlerWithoutIdentity' as const }] : []),
+      ...(teardown ? [{ node: teardown.name, messageId: 'teardownMissesRemoval' as const }] : []),
     ],
   };
   // fix: remove it in the class's teardown, when the handler has an identity and the target is reachable there
-  if (!anonymous && teardown?.body && reachableFromTeardown(ctx, target) && reachableFromTeardown(ctx, handler)) {
-    const args = `${eventText}, ${handler.getText(ctx.file)}${capture ? ', true' : ''}`;
-    r.fixes = [
+  if (!r.anonymous && editable?.body && reachableFromTeardown(ctx, r.target) && reachableFromTeardown(ctx, r.handler)) {
+    const args = `${eventText}, ${r.handler.getText(ctx.file)}${r.capture ? ', true' : ''}`;
+    out.fixes = [
       {
-        title: `Remove the listener in ${teardown.name.getText(ctx.file)}()`,
-        edits: [appendToBody(ctx.file, teardown.body, `${targetText}.${removal}(${args});`)],
+        messageId: 'removeInTeardown',
+        data: { teardown: editable.name.getText(ctx.file) },
+        edits: [appendToBody(ctx.file, editable.body, `${targetText}.${r.removal}(${args});`)],
         preferred: true,
       },
     ];
   }
-  return r;
+  return out;
 }
 
 /** `this.x…` or a name declared outside every function (global, import, module-level): valid in any method. */
-function reachableFromTeardown(ctx: RuleContext, e: ts.Expression): boolean {
-  const x = skipChain(e);
-  if (ts.isPropertyAccessExpression(x) && x.expression.kind === ts.SyntaxKind.ThisKeyword) return true;
-  const root = rootIdentifier(x);
+function reachableFromTeardown(ctx: Context, e: ts.Expression): boolean {
+  if (thisProperty(e)) return true;
+  const root = rootIdentifier(e);
   if (!root) return false;
   const decl = ctx.types.symbolAt(root)?.valueDeclaration;
   return !!decl && (decl.getSourceFile() !== ctx.file || !enclosingFunction(decl)) && !ts.isParameter(decl);

@@ -2,27 +2,30 @@
 // again adds to, and that nothing deletes from, iterates or sizes. It pins every key object forever; a WeakMap/WeakSet
 // holds the same entries without keeping the keys alive. (unbounded-collection leaves these containers to this rule.)
 import ts = require('typescript');
-import {
-  containerUses,
-  isRepeatedAdd,
-  longLivedContainer,
-  pinsObjectKeys,
-  type Container,
-  type ContainerUse,
-} from '../engine/analysis/collections';
-import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
+import { containerUses, isRepeatedAdd, longLivedContainer, pinsObjectKeys, type Container, type ContainerUse } from '../engine/analysis';
+import { defineRule, type Report, type RuleContext } from '../engine/rule';
 
-const ID = 'object-keyed-cache';
+const MESSAGES = {
+  pinsKeys:
+    '`{{name}}` (a {{lifetime}} {{collection}} keyed by {{keyType}}) is never deleted from or iterated: it keeps every key object alive for ' +
+    'as long as the program runs. A {{weak}} would let them be collected.',
+  keyAdded: 'a key is added here',
+  makeWeak: 'Make `{{name}}` a {{weak}}',
+};
+type MessageId = keyof typeof MESSAGES;
+type Context = RuleContext<MessageId>;
 
 /** The methods a WeakMap/WeakSet also has: uses limited to these keep working after the switch. */
 const WEAK_METHODS = { map: ['get', 'set', 'has'], set: ['add', 'has'] } as const;
 
 export default defineRule({
   meta: {
-    id: ID,
+    id: 'object-keyed-cache',
     description: 'A long-lived Map or Set keyed by objects is never deleted from or iterated, so it keeps every key object alive.',
+    messages: MESSAGES,
+    schema: { type: 'object', properties: {}, additionalProperties: false },
+    defaultOptions: {},
     defaultSeverity: 'warn',
-    docs: docsUrl(ID),
     fixable: true,
   },
   create(ctx) {
@@ -41,28 +44,22 @@ export default defineRule({
   },
 });
 
-function report(ctx: RuleContext, c: Container, uses: ContainerUse[], growth: ContainerUse[]): Report {
+function report(ctx: Context, c: Container, uses: ContainerUse[], growth: ContainerUse[]): Report<MessageId> {
   const name = c.decl.name.getText(ctx.file);
   const collection = c.kind === 'map' ? 'Map' : 'Set';
   const weak = `Weak${collection}`;
+  const keyType = ctx.types.typeName(ctx.types.typeArguments(c.type)[0]);
   return {
     node: c.decl.name,
-    message:
-      `\`${name}\` (a ${c.lifetime} ${collection} keyed by ${ctx.types.typeName(ctx.types.typeArguments(c.type)[0])}) is never deleted from or iterated: ` +
-      `it keeps every key object alive for as long as the program runs. A ${weak} would let them be collected.`,
-    related: growth.slice(0, 3).map((u) => ({ node: u.site, message: 'a key is added here' })),
+    messageId: 'pinsKeys',
+    data: { name, lifetime: c.lifetime, collection, keyType, weak },
+    related: growth.slice(0, 3).map((u) => ({ node: u.site, messageId: 'keyAdded' })),
     fixes: weakFix(ctx, c, uses, collection, weak),
   };
 }
 
 /** `new Map()` → `new WeakMap()` at every creation, and `Map<K, V>` → `WeakMap<K, V>` in the declared type. */
-function weakFix(
-  ctx: RuleContext,
-  c: Container,
-  uses: ContainerUse[],
-  collection: 'Map' | 'Set',
-  weak: string,
-): NonNullable<Report['fixes']> {
+function weakFix(ctx: Context, c: Container, uses: ContainerUse[], collection: 'Map' | 'Set', weak: string): Report<MessageId>['fixes'] {
   const allowed: readonly string[] = WEAK_METHODS[c.kind as 'map' | 'set'];
   if (uses.some((u) => u.kind !== 'add' && !(u.kind === 'read' && u.method && allowed.includes(u.method)))) return [];
   const edits: { start: number; end: number; newText: string }[] = [];
@@ -75,13 +72,13 @@ function weakFix(
     if (!ts.isTypeReferenceNode(declared) || !isName(declared.typeName, collection)) return [];
     edits.push(rename(ctx, declared.typeName, weak));
   }
-  return [{ title: `Make \`${c.decl.name.getText(ctx.file)}\` a ${weak}`, edits, preferred: true }];
+  return [{ messageId: 'makeWeak', data: { name: c.decl.name.getText(ctx.file), weak }, edits, preferred: true }];
 }
 
 function isName(n: ts.Node, name: string): boolean {
   return ts.isIdentifier(n) && n.text === name;
 }
 
-function rename(ctx: RuleContext, n: ts.Node, text: string) {
+function rename(ctx: Context, n: ts.Node, text: string) {
   return { start: n.getStart(ctx.file), end: n.getEnd(), newText: text };
 }

@@ -1,61 +1,90 @@
 // subscription-leak: an RxJS `subscribe()` whose Subscription is dropped inside a class with a lifecycle, on a
 // stream that does not complete by itself (no take/first/takeUntil/… and not a finite source).
 import ts = require('typescript');
-import { inInstanceMemberOf } from '../engine/analysis/owner';
-import { outerExpression } from '../engine/analysis/ownership';
-import { completesItself, isObservable, observableChain } from '../engine/analysis/rx';
+import {
+  COMPLETING_OPERATORS,
+  completesItself,
+  inInstanceMemberOf,
+  isObservable,
+  observableChain,
+  outerExpression,
+  thisField,
+  type LifecycleAnalysis,
+} from '../engine/analysis';
 import { appendClassMember, appendToBody, freshMemberName, indentUnit, insertClassMember, newline, type Edit } from '../engine/fix';
-import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
+import { TEARDOWN_METHODS_OPTION } from '../engine/options';
+import { defineRule, type Report, type RuleContext } from '../engine/rule';
 
-const ID = 'subscription-leak';
+const MESSAGES = {
+  dropped:
+    'The subscription to `{{source}}` is dropped: {{teardown}}() cannot unsubscribe it, so the callback (and this instance) stays ' +
+    'reachable from the stream.',
+  droppedNoTeardown:
+    'The subscription to `{{source}}` is dropped: nothing unsubscribes it when the component is destroyed, so the callback (and this ' +
+    'instance) stays reachable from the stream.',
+  teardownMissesUnsubscribe: 'teardown that misses the unsubscribe',
+  keepSubscription: 'Keep the subscription in `this.{{field}}` and unsubscribe it in the teardown',
+};
+type MessageId = keyof typeof MESSAGES;
+type Context = RuleContext<MessageId>;
 
 /** Angular destroys components and directives and calls ngOnDestroy on them, declared or not. */
 const ANGULAR_LIFECYCLE_DECORATORS = new Set(['Component', 'Directive']);
 
 export default defineRule({
   meta: {
-    id: ID,
+    id: 'subscription-leak',
     description: 'An RxJS subscription is dropped in a class with a lifecycle and never unsubscribed.',
+    messages: MESSAGES,
+    schema: {
+      type: 'object',
+      properties: {
+        completingOperators: {
+          type: 'array',
+          description: 'Operators that complete a stream by themselves (matched by name), replacing the default list.',
+          items: { type: 'string', description: 'An operator name, e.g. "takeUntil".' },
+        },
+        teardownMethods: TEARDOWN_METHODS_OPTION,
+      },
+      additionalProperties: false,
+    },
+    defaultOptions: { completingOperators: COMPLETING_OPERATORS as readonly string[], teardownMethods: [] as readonly string[] },
     defaultSeverity: 'warn',
-    docs: docsUrl(ID),
     fixable: true,
   },
-  create(ctx) {
+  create(ctx, options) {
+    const lifecycleAnalysis = ctx.analysis.lifecycleWith(options.teardownMethods);
     return {
-      [ts.SyntaxKind.CallExpression]: (call: ts.CallExpression) => {
+      [ts.SyntaxKind.CallExpression]: (call) => {
         const callee = call.expression;
         if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'subscribe') return;
         // the shape (a dropped subscription inside a class) first: most subscribe() calls end there, unasked
         if (!ts.isExpressionStatement(outerExpression(call).parent) || ctx.analysis.isProgramLifetime(call)) return;
         const owner = ctx.analysis.ownerOf(call);
         if (owner.kind !== 'class' || !isObservable(ctx.types, callee.expression)) return;
-        const lifecycle = ctx.analysis.lifecycle.of(owner.cls);
+        const lifecycle = lifecycleAnalysis.of(owner.cls);
         const angular = isAngularComponent(owner.cls);
         if (!lifecycle.teardowns.length && !angular) return;
         if (lifecycle.teardowns.some((t) => t === owner.member)) return;
         const chain = observableChain(ctx.types, callee.expression);
-        if (completesItself(ctx.types, chain)) return;
+        if (completesItself(ctx.types, chain, options.completingOperators)) return;
         // a stream the instance itself created (its own Subject) is collected together with the instance
-        if (!ts.isCallExpression(chain.source) && !ctx.analysis.outlivesOwner(fieldOfThis(chain.source), owner)) return;
-        const teardown = lifecycle.ownTeardowns[0] ?? lifecycle.teardowns[0];
-        const report: Report = {
+        if (!ts.isCallExpression(chain.source) && !ctx.analysis.outlivesOwner(thisField(chain.source), owner, lifecycleAnalysis)) return;
+        const teardown = lifecycle.teardownToName;
+        const source = chain.source.getText(ctx.file);
+        const report: Report<MessageId> = {
           node: call,
-          message: `The subscription to \`${chain.source.getText(ctx.file)}\` is dropped: ${teardown ? `${teardown.name.getText()}() cannot unsubscribe it` : 'nothing unsubscribes it when the component is destroyed'}, so the callback (and this instance) stays reachable from the stream.`,
-          related: teardown ? [{ node: teardown.name, message: 'teardown that misses the unsubscribe' }] : [],
+          ...(teardown
+            ? { messageId: 'dropped', data: { source, teardown: teardown.name.getText() } }
+            : { messageId: 'droppedNoTeardown', data: { source } }),
+          related: teardown ? [{ node: teardown.name, messageId: 'teardownMissesUnsubscribe' }] : [],
         };
-        if (inInstanceMemberOf(call, owner.cls)) report.fixes = keepSubscription(ctx, call, owner.cls, angular);
+        if (inInstanceMemberOf(call, owner.cls)) report.fixes = keepSubscription(ctx, lifecycleAnalysis, call, owner.cls, angular);
         ctx.report(report);
       },
     };
   },
 });
-
-/** `this.store.state$` lives as long as `this.store`; other expressions are their own judge. */
-function fieldOfThis(e: ts.Expression): ts.Expression {
-  let x = e;
-  while (ts.isPropertyAccessExpression(x) && ts.isPropertyAccessExpression(x.expression)) x = x.expression;
-  return ts.isPropertyAccessExpression(x) && x.expression.kind === ts.SyntaxKind.ThisKeyword ? x : e;
-}
 
 function isAngularComponent(cls: ts.ClassLikeDeclaration): boolean {
   return (ts.getDecorators(cls) ?? []).some((d) => {
@@ -65,10 +94,16 @@ function isAngularComponent(cls: ts.ClassLikeDeclaration): boolean {
 }
 
 /** `this.subscriptions.add(<subscribe call>)` with a `Subscription` field unsubscribed in the teardown. */
-function keepSubscription(ctx: RuleContext, call: ts.CallExpression, cls: ts.ClassLikeDeclaration, angular: boolean): Report['fixes'] {
+function keepSubscription(
+  ctx: Context,
+  lifecycle: LifecycleAnalysis,
+  call: ts.CallExpression,
+  cls: ts.ClassLikeDeclaration,
+  angular: boolean,
+): Report<MessageId>['fixes'] {
   const file = ctx.file;
   const edits: Edit[] = [];
-  const existing = subscriptionField(ctx, cls);
+  const existing = subscriptionField(ctx, lifecycle, cls);
   const field = existing?.name ?? freshMemberName(cls, 'subscriptions');
   if (!existing) {
     const importEdit = importSubscription(file);
@@ -79,25 +114,29 @@ function keepSubscription(ctx: RuleContext, call: ts.CallExpression, cls: ts.Cla
   const stmt = outerExpression(call);
   edits.push({ start: stmt.getStart(file), end: stmt.getEnd(), newText: `this.${field}.add(${stmt.getText(file)})` });
   const unsubscribe = `this.${field}.unsubscribe();`;
-  const teardown = ctx.analysis.lifecycle.of(cls).ownTeardowns[0];
+  const teardown = lifecycle.of(cls).teardownToEdit;
   if (teardown?.body) {
     if (!existing?.unsubscribed) edits.push(appendToBody(file, teardown.body, unsubscribe));
-  } else if (angular && !ctx.analysis.lifecycle.of(cls).teardowns.length) {
+  } else if (angular && !lifecycle.of(cls).teardowns.length) {
     // safe to create: nothing declares or inherits a teardown that the new method would shadow
     edits.push(appendClassMember(file, cls, `ngOnDestroy(): void {\n${indentUnit(file)}${unsubscribe}\n}`));
   } else {
     return [];
   }
-  return [{ title: `Keep the subscription in \`this.${field}\` and unsubscribe it in the teardown`, edits, preferred: true }];
+  return [{ messageId: 'keepSubscription', data: { field }, edits, preferred: true }];
 }
 
 /** A field initialised with `new Subscription()`, and whether a teardown already unsubscribes it. */
-function subscriptionField(ctx: RuleContext, cls: ts.ClassLikeDeclaration): { name: string; unsubscribed: boolean } | undefined {
+function subscriptionField(
+  ctx: Context,
+  lifecycle: LifecycleAnalysis,
+  cls: ts.ClassLikeDeclaration,
+): { name: string; unsubscribed: boolean } | undefined {
   for (const m of cls.members) {
     if (!ts.isPropertyDeclaration(m) || !ts.isIdentifier(m.name) || !m.initializer || !ts.isNewExpression(m.initializer)) continue;
     if (m.initializer.expression.getText(ctx.file) !== 'Subscription') continue;
     const symbol = ctx.types.symbolAt(m.name);
-    const unsubscribed = !!symbol && ctx.analysis.lifecycle.releasesField(cls, symbol, { methods: ['unsubscribe'] });
+    const unsubscribed = !!symbol && lifecycle.releasesField(cls, symbol, { methods: ['unsubscribe'] });
     return { name: m.name.text, unsubscribed };
   }
   return undefined;

@@ -4,19 +4,37 @@
 // leak: an 'end'/'close'/'finish' handler that consumes the accumulator, a function that waits for the stream's end
 // and then uses it, or a `for await` loop after which the accumulator is used.
 import ts = require('typescript');
-import { accessPathKey } from '../engine/analysis/access-path';
-import { collectionKind, comparesWithLimit } from '../engine/analysis/collections';
-import { skipChain } from '../engine/analysis/lifecycle';
-import { enclosingFunction, isProgramLifetime, statementList } from '../engine/analysis/owner';
-import { calleePath } from '../engine/analysis/ownership';
-import { someCall } from '../engine/analysis/walk';
-import { chunkSourceAt, mentionsSymbol, type ChunkSource } from '../engine/analysis/streams';
+import {
+  LISTENER_REGISTRATIONS,
+  accessPathKey,
+  calleePath,
+  chunkSourceAt,
+  collectionKind,
+  comparesWithLimit,
+  enclosingFunction,
+  isAssignment,
+  outerExpression,
+  refersTo,
+  someCall,
+  someNode,
+  statementList,
+  unwrap,
+  type ChunkSource,
+} from '../engine/analysis';
 import { constantCase, freshIdentifier, insertAfterStatement, insertModuleDeclaration, type Edit } from '../engine/fix';
-import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
+import { defineRule, type Report, type RuleContext } from '../engine/rule';
 
-const ID = 'unbounded-buffer';
+const MESSAGES = {
+  accumulates:
+    '`{{name}}` accumulates every chunk in {{where}} and is never trimmed, reset or size-checked while the stream runs: it grows without ' +
+    'bound on a long-lived stream.',
+  streamKept: 'the stream whose chunks are kept',
+  keepLast: 'Keep only the last {{max}} {{unit}} of `{{name}}`',
+};
+type MessageId = keyof typeof MESSAGES;
+type Context = RuleContext<MessageId>;
+
 const END_EVENTS = new Set(['end', 'close', 'finish', 'exit']);
-const LISTEN_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 /** Ways code waits for a stream to end: `once(s, 'end')`, `finished(s)`, `pipeline(s, …)`, `s.on('end', resolve)`. */
 const END_WAITERS = new Set(['finished', 'pipeline']);
 
@@ -33,10 +51,12 @@ interface Accumulation {
 
 export default defineRule({
   meta: {
-    id: ID,
+    id: 'unbounded-buffer',
     description: 'Stream chunks are accumulated with no size cap, so the buffer grows for as long as the stream runs.',
+    messages: MESSAGES,
+    schema: { type: 'object', properties: {}, additionalProperties: false },
+    defaultOptions: {},
     defaultSeverity: 'warn',
-    docs: docsUrl(ID),
     fixable: true,
   },
   create(ctx) {
@@ -44,7 +64,7 @@ export default defineRule({
       const acc = accumulation(ctx, node);
       if (!acc) return;
       const source = chunkSourceAt(ctx.types, node);
-      if (!source || !mentionsSymbol(ctx.types, ts.isCallExpression(node) ? node : node.right, source.chunk)) return;
+      if (!source || !refersTo(ctx.types, ts.isCallExpression(node) ? node : node.right, source.chunk)) return;
       const decl = ctx.types.declarationsOf(acc.symbol)[0];
       // an accumulator declared inside the handler or loop body starts afresh for every chunk
       if (!decl || (decl.pos >= source.body.pos && decl.end <= source.body.end)) return;
@@ -59,9 +79,9 @@ export default defineRule({
 });
 
 /** `buf += x`, `buf = buf + x`, `buf = Buffer.concat([buf, x])`, `buf = buf.concat(x)`, `chunks.push(x)`. */
-function accumulation(ctx: RuleContext, node: ts.BinaryExpression | ts.CallExpression): Accumulation | undefined {
+function accumulation(ctx: Context, node: ts.BinaryExpression | ts.CallExpression): Accumulation | undefined {
   if (ts.isCallExpression(node)) {
-    const callee = skipChain(node.expression);
+    const callee = unwrap(node.expression);
     if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'push') return undefined;
     return target(ctx, node, callee.expression, (t) => (collectionKind(ctx.types, t) === 'array' ? 'array' : undefined));
   }
@@ -69,7 +89,7 @@ function accumulation(ctx: RuleContext, node: ts.BinaryExpression | ts.CallExpre
   if (op === ts.SyntaxKind.PlusEqualsToken)
     return target(ctx, node, node.left, (t) => (ctx.types.typeName(t) === 'string' ? 'string' : undefined));
   if (op !== ts.SyntaxKind.EqualsToken) return undefined;
-  const right = skipChain(node.right);
+  const right = unwrap(node.right);
   const self = (e: ts.Expression | undefined) => !!e && sameTarget(ctx, e, node.left);
   const grows =
     (ts.isBinaryExpression(right) && right.operatorToken.kind === ts.SyntaxKind.PlusToken && self(right.left)) ||
@@ -92,12 +112,12 @@ function accumulation(ctx: RuleContext, node: ts.BinaryExpression | ts.CallExpre
 }
 
 function target(
-  ctx: RuleContext,
+  ctx: Context,
   site: ts.Expression,
   e: ts.Expression,
   kindOf: (t: ts.Type) => AccumulatorKind | undefined,
 ): Accumulation | undefined {
-  const t = skipChain(e);
+  const t = unwrap(e);
   const name = ts.isIdentifier(t)
     ? t
     : ts.isPropertyAccessExpression(t) && t.expression.kind === ts.SyntaxKind.ThisKeyword
@@ -108,9 +128,9 @@ function target(
   return symbol && kind ? { site, target: t, symbol, kind } : undefined;
 }
 
-function sameTarget(ctx: RuleContext, a: ts.Expression, b: ts.Expression): boolean {
+function sameTarget(ctx: Context, a: ts.Expression, b: ts.Expression): boolean {
   const name = (e: ts.Expression) => {
-    const x = skipChain(e);
+    const x = unwrap(e);
     return ts.isIdentifier(x) ? x : ts.isPropertyAccessExpression(x) ? x.name : undefined;
   };
   const [na, nb] = [name(a), name(b)];
@@ -122,29 +142,23 @@ function sameTarget(ctx: RuleContext, a: ts.Expression, b: ts.Expression): boole
  * a truncating method or `length = …`, a comparison of its size with a limit, or a hand-off of an array to other
  * code (which may drain it).
  */
-function trimmedOrChecked(ctx: RuleContext, acc: Accumulation): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if ((ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) && ctx.types.symbolAt(n) === acc.symbol && !isDeclarationName(n)) {
-      found = keepsInCheck(ctx, n, acc);
-      return;
-    }
-    n.forEachChild(visit);
-  };
-  visit(ctx.file);
-  return found;
+function trimmedOrChecked(ctx: Context, acc: Accumulation): boolean {
+  return someNode(ctx.file, (n) => isReferenceTo(ctx, n, acc.symbol) && keepsInCheck(ctx, n, acc));
+}
+
+/** A use of the symbol (not its declaration's name). */
+function isReferenceTo(ctx: Context, n: ts.Node, symbol: ts.Symbol): n is ts.Identifier | ts.PrivateIdentifier {
+  return (ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) && !isDeclarationName(n) && ctx.types.symbolAt(n) === symbol;
 }
 
 function isDeclarationName(n: ts.Node): boolean {
   return (ts.isVariableDeclaration(n.parent) || ts.isPropertyDeclaration(n.parent) || ts.isParameter(n.parent)) && n.parent.name === n;
 }
 
-function keepsInCheck(ctx: RuleContext, name: ts.Identifier | ts.PrivateIdentifier, acc: Accumulation): boolean {
+function keepsInCheck(ctx: Context, name: ts.Identifier | ts.PrivateIdentifier, acc: Accumulation): boolean {
   const ref: ts.Expression =
     ts.isPropertyAccessExpression(name.parent) && name.parent.name === name ? name.parent : (name as ts.Identifier);
-  let e = ref;
-  while (ts.isParenthesizedExpression(e.parent) || ts.isNonNullExpression(e.parent)) e = e.parent;
+  const e = outerExpression(ref, {});
   const p = e.parent;
   if (ts.isBinaryExpression(p) && p.left === e) {
     const op = p.operatorToken.kind;
@@ -153,7 +167,7 @@ function keepsInCheck(ctx: RuleContext, name: ts.Identifier | ts.PrivateIdentifi
     return op === ts.SyntaxKind.EqualsToken && !accumulation(ctx, p);
   }
   if (ts.isPropertyAccessExpression(p) && p.expression === e) {
-    if (['length', 'byteLength'].includes(p.name.text)) return isLengthAssignment(p) || comparesWithLimit(p);
+    if (['length', 'byteLength'].includes(p.name.text)) return (isAssignment(p.parent) && p.parent.left === p) || comparesWithLimit(p);
     const call = p.parent;
     return (
       ts.isCallExpression(call) &&
@@ -173,55 +187,42 @@ function keepsInCheck(ctx: RuleContext, name: ts.Identifier | ts.PrivateIdentifi
 /** Calls that only read an array of chunks. */
 const READING_CALLS = /^(Buffer\.\w+|JSON\.stringify|console\.\w+|String)$/;
 
-function isLengthAssignment(p: ts.PropertyAccessExpression): boolean {
-  return ts.isBinaryExpression(p.parent) && p.parent.left === p && p.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken;
-}
-
 /**
  * The stream is read to its end and the accumulator used then: an end/close/finish listener on the same stream that
  * uses the accumulator; a function (not program-lifetime code) that waits for the stream's end; or code after a
  * `for await` loop (which only ends with the stream) that uses the accumulator.
  */
-function readsWholeBody(ctx: RuleContext, acc: Accumulation, source: ChunkSource): boolean {
+function readsWholeBody(ctx: Context, acc: Accumulation, source: ChunkSource): boolean {
   if (source.kind === 'for-await') {
     const scope: ts.Node = enclosingFunction(source.body) ?? ctx.file;
-    return referencesAfter(ctx, scope, acc.symbol, source.body.end);
+    return refersTo(ctx.types, scope, acc.symbol, { after: source.body.end });
   }
   const stream = accessPathKey(ctx.types, source.stream);
   if (!stream) return false;
   // a function (not program-lifetime code) that waits for the end, with the accumulator used outside the handler
-  const fn = isProgramLifetime(source.body) ? undefined : enclosingFunction(source.body);
+  const fn = ctx.analysis.isProgramLifetime(source.body) ? undefined : enclosingFunction(source.body);
   const waits = !!fn && someCall(fn, (call) => waitsForEnd(ctx, call, stream)) && referencedOutside(ctx, acc, source.body);
   return (
     waits ||
     someCall(ctx.file, (call) => {
       const listener = endEventListener(call);
       return (
-        !!listener &&
-        sameStream(accessPathKey(ctx.types, listener.stream), stream) &&
-        mentionsSymbol(ctx.types, listener.handler, [acc.symbol])
+        !!listener && sameStream(accessPathKey(ctx.types, listener.stream), stream) && refersTo(ctx.types, listener.handler, acc.symbol)
       );
     })
   );
 }
 
 /** A reference to the accumulator that is not part of an accumulation and sits outside `body`. */
-function referencedOutside(ctx: RuleContext, acc: Accumulation, body: ts.Node): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found || n === body) return;
-    if ((ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) && !isDeclarationName(n) && ctx.types.symbolAt(n) === acc.symbol) found = true;
-    else n.forEachChild(visit);
-  };
-  visit(ctx.file);
-  return found;
+function referencedOutside(ctx: Context, acc: Accumulation, body: ts.Node): boolean {
+  return someNode(ctx.file, (n) => isReferenceTo(ctx, n, acc.symbol), { skip: (n) => n === body });
 }
 
 /** `s.on('end', handler)` and the like. */
 function endEventListener(call: ts.CallExpression): { stream: ts.Expression; handler: ts.Expression } | undefined {
-  const callee = skipChain(call.expression);
+  const callee = unwrap(call.expression);
   const [event, handler] = call.arguments;
-  if (!ts.isPropertyAccessExpression(callee) || !LISTEN_METHODS.has(callee.name.text) || !event || !handler) return undefined;
+  if (!ts.isPropertyAccessExpression(callee) || !LISTENER_REGISTRATIONS.has(callee.name.text) || !event || !handler) return undefined;
   return ts.isStringLiteralLike(event) && END_EVENTS.has(event.text) ? { stream: callee.expression, handler } : undefined;
 }
 
@@ -229,7 +230,7 @@ function endEventListener(call: ts.CallExpression): { stream: ts.Expression; han
  * `s.on('end', resolve)` (a named continuation, not an inline handler), `once(s, 'end')`, `finished(s)`,
  * `pipeline(s, …)`: the function waits for the stream to end.
  */
-function waitsForEnd(ctx: RuleContext, call: ts.CallExpression, stream: string): boolean {
+function waitsForEnd(ctx: Context, call: ts.CallExpression, stream: string): boolean {
   const listener = endEventListener(call);
   if (listener) return ts.isIdentifier(listener.handler) && sameStream(accessPathKey(ctx.types, listener.stream), stream);
   const path = calleePath(call.expression);
@@ -243,39 +244,27 @@ function sameStream(a: string | undefined, b: string): boolean {
   return !!a && (a === b || b.startsWith(`${a}.`) || a.startsWith(`${b}.`));
 }
 
-function referencesAfter(ctx: RuleContext, scope: ts.Node, symbol: ts.Symbol, after: number): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if ((ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) && n.pos >= after && ctx.types.symbolAt(n) === symbol) found = true;
-    else n.forEachChild(visit);
-  };
-  visit(scope);
-  return found;
-}
-
 const UNITS: Record<AccumulatorKind, { suffix: string; value: string; noun: string }> = {
   string: { suffix: 'LENGTH', value: '1024 * 1024', noun: 'characters' },
   Buffer: { suffix: 'BYTES', value: '1024 * 1024', noun: 'bytes' },
   array: { suffix: 'CHUNKS', value: '1000', noun: 'chunks' },
 };
 
-function report(ctx: RuleContext, acc: Accumulation, source: ChunkSource): Report {
+function report(ctx: Context, acc: Accumulation, source: ChunkSource): Report<MessageId> {
   const name = acc.target.getText(ctx.file);
   const stream = source.stream.getText(ctx.file);
   const where = source.kind === 'data' ? `a 'data' handler on \`${stream}\`` : `a \`for await\` loop over \`${stream}\``;
   return {
     node: acc.site,
-    message:
-      `\`${name}\` accumulates every chunk in ${where} and is never trimmed, reset or size-checked while the stream runs: ` +
-      'it grows without bound on a long-lived stream.',
-    related: [{ node: source.stream, message: 'the stream whose chunks are kept' }],
+    messageId: 'accumulates',
+    data: { name, where },
+    related: [{ node: source.stream, messageId: 'streamKept' }],
     fixes: capFix(ctx, acc),
   };
 }
 
 /** Keep only the last MAX characters/bytes/chunks after each accumulation. */
-function capFix(ctx: RuleContext, acc: Accumulation): NonNullable<Report['fixes']> {
+function capFix(ctx: Context, acc: Accumulation): Report<MessageId>['fixes'] {
   const unit = UNITS[acc.kind];
   const x = acc.target.getText(ctx.file);
   const base = constantCase(x.replace(/^this\./, ''));
@@ -290,13 +279,12 @@ function capFix(ctx: RuleContext, acc: Accumulation): NonNullable<Report['fixes'
       : `if (${x}.length > ${max}) ${x} = ${x}.${acc.kind === 'Buffer' ? 'subarray' : 'slice'}(-${max});`;
   const edit = afterAccumulation(ctx, acc.site, trim);
   if (!edit) return [];
-  return [{ title: `Keep only the last ${max} ${unit.noun} of \`${x}\``, edits: [constant, edit], preferred: true }];
+  return [{ messageId: 'keepLast', data: { max, unit: unit.noun, name: x }, edits: [constant, edit], preferred: true }];
 }
 
 /** Inserts `code` after the accumulation's statement; an arrow whose body is the accumulation gets a block body. */
-function afterAccumulation(ctx: RuleContext, site: ts.Expression, code: string): Edit | undefined {
-  let outer: ts.Expression = site;
-  while (ts.isParenthesizedExpression(outer.parent)) outer = outer.parent;
+function afterAccumulation(ctx: Context, site: ts.Expression, code: string): Edit | undefined {
+  const outer = outerExpression(site, {});
   const p = outer.parent;
   if (ts.isExpressionStatement(p) && statementList(p)) return insertAfterStatement(ctx.file, p, code);
   if (ts.isArrowFunction(p) && p.body === outer)

@@ -2,17 +2,19 @@
 // code running again and again only adds to, and nothing deletes from, clears, trims, resets or bounds by size.
 import ts = require('typescript');
 import {
+  chunkSourceAt,
   containerUses,
   isRepeatedAdd,
   keyType,
   longLivedContainer,
   pinsObjectKeys,
+  refersTo,
+  statementList,
   valueType,
   type Container,
   type ContainerUse,
-} from '../engine/analysis/collections';
-import { statementList } from '../engine/analysis/owner';
-import { chunkSourceAt, mentionsSymbol } from '../engine/analysis/streams';
+  type LifecycleAnalysis,
+} from '../engine/analysis';
 import {
   appendToBody,
   constantCase,
@@ -22,20 +24,35 @@ import {
   isTypeScriptFile,
   type Edit,
 } from '../engine/fix';
-import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
+import { TEARDOWN_METHODS_OPTION } from '../engine/options';
+import { defineRule, type Report, type RuleContext } from '../engine/rule';
 
-const ID = 'unbounded-collection';
 const DEFAULT_MAX = 1000;
+
+const MESSAGES = {
+  onlyGrows:
+    '`{{name}}` (a {{lifetime}} {{kind}}) is only ever added to ({{adds}}) and never deleted from, cleared, trimmed or bounded by a size ' +
+    'check: it grows for as long as the program runs.',
+  addedHere: 'added here, on every call',
+  bound: 'Bound `{{name}}` to {{max}} entries (drop {{oldest}} after each add)',
+  emptyInTeardown: 'Empty `{{field}}` in {{teardown}}()',
+};
+type MessageId = keyof typeof MESSAGES;
+type Context = RuleContext<MessageId>;
+type Fixes = NonNullable<Report<MessageId>['fixes']>;
 
 export default defineRule({
   meta: {
-    id: ID,
+    id: 'unbounded-collection',
     description: 'A long-lived Map, Set, array or dictionary is only ever added to, so it grows for the life of the program.',
+    messages: MESSAGES,
+    schema: { type: 'object', properties: { teardownMethods: TEARDOWN_METHODS_OPTION }, additionalProperties: false },
+    defaultOptions: { teardownMethods: [] as readonly string[] },
     defaultSeverity: 'warn',
-    docs: docsUrl(ID),
     fixable: true,
   },
-  create(ctx) {
+  create(ctx, options) {
+    const lifecycle = ctx.analysis.lifecycleWith(options.teardownMethods);
     const check = (decl: ts.VariableDeclaration | ts.PropertyDeclaration): void => {
       const c = longLivedContainer(ctx.types, decl);
       if (!c || boundedDomain(ctx, c)) return;
@@ -43,7 +60,7 @@ export default defineRule({
       if (uses.some((u) => u.kind === 'remove' || u.kind === 'reset' || u.kind === 'bound' || u.kind === 'escape')) return;
       if (pinsObjectKeys(ctx.types, c, uses)) return; // object-keyed-cache reports it, with a WeakMap/WeakSet fix
       const growth = uses.filter((u) => u.kind === 'add' && isRepeatedAdd(c, u) && !accumulatesChunk(ctx, u));
-      if (growth.length) ctx.report(report(ctx, c, growth));
+      if (growth.length) ctx.report(report(ctx, lifecycle, c, growth));
     };
     return {
       [ts.SyntaxKind.VariableDeclaration]: check,
@@ -56,7 +73,7 @@ export default defineRule({
  * Keys from a finite set (literal unions, enums, booleans) cannot grow without bound, and collections of functions
  * or classes are registries filled by the program's structure, not by its input.
  */
-function boundedDomain(ctx: RuleContext, c: Container): boolean {
+function boundedDomain(ctx: Context, c: Container): boolean {
   const key = keyType(ctx.types, c);
   if (key && c.kind !== 'array' && ctx.types.isFiniteDomain(key)) return true;
   const value = valueType(ctx.types, c);
@@ -64,28 +81,27 @@ function boundedDomain(ctx: RuleContext, c: Container): boolean {
 }
 
 /** `chunks.push(chunk)` in a stream's data handler or `for await` loop: unbounded-buffer's domain. */
-function accumulatesChunk(ctx: RuleContext, add: ContainerUse): boolean {
+function accumulatesChunk(ctx: Context, add: ContainerUse): boolean {
   const source = chunkSourceAt(ctx.types, add.site);
-  return !!source && mentionsSymbol(ctx.types, add.site, source.chunk);
+  return !!source && refersTo(ctx.types, add.site, source.chunk);
 }
 
 const KIND_NAMES = { map: 'Map', set: 'Set', array: 'array', dictionary: 'dictionary object' } as const;
 
-function report(ctx: RuleContext, c: Container, growth: ContainerUse[]): Report {
+function report(ctx: Context, lifecycle: LifecycleAnalysis, c: Container, growth: ContainerUse[]): Report<MessageId> {
   const name = c.decl.name.getText(ctx.file);
   const adds = [...new Set(growth.map((u) => u.method ?? 'index assignment'))].join('/');
   return {
     node: c.decl.name,
-    message:
-      `\`${name}\` (a ${c.lifetime} ${KIND_NAMES[c.kind]}) is only ever added to (${adds}) and never deleted from, cleared, trimmed ` +
-      'or bounded by a size check: it grows for as long as the program runs.',
-    related: growth.slice(0, 3).map((u) => ({ node: u.site, message: 'added here, on every call' })),
-    fixes: [...boundFix(ctx, c, growth), ...teardownFix(ctx, c)],
+    messageId: 'onlyGrows',
+    data: { name, lifetime: c.lifetime, kind: KIND_NAMES[c.kind], adds },
+    related: growth.slice(0, 3).map((u) => ({ node: u.site, messageId: 'addedHere' })),
+    fixes: [...boundFix(ctx, c, growth), ...teardownFix(ctx, lifecycle, c)],
   };
 }
 
 /** After every add: `if (x.length > MAX) x.splice(0, x.length - MAX);` / `if (m.size > MAX) m.delete(<oldest key>);`. */
-function boundFix(ctx: RuleContext, c: Container, growth: ContainerUse[]): NonNullable<Report['fixes']> {
+function boundFix(ctx: Context, c: Container, growth: ContainerUse[]): Fixes {
   if (c.kind === 'dictionary') return [];
   const max = freshIdentifier(ctx.file, `MAX_${constantCase(c.decl.name.getText(ctx.file))}`);
   const constant = insertModuleDeclaration(ctx.file, c.decl, `const ${max} = ${DEFAULT_MAX};`);
@@ -107,21 +123,20 @@ function boundFix(ctx: RuleContext, c: Container, growth: ContainerUse[]): NonNu
     edits.push(insertAfterStatement(ctx.file, statement, trim));
   }
   const oldest = c.kind === 'array' ? 'the oldest entries' : 'the oldest entry';
-  return [
-    { title: `Bound \`${c.decl.name.getText(ctx.file)}\` to ${max} entries (drop ${oldest} after each add)`, edits, preferred: true },
-  ];
+  return [{ messageId: 'bound', data: { name: c.decl.name.getText(ctx.file), max, oldest }, edits, preferred: true }];
 }
 
 /** A singleton's own teardown empties the field: `this.x.clear()` / `this.x.length = 0`. */
-function teardownFix(ctx: RuleContext, c: Container): NonNullable<Report['fixes']> {
+function teardownFix(ctx: Context, lifecycle: LifecycleAnalysis, c: Container): Fixes {
   if (c.lifetime !== 'singleton field' || !c.cls || c.kind === 'dictionary') return [];
-  const teardown = ctx.analysis.lifecycle.of(c.cls).ownTeardowns[0];
+  const teardown = lifecycle.of(c.cls).teardownToEdit;
   if (!teardown?.body) return [];
   const x = `this.${c.decl.name.getText(ctx.file)}`;
   const code = c.kind === 'array' ? `${x}.length = 0;` : `${x}.clear();`;
   return [
     {
-      title: `Empty \`${x}\` in ${teardown.name.getText(ctx.file)}()`,
+      messageId: 'emptyInTeardown',
+      data: { field: x, teardown: teardown.name.getText(ctx.file) },
       edits: [appendToBody(ctx.file, teardown.body, code)],
       preferred: false,
     },

@@ -4,15 +4,32 @@
 // fixed-shape object, a size check on the collection, a loop with its own exit, or a concurrency limiter between
 // the iteration and the request (the request sits in another callback, such as `limit(() => fetch(u))`).
 import ts = require('typescript');
-import { collectionKind, comparesWithLimit } from '../engine/analysis/collections';
-import { skipChain } from '../engine/analysis/lifecycle';
-import { enclosingFunction } from '../engine/analysis/owner';
-import { calleePath, outerExpression } from '../engine/analysis/ownership';
-import { requestCall } from '../engine/analysis/requests';
+import {
+  calleeName,
+  calleePath,
+  collectionKind,
+  comparesWithLimit,
+  enclosingFunction,
+  leavesLoop,
+  outerExpression,
+  requestCall,
+  someCall,
+  someNode,
+  unwrap,
+} from '../engine/analysis';
 import { constantCase, freshIdentifier, insertModuleDeclaration } from '../engine/fix';
-import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
+import { defineRule, type Report, type RuleContext } from '../engine/rule';
 
-const ID = 'unbounded-fanout';
+const MESSAGES = {
+  fanout:
+    '{{request}} runs once per item of `{{items}}`{{when}}, and nothing bounds how many items there are: a large collection means a ' +
+    'request or query per item (N+1), which can exhaust sockets or the connection pool.',
+  unboundedCollection: 'the collection whose size is not bounded',
+  processAtMost: 'Process at most {{limit}} items ({{items}}.slice(0, {{limit}}))',
+};
+type MessageId = keyof typeof MESSAGES;
+type Context = RuleContext<MessageId>;
+
 const DEFAULT_LIMIT = 100;
 const CALLBACK_ITERATIONS = new Set(['map', 'forEach', 'flatMap']);
 /** Array methods whose result is no larger than their receiver. */
@@ -31,17 +48,19 @@ interface Iteration {
 
 export default defineRule({
   meta: {
-    id: ID,
+    id: 'unbounded-fanout',
     description:
       'One request or query per item of a collection of unbounded size (N+1 fan-out), which can exhaust sockets and connections.',
+    messages: MESSAGES,
+    schema: { type: 'object', properties: {}, additionalProperties: false },
+    defaultOptions: {},
     defaultSeverity: 'warn',
-    docs: docsUrl(ID),
     fixable: true,
   },
   create(ctx) {
     const reported = new Set<ts.Node>();
     return {
-      [ts.SyntaxKind.CallExpression]: (call: ts.CallExpression) => {
+      [ts.SyntaxKind.CallExpression]: (call) => {
         // the iteration is mostly syntactic: find it before asking the checker what the call is
         const it = iterationOf(ctx, call);
         if (!it || reported.has(it.node)) return;
@@ -55,7 +74,7 @@ export default defineRule({
 });
 
 /** The per-item iteration whose body directly contains the call (no other function in between). */
-function iterationOf(ctx: RuleContext, call: ts.CallExpression): Iteration | undefined {
+function iterationOf(ctx: Context, call: ts.CallExpression): Iteration | undefined {
   for (let n: ts.Node = call; n.parent; n = n.parent) {
     const p = n.parent;
     if (ts.isForOfStatement(p) && p.statement === n) return { node: p, body: p.statement, items: p.expression };
@@ -69,7 +88,7 @@ function iterationOf(ctx: RuleContext, call: ts.CallExpression): Iteration | und
       const outer = outerExpression(p);
       const iterating = outer.parent;
       if (!ts.isCallExpression(iterating) || iterating.arguments[0] !== outer) return undefined;
-      const callee = skipChain(iterating.expression);
+      const callee = unwrap(iterating.expression);
       if (!ts.isPropertyAccessExpression(callee) || !CALLBACK_ITERATIONS.has(callee.name.text)) return undefined;
       return collectionKind(ctx.types, ctx.types.typeAt(callee.expression)) === 'array'
         ? { node: iterating, body: p, items: callee.expression }
@@ -84,26 +103,18 @@ function lengthLimit(condition: ts.Expression): ts.Expression | undefined {
   if (!ts.isBinaryExpression(condition)) return undefined;
   const op = condition.operatorToken.kind;
   const limit = op === ts.SyntaxKind.LessThanToken || op === ts.SyntaxKind.LessThanEqualsToken ? condition.right : undefined;
-  const x = limit && skipChain(limit);
+  const x = limit && unwrap(limit);
   return x && ts.isPropertyAccessExpression(x) && (x.name.text === 'length' || x.name.text === 'size') ? x.expression : undefined;
 }
 
 /** Literals, tuples, slices and things derived from them; a `const` followed to its initializer. */
-function boundedItems(ctx: RuleContext, e: ts.Expression, depth: number): boolean {
-  let x = e;
-  while (
-    ts.isParenthesizedExpression(x) ||
-    ts.isAsExpression(x) ||
-    ts.isSatisfiesExpression(x) ||
-    ts.isNonNullExpression(x) ||
-    ts.isAwaitExpression(x)
-  )
-    x = x.expression;
+function boundedItems(ctx: Context, e: ts.Expression, depth: number): boolean {
+  const x = unwrap(e, { await: true });
   if (ts.isArrayLiteralExpression(x)) return true;
   const type = ctx.types.typeAt(x);
   if (/^(readonly )?\[/.test(ctx.types.typeName(type))) return true; // a tuple
   if (ts.isCallExpression(x)) {
-    const callee = skipChain(x.expression);
+    const callee = unwrap(x.expression);
     if (ts.isPropertyAccessExpression(callee)) {
       const method = callee.name.text;
       if ((method === 'slice' || method === 'splice') && x.arguments.length === 2) return true;
@@ -130,86 +141,55 @@ function boundedItems(ctx: RuleContext, e: ts.Expression, depth: number): boolea
 }
 
 /** `if (items.length > MAX) …` in the function that iterates: the code bounds the collection itself. */
-function sizeChecked(ctx: RuleContext, it: Iteration): boolean {
-  const name = nameOf(it.items);
+function sizeChecked(ctx: Context, it: Iteration): boolean {
+  const name = calleeName(it.items);
   const symbol = name && ctx.types.symbolAt(name);
   if (!symbol) return false;
   const scope: ts.Node = enclosingFunction(it.node) ?? ctx.file;
-  let found = false;
   const loopCondition = ts.isForStatement(it.node) ? it.node.condition : undefined;
-  const visit = (n: ts.Node): void => {
-    if (found || n === loopCondition) return;
-    if (ts.isPropertyAccessExpression(n) && (n.name.text === 'length' || n.name.text === 'size')) {
-      const owner = nameOf(n.expression);
-      if (owner && ctx.types.symbolAt(owner) === symbol && comparesWithLimit(n)) found = true;
-    }
-    n.forEachChild(visit);
+  const sizeOfItems = (n: ts.Node): boolean => {
+    if (!ts.isPropertyAccessExpression(n) || (n.name.text !== 'length' && n.name.text !== 'size')) return false;
+    const owner = calleeName(n.expression);
+    return !!owner && ctx.types.symbolAt(owner) === symbol && comparesWithLimit(n);
   };
-  visit(scope);
-  return found;
-}
-
-function nameOf(e: ts.Expression): ts.Identifier | undefined {
-  const x = skipChain(e);
-  if (ts.isIdentifier(x)) return x;
-  return ts.isPropertyAccessExpression(x) && ts.isIdentifier(x.name) ? x.name : undefined;
+  return someNode(scope, sizeOfItems, { skip: (n) => n === loopCondition });
 }
 
 /** A call to a semaphore/queue/limiter in the per-item code. */
 function limited(body: ts.Node): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (ts.isCallExpression(n)) {
-      const path = calleePath(n.expression);
-      if (path.length && LIMITER.test(path[path.length - 1])) found = true;
-    }
-    n.forEachChild(visit);
-  };
-  visit(body);
-  return found;
+  return someCall(body, (call) => LIMITER.test(calleePath(call.expression).at(-1) ?? ''));
 }
 
-/** A `break`/`return`/`throw` in a loop body (outside nested loops and functions) may be a counter limit. */
+/** A way out of a loop body (a break, return or throw) may be a counter limit. */
 function hasOwnExit(it: Iteration): boolean {
-  if (!ts.isIterationStatement(it.node, false)) return false;
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found || ts.isFunctionLike(n) || ts.isIterationStatement(n, false) || ts.isSwitchStatement(n)) return;
-    if ((ts.isBreakStatement(n) && !n.label) || ts.isReturnStatement(n) || ts.isThrowStatement(n)) found = true;
-    else n.forEachChild(visit);
-  };
-  visit(it.body);
-  return found;
+  return ts.isIterationStatement(it.node, false) && leavesLoop(it.node);
 }
 
-function report(ctx: RuleContext, call: ts.CallExpression, request: string, it: Iteration): Report {
-  const items = it.items.getText(ctx.file);
-  const when = ts.isCallExpression(it.node) ? ', all at once' : '';
+function report(ctx: Context, call: ts.CallExpression, request: string, it: Iteration): Report<MessageId> {
   return {
     node: call,
-    message:
-      `${request} runs once per item of \`${items}\`${when}, and nothing bounds how many items there are: ` +
-      'a large collection means a request or query per item (N+1), which can exhaust sockets or the connection pool.',
-    related: [{ node: it.items, message: 'the collection whose size is not bounded' }],
+    messageId: 'fanout',
+    data: { request, items: it.items.getText(ctx.file), when: ts.isCallExpression(it.node) ? ', all at once' : '' },
+    related: [{ node: it.items, messageId: 'unboundedCollection' }],
     fixes: sliceFix(ctx, it),
   };
 }
 
 /** `items` → `items.slice(0, MAX_ITEMS)`, with the limit as a named module-level constant. Not preferred: it drops items. */
-function sliceFix(ctx: RuleContext, it: Iteration): NonNullable<Report['fixes']> {
+function sliceFix(ctx: Context, it: Iteration): Report<MessageId>['fixes'] {
   if (ts.isForStatement(it.node)) return []; // `i < items.length`: rewriting the bound reads badly; see the docs
-  const items = skipChain(it.items);
+  const items = unwrap(it.items);
   if (!ts.isIdentifier(items) && !ts.isPropertyAccessExpression(items) && !ts.isCallExpression(items)) return [];
   if (collectionKind(ctx.types, ctx.types.typeAt(items)) !== 'array') return [];
-  const name = nameOf(items)?.text ?? 'items';
+  const name = calleeName(items)?.text ?? 'items';
   const limit = freshIdentifier(ctx.file, `MAX_${constantCase(name)}`);
   const constant = insertModuleDeclaration(ctx.file, it.node, `const ${limit} = ${DEFAULT_LIMIT};`);
   if (!constant) return [];
   const text = it.items.getText(ctx.file);
   return [
     {
-      title: `Process at most ${limit} items (${text}.slice(0, ${limit}))`,
+      messageId: 'processAtMost',
+      data: { limit, items: text },
       edits: [constant, { start: it.items.getStart(ctx.file), end: it.items.getEnd(), newText: `${text}.slice(0, ${limit})` }],
       preferred: false,
     },

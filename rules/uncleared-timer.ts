@@ -1,50 +1,90 @@
 // uncleared-timer: setInterval (or a self-rescheduling setTimeout) whose handle is dropped, or kept but never
 // cleared by its owner (the function, or the class's teardown).
 import ts = require('typescript');
-import { TIMER_STARTS, isTimerClear, platformCallName } from '../engine/analysis/globals';
-import { enclosingFunction, inInstanceMemberOf } from '../engine/analysis/owner';
-import { outerExpression } from '../engine/analysis/ownership';
-import { outOfScope } from '../engine/analysis/paths';
+import {
+  OUT_OF_SCOPE_MESSAGE,
+  TIMER_STARTS,
+  calleeName,
+  containsExit,
+  enclosingFunction,
+  inInstanceMemberOf,
+  isTimerClear,
+  outOfScope,
+  outerExpression,
+  platformCallName,
+  refersTo,
+  someCall,
+  someNode,
+  thisProperty,
+  unwrap,
+  type LifecycleAnalysis,
+} from '../engine/analysis';
 import { appendToBody, freshMemberName, insertClassMember, isTypeScriptFile } from '../engine/fix';
-import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
+import { TEARDOWN_METHODS_OPTION } from '../engine/options';
+import { defineRule, type Message, type Report, type RuleContext } from '../engine/rule';
 
-const ID = 'uncleared-timer';
+const MESSAGES = {
+  fieldNotCleared: 'The {{kind}} stored in `this.{{field}}` is never cleared: {{teardown}}() does not call {{clear}}.',
+  fieldNotClearedNoTeardown: 'The {{kind}} stored in `this.{{field}}` is never cleared: the class has no teardown that clears it.',
+  teardownMissesClear: 'teardown that misses {{clear}}(this.{{field}})',
+  clearInTeardown: 'Clear the timer in {{teardown}}()',
+  localNeverCleared: 'The {{kind}} handle `{{name}}` is never passed to {{clear}}: the timer runs forever.',
+  outOfScope: OUT_OF_SCOPE_MESSAGE,
+  handleDropped: 'The {{kind}} handle is dropped, so nothing can ever clear it.',
+  handleDroppedInClass: 'The {{kind}} handle is dropped, so nothing can ever clear it; {{teardown}}() cannot stop it.',
+  teardownShouldClear: '{{teardown}}() should clear it',
+  keepAndClear: 'Keep the timer in `this.{{field}}` and clear it in {{teardown}}()',
+};
+type MessageId = keyof typeof MESSAGES;
+type Context = RuleContext<MessageId>;
 
 export default defineRule({
   meta: {
-    id: ID,
+    id: 'uncleared-timer',
     description: 'A setInterval (or self-rescheduling setTimeout) is never cleared by its owner.',
+    messages: MESSAGES,
+    schema: { type: 'object', properties: { teardownMethods: TEARDOWN_METHODS_OPTION }, additionalProperties: false },
+    defaultOptions: { teardownMethods: [] as readonly string[] },
     defaultSeverity: 'warn',
-    docs: docsUrl(ID),
     fixable: true,
   },
-  create(ctx) {
+  create(ctx, options) {
+    const lifecycle = ctx.analysis.lifecycleWith(options.teardownMethods);
     const clears = { methods: [], isReleaseCall: (call: ts.CallExpression, i: number) => i === 0 && isTimerClear(ctx.types, call) };
     return {
-      [ts.SyntaxKind.CallExpression]: (call: ts.CallExpression) => {
+      [ts.SyntaxKind.CallExpression]: (call) => {
         const name = platformCallName(ctx.types, call, TIMER_STARTS);
         if (!name || ctx.analysis.isProgramLifetime(call)) return;
         if (name === 'setTimeout' && !reschedulesItself(ctx, call)) return;
-        const kind = name === 'setInterval' ? 'interval' : 'self-rescheduling timeout';
-        const clear = name === 'setInterval' ? 'clearInterval' : 'clearTimeout';
+        const timer = {
+          kind: name === 'setInterval' ? 'interval' : 'self-rescheduling timeout',
+          clear: name === 'setInterval' ? 'clearInterval' : 'clearTimeout',
+        };
         const expr = outerExpression(call);
         const parent = expr.parent;
         const owner = ctx.analysis.ownerOf(call);
+        const cls = owner.kind === 'class' ? owner.cls : undefined;
 
         // h = setInterval(…) into a field: the class must clear it somewhere (its teardown, or a stop method)
         const field = assignedField(ctx, expr);
         if (field) {
-          if (owner.kind === 'class' && clearsFieldAnywhere(ctx, owner.cls, field)) return;
-          const teardown = owner.kind === 'class' ? ctx.analysis.lifecycle.of(owner.cls).ownTeardowns[0] : undefined;
+          if (cls && clearsFieldAnywhere(ctx, lifecycle, cls, field.symbol)) return;
+          const { teardownToName: named, teardownToEdit: editable } = cls
+            ? lifecycle.of(cls)
+            : { teardownToName: undefined, teardownToEdit: undefined };
+          const data = { ...timer, field: field.name };
           ctx.report({
             node: call,
-            message: `The ${kind} stored in \`this.${field.name}\` is never cleared: ${teardown ? `${teardownName(teardown)}() does not call ${clear}` : 'the class has no teardown that clears it'}.`,
-            related: teardown ? [{ node: teardown.name, message: `teardown that misses ${clear}(this.${field.name})` }] : [],
-            fixes: teardown
+            ...(named
+              ? { messageId: 'fieldNotCleared', data: { ...data, teardown: methodName(named) } }
+              : { messageId: 'fieldNotClearedNoTeardown', data }),
+            related: named ? [{ node: named.name, messageId: 'teardownMissesClear', data }] : [],
+            fixes: editable?.body
               ? [
                   {
-                    title: `Clear the timer in ${teardownName(teardown)}()`,
-                    edits: [appendToBody(ctx.file, teardown.body!, `${clear}(this.${field.name});`)],
+                    messageId: 'clearInTeardown',
+                    data: { teardown: methodName(editable) },
+                    edits: [appendToBody(ctx.file, editable.body, `${timer.clear}(this.${field.name});`)],
                     preferred: true,
                   },
                 ]
@@ -58,116 +98,93 @@ export default defineRule({
           if (releases.length || handOffs.length) return;
           ctx.report({
             node: call,
-            message: `The ${kind} handle \`${parent.name.text}\` is never passed to ${clear}: the timer runs forever.`,
+            messageId: 'localNeverCleared',
+            data: { ...timer, name: parent.name.text },
             related: outOfScope(parent),
           });
           return;
         }
         if (!ts.isExpressionStatement(parent)) return; // returned, passed or stored elsewhere: handed off
-        ctx.report(droppedHandle(ctx, call, kind, clear, owner.kind === 'class' ? owner.cls : undefined));
+        ctx.report(droppedHandle(ctx, lifecycle, call, timer, cls));
       },
     };
   },
 });
 
-function teardownName(m: ts.MethodDeclaration): string {
+function methodName(m: ts.MethodDeclaration): string {
   return m.name.getText();
 }
 
 /** `this.f = <expr>` → the field's symbol and name. */
-function assignedField(ctx: RuleContext, expr: ts.Expression): { symbol: ts.Symbol; name: string } | undefined {
+function assignedField(ctx: Context, expr: ts.Expression): { symbol: ts.Symbol; name: string } | undefined {
   const p = expr.parent;
   if (!ts.isBinaryExpression(p) || p.operatorToken.kind !== ts.SyntaxKind.EqualsToken || p.right !== expr) return undefined;
-  const left = p.left;
-  if (!ts.isPropertyAccessExpression(left) || left.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  const left = thisProperty(p.left);
+  if (!left || left !== p.left) return undefined;
   const symbol = ctx.types.symbolAt(left.name);
   return symbol && { symbol, name: left.name.text };
 }
 
 /** clearInterval(this.f) / clearTimeout(this.f) anywhere in the class (a teardown, or a stop method the owner calls). */
-function clearsFieldAnywhere(ctx: RuleContext, cls: ts.ClassLikeDeclaration, field: { symbol: ts.Symbol }): boolean {
-  const lifecycle = ctx.analysis.lifecycle;
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (ts.isCallExpression(n) && n.arguments[0] && lifecycle.isField(n.arguments[0], field.symbol) && isTimerClear(ctx.types, n))
-      found = true;
-    else n.forEachChild(visit);
-  };
-  visit(cls);
+function clearsFieldAnywhere(ctx: Context, lifecycle: LifecycleAnalysis, cls: ts.ClassLikeDeclaration, field: ts.Symbol): boolean {
+  const isClear = (c: ts.CallExpression, i: number) => i === 0 && isTimerClear(ctx.types, c);
   return (
-    found || lifecycle.releasesField(cls, field.symbol, { methods: [], isReleaseCall: (c, i) => i === 0 && isTimerClear(ctx.types, c) })
+    someCall(cls, (c) => !!c.arguments[0] && lifecycle.isField(c.arguments[0], field) && isClear(c, 0)) ||
+    lifecycle.releasesField(cls, field, { methods: [], isReleaseCall: isClear })
   );
 }
 
 /** setTimeout(f, …) inside f (or inside an arrow that calls f), with no guard that returns early: a loop by timer. */
-function reschedulesItself(ctx: RuleContext, call: ts.CallExpression): boolean {
+function reschedulesItself(ctx: Context, call: ts.CallExpression): boolean {
   const fn = enclosingFunction(call);
   const callback = call.arguments[0];
   if (!fn || !callback) return false;
   const fnSymbol = fn.name && ctx.types.symbolAt(fn.name);
-  if (!fnSymbol) return false;
-  const refersToFn = (e: ts.Node): boolean => {
-    let found = false;
-    const visit = (n: ts.Node): void => {
-      if (found) return;
-      if ((ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) && ctx.types.symbolAt(n) === fnSymbol) found = true;
-      else n.forEachChild(visit);
-    };
-    visit(e);
-    return found;
-  };
-  if (!refersToFn(callback)) return false;
+  if (!fnSymbol || !refersTo(ctx.types, callback, fnSymbol)) return false;
   // a guard (`if (this.stopped) return;`) before the reschedule makes the loop stoppable
   const body = (fn as ts.FunctionLikeDeclaration).body;
   return !!body && !hasGuard(body, call);
 }
 
 function hasGuard(body: ts.Node, before: ts.Node): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found || n.pos >= before.pos || (ts.isFunctionLike(n) && n !== body.parent)) return;
-    if (ts.isIfStatement(n) && containsExit(n.thenStatement)) found = true;
-    else n.forEachChild(visit);
-  };
-  body.forEachChild(visit);
+  const earlyExit = (n: ts.Node) => n !== body && ts.isIfStatement(n) && containsExit(n.thenStatement);
+  if (someNode(body, earlyExit, { skipFunctions: true, skip: (n) => n.pos >= before.pos })) return true;
   // the reschedule itself sits under a condition
   for (let n: ts.Node = before; n !== body; n = n.parent)
-    if (ts.isIfStatement(n.parent) || ts.isConditionalExpression(n.parent)) found = true;
-  return found;
-}
-
-function containsExit(n: ts.Node): boolean {
-  if (ts.isReturnStatement(n) || ts.isThrowStatement(n)) return true;
-  return !ts.isFunctionLike(n) && (n.forEachChild((c) => (containsExit(c) ? true : undefined)) ?? false);
+    if (ts.isIfStatement(n.parent) || ts.isConditionalExpression(n.parent)) return true;
+  return false;
 }
 
 /** A dropped handle: in a class with a teardown, offer to keep it in a field and clear it there. */
 function droppedHandle(
-  ctx: RuleContext,
+  ctx: Context,
+  lifecycle: LifecycleAnalysis,
   call: ts.CallExpression,
-  kind: string,
-  clear: string,
+  timer: { kind: string; clear: string },
   cls: ts.ClassLikeDeclaration | undefined,
-): Report {
-  const teardown = cls && ctx.analysis.lifecycle.of(cls).ownTeardowns[0];
-  const message = `The ${kind} handle is dropped, so nothing can ever clear it${teardown ? `; ${teardownName(teardown)}() cannot stop it` : ''}.`;
-  if (!cls || !teardown?.body || !inInstanceMemberOf(call, cls)) return { node: call, message };
+): Report<MessageId> {
+  const teardown = cls && lifecycle.of(cls).teardownToName;
+  const message: Message<MessageId> = teardown
+    ? { messageId: 'handleDroppedInClass', data: { kind: timer.kind, teardown: methodName(teardown) } }
+    : { messageId: 'handleDropped', data: { kind: timer.kind } };
+  const editable = cls && lifecycle.of(cls).teardownToEdit;
+  if (!cls || !editable?.body || !inInstanceMemberOf(call, cls)) return { node: call, ...message };
   const field = freshMemberName(cls, `${callbackName(call) ?? 'poll'}Timer`);
   const declaration = isTypeScriptFile(ctx.file)
     ? `private ${field}: ReturnType<typeof ${call.expression.getText()}> | undefined;`
     : `${field};`;
   return {
     node: call,
-    message,
-    related: [{ node: teardown.name, message: `${teardownName(teardown)}() should clear it` }],
+    ...message,
+    related: [{ node: editable.name, messageId: 'teardownShouldClear', data: { teardown: methodName(editable) } }],
     fixes: [
       {
-        title: `Keep the timer in \`this.${field}\` and clear it in ${teardownName(teardown)}()`,
+        messageId: 'keepAndClear',
+        data: { field, teardown: methodName(editable) },
         edits: [
           insertClassMember(ctx.file, cls, declaration),
           { start: call.getStart(ctx.file), end: call.getStart(ctx.file), newText: `this.${field} = ` },
-          appendToBody(ctx.file, teardown.body, `${clear}(this.${field});`),
+          appendToBody(ctx.file, editable.body, `${timer.clear}(this.${field});`),
         ],
         preferred: true,
       },
@@ -179,19 +196,13 @@ function droppedHandle(
 function callbackName(call: ts.CallExpression): string | undefined {
   const cb = call.arguments[0];
   if (!cb) return undefined;
-  if (ts.isIdentifier(cb)) return cb.text;
-  if (ts.isPropertyAccessExpression(cb)) return cb.name.text;
-  if (ts.isArrowFunction(cb) || ts.isFunctionExpression(cb)) {
-    const body =
-      ts.isBlock(cb.body) && cb.body.statements.length === 1 && ts.isExpressionStatement(cb.body.statements[0])
-        ? cb.body.statements[0].expression
-        : cb.body;
-    const inner = ts.isAwaitExpression(body as ts.Node) ? (body as ts.AwaitExpression).expression : body;
-    if (ts.isCallExpression(inner as ts.Node)) {
-      const callee = (inner as ts.CallExpression).expression;
-      if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
-      if (ts.isIdentifier(callee)) return callee.text;
-    }
-  }
-  return undefined;
+  if (!ts.isArrowFunction(cb) && !ts.isFunctionExpression(cb)) return calleeName(cb)?.text;
+  const only = ts.isBlock(cb.body) ? cb.body.statements : undefined;
+  const body = only
+    ? only.length === 1 && ts.isExpressionStatement(only[0])
+      ? only[0].expression
+      : undefined
+    : (cb.body as ts.Expression);
+  const inner = body && unwrap(body, { await: true });
+  return inner && ts.isCallExpression(inner) ? calleeName(inner.expression)?.text : undefined;
 }

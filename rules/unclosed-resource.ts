@@ -2,95 +2,92 @@
 // table of acquire/release functions such as fs.openSync → fs.closeSync) that is acquired in a function and not
 // released on every path, including the throw path, and not handed off.
 import ts = require('typescript');
-import type { Releasers, ResourceInfo, Use } from '../engine/analysis';
-import { enclosingFunction, statementIn, statementList } from '../engine/analysis/owner';
-import { outerExpression } from '../engine/analysis/ownership';
-import { outOfScope, uncoveredExit } from '../engine/analysis/paths';
-import { mayReturnResource } from '../engine/analysis/resource';
+import {
+  LISTENER_REGISTRATIONS,
+  OUT_OF_SCOPE_MESSAGE,
+  acquiringExpression,
+  boundNames,
+  handleFunction,
+  isCallTo,
+  mayReturnResource,
+  missedRelease,
+  outOfScope,
+  outerExpression,
+  refersTo,
+  statementList,
+  type MissedRelease,
+  type Releasers,
+  type ResourceInfo,
+  type Use,
+} from '../engine/analysis';
 import { inAsyncFunction, isTypeScriptFile, wrapInTryFinally, type Edit } from '../engine/fix';
-import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
+import { defineRule, type Report, type RuleContext } from '../engine/rule';
 
-const ID = 'unclosed-resource';
-
-/** Calls that create a resource the caller owns; other calls (getters, lookups) may return shared resources. */
-const ACQUIRING_CALL = /^(create|open|connect|watch|request|listen)/;
-
-/** Functions whose numeric handles must be released by a paired function, matched by declaration file. */
-const HANDLE_FUNCTIONS: readonly { acquire: string; release: string; declaredIn: RegExp }[] = [
-  { acquire: 'openSync', release: 'closeSync', declaredIn: /[\\/]@types[\\/]node[\\/](fs|fs[\\/]promises)\.d\.ts$/ },
-];
+const MESSAGES = {
+  neverReleased: '{{what}} is never released: call {{release}} when done, or hand it to an owner.',
+  outOfScope: OUT_OF_SCOPE_MESSAGE,
+  notReleasedOnExit: '{{what}} is not released when the code leaves at line {{exitLine}} before the release at line {{releaseLine}}.',
+  notReleasedOnThrow:
+    '{{what}} is not released if line {{throwLine}} throws: the release at line {{releaseLine}} is not in a finally block.',
+  leavesHere: 'leaves here without releasing',
+  mayThrowHere: 'may throw here, skipping the release',
+  releasedOnNormalPathOnly: 'released here only on the normal path',
+  declareWithUsing: 'Declare `{{name}}` with `using` so it is disposed at the end of the block',
+  declareWithAwaitUsing: 'Declare `{{name}}` with `await using` so it is disposed at the end of the block',
+  releaseInFinally: 'Release `{{name}}` in a finally block',
+};
+type MessageId = keyof typeof MESSAGES;
+type Context = RuleContext<MessageId>;
+type Fixes = NonNullable<Report<MessageId>['fixes']>;
 
 /** Methods that show a value is meant to outlive the statements that follow it (event-driven use). */
-const EVENT_METHODS = new Set(['on', 'once', 'addListener', 'addEventListener', 'pipe', 'listen', 'subscribe']);
+const EVENT_DRIVEN_METHODS = new Set([...LISTENER_REGISTRATIONS, 'pipe', 'listen', 'subscribe']);
 
 export default defineRule({
   meta: {
-    id: ID,
+    id: 'unclosed-resource',
     description: 'A stream, socket, server, file handle or other closable resource is not released on every path.',
+    messages: MESSAGES,
+    schema: { type: 'object', properties: {}, additionalProperties: false },
+    defaultOptions: {},
     defaultSeverity: 'warn',
-    docs: docsUrl(ID),
     fixable: true,
   },
   create(ctx) {
     return {
-      [ts.SyntaxKind.VariableDeclaration]: (decl: ts.VariableDeclaration) => {
+      [ts.SyntaxKind.VariableDeclaration]: (decl) => {
         if (!ts.isIdentifier(decl.name) || !decl.initializer) return;
         const acquire = acquiringExpression(decl.initializer);
         if (!acquire || ctx.analysis.isProgramLifetime(decl) || isUsing(decl)) return;
-        const handle = handleFunction(ctx, acquire);
+        const handle = handleFunction(ctx.types, acquire);
         // the declared return types first: a call that cannot return a resource needs no resolving
         const info = handle || !mayReturnResource(ctx.types, acquire) ? undefined : ctx.analysis.resource(decl.name);
         if (!handle && info?.kind !== 'handle') return;
         const releasers: Releasers = handle
-          ? { methods: [], isReleaseCall: (call, i) => i === 0 && isCallTo(ctx, call, handle.release, handle.declaredIn) }
+          ? { methods: [], isReleaseCall: (call, i) => i === 0 && isCallTo(ctx.types, call, handle.release) }
           : { methods: info!.releaseMethods };
         const { uses, releases, handOffs } = ctx.analysis.usesOf(decl.name, releasers);
         // a numeric handle passed to a function is used, not handed off (fs.readSync(fd, …))
         const handedOff = handOffs.filter((u) => !(handle && u.kind === 'passed'));
         if (handedOff.length || uses.some((u) => u.kind === 'reassigned')) return;
         const what = describe(decl.name.text, acquire, info);
-        const releaseCode = handle ? `fs.${handle.release}(${decl.name.text})` : releaseCall(ctx, decl, info!);
+        const releaseCode = handle ? `fs.${handle.release.name}(${decl.name.text})` : releaseCall(ctx, decl, info!);
         if (!releases.length) {
           ctx.report({
             node: acquire,
-            message: `${what} is never released: call ${releaseCode} when done, or hand it to an owner.`,
+            messageId: 'neverReleased',
+            data: { what, release: releaseCode },
             related: outOfScope(decl),
             fixes: neverReleasedFixes(ctx, decl, uses, info, releaseCode),
           });
           return;
         }
-        const missed = missedPath(decl, releases);
+        const missed = missedRelease(decl, releases);
         if (missed) ctx.report(missedPathReport(ctx, decl, acquire, what, missed));
       },
     };
   },
 });
-
-/** The acquiring `new X()` / `createX()` call, looking through `await` and parentheses. */
-function acquiringExpression(init: ts.Expression): ts.CallExpression | ts.NewExpression | undefined {
-  let e = init;
-  while (ts.isAwaitExpression(e) || ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
-  if (ts.isNewExpression(e)) return e;
-  if (!ts.isCallExpression(e)) return undefined;
-  const callee = ts.isPropertyAccessExpression(e.expression)
-    ? e.expression.name.text
-    : ts.isIdentifier(e.expression)
-      ? e.expression.text
-      : '';
-  return ACQUIRING_CALL.test(callee) || HANDLE_FUNCTIONS.some((h) => h.acquire === callee) ? e : undefined;
-}
-
-function handleFunction(ctx: RuleContext, acquire: ts.CallExpression | ts.NewExpression) {
-  return ts.isCallExpression(acquire) ? HANDLE_FUNCTIONS.find((h) => isCallTo(ctx, acquire, h.acquire, h.declaredIn)) : undefined;
-}
-
-/** True when the call's callee resolves (by the checker) to function `name` declared in a matching file. */
-function isCallTo(ctx: RuleContext, call: ts.CallExpression, name: string, declaredIn: RegExp): boolean {
-  const callee = ts.isPropertyAccessExpression(call.expression) ? call.expression.name : call.expression;
-  if (!ts.isIdentifier(callee) || callee.text !== name) return false;
-  const symbol = ctx.types.symbolAt(callee);
-  return !!symbol && ctx.types.isDeclaredIn(symbol, declaredIn);
-}
 
 function isUsing(decl: ts.VariableDeclaration): boolean {
   return ts.isVariableDeclarationList(decl.parent) && (decl.parent.flags & ts.NodeFlags.Using) !== 0;
@@ -103,7 +100,7 @@ function describe(name: string, acquire: ts.Expression, info: ResourceInfo | und
   return info ? `\`${name}\` (${info.typeName} from ${from})` : `\`${name}\` (a handle from ${from})`;
 }
 
-function releaseCall(ctx: RuleContext, decl: ts.VariableDeclaration, info: ResourceInfo): string {
+function releaseCall(ctx: Context, decl: ts.VariableDeclaration, info: ResourceInfo): string {
   const name = (decl.name as ts.Identifier).text;
   const method = info.releaseMethods[0];
   if (!method) return info.asyncDisposable ? `await ${name}[Symbol.asyncDispose]()` : `${name}[Symbol.dispose]()`;
@@ -113,17 +110,17 @@ function releaseCall(ctx: RuleContext, decl: ts.VariableDeclaration, info: Resou
 
 /** Fixes only when closing at the end of the block cannot cut short a use: no closures, no event-driven use. */
 function neverReleasedFixes(
-  ctx: RuleContext,
+  ctx: Context,
   decl: ts.VariableDeclaration,
   uses: Use[],
   info: ResourceInfo | undefined,
   releaseCode: string,
-): Report['fixes'] {
-  if (uses.some((u) => u.inClosure || (u.kind === 'method' && EVENT_METHODS.has(u.method!)))) return [];
+): Fixes {
+  if (uses.some((u) => u.inClosure || (u.kind === 'method' && EVENT_DRIVEN_METHODS.has(u.method!)))) return [];
   const statement = decl.parent.parent;
   const list = statementList(statement);
   if (!ts.isVariableStatement(statement) || !list || statement.declarationList.declarations.length !== 1) return [];
-  const fixes: NonNullable<Report['fixes']> = [];
+  const fixes: Fixes = [];
   const name = (decl.name as ts.Identifier).text;
   const isConst = (decl.parent.flags & ts.NodeFlags.Const) !== 0;
   const inCaseClause = ts.isCaseClause(statement.parent) || ts.isDefaultClause(statement.parent);
@@ -131,23 +128,16 @@ function neverReleasedFixes(
     const keyword = decl.parent.getFirstToken(ctx.file)!;
     const edit = (text: string): Edit => ({ start: keyword.getStart(ctx.file), end: keyword.getEnd(), newText: text });
     if (info.disposable && ctx.types.hasGlobalType('Disposable', decl)) {
-      fixes.push({
-        title: `Declare \`${name}\` with \`using\` so it is disposed at the end of the block`,
-        edits: [edit('using')],
-        preferred: true,
-      });
+      fixes.push({ messageId: 'declareWithUsing', data: { name }, edits: [edit('using')], preferred: true });
     } else if (info.asyncDisposable && inAsyncFunction(decl) && ctx.types.hasGlobalType('AsyncDisposable', decl)) {
-      fixes.push({
-        title: `Declare \`${name}\` with \`await using\` so it is disposed at the end of the block`,
-        edits: [edit('await using')],
-        preferred: true,
-      });
+      fixes.push({ messageId: 'declareWithAwaitUsing', data: { name }, edits: [edit('await using')], preferred: true });
     }
   }
   const rest = list.slice(list.indexOf(statement) + 1);
   if (rest.length && !rest.some((s) => ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s))) {
     fixes.push({
-      title: `Release \`${name}\` in a finally block`,
+      messageId: 'releaseInFinally',
+      data: { name },
       edits: [wrapInTryFinally(ctx.file, rest[0], rest[rest.length - 1], `${releaseCode};`)],
       preferred: fixes.length === 0,
     });
@@ -155,123 +145,49 @@ function neverReleasedFixes(
   return fixes;
 }
 
-interface MissedPath {
-  kind: 'exit' | 'throw';
-  /** The early exit, or the first call that may throw, before the release. */
-  at: ts.Node;
-  release: Use;
-  /** The statements between the acquisition and the release statement. */
-  between: ts.Statement[];
-  releaseStatement: ts.Statement;
-}
-
-/**
- * The release is a statement after the acquisition in the same block; a return/throw/break before it that does
- * not release first, or any call that may throw before it, leaves the resource open on that path.
- * Releases in finally/catch blocks, in callbacks, or in other blocks are trusted.
- */
-function missedPath(decl: ts.VariableDeclaration, releases: Use[]): MissedPath | undefined {
-  const fn = enclosingFunction(decl);
-  const direct = releases.filter((r) => !r.inClosure);
-  if (!direct.length || direct.some((r) => inFinallyOrCatch(r.site, fn))) return undefined;
-  const statement = decl.parent.parent;
-  const list = statementList(statement);
-  if (!list) return undefined;
-  const start = list.indexOf(statement as ts.Statement);
-  const first = direct
-    .map((r) => ({ r, s: statementIn(r.site, list) }))
-    .filter((x): x is { r: Use; s: ts.Statement } => !!x.s && list.indexOf(x.s) > start)
-    .sort((a, b) => a.s.pos - b.s.pos)[0];
-  if (!first) return undefined;
-  const between = list.slice(start + 1, list.indexOf(first.s));
-  for (const s of between) {
-    const exit = uncoveredExit(s, direct);
-    if (exit) return { kind: 'exit', at: exit, release: first.r, between, releaseStatement: first.s };
-  }
-  const thrower = [...between, first.s].map((s) => mayThrow(s, first.r.site)).find((n) => n);
-  return thrower ? { kind: 'throw', at: thrower, release: first.r, between, releaseStatement: first.s } : undefined;
-}
-
-function inFinallyOrCatch(node: ts.Node, stop: ts.Node | undefined): boolean {
-  for (let n: ts.Node = node; n.parent && n !== stop; n = n.parent) {
-    if (ts.isCatchClause(n.parent) || (ts.isTryStatement(n.parent) && n.parent.finallyBlock === n)) return true;
-  }
-  return false;
-}
-
-/** The first call, `new`, `await` or `throw` in `statement` other than the release itself: the code that may throw. */
-function mayThrow(statement: ts.Statement, release: ts.Node): ts.Node | undefined {
-  let found: ts.Node | undefined;
-  const visit = (n: ts.Node): void => {
-    if (found || n === release || ts.isFunctionLike(n) || ts.isClassLike(n)) return;
-    if (ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isAwaitExpression(n) || ts.isThrowStatement(n)) {
-      if (!containsNode(n, release)) {
-        found = n;
-        return;
-      }
-    }
-    n.forEachChild(visit);
-  };
-  visit(statement);
-  return found;
-}
-
-function containsNode(outer: ts.Node, inner: ts.Node): boolean {
-  return inner.pos >= outer.pos && inner.end <= outer.end;
-}
-
-function missedPathReport(ctx: RuleContext, decl: ts.VariableDeclaration, acquire: ts.Node, what: string, missed: MissedPath): Report {
+function missedPathReport(
+  ctx: Context,
+  decl: ts.VariableDeclaration,
+  acquire: ts.Node,
+  what: string,
+  missed: MissedRelease,
+): Report<MessageId> {
   const line = (n: ts.Node) => ctx.file.getLineAndCharacterOfPosition(n.getStart(ctx.file)).line + 1;
-  const message =
-    missed.kind === 'exit'
-      ? `${what} is not released when the code leaves at line ${line(missed.at)} before the release at line ${line(missed.release.site)}.`
-      : `${what} is not released if line ${line(missed.at)} throws: the release at line ${line(missed.release.site)} is not in a finally block.`;
+  const releaseLine = line(missed.release.site);
   return {
     node: acquire,
-    message,
+    ...(missed.kind === 'exit'
+      ? { messageId: 'notReleasedOnExit', data: { what, exitLine: line(missed.at), releaseLine } }
+      : { messageId: 'notReleasedOnThrow', data: { what, throwLine: line(missed.at), releaseLine } }),
     related: [
-      { node: missed.at, message: missed.kind === 'exit' ? 'leaves here without releasing' : 'may throw here, skipping the release' },
-      { node: missed.release.site, message: 'released here only on the normal path' },
+      { node: missed.at, messageId: missed.kind === 'exit' ? 'leavesHere' : 'mayThrowHere' },
+      { node: missed.release.site, messageId: 'releasedOnNormalPathOnly' },
     ],
     fixes: moveReleaseToFinally(ctx, decl, missed),
   };
 }
 
 /** try { <between> } finally { <release> }, offered when the release is a plain statement and no declaration inside is needed after it. */
-function moveReleaseToFinally(ctx: RuleContext, decl: ts.VariableDeclaration, missed: MissedPath): Report['fixes'] {
+function moveReleaseToFinally(ctx: Context, decl: ts.VariableDeclaration, missed: MissedRelease): Fixes {
   const { between, releaseStatement, release } = missed;
   if (!between.length || !ts.isExpressionStatement(releaseStatement)) return [];
   if (outerExpression(release.site as ts.Expression) !== releaseStatement.expression) return [];
   if (between.some((s) => ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s))) return [];
-  const declared = new Set(
-    between.flatMap((s) => (ts.isVariableStatement(s) ? s.declarationList.declarations.flatMap((d) => boundNames(d.name)) : [])),
+  const declared = between.flatMap((s) =>
+    ts.isVariableStatement(s) ? s.declarationList.declarations.flatMap((d) => boundNames(d.name)) : [],
   );
   const list = statementList(releaseStatement)!;
   const after = list.slice(list.indexOf(releaseStatement) + 1);
-  if (declared.size && after.some((s) => mentions(s, declared))) return [];
+  const symbols = declared.map((id) => ctx.types.symbolAt(id)).filter((s): s is ts.Symbol => !!s);
+  if (symbols.length && after.some((s) => refersTo(ctx.types, s, symbols))) return [];
   const wrap = wrapInTryFinally(ctx.file, between[0], between[between.length - 1], releaseStatement.getText(ctx.file));
   return [
     {
-      title: `Release \`${(decl.name as ts.Identifier).text}\` in a finally block`,
+      messageId: 'releaseInFinally',
+      data: { name: (decl.name as ts.Identifier).text },
       // the edit also swallows the original release statement, which moves into the finally block
       edits: [{ ...wrap, end: releaseStatement.getEnd() }],
       preferred: true,
     },
   ];
-}
-
-function boundNames(name: ts.BindingName): string[] {
-  if (ts.isIdentifier(name)) return [name.text];
-  return name.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : boundNames(e.name)));
-}
-
-function mentions(node: ts.Node, names: Set<string>): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (ts.isIdentifier(n) && names.has(n.text)) found = true;
-    else n.forEachChild(visit);
-  };
-  visit(node);
-  return found;
 }

@@ -1,26 +1,36 @@
 // unconsumed-response-body: a fetch / undici response whose body is neither read nor cancelled on some path (an
 // early return or throw before the read), which keeps its connection checked out until garbage collection.
 import ts = require('typescript');
-import type { Use } from '../engine/analysis';
-import { BODY_CONSUMERS, responseCall } from '../engine/analysis/http';
-import { statementIn, statementList } from '../engine/analysis/owner';
-import { uncoveredExits } from '../engine/analysis/paths';
+import { BODY_CONSUMERS, exitsBeforeFirstUse, responseCall, statementList, type Use } from '../engine/analysis';
 import { insertAfterStatement, insertBeforeStatement, type Edit } from '../engine/fix';
-import { defineRule, docsUrl, type RuleContext } from '../engine/rule';
+import { defineRule, type RuleContext } from '../engine/rule';
 
-const ID = 'unconsumed-response-body';
+const MESSAGES = {
+  neverConsumed:
+    'The body of the response from {{callee}}() is never read or cancelled: the connection stays checked out until the response is ' +
+    'garbage-collected.',
+  notConsumedOnExit:
+    'The body of the response from {{callee}}() is not read or cancelled when the code leaves at line {{lines}}: the connection stays ' +
+    'checked out until the response is garbage-collected.',
+  leavesHere: 'leaves here without reading or cancelling the body',
+  cancelUnread: 'Cancel the unread body',
+  cancelBeforeLeaving: 'Cancel the body before leaving early',
+};
+type Context = RuleContext<keyof typeof MESSAGES>;
 
 export default defineRule({
   meta: {
-    id: ID,
+    id: 'unconsumed-response-body',
     description: 'A fetch/undici response body is neither consumed nor cancelled on some path, so its connection stays busy.',
+    messages: MESSAGES,
+    schema: { type: 'object', properties: {}, additionalProperties: false },
+    defaultOptions: {},
     defaultSeverity: 'warn',
-    docs: docsUrl(ID),
     fixable: true,
   },
   create(ctx) {
     return {
-      [ts.SyntaxKind.VariableDeclaration]: (decl: ts.VariableDeclaration) => {
+      [ts.SyntaxKind.VariableDeclaration]: (decl) => {
         const init = decl.initializer;
         if (!init || !ts.isAwaitExpression(init) || !ts.isCallExpression(init.expression)) return;
         const call = init.expression;
@@ -29,7 +39,7 @@ export default defineRule({
         const response = responseUses(ctx, decl.name);
         if (!response) return;
         const { body, consumed } = response;
-        const what = `The body of the response from ${call.expression.getText(ctx.file)}()`;
+        const callee = call.expression.getText(ctx.file);
         // undici's body is always there and has dump(); fetch's may be null
         const cancel = body && `await ${body}${client === 'fetch' ? '?.cancel()' : '.dump()'};`;
         if (!consumed.length) {
@@ -37,24 +47,26 @@ export default defineRule({
           const fixable = cancel && ts.isVariableStatement(statement) && statementList(statement);
           ctx.report({
             node: call,
-            message: `${what} is never read or cancelled: the connection stays checked out until the response is garbage-collected.`,
+            messageId: 'neverConsumed',
+            data: { callee },
             fixes: fixable
-              ? [{ title: 'Cancel the unread body', edits: [insertAfterStatement(ctx.file, statement, cancel)], preferred: true }]
+              ? [{ messageId: 'cancelUnread', edits: [insertAfterStatement(ctx.file, statement, cancel)], preferred: true }]
               : [],
           });
           return;
         }
-        const exits = earlyExits(decl, consumed);
+        const exits = exitsBeforeFirstUse(decl, consumed);
         if (!exits.length) return;
         const line = (n: ts.Node) => ctx.file.getLineAndCharacterOfPosition(n.getStart(ctx.file)).line + 1;
         ctx.report({
           node: call,
-          message: `${what} is not read or cancelled when the code leaves at line ${exits.map(line).join(', ')}: the connection stays checked out until the response is garbage-collected.`,
-          related: exits.map((e) => ({ node: e, message: 'leaves here without reading or cancelling the body' })),
+          messageId: 'notConsumedOnExit',
+          data: { callee, lines: exits.map(line).join(', ') },
+          related: exits.map((e) => ({ node: e, messageId: 'leavesHere' })),
           fixes: cancel
             ? [
                 {
-                  title: 'Cancel the body before leaving early',
+                  messageId: 'cancelBeforeLeaving',
                   edits: exits.map((e): Edit => insertBeforeStatement(ctx.file, e as ts.Statement, cancel)),
                   preferred: true,
                 },
@@ -87,7 +99,7 @@ function isHeadRequest(call: ts.CallExpression): boolean {
  * `{ body }`) any use of `body`. Undefined when the response or its body is handed off, or the code is too
  * involved to follow (reassigned, cloned).
  */
-function responseUses(ctx: RuleContext, binding: ts.BindingName): { body: string | undefined; consumed: Use[] } | undefined {
+function responseUses(ctx: Context, binding: ts.BindingName): { body: string | undefined; consumed: Use[] } | undefined {
   if (ts.isIdentifier(binding)) {
     const { uses, releases, handOffs } = ctx.analysis.usesOf(binding, { methods: BODY_CONSUMERS });
     if (handOffs.length || uses.some((u) => u.kind === 'reassigned' || u.method === 'clone')) return undefined;
@@ -100,22 +112,4 @@ function responseUses(ctx: RuleContext, binding: ts.BindingName): { body: string
   if (!ts.isIdentifier(body.name)) return undefined;
   const { uses } = ctx.analysis.usesOf(body.name, { methods: BODY_CONSUMERS });
   return { body: body.name.text, consumed: uses };
-}
-
-/** Returns/throws (and loop exits) between the declaration and the first statement that consumes the body. */
-function earlyExits(decl: ts.VariableDeclaration, consumed: Use[]): ts.Node[] {
-  const direct = consumed.filter((u) => !u.inClosure);
-  const statement = decl.parent.parent;
-  const list = statementList(statement);
-  if (!direct.length || !list) return [];
-  const start = list.indexOf(statement as ts.Statement);
-  const firstIndex = Math.min(
-    ...direct
-      .map((u) => statementIn(u.site, list))
-      .filter((s): s is ts.Statement => !!s)
-      .map((s) => list.indexOf(s)),
-  );
-  if (!(firstIndex > start) || !Number.isFinite(firstIndex)) return [];
-  const inside = (exit: ts.Node) => direct.some((u) => u.site.pos >= exit.pos && u.site.end <= exit.end);
-  return list.slice(start + 1, firstIndex).flatMap((s) => uncoveredExits(s, direct).filter((e) => !inside(e)));
 }

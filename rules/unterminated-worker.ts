@@ -1,27 +1,51 @@
 // unterminated-worker: a worker thread or child process that is never terminated, killed or awaited — kept in a
 // class field the teardown does not stop, or dropped / kept in a local while it keeps running.
 import ts = require('typescript');
-import { outerExpression } from '../engine/analysis/ownership';
-import { outOfScope } from '../engine/analysis/paths';
-import { PROCESS_STOPS, processStart, type ProcessStart } from '../engine/analysis/processes';
+import {
+  LISTENER_REGISTRATIONS,
+  OUT_OF_SCOPE_MESSAGE,
+  PROCESS_STOPS,
+  outOfScope,
+  outerExpression,
+  processStart,
+  someCall,
+  thisProperty,
+  type LifecycleAnalysis,
+  type ProcessStart,
+} from '../engine/analysis';
 import { appendToBody } from '../engine/fix';
-import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
+import { TEARDOWN_METHODS_OPTION } from '../engine/options';
+import { defineRule, type Report, type RuleContext } from '../engine/rule';
 
-const ID = 'unterminated-worker';
+const MESSAGES = {
+  localNeverStopped:
+    '`{{name}}` (a {{what}}) is never {{stopped}} and nothing waits for it to exit, so it keeps running after the code that started it ' +
+    'is done.',
+  outOfScope: OUT_OF_SCOPE_MESSAGE,
+  dropped: 'The {{what}} is dropped: nothing can {{stop}} it or wait for it to exit.',
+  fieldNeverStopped:
+    'The {{what}} kept in `this.{{field}}` is never stopped: {{teardown}}() does not call {{call}}, so it outlives its owner.',
+  teardownMissesStop: 'teardown that misses {{stop}}()',
+  stopInTeardown: '{{verb}} it in {{teardown}}()',
+};
+type MessageId = keyof typeof MESSAGES;
+type Context = RuleContext<MessageId>;
 
-/** Calls on the handle that show the code knows when (or that) it ends: a stop, `unref()`, or an exit listener. */
-const LISTEN = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'addEventListener']);
+/** Events that say a child or worker has ended. */
 const EXIT_EVENTS = new Set(['exit', 'close', 'disconnect']);
 
 export default defineRule({
   meta: {
-    id: ID,
+    id: 'unterminated-worker',
     description: 'A worker thread or child process is never terminated, killed or awaited by its owner.',
+    messages: MESSAGES,
+    schema: { type: 'object', properties: { teardownMethods: TEARDOWN_METHODS_OPTION }, additionalProperties: false },
+    defaultOptions: { teardownMethods: [] as readonly string[] },
     defaultSeverity: 'warn',
-    docs: docsUrl(ID),
     fixable: true,
   },
-  create(ctx) {
+  create(ctx, options) {
+    const lifecycle = ctx.analysis.lifecycleWith(options.teardownMethods);
     const check = (node: ts.NewExpression | ts.CallExpression) => {
       const start = processStart(ctx.types, node);
       if (!start || ctx.analysis.isProgramLifetime(node) || endsWithCallback(ctx, node, start)) return;
@@ -30,23 +54,22 @@ export default defineRule({
       const parent = expr.parent;
       const field = heldInField(ctx, expr);
       if (field) {
-        const r = fieldReport(ctx, node, field, what, start);
+        const r = fieldReport(ctx, lifecycle, node, field, what, start);
         if (r) ctx.report(r);
       } else if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) && parent.initializer === expr) {
         const { uses, releases, handOffs } = ctx.analysis.usesOf(parent.name, { methods: PROCESS_STOPS });
-        if (
-          releases.length ||
-          handOffs.length ||
-          uses.some((u) => u.kind === 'reassigned' || (u.kind === 'method' && awaitsEnd(u.method!, u.site as ts.CallExpression)))
-        )
-          return;
+        const waited = uses.some(
+          (u) => u.kind === 'reassigned' || (u.kind === 'method' && awaitsEnd(u.method!, u.site as ts.CallExpression)),
+        );
+        if (releases.length || handOffs.length || waited) return;
         ctx.report({
           node,
-          message: `\`${parent.name.text}\` (a ${what}) is never ${start.stop === 'kill' ? 'killed' : 'terminated'} and nothing waits for it to exit, so it keeps running after the code that started it is done.`,
+          messageId: 'localNeverStopped',
+          data: { name: parent.name.text, what, stopped: start.stop === 'kill' ? 'killed' : 'terminated' },
           related: outOfScope(parent),
         });
       } else if (ts.isExpressionStatement(parent)) {
-        ctx.report({ node, message: `The ${what} is dropped: nothing can ${start.stop} it or wait for it to exit.` });
+        ctx.report({ node, messageId: 'dropped', data: { what, stop: start.stop } });
       }
     };
     return { [ts.SyntaxKind.NewExpression]: check, [ts.SyntaxKind.CallExpression]: check };
@@ -54,7 +77,7 @@ export default defineRule({
 });
 
 /** exec/execFile with a completion callback: the callback runs when the child exits. */
-function endsWithCallback(ctx: RuleContext, node: ts.Node, start: ProcessStart): boolean {
+function endsWithCallback(ctx: Context, node: ts.Node, start: ProcessStart): boolean {
   if (!ts.isCallExpression(node) || (start.api !== 'exec' && start.api !== 'execFile')) return false;
   const last = node.arguments.at(-1);
   return !!last && ctx.types.typeAt(last).getCallSignatures().length > 0;
@@ -64,7 +87,7 @@ function endsWithCallback(ctx: RuleContext, node: ts.Node, start: ProcessStart):
 function awaitsEnd(method: string, call: ts.CallExpression): boolean {
   if (method === 'unref' || PROCESS_STOPS.includes(method)) return true;
   const event = call.arguments[0];
-  return LISTEN.has(method) && !!event && ts.isStringLiteralLike(event) && EXIT_EVENTS.has(event.text);
+  return LISTENER_REGISTRATIONS.has(method) && !!event && ts.isStringLiteralLike(event) && EXIT_EVENTS.has(event.text);
 }
 
 interface Field {
@@ -75,17 +98,16 @@ interface Field {
 }
 
 /** `this.f = <expr>` in a method, or `f = <expr>` as a field initializer. */
-function heldInField(ctx: RuleContext, expr: ts.Expression): Field | undefined {
+function heldInField(ctx: Context, expr: ts.Expression): Field | undefined {
   const p = expr.parent;
   let nameNode: ts.Node | undefined;
   if (
     ts.isBinaryExpression(p) &&
     p.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
     p.right === expr &&
-    ts.isPropertyAccessExpression(p.left) &&
-    p.left.expression.kind === ts.SyntaxKind.ThisKeyword
+    thisProperty(p.left) === p.left
   ) {
-    nameNode = p.left.name;
+    nameNode = (p.left as ts.PropertyAccessExpression).name;
   } else if (ts.isPropertyDeclaration(p) && p.initializer === expr && ts.isIdentifier(p.name)) {
     nameNode = p.name;
   }
@@ -98,17 +120,25 @@ function heldInField(ctx: RuleContext, expr: ts.Expression): Field | undefined {
   return { symbol, name: symbol.name, cls: owner.cls, optional };
 }
 
-function fieldReport(ctx: RuleContext, node: ts.Node, field: Field, what: string, start: ProcessStart): Report | undefined {
-  const lifecycle = ctx.analysis.lifecycle.of(field.cls);
-  if (!lifecycle.teardowns.length || stoppedAnywhere(ctx, field)) return undefined;
-  const teardown = lifecycle.ownTeardowns[0] ?? lifecycle.teardowns[0];
+function fieldReport(
+  ctx: Context,
+  lifecycleAnalysis: LifecycleAnalysis,
+  node: ts.Node,
+  field: Field,
+  what: string,
+  start: ProcessStart,
+): Report<MessageId> | undefined {
+  const lifecycle = lifecycleAnalysis.of(field.cls);
+  const teardown = lifecycle.teardownToName;
+  if (!teardown || stoppedAnywhere(lifecycleAnalysis, field)) return undefined;
   const call = `this.${field.name}${field.optional ? '?.' : '.'}${start.stop}()`;
-  const r: Report = {
+  const r: Report<MessageId> = {
     node,
-    message: `The ${what} kept in \`this.${field.name}\` is never stopped: ${teardown.name.getText()}() does not call ${call}, so it outlives its owner.`,
-    related: [{ node: teardown.name, message: `teardown that misses ${start.stop}()` }],
+    messageId: 'fieldNeverStopped',
+    data: { what, field: field.name, teardown: teardown.name.getText(), call },
+    related: [{ node: teardown.name, messageId: 'teardownMissesStop', data: { stop: start.stop } }],
   };
-  const own = lifecycle.ownTeardowns[0];
+  const own = lifecycle.teardownToEdit;
   if (own?.body) {
     // terminate() returns a promise: an async teardown waits for it
     const awaitIt =
@@ -116,7 +146,8 @@ function fieldReport(ctx: RuleContext, node: ts.Node, field: Field, what: string
       ctx.types.methodReturnsPromise(ctx.types.typeAt(node), start.stop);
     r.fixes = [
       {
-        title: `${start.stop === 'kill' ? 'Kill' : 'Terminate'} it in ${own.name.getText()}()`,
+        messageId: 'stopInTeardown',
+        data: { verb: start.stop === 'kill' ? 'Kill' : 'Terminate', teardown: own.name.getText() },
         edits: [appendToBody(ctx.file, own.body, `${awaitIt ? 'await ' : ''}${call};`)],
         preferred: true,
       },
@@ -126,17 +157,12 @@ function fieldReport(ctx: RuleContext, node: ts.Node, field: Field, what: string
 }
 
 /** Some code of the class stops the field, unrefs it, or listens for its exit (a stop method the owner calls, an exit handler). */
-function stoppedAnywhere(ctx: RuleContext, field: Field): boolean {
-  const lifecycle = ctx.analysis.lifecycle;
-  const visit = (n: ts.Node): boolean => {
-    if (
-      ts.isCallExpression(n) &&
+function stoppedAnywhere(lifecycle: LifecycleAnalysis, field: Field): boolean {
+  return someCall(
+    field.cls,
+    (n) =>
       ts.isPropertyAccessExpression(n.expression) &&
       lifecycle.isField(n.expression.expression, field.symbol) &&
-      awaitsEnd(n.expression.name.text, n)
-    )
-      return true;
-    return n.forEachChild(visit) ?? false;
-  };
-  return visit(field.cls);
+      awaitsEnd(n.expression.name.text, n),
+  );
 }

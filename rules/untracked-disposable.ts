@@ -2,58 +2,84 @@
 // call and dropped, or kept in a local that is never disposed nor handed to an owner.
 import ts = require('typescript');
 import {
+  OUT_OF_SCOPE_MESSAGE,
   createdDisposable,
   disposableContainer,
   extensionContextInScope,
   hasRegisterMethod,
+  inInstanceMemberOf,
+  outOfScope,
+  outerExpression,
+  statementList,
   tracksItself,
-} from '../engine/analysis/disposables';
-import { inInstanceMemberOf, statementList } from '../engine/analysis/owner';
-import { outerExpression } from '../engine/analysis/ownership';
-import { outOfScope } from '../engine/analysis/paths';
+  type LifecycleAnalysis,
+} from '../engine/analysis';
 import { insertAfterStatement, type Edit } from '../engine/fix';
-import { defineRule, docsUrl, type Report, type RuleContext } from '../engine/rule';
+import { TEARDOWN_METHODS_OPTION } from '../engine/options';
+import { defineRule, type Report, type RuleContext } from '../engine/rule';
 
-const ID = 'untracked-disposable';
+const MESSAGES = {
+  dropped:
+    'The {{type}} returned by {{source}} is dropped: nothing can dispose it, so it (and everything its callback references) lives until ' +
+    'the process ends.',
+  cannotDispose: '{{teardown}}() cannot dispose it: it was not kept',
+  localNeverDisposed: '`{{name}}` ({{type}} from {{source}}) is never disposed nor handed to an owner.',
+  outOfScope: OUT_OF_SCOPE_MESSAGE,
+  pushToSubscriptions: 'Push it to `{{context}}.subscriptions`',
+  register: 'Register it with `this._register(…)`',
+  addToContainer: 'Add it to `this.{{field}}`, which the class disposes',
+};
+type MessageId = keyof typeof MESSAGES;
+type Context = RuleContext<MessageId>;
+type Fixes = NonNullable<Report<MessageId>['fixes']>;
 
 export default defineRule({
   meta: {
-    id: ID,
+    id: 'untracked-disposable',
     description: 'A Disposable is dropped or kept in a local that is never disposed nor handed to an owner.',
+    messages: MESSAGES,
+    schema: { type: 'object', properties: { teardownMethods: TEARDOWN_METHODS_OPTION }, additionalProperties: false },
+    defaultOptions: { teardownMethods: [] as readonly string[] },
     defaultSeverity: 'warn',
-    docs: docsUrl(ID),
     fixable: true,
   },
-  create(ctx) {
+  create(ctx, options) {
+    const lifecycle = ctx.analysis.lifecycleWith(options.teardownMethods);
     return {
-      [ts.SyntaxKind.CallExpression]: (call: ts.CallExpression) => {
+      [ts.SyntaxKind.CallExpression]: (call) => {
         // only a dropped result or a local's initializer can be reported: check the shape before asking the checker
         const expr = outerExpression(call);
         const parent = expr.parent;
         const dropped = ts.isExpressionStatement(parent);
-        if (!dropped && !(ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) && parent.initializer === expr)) return;
+        const local = ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) && parent.initializer === expr ? parent : undefined;
+        if (!dropped && !local) return;
         const info = createdDisposable(ctx.types, call);
         if (!info || ctx.analysis.isProgramLifetime(call) || ctx.analysis.ownership.isSink(call) || tracksItself(ctx.types, call)) return;
         // a subscription on an emitter that dies with its owner (a local panel, a watcher the class created) goes with it
         const callee = call.expression;
         const owner = ctx.analysis.ownerOf(call);
-        if (ts.isPropertyAccessExpression(callee) && !ctx.analysis.outlivesOwner(callee.expression, owner)) return;
+        if (ts.isPropertyAccessExpression(callee) && !ctx.analysis.outlivesOwner(callee.expression, owner, lifecycle)) return;
         const source = `${callee.getText(ctx.file)}()`;
         if (dropped) {
+          const teardown = owner.kind === 'class' ? lifecycle.of(owner.cls).teardownToName : undefined;
           ctx.report({
             node: call,
-            message: `The ${info.typeName} returned by ${source} is dropped: nothing can dispose it, so it (and everything its callback references) lives until the process ends.`,
-            related: teardownOf(ctx, call),
-            fixes: fixes(ctx, call, { wrap: parent.expression }),
+            messageId: 'dropped',
+            data: { type: info.typeName, source },
+            related: teardown
+              ? [{ node: teardown.name, messageId: 'cannotDispose', data: { teardown: teardown.name.getText(ctx.file) } }]
+              : [],
+            fixes: fixes(ctx, lifecycle, call, { wrap: parent.expression }),
           });
-        } else if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) && parent.initializer === expr) {
-          const { handOffs, releases, uses } = ctx.analysis.usesOf(parent.name, { methods: ['dispose'] });
+        } else if (local && ts.isIdentifier(local.name)) {
+          const { handOffs, releases, uses } = ctx.analysis.usesOf(local.name, { methods: ['dispose'] });
           if (releases.length || handOffs.length || uses.some((u) => u.kind === 'reassigned')) return;
           ctx.report({
             node: call,
-            message: `\`${parent.name.text}\` (${info.typeName} from ${source}) is never disposed nor handed to an owner.`,
-            related: outOfScope(parent),
-            fixes: fixes(ctx, call, { local: parent }),
+            messageId: 'localNeverDisposed',
+            data: { name: local.name.text, type: info.typeName, source },
+            related: outOfScope(local),
+            fixes: fixes(ctx, lifecycle, call, { local }),
           });
         }
       },
@@ -63,35 +89,28 @@ export default defineRule({
 
 type Target = { wrap: ts.Expression } | { local: ts.VariableDeclaration };
 
-/** The class's teardown, which cannot dispose a result nobody kept. */
-function teardownOf(ctx: RuleContext, call: ts.CallExpression): Report['related'] {
-  const owner = ctx.analysis.ownerOf(call);
-  const teardown = owner.kind === 'class' ? ctx.analysis.lifecycle.of(owner.cls).ownTeardowns[0] : undefined;
-  return teardown ? [{ node: teardown.name, message: `${teardown.name.getText(ctx.file)}() cannot dispose it: it was not kept` }] : [];
-}
-
 /** Hand the disposable to the nearest owner: the extension context, the class's `_register`, or its disposables field. */
-function fixes(ctx: RuleContext, call: ts.CallExpression, target: Target): Report['fixes'] {
-  const out: NonNullable<Report['fixes']> = [];
-  const add = (title: string, sink: string) => {
+function fixes(ctx: Context, lifecycle: LifecycleAnalysis, call: ts.CallExpression, target: Target): Fixes {
+  const out: Fixes = [];
+  const add = (fix: Omit<Fixes[number], 'edits' | 'preferred'>, sink: string) => {
     const edit = handTo(ctx, target, sink);
-    if (edit) out.push({ title, edits: [edit], preferred: out.length === 0 });
+    if (edit) out.push({ ...fix, edits: [edit], preferred: out.length === 0 });
   };
   const context = extensionContextInScope(ctx.types, call);
-  if (context) add(`Push it to \`${context}.subscriptions\``, `${context}.subscriptions.push`);
+  if (context) add({ messageId: 'pushToSubscriptions', data: { context } }, `${context}.subscriptions.push`);
   const owner = ctx.analysis.ownerOf(call);
   if (owner.kind === 'class' && inInstanceMemberOf(call, owner.cls)) {
-    if (hasRegisterMethod(ctx.types, owner.cls)) add('Register it with `this._register(…)`', 'this._register');
+    if (hasRegisterMethod(ctx.types, owner.cls)) add({ messageId: 'register' }, 'this._register');
     else {
-      const container = disposableContainer(ctx.types, ctx.analysis.lifecycle, owner.cls);
-      if (container) add(`Add it to \`this.${container.field}\`, which the class disposes`, `this.${container.field}.${container.method}`);
+      const container = disposableContainer(ctx.types, lifecycle, owner.cls);
+      if (container) add({ messageId: 'addToContainer', data: { field: container.field } }, `this.${container.field}.${container.method}`);
     }
   }
   return out;
 }
 
 /** `sink(<expression>)` around a dropped call, or `sink(name);` after a local's declaration. */
-function handTo(ctx: RuleContext, target: Target, sink: string): Edit | undefined {
+function handTo(ctx: Context, target: Target, sink: string): Edit | undefined {
   if ('wrap' in target) {
     const e = target.wrap;
     return { start: e.getStart(ctx.file), end: e.getEnd(), newText: `${sink}(${e.getText(ctx.file)})` };

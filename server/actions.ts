@@ -2,7 +2,7 @@
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Edit } from '../engine/fix';
-import type { TextEdit as EngineEdit, Finding, Fix } from '../engine/rule';
+import { docsUrl, type TextEdit as EngineEdit, type Finding, type Fix } from '../engine/rule';
 import { DISABLE_FILE, DISABLE_NEXT_LINE } from '../engine/suppressions';
 import { ruleById } from '../rules';
 import { SHOW_DOCS_COMMAND } from './protocol';
@@ -98,7 +98,7 @@ export function actionsFor(
     quickFix(`Disable ${ruleId} for this file`, diagnostic, workspaceEdit(doc, [{ start: top, end: top, newText: fileComment }])),
   );
 
-  const docs = ruleById(ruleId)?.meta.docs;
+  const docs = ruleById(ruleId) && docsUrl(ruleId);
   if (docs) {
     actions.push({
       title: `Show documentation for ${ruleId}`,

@@ -2,7 +2,6 @@
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
 import type { ConfigError } from '../engine/config';
 import { docsUrl, type Finding, type Location } from '../engine/rule';
-import { ruleById } from '../rules';
 
 export const SOURCE = 'leaklint';
 
@@ -16,7 +15,7 @@ export function toDiagnostic(finding: Finding, uriOf: (file: string) => string):
     severity: finding.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
     source: SOURCE,
     code: finding.ruleId,
-    codeDescription: { href: ruleById(finding.ruleId)?.meta.docs ?? docsUrl(finding.ruleId) },
+    codeDescription: { href: docsUrl(finding.ruleId) },
     message: finding.message,
     relatedInformation: finding.related.map((r) => ({ location: { uri: uriOf(r.file), range: rangeOf(r) }, message: r.message })),
   };

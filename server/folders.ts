@@ -44,10 +44,7 @@ export function makeFolder(uri: string | undefined, path: string | undefined, se
   let configError: ConfigError | undefined;
   if (path) {
     try {
-      config = resolveConfig(
-        path,
-        rules.map((r) => r.meta.id),
-      );
+      config = resolveConfig(path, rules);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       configError = error;

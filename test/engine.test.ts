@@ -5,12 +5,12 @@ import { test } from 'node:test';
 import ts = require('typescript');
 import { ConfigError, defaultConfig, parseConfig } from '../engine/config';
 import { Linter } from '../engine/linter';
-import { defineRule, docsUrl, type Rule } from '../engine/rule';
+import { defineRule, type Rule } from '../engine/rule';
 import { runRules } from '../engine/runner';
 import { parseSuppressions } from '../engine/suppressions';
-import { RULES, RULE_IDS } from '../rules';
+import { RULES } from '../rules';
 import unclosedResource from '../rules/unclosed-resource';
-import { fixtureProject, FIXTURES, lintText } from './rule-tester';
+import { fixtureProject, FIXTURES, lintText, TEST_RULE_META } from './rule-tester';
 
 const source = (text: string) => ts.createSourceFile('/x.ts', text, ts.ScriptTarget.ES2022, true);
 
@@ -41,7 +41,7 @@ test('config: valid config parsed; each kind of mistake named with its position'
   const c = parseConfig(
     '/c.json',
     '{"rules":{"listener-leak":"error"},"exclude":["gen/**"],"sinks":["track"],"teardownMethods":["halt"]}',
-    RULE_IDS,
+    RULES,
   );
   assert.equal(c.rules['listener-leak'], 'error');
   assert.deepEqual(c.sinks, ['track']);
@@ -49,7 +49,7 @@ test('config: valid config parsed; each kind of mistake named with its position'
   assert.ok(c.exclude.includes('gen/**') && c.exclude.includes('**/node_modules/**'));
   const fails = (text: string, pattern: RegExp) =>
     assert.throws(
-      () => parseConfig('/c.json', text, RULE_IDS),
+      () => parseConfig('/c.json', text, RULES),
       (e: unknown) => e instanceof ConfigError && pattern.test(e.message),
     );
   fails('[]', /must be a JSON object/);
@@ -83,7 +83,7 @@ test('severity overrides and "off" apply to the active rules', () => {
 });
 
 const throwing: Rule = defineRule({
-  meta: { id: 'throws', description: 'fails on every call', defaultSeverity: 'warn', docs: docsUrl('throws'), fixable: false },
+  meta: { id: 'throws', description: 'fails on every call', defaultSeverity: 'warn', ...TEST_RULE_META, fixable: false },
   create: () => ({
     [ts.SyntaxKind.CallExpression]: () => {
       throw new Error('boom');
@@ -100,8 +100,8 @@ test('a rule that throws is reported once and every other rule still reports for
     program.getSourceFile(file)!,
     program,
     [
-      { rule: throwing, severity: 'warn' },
-      { rule: unclosedResource, severity: 'warn' },
+      { rule: throwing, severity: 'warn', options: {} },
+      { rule: unclosedResource, severity: 'warn', options: {} },
     ],
     defaultConfig(),
   );
@@ -120,7 +120,7 @@ test('the rule walk skips types unless a rule listens inside them, and enters th
         id: `sees-${ts.SyntaxKind[kind]}`,
         description: 'records what it is shown',
         defaultSeverity: 'warn',
-        docs: docsUrl('x'),
+        ...TEST_RULE_META,
         fixable: false,
       },
       create: () => ({ [kind]: (node: ts.Node) => void texts.push(node.getText()) }),
@@ -159,7 +159,7 @@ export const boxes: Array<Map<string, Box>> = [];
 
 test('a file past its time budget is skipped with a note instead of hanging', () => {
   const slow: Rule = defineRule({
-    meta: { id: 'slow', description: 'busy-waits', defaultSeverity: 'warn', docs: docsUrl('slow'), fixable: false },
+    meta: { id: 'slow', description: 'busy-waits', defaultSeverity: 'warn', ...TEST_RULE_META, fixable: false },
     create: () => ({
       [ts.SyntaxKind.Identifier]: () => {
         const until = performance.now() + 1;
@@ -169,6 +169,6 @@ test('a file past its time budget is skipped with a note instead of hanging', ()
   });
   const program = fixtureProject().program();
   const file = program.getSourceFile(join(FIXTURES, 'unclosed-resource/leaky.ts'))!;
-  const result = runRules(file, program, [{ rule: slow, severity: 'warn' }], defaultConfig(), { budgetMs: 20 });
+  const result = runRules(file, program, [{ rule: slow, severity: 'warn', options: {} }], defaultConfig(), { budgetMs: 20 });
   assert.match(result.skipped ?? '', /skipped: too slow \(over 20 ms\)/);
 });

@@ -6,12 +6,12 @@ import { join, relative, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import ts = require('typescript');
 import { defaultConfig } from '../engine/config';
-import { defineRule, docsUrl, type Rule, type RuleListeners } from '../engine/rule';
+import { defineRule, type Rule, type RuleListeners } from '../engine/rule';
 import { runRules, TOO_DEEP } from '../engine/runner';
 import unclosedResource from '../rules/unclosed-resource';
 import { leaklint, workspace } from './cli-harness';
 import { LspClient, REPO, uriOf, type Diagnostic } from './lsp-client';
-import { fixtureProject, FIXTURES } from './rule-tester';
+import { fixtureProject, FIXTURES, TEST_RULE_META } from './rule-tester';
 
 const LEAK = `import * as fs from 'node:fs';
 export function f(p: string): void {
@@ -89,7 +89,7 @@ describe('stack overflow inside a rule', () => {
         id: `overflow-${where}`,
         description: 'recurses without end',
         defaultSeverity: 'warn',
-        docs: docsUrl('overflow'),
+        ...TEST_RULE_META,
         fixable: false,
       },
       create: () => {
@@ -106,8 +106,8 @@ describe('stack overflow inside a rule', () => {
       file,
       program,
       [
-        { rule, severity: 'warn' },
-        { rule: unclosedResource, severity: 'warn' },
+        { rule, severity: 'warn', options: {} },
+        { rule: unclosedResource, severity: 'warn', options: {} },
       ],
       defaultConfig(),
     );

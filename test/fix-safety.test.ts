@@ -8,12 +8,12 @@ import ts = require('typescript');
 import { defaultConfig } from '../engine/config';
 import { Linter } from '../engine/linter';
 import { Project } from '../engine/project';
-import { defineRule, docsUrl } from '../engine/rule';
+import { defineRule } from '../engine/rule';
 import { RULES } from '../rules';
 import { FIX_ALL_KIND } from '../server/protocol';
 import { checkFileFixes, emptyTally } from './fix-check';
 import { applyTextEdits, LspClient, type CodeAction } from './lsp-client';
-import { fixtureProject, FIXTURES, REPO, semanticErrors } from './rule-tester';
+import { fixtureProject, FIXTURES, REPO, semanticErrors, TEST_RULE_META } from './rule-tester';
 
 const EXAMPLES = join(REPO, 'examples/leaky-service');
 
@@ -87,17 +87,17 @@ describe('fix safety', { timeout: 600_000 }, () => {
 describe('the fix checker', () => {
   it('catches fixes that break parsing, add type errors or are offered again', () => {
     const bad = defineRule({
-      meta: { id: 'bad-fixes', description: 'offers broken fixes', defaultSeverity: 'warn', docs: docsUrl('bad-fixes'), fixable: true },
+      meta: { id: 'bad-fixes', description: 'offers broken fixes', defaultSeverity: 'warn', ...TEST_RULE_META, fixable: true },
       create: (ctx) => ({
         [ts.SyntaxKind.VariableStatement]: (node: ts.VariableStatement) => {
           const at = node.getStart(ctx.file);
           ctx.report({
             node,
-            message: 'always',
+            messageId: 'found',
             fixes: [
-              { title: 'unparsable', edits: [{ start: at, end: at, newText: '((( ' }] },
-              { title: 'ill-typed', edits: [{ start: at, end: at, newText: 'const n: number = "s"; ' }] },
-              { title: 'endless', edits: [{ start: at, end: at, newText: '/* again */ ' }] },
+              { messageId: 'found', edits: [{ start: at, end: at, newText: '((( ' }] },
+              { messageId: 'found', edits: [{ start: at, end: at, newText: 'const n: number = "s"; ' }] },
+              { messageId: 'found', edits: [{ start: at, end: at, newText: '/* again */ ' }] },
             ],
           });
         },

@@ -15,7 +15,8 @@ import {
   StreamMessageWriter,
 } from 'vscode-languageserver/node';
 import { main } from '../cli/main';
-import { defineRule, docsUrl, type Rule } from '../engine/rule';
+import { defineRule, type Rule } from '../engine/rule';
+import { TEST_RULE_META } from './rule-tester';
 import { RULES } from '../rules';
 import { LeakLintServer } from '../server/server';
 import { workspace } from './cli-harness';
@@ -33,7 +34,7 @@ const crashing: Rule = defineRule({
     id: 'crashing',
     description: 'throws on every call expression',
     defaultSeverity: 'warn',
-    docs: docsUrl('crashing'),
+    ...TEST_RULE_META,
     fixable: false,
   },
   create: () => ({

@@ -15,7 +15,7 @@ import ts = require('typescript');
 import { defaultConfig } from '../engine/config';
 import { Linter } from '../engine/linter';
 import { Project } from '../engine/project';
-import type { Finding, Fix, Rule } from '../engine/rule';
+import type { Finding, Fix, Rule, RuleMeta } from '../engine/rule';
 
 /** The repository root: above the bundled test (out/test/…), or the working directory for bundles built elsewhere. */
 export const REPO = findRepo(__dirname) ?? findRepo(process.cwd()) ?? process.cwd();
@@ -147,3 +147,10 @@ export function testRuleFixtures(rule: Rule): void {
     });
   }
 }
+
+/** The meta parts of a rule a test defines for itself: no options, and one message, `found`. */
+export const TEST_RULE_META = {
+  messages: { found: 'found' },
+  schema: { type: 'object', properties: {}, additionalProperties: false },
+  defaultOptions: {},
+} satisfies Pick<RuleMeta, 'messages' | 'schema' | 'defaultOptions'>;

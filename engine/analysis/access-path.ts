@@ -2,10 +2,10 @@
 // `this.bus` → "this.#3", `window` → "#7", `child.stdout` → "#9.#12", `map[event]` → "#4[#5]". Keys share a prefix with their owners.
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
-import { skipChain } from './lifecycle';
+import { unwrap } from './expressions';
 
 export function accessPathKey(types: TypeQueries, e: ts.Expression): string | undefined {
-  const x = skipChain(e);
+  const x = unwrap(e);
   if (x.kind === ts.SyntaxKind.ThisKeyword) return 'this';
   if (ts.isIdentifier(x)) {
     const s = types.symbolAt(x);

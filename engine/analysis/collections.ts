@@ -6,7 +6,7 @@ import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { isPlatformSymbol } from './globals';
 import { enclosingFunction, isProgramLifetime } from './owner';
-import { calleePath } from './ownership';
+import { calleePath, outerExpression, unwrap } from './expressions';
 
 export type CollectionKind = 'map' | 'set' | 'array' | 'dictionary';
 
@@ -159,7 +159,12 @@ function heldForProgram(types: TypeQueries, created: ts.NewExpression): { export
     return { exported };
   }
   if (ts.isPropertyDeclaration(p) && p.initializer === created && isStatic(p)) return { exported: false };
-  if (ts.isBinaryExpression(p) && p.right === created && isAssignment(p.operatorToken.kind) && ts.isPropertyAccessExpression(p.left)) {
+  if (
+    ts.isBinaryExpression(p) &&
+    p.right === created &&
+    isStoringAssignment(p.operatorToken.kind) &&
+    ts.isPropertyAccessExpression(p.left)
+  ) {
     const target = types.symbolAt(p.left.name)?.valueDeclaration;
     if (target && ts.isPropertyDeclaration(target) && isStatic(target)) return { exported: false };
   }
@@ -170,7 +175,7 @@ function isStatic(decl: ts.Declaration): boolean {
   return (ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Static) !== 0;
 }
 
-function isAssignment(kind: ts.SyntaxKind): boolean {
+function isStoringAssignment(kind: ts.SyntaxKind): boolean {
   return (
     kind === ts.SyntaxKind.EqualsToken || kind === ts.SyntaxKind.QuestionQuestionEqualsToken || kind === ts.SyntaxKind.BarBarEqualsToken
   );
@@ -201,8 +206,7 @@ function creationsOf(
 
 /** `new Map()`, `[]`, `{}`, `Object.create(null)`: a collection nobody else holds yet. */
 function isFreshCollection(e: ts.Expression): boolean {
-  let x = e;
-  while (ts.isParenthesizedExpression(x) || ts.isAsExpression(x) || ts.isSatisfiesExpression(x)) x = x.expression;
+  const x = unwrap(e);
   if (ts.isNewExpression(x) || ts.isArrayLiteralExpression(x) || ts.isObjectLiteralExpression(x)) return true;
   return ts.isCallExpression(x) && calleePath(x.expression).join('.') === 'Object.create';
 }
@@ -291,7 +295,7 @@ function classify(name: ts.Identifier | ts.PrivateIdentifier, kind: CollectionKi
     return { kind: 'escape', ref: name as ts.Identifier, site: name.parent };
   const ref: ts.Expression =
     ts.isPropertyAccessExpression(name.parent) && name.parent.name === name ? name.parent : (name as ts.Identifier);
-  const expr = skipWrappers(ref);
+  const expr = outerExpression(ref, {});
   const p = expr.parent;
   const use = (k: ContainerUseKind, site: ts.Node, method?: string): ContainerUse => ({ kind: k, ref, site, method });
 
@@ -309,7 +313,7 @@ function classify(name: ts.Identifier | ts.PrivateIdentifier, kind: CollectionKi
     return use('escape', p); // a method taken as a value, an unknown property
   }
   if (ts.isElementAccessExpression(p) && p.expression === expr) {
-    if (ts.isDeleteExpression(skipWrappers(p).parent)) return use('remove', p.parent);
+    if (ts.isDeleteExpression(outerExpression(p, {}).parent)) return use('remove', p.parent);
     if (isAssignmentTarget(p)) {
       const key = p.argumentExpression;
       if (kind === 'dictionary' && !ts.isStringLiteralLike(key) && !ts.isNumericLiteral(key)) return use('add', p.parent);
@@ -340,7 +344,7 @@ function classify(name: ts.Identifier | ts.PrivateIdentifier, kind: CollectionKi
     const path = calleePath(p.expression).join('.');
     if (ts.isNewExpression(p) ? COLLECTION_CONSTRUCTORS.has(path) : ITERATING_FUNCTIONS.has(path)) {
       // Object.keys(o).length > N
-      const outer = skipWrappers(p);
+      const outer = outerExpression(p, {});
       if (ts.isPropertyAccessExpression(outer.parent) && outer.parent.name.text === 'length' && comparesWithLimit(outer.parent))
         return use('bound', outer.parent);
       return use('iterate', p);
@@ -353,21 +357,8 @@ function classify(name: ts.Identifier | ts.PrivateIdentifier, kind: CollectionKi
   return use('escape', p);
 }
 
-function skipWrappers(e: ts.Expression): ts.Expression {
-  let x = e;
-  while (
-    ts.isParenthesizedExpression(x.parent) ||
-    ts.isNonNullExpression(x.parent) ||
-    ts.isAsExpression(x.parent) ||
-    ts.isSatisfiesExpression(x.parent)
-  ) {
-    x = x.parent;
-  }
-  return x;
-}
-
 function isAssignmentTarget(e: ts.Expression): boolean {
-  const outer = skipWrappers(e);
+  const outer = outerExpression(e, {});
   const p = outer.parent;
   return (
     ts.isBinaryExpression(p) &&
@@ -392,10 +383,10 @@ const EQUALITY = new Set([
 
 /** `size > N`, `length >= MAX`, `N <= size`: a comparison with a limit (not an emptiness test against 0 or 1). */
 export function comparesWithLimit(sizeRead: ts.Expression): boolean {
-  const e = skipWrappers(sizeRead);
+  const e = outerExpression(sizeRead, {});
   const p = e.parent;
   if (!ts.isBinaryExpression(p) || !(RELATIONAL.has(p.operatorToken.kind) || EQUALITY.has(p.operatorToken.kind))) return false;
-  const other = skipWrappers(p.left === e ? p.right : p.left);
+  const other = unwrap(p.left === e ? p.right : p.left);
   return !(ts.isNumericLiteral(other) && Number(other.text) <= 1);
 }
 

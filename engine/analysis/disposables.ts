@@ -2,8 +2,10 @@
 // (an ExtensionContext's subscriptions, a `_register` method, a DisposableStore or disposables array field).
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
-import { callsMethod, skipChain, type LifecycleAnalysis } from './lifecycle';
+import { declaredBy, type DeclarationSource } from './declarations';
+import { calleeName, unwrap } from './expressions';
 import { isPlatformSymbol } from './globals';
+import { callsMethod, type LifecycleAnalysis } from './lifecycle';
 import { enclosingFunction } from './owner';
 import { mayReturnResource, resourceInfo, type ResourceInfo } from './resource';
 
@@ -16,7 +18,12 @@ const BORROWING_CALL = /^[_#]*(get|find|lookup|peek|at|pop|shift|item)([A-Z_]|$)
  * declared by those packages: `connection.onInitialize(handler)`, `connection.onCodeAction(handler)`.
  */
 const KEYED_HANDLER_REGISTRATIONS = new Set(['onRequest', 'onNotification', 'onProgress']);
-const JSON_RPC_DECLARATIONS = /[\\/]node_modules[\\/]vscode-(jsonrpc|languageserver|languageserver-protocol|languageclient)[\\/]/;
+const JSON_RPC: readonly DeclarationSource[] = [
+  'vscode-jsonrpc',
+  'vscode-languageserver',
+  'vscode-languageserver-protocol',
+  'vscode-languageclient',
+].map((name) => ({ from: 'package', package: name }));
 const COLLECTIONS = /^(Array|ReadonlyArray|Map|ReadonlyMap|Set|ReadonlySet|WeakMap)\b|\[\]$/;
 /** UI objects the user closes (which disposes them): keeping them open past the function is the point. */
 const USER_CLOSED = /^(vscode\.)?(Terminal|WebviewPanel)$/;
@@ -61,9 +68,9 @@ function isSymbolDisposeMember(member: ts.Node): boolean {
 /** The Disposable a call creates for its caller (by its return type), or undefined for borrows, builders and user-closed UI. */
 export function createdDisposable(types: TypeQueries, call: ts.CallExpression): ResourceInfo | undefined {
   if (!declaresDisposables(types)) return undefined;
-  const callee = skipChain(call.expression);
-  const id = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
-  if (!ts.isIdentifier(id) || BORROWING_CALL.test(id.text)) return undefined;
+  const callee = unwrap(call.expression);
+  const id = calleeName(callee);
+  if (!id || BORROWING_CALL.test(id.text)) return undefined;
   if (KEYED_HANDLER_REGISTRATIONS.has(id.text) && call.arguments.length >= 2) return undefined;
   if (!mayReturnResource(types, call, 'disposable')) return undefined;
   const info = resourceInfo(types, types.typeAt(call));
@@ -80,11 +87,7 @@ export function createdDisposable(types: TypeQueries, call: ts.CallExpression): 
 }
 
 function isJsonRpcHandlerMethod(types: TypeQueries, symbol: ts.Symbol): boolean {
-  return (
-    /^on[A-Z]/.test(symbol.name) &&
-    types.isDeclaredIn(symbol, JSON_RPC_DECLARATIONS) &&
-    types.declarationsOf(symbol).some(ts.isMethodSignature)
-  );
+  return /^on[A-Z]/.test(symbol.name) && declaredBy(types, symbol, JSON_RPC) && types.declarationsOf(symbol).some(ts.isMethodSignature);
 }
 
 /** VS Code events take a disposables array as their third argument and push the subscription into it. */
@@ -148,9 +151,7 @@ function disposesElements(lifecycle: LifecycleAnalysis, cls: ts.ClassLikeDeclara
   const isField = (e: ts.Expression) => lifecycle.isField(ts.isSpreadElement(e) ? e.expression : e, field);
   if (lifecycle.releasesField(cls, field, { methods: ['dispose'] })) return true;
   const byFunction = teardownCalls.some((call) => {
-    const callee = skipChain(call.expression);
-    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
-    return ['dispose', 'disposeAll', 'from'].includes(name) && call.arguments.some(isField);
+    return ['dispose', 'disposeAll', 'from'].includes(calleeName(call.expression)?.text ?? '') && call.arguments.some(isField);
   });
   if (byFunction) return true;
   let byLoop = false;

@@ -1,21 +1,47 @@
-// HTTP clients whose responses hold a connection until their body is read or cancelled: the global `fetch`
-// (TypeScript's DOM lib or @types/node) and undici's `request` / `fetch`, recognised by symbol.
+// Network requests and database round trips, recognised by the checker: the global `fetch` (lib or @types/node),
+// Node's http/https request/get, undici's request/fetch/stream, and `query` on a client type that is a closable
+// resource (pg, mysql, … clients and pools). Responses of fetch and undici hold a connection until their body is
+// read or cancelled.
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
+import { nodeModule, namesSpec, type DeclarationSpec } from './declarations';
+import { calleeName, unwrap } from './expressions';
 import { platformCallName } from './globals';
+import { resourceInfo } from './resource';
 
-const FETCH = new Set(['fetch']);
-const UNDICI_DECLARATIONS = /[\\/]undici(-types)?[\\/]/;
+const UNDICI = [
+  { from: 'package', package: 'undici' },
+  { from: 'package', package: 'undici-types' },
+] as const;
+const NODE_HTTP_CALLS: DeclarationSpec = { name: ['request', 'get'], from: nodeModule('http', 'https', 'http2') };
+const UNDICI_REQUESTS: DeclarationSpec = { name: ['request', 'fetch', 'stream'], from: UNDICI };
+const UNDICI_RESPONSES: DeclarationSpec = { name: ['request', 'fetch'], from: UNDICI };
 
 /** Methods of a response (or its body) that read or discard the body. */
 export const BODY_CONSUMERS = ['json', 'text', 'arrayBuffer', 'blob', 'formData', 'bytes', 'dump', 'cancel', 'destroy'];
 
+/** A short description of the request the call makes (`fetch()`, `https.get()`, `db.query()`), or undefined. */
+export function requestCall(types: TypeQueries, call: ts.CallExpression): string | undefined {
+  if (platformCallName(types, call, ['fetch'])) return 'fetch()';
+  const id = calleeName(call.expression);
+  if (!id) return undefined;
+  const text = `${unwrap(call.expression).getText()}()`;
+  if (namesSpec(types, id, NODE_HTTP_CALLS) || namesSpec(types, id, UNDICI_REQUESTS)) return text;
+  const callee = unwrap(call.expression);
+  if (
+    id.text === 'query' &&
+    ts.isPropertyAccessExpression(callee) &&
+    resourceInfo(types, types.typeAt(callee.expression))?.kind === 'handle'
+  )
+    return text;
+  return undefined;
+}
+
+/** The client of a call whose response holds a connection until its body is consumed. */
 export function responseCall(types: TypeQueries, call: ts.CallExpression): 'fetch' | 'undici' | undefined {
-  if (platformCallName(types, call, FETCH)) return 'fetch';
-  const callee = ts.isPropertyAccessExpression(call.expression) ? call.expression.name : call.expression;
-  if (!ts.isIdentifier(callee) || (callee.text !== 'request' && callee.text !== 'fetch')) return undefined;
-  const symbol = types.symbolAt(callee);
-  if (!symbol || !types.isDeclaredIn(symbol, UNDICI_DECLARATIONS)) return undefined;
+  if (platformCallName(types, call, ['fetch'])) return 'fetch';
+  const id = ts.isPropertyAccessExpression(call.expression) ? call.expression.name : call.expression;
+  if (!ts.isIdentifier(id) || !namesSpec(types, id, UNDICI_RESPONSES)) return undefined;
   // undici's fetch returns a WHATWG Response, like the global one
-  return callee.text === 'fetch' ? 'fetch' : 'undici';
+  return id.text === 'fetch' ? 'fetch' : 'undici';
 }

@@ -1,8 +1,10 @@
-// The shared analysis every rule uses, created once per file run (its caches live as long as the file's run).
+// The shared analysis, and the one module rules import analysis from. `Analysis` is created once per file run
+// (its caches live as long as the file's run); the functions below are stateless and take the checker adapter.
 import ts = require('typescript');
 import type { RuleSettings } from '../rule';
 import type { TypeQueries } from '../types';
-import { LifecycleAnalysis, skipChain } from './lifecycle';
+import { thisProperty } from './expressions';
+import { LifecycleAnalysis } from './lifecycle';
 import { outlivesOwner } from './lifetime';
 import { isProgramLifetime, ownerOf, type Owner } from './owner';
 import { OwnershipAnalysis, type LocalUses, type Releasers } from './ownership';
@@ -11,13 +13,26 @@ import { RELEASE_METHODS, resourceInfo, type ResourceInfo } from './resource';
 export class Analysis {
   readonly ownership: OwnershipAnalysis;
   readonly lifecycle: LifecycleAnalysis;
+  private readonly lifecycles = new Map<string, LifecycleAnalysis>();
 
   constructor(
     private readonly types: TypeQueries,
-    settings: RuleSettings,
+    private readonly settings: RuleSettings,
   ) {
     this.ownership = new OwnershipAnalysis(types, settings.sinks);
     this.lifecycle = new LifecycleAnalysis(types, settings.teardownMethods);
+  }
+
+  /** The class lifecycle with a rule's own extra teardown names (its `teardownMethods` option) besides the config's. */
+  lifecycleWith(extraTeardowns: readonly string[]): LifecycleAnalysis {
+    if (!extraTeardowns.length) return this.lifecycle;
+    const key = extraTeardowns.join('\0');
+    let lifecycle = this.lifecycles.get(key);
+    if (!lifecycle) {
+      lifecycle = new LifecycleAnalysis(this.types, [...this.settings.teardownMethods, ...extraTeardowns]);
+      this.lifecycles.set(key, lifecycle);
+    }
+    return lifecycle;
   }
 
   ownerOf(node: ts.Node): Owner {
@@ -34,13 +49,12 @@ export class Analysis {
    * registered on it outlives the owner. A source that dies with the owner takes its registrations along: `this`,
    * locals and fields the owner creates, and fields the class's teardown releases (`this.proxy.destroy()`).
    */
-  outlivesOwner(target: ts.Expression, owner: Owner): boolean {
+  outlivesOwner(target: ts.Expression, owner: Owner, lifecycle: LifecycleAnalysis = this.lifecycle): boolean {
     if (!outlivesOwner(this.types, target, owner)) return false;
     if (owner.kind !== 'class') return true;
-    const e = skipChain(target);
-    const field =
-      ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword ? this.types.symbolAt(e.name) : undefined;
-    return !field || !this.lifecycle.releasesField(owner.cls, field, { methods: RELEASE_METHODS });
+    const property = thisProperty(target);
+    const field = property && this.types.symbolAt(property.name);
+    return !field || !lifecycle.releasesField(owner.cls, field, { methods: RELEASE_METHODS });
   }
 
   resource(node: ts.Node): ResourceInfo | undefined {
@@ -52,7 +66,60 @@ export class Analysis {
   }
 }
 
+export { accessPathKey } from './access-path';
+export {
+  collectionKind,
+  comparesWithLimit,
+  containerUses,
+  isRepeatedAdd,
+  keyType,
+  longLivedContainer,
+  pinsObjectKeys,
+  valueType,
+} from './collections';
+export type { CollectionKind, Container, ContainerUse, ContainerUseKind, Lifetime } from './collections';
+export { PLATFORM, declaredBy, namesSpec, nodeModule } from './declarations';
+export type { DeclarationSource, DeclarationSpec } from './declarations';
+export { createdDisposable, disposableContainer, extensionContextInScope, hasRegisterMethod, tracksItself } from './disposables';
+export { LISTENER_REGISTRATIONS, LISTENER_REMOVALS, PERSISTENT_REGISTRATIONS, REMOVE_ALL_LISTENERS, removalsOf } from './events';
+export {
+  boundNames,
+  calledName,
+  calleeName,
+  calleePath,
+  isAssignment,
+  outerExpression,
+  rootIdentifier,
+  thisField,
+  thisProperty,
+  unwrap,
+} from './expressions';
+export { TIMER_STARTS, isPlatformSymbol, isTimerClear, platformCallName } from './globals';
+export { BODY_CONSUMERS, requestCall, responseCall } from './http';
+export { callsMethod, returnedCleanups } from './lifecycle';
+export type { ClassLifecycle, LifecycleAnalysis } from './lifecycle';
+export { createsValue } from './lifetime';
+export { enclosingFunction, inInstanceMemberOf, statementIn, statementList } from './owner';
 export type { Owner } from './owner';
-export type { LocalUses, Releasers, Use, UseKind } from './ownership';
-export type { ResourceInfo } from './resource';
-export type { ClassLifecycle } from './lifecycle';
+export type { HandOff, LocalUses, Releasers, Use, UseKind } from './ownership';
+export {
+  OUT_OF_SCOPE_MESSAGE,
+  containsExit,
+  endsProcess,
+  exitsBeforeFirstUse,
+  leavesLoop,
+  missedRelease,
+  outOfScope,
+  uncoveredExit,
+  uncoveredExits,
+} from './paths';
+export type { MissedRelease } from './paths';
+export { PROCESS_STOPS, processStart } from './processes';
+export type { ProcessStart } from './processes';
+export { RELEASE_METHODS, acquiringExpression, handleFunction, isCallTo, mayReturnResource, resourceInfo } from './resource';
+export type { HandleFunction, ResourceInfo, ResourceKind } from './resource';
+export { COMPLETING_OPERATORS, completesItself, isObservable, observableChain } from './rx';
+export type { ObservableChain } from './rx';
+export { chunkSourceAt } from './streams';
+export type { ChunkSource } from './streams';
+export { findNode, refersTo, someCall, someNode } from './walk';

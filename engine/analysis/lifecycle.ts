@@ -2,6 +2,8 @@
 // of the same class, inherited teardowns and `super.dispose()`), so rules can ask "is this field released?".
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
+import { calleeName, unwrap } from './expressions';
+import { someCall } from './walk';
 
 export const DEFAULT_TEARDOWN_METHODS = [
   'dispose',
@@ -30,6 +32,10 @@ export interface ClassLifecycle {
   ownTeardowns: ts.MethodDeclaration[];
   /** Every call made while tearing down (helper methods and super calls followed). */
   teardownCalls: ts.CallExpression[];
+  /** The teardown a fix adds a release to: the class's own first teardown. Undefined when it has none of its own. */
+  teardownToEdit: ts.MethodDeclaration | undefined;
+  /** The teardown a message names: the one a fix edits, else the nearest inherited one. */
+  teardownToName: ts.MethodDeclaration | undefined;
 }
 
 export class LifecycleAnalysis {
@@ -63,7 +69,7 @@ export class LifecycleAnalysis {
     release: { methods: readonly string[]; isReleaseCall?: (call: ts.CallExpression, argIndex: number) => boolean },
   ): boolean {
     return this.of(cls).teardownCalls.some((call) => {
-      const callee = skipChain(call.expression);
+      const callee = unwrap(call.expression);
       if (ts.isPropertyAccessExpression(callee) && release.methods.includes(callee.name.text) && this.isField(callee.expression, field)) {
         return true;
       }
@@ -78,7 +84,7 @@ export class LifecycleAnalysis {
 
   /** `this.f`, `this.f!`, `this?.f` whose property symbol is `field`. */
   isField(expr: ts.Expression, field: ts.Symbol): boolean {
-    const e = skipChain(expr);
+    const e = unwrap(expr);
     return ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword && this.types.symbolAt(e.name) === field;
   }
 
@@ -94,7 +100,7 @@ export class LifecycleAnalysis {
       const visit = (node: ts.Node): void => {
         if (ts.isCallExpression(node)) {
           calls.push(node);
-          const callee = skipChain(node.expression);
+          const callee = unwrap(node.expression);
           if (ts.isPropertyAccessExpression(callee)) {
             const name = callee.name.text;
             if (callee.expression.kind === ts.SyntaxKind.ThisKeyword) {
@@ -116,7 +122,7 @@ export class LifecycleAnalysis {
     chain.forEach((c, i) => {
       for (const t of this.teardownsOf(c)) if (!this.findMethod(chain.slice(0, i), methodName(t))) walk(t, c);
     });
-    return { cls, teardowns, ownTeardowns, teardownCalls: calls };
+    return { cls, teardowns, ownTeardowns, teardownCalls: calls, teardownToEdit: ownTeardowns[0], teardownToName: teardowns[0] };
   }
 
   private teardownsOf(cls: ts.ClassLikeDeclaration): ts.MethodDeclaration[] {
@@ -158,9 +164,7 @@ export function isEffectCleanup(closure: ts.Node): boolean {
     return false;
   const call = fn.parent;
   if (!ts.isCallExpression(call) || call.arguments[0] !== fn) return false;
-  const callee = skipChain(call.expression);
-  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
-  return EFFECT_HOOKS.has(name);
+  return EFFECT_HOOKS.has(calleeName(call.expression)?.text ?? '');
 }
 
 /**
@@ -171,20 +175,16 @@ export function returnedCleanups(fn: ts.SignatureDeclaration): ts.FunctionLikeDe
   const out: ts.FunctionLikeDeclaration[] = [];
   const isClosure = (e: ts.Node | undefined): e is ts.ArrowFunction | ts.FunctionExpression =>
     !!e && (ts.isArrowFunction(e) || ts.isFunctionExpression(e));
-  const unwrap = (e: ts.Expression | undefined): ts.Expression | undefined => {
-    let x = e;
-    while (x && ts.isParenthesizedExpression(x)) x = x.expression;
-    return x;
-  };
+  const inner = (e: ts.Expression | undefined): ts.Expression | undefined => e && unwrap(e);
   if (ts.isArrowFunction(fn) && !ts.isBlock(fn.body)) {
-    const body = unwrap(fn.body);
+    const body = inner(fn.body);
     if (isClosure(body)) out.push(body);
     return out;
   }
   const visit = (n: ts.Node): void => {
     if (ts.isFunctionLike(n)) return;
     if (ts.isReturnStatement(n)) {
-      const e = unwrap(n.expression);
+      const e = inner(n.expression);
       if (isClosure(e)) out.push(e);
     }
     n.forEachChild(visit);
@@ -197,24 +197,10 @@ function methodName(m: ts.MethodDeclaration): string {
   return ts.isIdentifier(m.name) || ts.isStringLiteral(m.name) ? m.name.text : m.name.getText();
 }
 
-/** Skips `!`, `?.` wrappers and parentheses around a callee or receiver. */
-export function skipChain(expr: ts.Expression): ts.Expression {
-  let e = expr;
-  while (ts.isNonNullExpression(e) || ts.isParenthesizedExpression(e)) e = e.expression;
-  return e;
-}
-
 /** True when `node` contains a call `….m()` with m in `methods`. */
 export function callsMethod(node: ts.Node, methods: readonly string[]): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(skipChain(n.expression))) {
-      const callee = skipChain(n.expression) as ts.PropertyAccessExpression;
-      if (methods.includes(callee.name.text)) found = true;
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(node);
-  return found;
+  return someCall(node, (call) => {
+    const callee = unwrap(call.expression);
+    return ts.isPropertyAccessExpression(callee) && methods.includes(callee.name.text);
+  });
 }

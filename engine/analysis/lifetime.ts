@@ -4,7 +4,7 @@
 // A registration on a source that dies with its owner dies with it too (the source takes it along).
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
-import { skipChain } from './lifecycle';
+import { isAssignment, rootIdentifier, thisField, unwrap } from './expressions';
 import { enclosingFunction, type Owner } from './owner';
 
 export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: Owner): boolean {
@@ -29,7 +29,7 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
   if (!declaringFn) return true; // module-level
   if (!ts.isVariableDeclaration(decl)) return false;
   // `const c = this.connection`: as long-lived as the field it was read from
-  const init = decl.initializer && skipChain(decl.initializer);
+  const init = decl.initializer && unwrap(decl.initializer);
   if (init && ts.isPropertyAccessExpression(init) && init.expression.kind === ts.SyntaxKind.ThisKeyword)
     return outlivesOwner(types, init, owner);
   // a local: it is as short-lived as its function unless it was read from somewhere longer-lived
@@ -47,11 +47,11 @@ function isPerExchange(types: TypeQueries, target: ts.Expression): boolean {
 
 /** `new …`, a call, or a literal (through `await`, parentheses, casts and both branches of `?:`): an expression that makes a fresh value. */
 export function createsValue(e: ts.Expression): boolean {
-  let x = skipChain(e);
+  let x = unwrap(e);
   while (ts.isAwaitExpression(x) || ts.isAsExpression(x) || ts.isSatisfiesExpression(x) || ts.isParenthesizedExpression(x))
-    x = skipChain(x.expression);
+    x = unwrap(x.expression);
   if (ts.isConditionalExpression(x)) return createsValue(x.whenTrue) && createsValue(x.whenFalse);
-  if (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.EqualsToken) return createsValue(x.right); // `a = b = make()`
+  if (isAssignment(x)) return createsValue(x.right); // `a = b = make()`
   return ts.isNewExpression(x) || ts.isCallExpression(x) || ts.isObjectLiteralExpression(x) || ts.isArrayLiteralExpression(x);
 }
 
@@ -60,7 +60,7 @@ export function createsValue(e: ts.Expression): boolean {
  * (`let s = null`) and only ever assigned fresh values.
  */
 function holdsCreatedValue(types: TypeQueries, decl: ts.VariableDeclaration): boolean {
-  const init = decl.initializer && skipChain(decl.initializer);
+  const init = decl.initializer && unwrap(decl.initializer);
   if (init && (createsValue(init) || init.kind === ts.SyntaxKind.ThisKeyword)) return true;
   if (init && !isEmptyValue(init)) return false;
   const symbol = types.symbolAt(decl.name);
@@ -71,8 +71,8 @@ function holdsCreatedValue(types: TypeQueries, decl: ts.VariableDeclaration): bo
 }
 
 function isEmptyValue(e: ts.Expression): boolean {
-  let x = skipChain(e);
-  while (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.EqualsToken) x = skipChain(x.right); // `a = b = null`
+  let x = unwrap(e);
+  while (isAssignment(x)) x = unwrap(x.right); // `a = b = null`
   return x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined');
 }
 
@@ -80,13 +80,7 @@ function isEmptyValue(e: ts.Expression): boolean {
 function assignmentsTo(types: TypeQueries, symbol: ts.Symbol, scope: ts.Node): ts.BinaryExpression[] {
   const out: ts.BinaryExpression[] = [];
   const visit = (n: ts.Node): void => {
-    if (
-      ts.isBinaryExpression(n) &&
-      n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-      ts.isIdentifier(n.left) &&
-      types.symbolAt(n.left) === symbol
-    )
-      out.push(n);
+    if (isAssignment(n) && ts.isIdentifier(n.left) && types.symbolAt(n.left) === symbol) out.push(n);
     n.forEachChild(visit);
   };
   visit(scope);
@@ -118,7 +112,7 @@ export function createdByClass(types: TypeQueries, cls: ts.ClassLikeDeclaration,
   let created = false;
   const fresh = (e: ts.Expression): boolean => {
     if (createsValue(e)) return true;
-    const x = skipChain(e);
+    const x = unwrap(e);
     if (!ts.isIdentifier(x)) return false;
     const decl = types.symbolAt(x)?.valueDeclaration;
     if (decl && ts.isParameter(decl)) return freshFromEveryCaller(types, cls, decl);
@@ -131,8 +125,7 @@ export function createdByClass(types: TypeQueries, cls: ts.ClassLikeDeclaration,
       // a parameter property: `constructor(private readonly connection: Connection)`
       created = freshFromEveryCaller(types, cls, n);
     } else if (
-      ts.isBinaryExpression(n) &&
-      n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      isAssignment(n) &&
       ts.isPropertyAccessExpression(n.left) &&
       n.left.expression.kind === ts.SyntaxKind.ThisKeyword &&
       types.symbolAt(n.left.name) === field &&
@@ -151,7 +144,7 @@ const STARTS = new Set(['listen', 'start', 'connect', 'open']);
 /** The class starts the field's value (`this.connection.listen()`, or through `const c = this.connection`): it owns it. */
 function startedByClass(types: TypeQueries, cls: ts.ClassLikeDeclaration, field: ts.Symbol): boolean {
   const isField = (e: ts.Expression): boolean => {
-    const x = skipChain(e);
+    const x = unwrap(e);
     if (ts.isPropertyAccessExpression(x)) return x.expression.kind === ts.SyntaxKind.ThisKeyword && types.symbolAt(x.name) === field;
     if (!ts.isIdentifier(x)) return false;
     const decl = types.symbolAt(x)?.valueDeclaration;
@@ -198,19 +191,4 @@ function freshFromEveryCaller(types: TypeQueries, cls: ts.ClassLikeDeclaration, 
   };
   visit(cls.getSourceFile());
   return !unsure && instantiations > 0;
-}
-
-/** `this.a.b.c` → `this.a`; other expressions unchanged. */
-function thisField(e: ts.Expression): ts.Expression {
-  let x = skipChain(e);
-  while (ts.isPropertyAccessExpression(x) && ts.isPropertyAccessExpression(skipChain(x.expression)))
-    x = skipChain(x.expression) as ts.PropertyAccessExpression;
-  return ts.isPropertyAccessExpression(x) && x.expression.kind === ts.SyntaxKind.ThisKeyword ? x : e;
-}
-
-/** `a.b[c].d` → `a`. */
-export function rootIdentifier(e: ts.Expression): ts.Identifier | undefined {
-  let x = skipChain(e);
-  while (ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x)) x = skipChain(x.expression);
-  return ts.isIdentifier(x) ? x : undefined;
 }

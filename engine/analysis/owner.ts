@@ -1,5 +1,6 @@
 // Who owns the code at a node: the module (program lifetime), a class instance, or a function call.
 import ts = require('typescript');
+import { outerExpression, unwrap } from './expressions';
 
 export type Owner =
   | { kind: 'module' }
@@ -43,20 +44,9 @@ export function isProgramLifetime(node: ts.Node): boolean {
   }
   const fn = owner.fn;
   // (function () { … })() or (async () => { … })() at module level
-  const call = skipParens(fn).parent;
-  return ts.isCallExpression(call) && skipOuterParens(call.expression) === fn && ownerOf(call).kind === 'module';
-}
-
-function skipParens(node: ts.Node): ts.Node {
-  let n = node;
-  while (ts.isParenthesizedExpression(n.parent)) n = n.parent;
-  return n;
-}
-
-function skipOuterParens(node: ts.Expression): ts.Node {
-  let n: ts.Expression = node;
-  while (ts.isParenthesizedExpression(n)) n = n.expression;
-  return n;
+  if (!ts.isFunctionExpression(fn) && !ts.isArrowFunction(fn)) return false;
+  const call = outerExpression(fn, {}).parent;
+  return ts.isCallExpression(call) && unwrap(call.expression) === fn && ownerOf(call).kind === 'module';
 }
 
 /** The statement list a statement sits in (a block, a source file, a case clause, a module block). */

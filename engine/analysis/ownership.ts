@@ -3,6 +3,7 @@
 // escaping closure, bound with `using`) or a plain use. Aliases (`const b = a`) are followed.
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
+import { calleePath, isAssignment, outerExpression } from './expressions';
 import { isEffectCleanup } from './lifecycle';
 import { enclosingFunction } from './owner';
 
@@ -146,7 +147,7 @@ export class OwnershipAnalysis {
     if (ts.isNewExpression(parent)) return use('wrapped', parent);
     if (ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === expr)) return use('returned', parent);
     if (ts.isYieldExpression(parent)) return use('yielded', parent);
-    if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    if (isAssignment(parent)) {
       if (parent.left === expr) return use('reassigned', parent);
       const target = parent.left;
       if (ts.isIdentifier(target)) {
@@ -191,35 +192,11 @@ export class OwnershipAnalysis {
     const escapes =
       ts.isReturnStatement(parent) ||
       (ts.isArrowFunction(parent) && parent.body !== undefined && outerExpression(closure) === parent.body) ||
-      (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && !ts.isIdentifier(parent.left)) ||
+      (isAssignment(parent) && !ts.isIdentifier(parent.left)) ||
       ts.isPropertyAssignment(parent) ||
       ts.isExportAssignment(parent) ||
       (ts.isCallExpression(parent) && this.isSink(parent));
     return escapes ? { ...use, kind: 'captured', site: closure } : use;
-  }
-}
-
-/** Skips parentheses, type assertions, non-null assertions, `await`, and the value branches of `?:`, `??`, `||`. */
-export function outerExpression(node: ts.Expression): ts.Expression {
-  let n: ts.Expression = node;
-  for (;;) {
-    const p = n.parent;
-    if (
-      ts.isParenthesizedExpression(p) ||
-      ts.isAsExpression(p) ||
-      ts.isNonNullExpression(p) ||
-      ts.isTypeAssertionExpression(p) ||
-      ts.isSatisfiesExpression(p) ||
-      ts.isAwaitExpression(p) ||
-      (ts.isConditionalExpression(p) && p.condition !== n) ||
-      (ts.isBinaryExpression(p) &&
-        p.right === n &&
-        (p.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || p.operatorToken.kind === ts.SyntaxKind.BarBarToken))
-    ) {
-      n = p as ts.Expression;
-      continue;
-    }
-    return n;
   }
 }
 
@@ -230,26 +207,4 @@ function isAliasSite(site: ts.Node): boolean {
 function isUsingDeclaration(name: ts.Identifier): boolean {
   const list = name.parent?.parent;
   return !!list && ts.isVariableDeclarationList(list) && (list.flags & ts.NodeFlags.Using) !== 0;
-}
-
-/** `a.b.c(…)` → ['a','b','c']; `this._register(…)` → ['this','_register']; other shapes → the trailing names. */
-export function calleePath(callee: ts.Expression): string[] {
-  const parts: string[] = [];
-  let n: ts.Expression = callee;
-  for (;;) {
-    if (ts.isPropertyAccessExpression(n)) {
-      parts.unshift(n.name.text);
-      n = n.expression;
-    } else if (ts.isIdentifier(n)) {
-      parts.unshift(n.text);
-      return parts;
-    } else if (n.kind === ts.SyntaxKind.ThisKeyword) {
-      parts.unshift('this');
-      return parts;
-    } else if (ts.isParenthesizedExpression(n) || ts.isNonNullExpression(n)) {
-      n = n.expression;
-    } else {
-      return parts;
-    }
-  }
 }

@@ -1,6 +1,10 @@
-// Paths out of a block: early exits (return/throw/break/continue) that skip a release.
+// Paths out of code: early exits (return/throw/break/continue) that skip a release, the throw path before a release
+// that is not in a finally block, the exits of a loop, and where a local goes out of scope.
 import ts = require('typescript');
+import { calleePath } from './expressions';
+import { enclosingFunction, statementIn, statementList } from './owner';
 import type { Use } from './ownership';
+import { findNode, someNode } from './walk';
 
 /** A return/throw/break/continue inside `statement` (not in nested functions or inner loops) with no release before it in its blocks. */
 export function uncoveredExit(statement: ts.Statement, releases: Use[]): ts.Node | undefined {
@@ -28,7 +32,7 @@ export function uncoveredExits(statement: ts.Statement, releases: Use[]): ts.Nod
 }
 
 /** True when some block enclosing `exit` (up to `top`) has a release before the exit. */
-export function releasedBefore(exit: ts.Node, top: ts.Node, releases: Use[]): boolean {
+function releasedBefore(exit: ts.Node, top: ts.Node, releases: Use[]): boolean {
   for (let n: ts.Node = exit; n && n !== top.parent; n = n.parent) {
     if (ts.isBlock(n) || n === top) {
       if (releases.some((r) => r.site.pos >= n.pos && r.site.end <= exit.pos)) return true;
@@ -37,14 +41,121 @@ export function releasedBefore(exit: ts.Node, top: ts.Node, releases: Use[]): bo
   return false;
 }
 
+/** A `return` or `throw` in `node`, outside nested functions. */
+export function containsExit(node: ts.Node): boolean {
+  return someNode(node, (n) => ts.isReturnStatement(n) || ts.isThrowStatement(n), { skipFunctions: true });
+}
+
+/**
+ * A way out of `loop`: return, throw, yield (the consumer can stop a generator), a call that never returns
+ * (process.exit), or a break/continue that targets this loop's or an outer label, or an unlabeled break not
+ * inside an inner loop or switch.
+ */
+export function leavesLoop(loop: ts.IterationStatement): boolean {
+  const labels = new Set<string>();
+  for (let p = loop.parent; p; p = p.parent) if (ts.isLabeledStatement(p)) labels.add(p.label.text);
+  const own = ts.isLabeledStatement(loop.parent) ? loop.parent.label.text : undefined;
+  const visit = (n: ts.Node, depth: number): boolean => {
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) return false;
+    if (ts.isReturnStatement(n) || ts.isThrowStatement(n) || ts.isYieldExpression(n)) return true;
+    if (ts.isBreakStatement(n) && (n.label ? labels.has(n.label.text) : depth === 0)) return true;
+    if (ts.isContinueStatement(n) && n.label && labels.has(n.label.text) && n.label.text !== own) return true;
+    if (ts.isCallExpression(n) && endsProcess(n)) return true;
+    const inner = ts.isIterationStatement(n, false) || ts.isSwitchStatement(n) ? depth + 1 : depth;
+    return n.forEachChild((c) => visit(c, inner)) ?? false;
+  };
+  return visit(loop.statement, 0);
+}
+
+/** process.exit(…) / process.abort(): the code ends with the process. */
+export function endsProcess(call: ts.CallExpression): boolean {
+  const path = calleePath(call.expression).join('.');
+  return path === 'process.exit' || path === 'process.abort';
+}
+
 /** A related location at the closing brace of the block that declares a local: where it goes out of scope unreleased. */
-export function outOfScope(decl: ts.VariableDeclaration): { node: ts.Node; message: string }[] {
+export function outOfScope(decl: ts.VariableDeclaration): { node: ts.Node; messageId: 'outOfScope'; data: { name: string } }[] {
   for (let n: ts.Node = decl.parent; n; n = n.parent) {
     if (ts.isBlock(n) || ts.isModuleBlock(n) || ts.isCaseBlock(n)) {
       const brace = n.getLastToken();
-      return brace ? [{ node: brace, message: `\`${decl.name.getText()}\` goes out of scope here, unreleased` }] : [];
+      return brace ? [{ node: brace, messageId: 'outOfScope', data: { name: decl.name.getText() } }] : [];
     }
     if (ts.isSourceFile(n)) return [];
   }
   return [];
+}
+
+/** The message every rule that reports an unreleased local gives at its `outOfScope` location. */
+export const OUT_OF_SCOPE_MESSAGE = '`{{name}}` goes out of scope here, unreleased';
+
+export interface MissedRelease {
+  kind: 'exit' | 'throw';
+  /** The early exit, or the first call that may throw, before the release. */
+  at: ts.Node;
+  release: Use;
+  /** The statements between the acquisition and the release statement. */
+  between: ts.Statement[];
+  releaseStatement: ts.Statement;
+}
+
+/**
+ * The release of a local is a statement after its declaration in the same block; a return/throw/break before it
+ * that does not release first, or any call that may throw before it, leaves the value unreleased on that path.
+ * Releases in finally/catch blocks, in callbacks, or in other blocks are trusted.
+ */
+export function missedRelease(decl: ts.VariableDeclaration, releases: Use[]): MissedRelease | undefined {
+  const fn = enclosingFunction(decl);
+  const direct = releases.filter((r) => !r.inClosure);
+  if (!direct.length || direct.some((r) => inFinallyOrCatch(r.site, fn))) return undefined;
+  const statement = decl.parent.parent;
+  const list = statementList(statement);
+  if (!list) return undefined;
+  const start = list.indexOf(statement as ts.Statement);
+  const first = direct
+    .map((r) => ({ r, s: statementIn(r.site, list) }))
+    .filter((x): x is { r: Use; s: ts.Statement } => !!x.s && list.indexOf(x.s) > start)
+    .sort((a, b) => a.s.pos - b.s.pos)[0];
+  if (!first) return undefined;
+  const between = list.slice(start + 1, list.indexOf(first.s));
+  for (const s of between) {
+    const exit = uncoveredExit(s, direct);
+    if (exit) return { kind: 'exit', at: exit, release: first.r, between, releaseStatement: first.s };
+  }
+  const thrower = [...between, first.s].map((s) => mayThrow(s, first.r.site)).find((n) => n);
+  return thrower ? { kind: 'throw', at: thrower, release: first.r, between, releaseStatement: first.s } : undefined;
+}
+
+function inFinallyOrCatch(node: ts.Node, stop: ts.Node | undefined): boolean {
+  for (let n: ts.Node = node; n.parent && n !== stop; n = n.parent) {
+    if (ts.isCatchClause(n.parent) || (ts.isTryStatement(n.parent) && n.parent.finallyBlock === n)) return true;
+  }
+  return false;
+}
+
+/** The first call, `new`, `await` or `throw` in `statement` other than (and not around) the release: the code that may throw. */
+function mayThrow(statement: ts.Statement, release: ts.Node): ts.Node | undefined {
+  const around = (n: ts.Node) => release.pos >= n.pos && release.end <= n.end;
+  return findNode(
+    statement,
+    (n) => (ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isAwaitExpression(n) || ts.isThrowStatement(n)) && !around(n),
+    { skipFunctions: true, skip: (n) => n === release },
+  );
+}
+
+/** Returns/throws (and loop exits) between a local's declaration and the first statement that uses it as given. */
+export function exitsBeforeFirstUse(decl: ts.VariableDeclaration, uses: Use[]): ts.Node[] {
+  const direct = uses.filter((u) => !u.inClosure);
+  const statement = decl.parent.parent;
+  const list = statementList(statement);
+  if (!direct.length || !list) return [];
+  const start = list.indexOf(statement as ts.Statement);
+  const firstIndex = Math.min(
+    ...direct
+      .map((u) => statementIn(u.site, list))
+      .filter((s): s is ts.Statement => !!s)
+      .map((s) => list.indexOf(s)),
+  );
+  if (!(firstIndex > start) || !Number.isFinite(firstIndex)) return [];
+  const inside = (exit: ts.Node) => direct.some((u) => u.site.pos >= exit.pos && u.site.end <= exit.end);
+  return list.slice(start + 1, firstIndex).flatMap((s) => uncoveredExits(s, direct).filter((e) => !inside(e)));
 }

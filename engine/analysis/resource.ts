@@ -1,6 +1,8 @@
 // Is a value a resource? Decided from its type by the checker: the type has a releasing method.
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
+import { nodeModule, namesSpec, type DeclarationSpec } from './declarations';
+import { calleeName, outerExpression, unwrap } from './expressions';
 
 /** Releasing methods in order of preference for a fix. `dispose` alone marks a Disposable (untracked-disposable's domain). */
 export const RELEASE_METHODS = ['close', 'release', 'destroy', 'end', 'terminate', 'abort', 'dispose'] as const;
@@ -65,8 +67,39 @@ export function mayReturnResource(types: TypeQueries, call: ts.CallExpression | 
   const matches = (info: ResourceInfo | undefined) => info !== undefined && (kind === undefined || info.kind === kind);
   const may = (t: ts.Type | undefined) => !!t && (types.dependsOnTypeArguments(t) || matches(resourceInfo(types, t)));
   // `await open()` acquires what the promise resolves to
-  let outer: ts.Node = call.parent;
-  while (ts.isParenthesizedExpression(outer)) outer = outer.parent;
-  const awaited = ts.isAwaitExpression(outer);
+  const awaited = ts.isAwaitExpression(outerExpression(call, {}).parent);
   return !returns || returns.some((r) => may(r) || (awaited && may(types.awaitedType(r))));
+}
+
+/** Names of calls that create a resource the caller owns; other calls (getters, lookups) may return shared ones. */
+const ACQUIRING_CALL = /^(create|open|connect|watch|request|listen)/;
+
+/** Functions whose numeric handles must be released by a paired function (fs.openSync → fs.closeSync). */
+export interface HandleFunction {
+  acquire: DeclarationSpec & { name: string };
+  release: DeclarationSpec & { name: string };
+}
+
+const FS = nodeModule('fs', 'fs/promises');
+const HANDLE_FUNCTIONS: readonly HandleFunction[] = [{ acquire: { name: 'openSync', from: FS }, release: { name: 'closeSync', from: FS } }];
+
+/** The acquiring `new X()` / `createX()` / `openSync()` call an initializer makes, looking through `await` and wrappers. */
+export function acquiringExpression(init: ts.Expression): ts.CallExpression | ts.NewExpression | undefined {
+  const e = unwrap(init, { await: true });
+  if (ts.isNewExpression(e)) return e;
+  if (!ts.isCallExpression(e)) return undefined;
+  const name = calleeName(e.expression)?.text ?? '';
+  return ACQUIRING_CALL.test(name) || HANDLE_FUNCTIONS.some((h) => h.acquire.name === name) ? e : undefined;
+}
+
+/** The handle function a call acquires a numeric handle from, by symbol. */
+export function handleFunction(types: TypeQueries, acquire: ts.CallExpression | ts.NewExpression): HandleFunction | undefined {
+  const id = ts.isCallExpression(acquire) ? calleeName(acquire.expression) : undefined;
+  return id && HANDLE_FUNCTIONS.find((h) => namesSpec(types, id, h.acquire));
+}
+
+/** True when the call is to the function `spec` names (its callee's name, then its declaration). */
+export function isCallTo(types: TypeQueries, call: ts.CallExpression, spec: DeclarationSpec): boolean {
+  const id = calleeName(call.expression);
+  return !!id && namesSpec(types, id, spec);
 }

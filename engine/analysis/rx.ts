@@ -2,10 +2,11 @@
 // creation functions are matched by name and by being declared in the rxjs package.
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
-import { skipChain } from './lifecycle';
+import { namesSpec, type DeclarationSource } from './declarations';
+import { calledName, unwrap } from './expressions';
 
-const RXJS_DECLARATIONS = /[\\/]node_modules[\\/]rxjs[\\/]/;
-/** Operators that complete the stream, ending the subscription by themselves. */
+const RXJS: readonly DeclarationSource[] = [{ from: 'package', package: 'rxjs' }];
+/** Operators that complete the stream, ending the subscription by themselves (subscription-leak's default option). */
 export const COMPLETING_OPERATORS = ['take', 'first', 'takeUntil', 'takeWhile', 'takeUntilDestroyed'];
 /** Creation functions whose observables complete after a finite number of values. */
 const FINITE_SOURCES = new Set(['of', 'from', 'throwError', 'forkJoin', 'firstValueFrom', 'lastValueFrom']);
@@ -27,20 +28,23 @@ export interface ObservableChain {
 
 export function observableChain(types: TypeQueries, observable: ts.Expression): ObservableChain {
   const operators: ts.Expression[] = [];
-  let e = skipChain(observable);
+  let e = unwrap(observable);
   while (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && isObservable(types, e.expression.expression)) {
     const name = e.expression.name.text;
     if (name === 'pipe') operators.push(...e.arguments);
     else if (name !== 'asObservable') break;
-    e = skipChain(e.expression.expression);
+    e = unwrap(e.expression.expression);
   }
   return { operators, source: e };
 }
 
-/** True when the chain completes by itself: a completing operator, or a finite source such as `of(…)` or an HttpClient call. */
-export function completesItself(types: TypeQueries, chain: ObservableChain): boolean {
+/**
+ * True when the chain completes by itself: one of the completing operators (by name), or a finite source such as
+ * `of(…)` or an HttpClient call.
+ */
+export function completesItself(types: TypeQueries, chain: ObservableChain, completingOperators: readonly string[]): boolean {
   // operators by name alone: a same-named wrapper most likely completes too, and silence is the safe side
-  if (chain.operators.some((op) => ts.isCallExpression(op) && COMPLETING_OPERATORS.includes(calledName(op.expression) ?? ''))) return true;
+  if (chain.operators.some((op) => ts.isCallExpression(op) && completingOperators.includes(calledName(op) ?? ''))) return true;
   const src = chain.source;
   if (ts.isIdentifier(src) && src.text === 'EMPTY') return true;
   if (!ts.isCallExpression(src)) return false;
@@ -51,18 +55,11 @@ export function completesItself(types: TypeQueries, chain: ObservableChain): boo
   )
     return true;
   if (isRxjsFunction(types, src.expression, [...FINITE_SOURCES])) return true;
-  const callee = skipChain(src.expression);
+  const callee = unwrap(src.expression);
   return ts.isPropertyAccessExpression(callee) && FINITE_CLIENTS.test(types.typeName(types.typeAt(callee.expression)));
-}
-
-function calledName(callee: ts.Expression): string | undefined {
-  const id = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
-  return ts.isIdentifier(id) ? id.text : undefined;
 }
 
 function isRxjsFunction(types: TypeQueries, callee: ts.Expression, names: readonly string[]): boolean {
   const id = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
-  if (!ts.isIdentifier(id) || !names.includes(id.text)) return false;
-  const symbol = types.symbolAt(id);
-  return !!symbol && types.isDeclaredIn(symbol, RXJS_DECLARATIONS);
+  return ts.isIdentifier(id) && namesSpec(types, id, { name: names, from: RXJS });
 }

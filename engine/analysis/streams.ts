@@ -2,8 +2,8 @@
 // the body of `for await (const chunk of stream)`. Rules ask this to tell chunk accumulation from other growth.
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
-import { skipChain } from './lifecycle';
-import { outerExpression } from './ownership';
+import { PERSISTENT_REGISTRATIONS } from './events';
+import { outerExpression, unwrap } from './expressions';
 
 export interface ChunkSource {
   kind: 'data' | 'for-await';
@@ -15,7 +15,6 @@ export interface ChunkSource {
   chunk: readonly ts.Symbol[];
 }
 
-const DATA_REGISTRATIONS = new Set(['on', 'addListener', 'prependListener']);
 /** Members that mark a value as a stream or an event emitter (by the checker, on its type). */
 const STREAM_MEMBERS = ['pipe', 'pause', 'emit', 'getReader'];
 
@@ -34,11 +33,11 @@ export function chunkSourceAt(types: TypeQueries, node: ts.Node): ChunkSource | 
       if (!ts.isArrowFunction(p) && !ts.isFunctionExpression(p)) return undefined;
       const registration = outerExpression(p).parent;
       if (!ts.isCallExpression(registration) || registration.arguments[1] !== outerExpression(p)) return undefined;
-      const callee = skipChain(registration.expression);
+      const callee = unwrap(registration.expression);
       const event = registration.arguments[0];
       if (
         !ts.isPropertyAccessExpression(callee) ||
-        !DATA_REGISTRATIONS.has(callee.name.text) ||
+        !PERSISTENT_REGISTRATIONS.has(callee.name.text) ||
         !ts.isStringLiteralLike(event) ||
         event.text !== 'data'
       )
@@ -47,7 +46,7 @@ export function chunkSourceAt(types: TypeQueries, node: ts.Node): ChunkSource | 
       return {
         kind: 'data',
         body: p,
-        stream: skipChain(callee.expression),
+        stream: unwrap(callee.expression),
         chunk: p.parameters.flatMap((param) => boundSymbols(types, param.name)),
       };
     }
@@ -66,17 +65,4 @@ function boundSymbols(types: TypeQueries, name: ts.BindingName): ts.Symbol[] {
     return s ? [s] : [];
   }
   return name.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : boundSymbols(types, e.name)));
-}
-
-/** True when `node` contains a reference to one of the symbols. */
-export function mentionsSymbol(types: TypeQueries, node: ts.Node, symbols: readonly ts.Symbol[]): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    const symbol = ts.isIdentifier(n) || ts.isPrivateIdentifier(n) ? types.symbolAt(n) : undefined;
-    if (symbol && symbols.includes(symbol)) found = true;
-    else n.forEachChild(visit);
-  };
-  visit(node);
-  return found;
 }

@@ -1,0 +1,30 @@
+// Event registration and removal methods (DOM EventTarget, Node EventEmitter), in one table for every rule.
+/** Registration method → the removal methods that undo it. `once` registrations remove themselves after one event. */
+const REGISTRATIONS: Record<string, { removals: readonly string[]; once: boolean }> = {
+  addEventListener: { removals: ['removeEventListener'], once: false },
+  on: { removals: ['off', 'removeListener'], once: false },
+  addListener: { removals: ['removeListener', 'off'], once: false },
+  prependListener: { removals: ['removeListener', 'off'], once: false },
+  once: { removals: ['off', 'removeListener'], once: true },
+  prependOnceListener: { removals: ['removeListener', 'off'], once: true },
+};
+
+/** Removes every listener of an emitter (for one event, or all). */
+export const REMOVE_ALL_LISTENERS = 'removeAllListeners';
+
+/** Methods that register a listener, `once` ones included. */
+export const LISTENER_REGISTRATIONS: ReadonlySet<string> = new Set(Object.keys(REGISTRATIONS));
+
+/** Methods that register a listener that stays until it is removed. */
+export const PERSISTENT_REGISTRATIONS: ReadonlySet<string> = new Set(Object.keys(REGISTRATIONS).filter((m) => !REGISTRATIONS[m].once));
+
+/** Methods that remove listeners. */
+export const LISTENER_REMOVALS: ReadonlySet<string> = new Set([
+  ...Object.values(REGISTRATIONS).flatMap((r) => r.removals),
+  REMOVE_ALL_LISTENERS,
+]);
+
+/** The removal methods that undo a registration method (empty for names that register nothing). */
+export function removalsOf(method: string): readonly string[] {
+  return Object.hasOwn(REGISTRATIONS, method) ? REGISTRATIONS[method].removals : [];
+}
