@@ -13,7 +13,7 @@ import unconsumedResponseBody from './unconsumed-response-body';
 import untrackedDisposable from './untracked-disposable';
 import unterminatedWorker from './unterminated-worker';
 
-export const RULES: readonly Rule[] = [
+const CATALOGUE = [
   unclosedResource,
   untrackedDisposable,
   listenerLeak,
@@ -26,10 +26,36 @@ export const RULES: readonly Rule[] = [
   unboundedBuffer,
   unboundedFanout,
   objectKeyedCache,
-];
+] as const;
 
-export const RULE_IDS: readonly string[] = RULES.map((r) => r.meta.id);
+/** The id of a rule LeakLint ships. */
+export type RuleId = (typeof CATALOGUE)[number]['meta']['id'];
+
+export const RULES: readonly Rule[] = CATALOGUE;
+
+export const RULE_IDS: readonly RuleId[] = CATALOGUE.map((r) => r.meta.id);
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((r) => r.meta.id === id);
+}
+
+const SEVERITY_SETTING = {
+  type: 'string',
+  enum: ['off', 'warn', 'error'],
+  enumDescriptions: ['Do not run the rule.', 'Report findings as warnings.', 'Report findings as errors.'],
+};
+
+/** The `leaklint.rules` setting of the extension manifest (package.json), made from the rule list. */
+export function rulesSetting(rules: readonly Rule[] = RULES): object {
+  const ids = rules.map((r) => `\`${r.meta.id}\``).join(', ');
+  return {
+    type: 'object',
+    default: {},
+    scope: 'resource',
+    markdownDescription:
+      'Rule severities over `leaklint.config.json`: rule id → `off`, `warn` or `error`, e.g. `{ "uncleared-timer": "error" }`. ' +
+      `Rules: ${ids}.`,
+    properties: Object.fromEntries(rules.map((r) => [r.meta.id, { ...SEVERITY_SETTING, description: r.meta.description }])),
+    additionalProperties: SEVERITY_SETTING,
+  };
 }

@@ -4,7 +4,7 @@ import { ConfigError, defaultConfig, type LeakLintConfig } from '../engine/confi
 import { Linter, resolveConfig } from '../engine/linter';
 import { ResultCache } from '../engine/result-cache';
 import type { Rule, SeveritySetting } from '../engine/rule';
-import { RULES, RULE_IDS } from '../rules';
+import { RULES, RULE_IDS, ruleById } from '../rules';
 import { DEFAULT_SETTINGS, type Settings } from './protocol';
 
 export interface Folder {
@@ -30,7 +30,7 @@ export function parseSettings(raw: unknown, warn: (message: string) => void): Se
   if (r.run === 'onType' || r.run === 'onSave') settings.run = r.run;
   if (r.rules && typeof r.rules === 'object') {
     for (const [id, severity] of Object.entries(r.rules)) {
-      if (!RULE_IDS.includes(id)) warn(`leaklint.rules: unknown rule "${id}" ignored (valid rules: ${RULE_IDS.join(', ')})`);
+      if (!ruleById(id)) warn(`leaklint.rules: unknown rule "${id}" ignored (valid rules: ${RULE_IDS.join(', ')})`);
       else if (typeof severity !== 'string' || !SEVERITIES.includes(severity)) warn(`leaklint.rules: "${id}" must be off, warn or error`);
       else settings.rules[id] = severity as SeveritySetting;
     }

@@ -2,17 +2,22 @@
 // test/fixtures/tsconfig.json). A finding is expected with a marker line under the code line:
 //
 //     const s = fs.createWriteStream(p);
-//     //        ^ unclosed-resource
+//     //        ^^^^^^^^^^^^^^^^^^^^^^^ unclosed-resource/neverReleased
 //
-// The caret's column is the finding's start column on the nearest code line above. Files without markers must
-// produce no findings. A `// leaklint-config: {…}` line gives a fixture sinks/teardownMethods settings. Every fix
-// of every finding is applied, re-parsed and re-type-checked (no new errors), and the finding must be gone afterwards.
+// The first caret's column is the finding's start column on the nearest code line above; a run of carets is its
+// exact span (a single caret: the finding may run on). After the slash: the finding's messageId. Files without
+// markers must produce no findings. A `// leaklint-config: {…}` line gives a fixture sinks/teardownMethods settings.
+// Every fix of every finding is applied, re-parsed and re-type-checked (no new errors), and the finding must be
+// gone afterwards; the fixed text of every fix is pinned in `<fixture>.ts.fixes` beside the fixture (a unified diff
+// per fix). `LEAKLINT_UPDATE_FIXTURES=1 npm test` rewrites the markers' spans and messageIds and the .fixes files
+// from what the rules report; review the diff before committing it.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import ts = require('typescript');
 import { defaultConfig } from '../engine/config';
+import { unifiedDiff } from '../engine/diff';
 import { Linter } from '../engine/linter';
 import { Project } from '../engine/project';
 import type { Finding, Fix, Rule, RuleMeta } from '../engine/rule';
@@ -38,24 +43,54 @@ export function fixtureProject(): Project {
 export interface Expected {
   line: number;
   column: number;
+  /** Set when the marker gives the exact span (a run of carets): the column just past the finding's end. */
+  endColumn?: number;
   ruleId: string;
+  messageId: string;
 }
 
-const MARKER = /^(\s*)\/\/(\s*)\^\s+([\w-]+)\s*$/;
+const MARKER = /^(\s*)\/\/(\s*)(\^+)\s+([\w-]+)\/(\w+)\s*$/;
 
 export function expectedFindings(text: string): Expected[] {
   const lines = text.split('\n');
   const out: Expected[] = [];
   let lastCode = 0;
   lines.forEach((line, i) => {
-    const m = MARKER.exec(line);
+    const m = MARKER.exec(line) ?? STALE_MARKER.exec(line);
     if (!m) {
       lastCode = i + 1;
       return;
     }
-    out.push({ line: lastCode, column: line.indexOf('^') + 1, ruleId: m[3] });
+    const column = line.indexOf('^') + 1;
+    const carets = m[3].length;
+    out.push({ line: lastCode, column, endColumn: carets > 1 ? column + carets : undefined, ruleId: m[4], messageId: m[5] ?? '' });
   });
   return out;
+}
+
+/** A marker without a messageId: only the update mode accepts it (it fills the messageId in). */
+const STALE_MARKER = /^(\s*)\/\/(\s*)(\^+)\s+([\w-]+)()\s*$/;
+
+const UPDATE = process.env.LEAKLINT_UPDATE_FIXTURES === '1';
+
+/** The marker lines rewritten from the findings they stand for: carets over single-line spans, and the messageId. */
+function updatedMarkers(text: string, findings: readonly Finding[]): string {
+  const lines = text.split('\n');
+  let lastCode = 0;
+  return lines
+    .map((line, i) => {
+      const m = MARKER.exec(line) ?? STALE_MARKER.exec(line);
+      if (!m) {
+        lastCode = i + 1;
+        return line;
+      }
+      const column = line.indexOf('^') + 1;
+      const f = findings.find((x) => x.line === lastCode && x.column === column && x.ruleId === m[4]);
+      if (!f) return line;
+      const carets = f.endLine === f.line && f.endColumn > f.column ? '^'.repeat(f.endColumn - f.column) : '^';
+      return `${line.slice(0, column - 1)}${carets} ${f.ruleId}/${f.messageId}`;
+    })
+    .join('\n');
 }
 
 export function applyEdits(text: string, edits: readonly { start: number; end: number; newText: string }[]): string {
@@ -112,6 +147,16 @@ export function checkFix(project: Project, rule: Rule, file: string, original: s
   }
 }
 
+/** The fixed text of every fix of every finding, as one unified diff per fix: what `<fixture>.ts.fixes` pins. */
+function fixSnapshot(text: string, fixed: { finding: Finding; fix: Fix; text: string }[]): string {
+  return fixed
+    .map(({ finding, fix, text: after }) => {
+      const head = `## ${finding.line}:${finding.column} ${finding.ruleId}/${finding.messageId}: ${fix.title}${fix.preferred ? ' (preferred)' : ''}`;
+      return `${head}\n${unifiedDiff(text, after, 2)}`;
+    })
+    .join('\n');
+}
+
 /** Registers node:test tests for every fixture of a rule. */
 export function testRuleFixtures(rule: Rule): void {
   const dir = join(FIXTURES, rule.meta.id);
@@ -132,18 +177,34 @@ export function testRuleFixtures(rule: Rule): void {
     const file = join(dir, name);
     test(`${rule.meta.id}: ${name}`, () => {
       const project = fixtureProject();
-      const text = ts.sys.readFile(file)!;
+      let text = ts.sys.readFile(file)!;
       assert.deepEqual(semanticErrors(project, file), [], 'fixtures must type-check');
       const findings = lintText(project, rule, file);
-      const actual = findings.map((f) => `${f.line}:${f.column} ${f.ruleId}`).sort();
-      const expected = expectedFindings(text)
-        .map((e) => `${e.line}:${e.column} ${e.ruleId}`)
-        .sort();
-      assert.deepEqual(actual, expected, findings.map((f) => `${f.line}:${f.column} ${f.message}`).join('\n'));
+      if (UPDATE) {
+        const updated = updatedMarkers(text, findings);
+        if (updated !== text) writeFileSync(file, (text = updated));
+      }
+      const expected = expectedFindings(text);
+      const actual = findings.map((f) => `${f.line}:${f.column} ${f.ruleId}/${f.messageId}`).sort();
+      const wanted = expected.map((e) => `${e.line}:${e.column} ${e.ruleId}/${e.messageId}`).sort();
+      assert.deepEqual(actual, wanted, findings.map((f) => `${f.line}:${f.column} ${f.messageId}: ${f.message}`).join('\n'));
+      for (const e of expected.filter((x) => x.endColumn !== undefined)) {
+        const f = findings.find((x) => x.line === e.line && x.column === e.column && x.ruleId === e.ruleId)!;
+        assert.deepEqual([f.endLine, f.endColumn], [e.line, e.endColumn], `the span of the finding at ${e.line}:${e.column}`);
+      }
+      const fixed: { finding: Finding; fix: Fix; text: string }[] = [];
       for (const f of findings) {
         assert.ok(f.fixes.filter((x) => x.preferred).length <= 1, 'at most one preferred fix');
-        for (const fix of f.fixes) checkFix(project, rule, file, text, findings, fix);
+        for (const fix of f.fixes) fixed.push({ finding: f, fix, text: checkFix(project, rule, file, text, findings, fix) });
       }
+      const snapshotFile = `${file}.fixes`;
+      const snapshot = fixed.length ? fixSnapshot(text, fixed) : undefined;
+      if (UPDATE) {
+        if (snapshot) writeFileSync(snapshotFile, snapshot);
+        else rmSync(snapshotFile, { force: true });
+      }
+      const pinned = existsSync(snapshotFile) ? ts.sys.readFile(snapshotFile) : undefined;
+      assert.equal(pinned, snapshot, `${snapshotFile} must pin every fix's output (LEAKLINT_UPDATE_FIXTURES=1 rewrites it)`);
     });
   }
 }
