@@ -253,7 +253,9 @@ function largeModule(f: number, m: number): string {
   const floating = n % 6 === 1;
   return `import { createWriteStream } from 'node:fs';
 import { BaseService, bus, log, ok, type Entity, type Id, type Result } from '../core/base.js';
-${prev ? `import { type Record${n - 1}, Service${n - 1} } from './${prev}.js';\n` : ''}${other === undefined ? '' : `import { summarize${other} } from '${otherPath}';\n`}
+${prev ? `import { type Record${n - 1}, Service${n - 1} } from './${prev}.js';\n` : ''}${
+    other === undefined ? '' : `import { summarize${other} } from '${otherPath}';\n`
+  }
 
 export enum Status${n} {
   Draft = 'draft',
@@ -305,7 +307,9 @@ ${prev ? `  private readonly upstream = new Service${n - 1}();\n` : ''}
   async sync(ids: readonly Id[]): Promise<number> {
     const loaded = await this.load((id) => this.fetchOne(id), ids);
     for (const item of loaded) this.upsert({ ...item, status: Status${n}.Active });
-${floating ? '    this.fetchOne(ids[0]);\n' : ''}${growing ? `    for (const item of loaded) seen${n}.set(item.id, item);\n` : ''}    return loaded.length;
+${floating ? '    this.fetchOne(ids[0]);\n' : ''}${
+    growing ? `    for (const item of loaded) seen${n}.set(item.id, item);\n` : ''
+  }    return loaded.length;
   }
 
   export(path: string): void {
@@ -523,8 +527,10 @@ function reportCli(p: BenchProject, r: CliResult): string[] {
     `  tsc --noEmit             ${sec(t).padStart(9)}   peak RSS ${mb(median(r.tsc.map((x) => x.peakKb)))}`,
     `  eslint (floating-prom.)  ${sec(e).padStart(9)}   peak RSS ${mb(median(r.eslint.map((x) => x.peakKb)))}`,
     `  leaklint scan            ${sec(l).padStart(9)}   peak RSS ${mb(median(r.leaklint.map((x) => x.peakKb)))}`,
-    `  leaklint / tsc    ${ratio(vsTsc, 1)} (target ≤ 0.50×: ${pass(vsTsc <= 0.5)})   leaklint / eslint ${ratio(vsEslint, 1)} (target ≤ 0.33×: ${pass(vsEslint <= 0.33)})`,
-    `  leaklint phases (one more run, with --timing): program build ${sec(ph('program'))}, checker ${sec(ph('checker'))}, rules ${sec(ph('rules'))}; ${ph('asking')} of ${ph('files')} files asked the checker`,
+    `  leaklint / tsc    ${ratio(vsTsc, 1)} (target ≤ 0.50×: ${pass(vsTsc <= 0.5)})   ` +
+      `leaklint / eslint ${ratio(vsEslint, 1)} (target ≤ 0.33×: ${pass(vsEslint <= 0.33)})`,
+    `  leaklint phases (one more run, with --timing): program build ${sec(ph('program'))}, checker ${sec(ph('checker'))}, ` +
+      `rules ${sec(ph('rules'))}; ${ph('asking')} of ${ph('files')} files asked the checker`,
   ];
 }
 
@@ -535,13 +541,16 @@ function reportLsp(p: BenchProject, r: LspResult, tscPeakKb: number | undefined,
     `${p.name}: language server`,
     `  cold open → diagnostics                 ${sec(r.coldOpenMs)}`,
     `  keystroke → diagnostics (mid-size file) ${lat(r.typing)} (p95 target ≤ ${target} ms: ${pass(percentile(r.typing, 95) <= target)})`,
-    `  keystroke → diagnostics (imported file) ${lat(r.hubTyping)} (p95 target ≤ ${target} ms: ${pass(percentile(r.hubTyping, 95) <= target)})`,
-    `  server peak RSS ${mb(r.peakKb)}${tscPeakKb ? ` = ${ratio(r.peakKb, tscPeakKb)} tsc's ${mb(tscPeakKb)} (target ≤ 1.2×: ${pass(r.peakKb <= 1.2 * tscPeakKb)})` : ''}`,
+    `  keystroke → diagnostics (imported file) ${lat(r.hubTyping)} ` +
+      `(p95 target ≤ ${target} ms: ${pass(percentile(r.hubTyping, 95) <= target)})`,
+    `  server peak RSS ${mb(r.peakKb)}` +
+      (tscPeakKb ? ` = ${ratio(r.peakKb, tscPeakKb)} tsc's ${mb(tscPeakKb)} (target ≤ 1.2×: ${pass(r.peakKb <= 1.2 * tscPeakKb)})` : ''),
   ];
   if (r.rssAfterWarmupKb && r.rssAfterEditsKb) {
     const growth = (r.rssAfterEditsKb / r.rssAfterWarmupKb - 1) * 100;
     out.push(
-      `  RSS after warm-up ${mb(r.rssAfterWarmupKb)}, after ${GROWTH_EDITS} more edits ${mb(r.rssAfterEditsKb)}: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)}% (target < 5%: ${pass(growth < 5)})`,
+      `  RSS after warm-up ${mb(r.rssAfterWarmupKb)}, after ${GROWTH_EDITS} more edits ${mb(r.rssAfterEditsKb)}: ` +
+        `${growth >= 0 ? '+' : ''}${growth.toFixed(1)}% (target < 5%: ${pass(growth < 5)})`,
     );
   }
   return out;

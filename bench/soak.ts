@@ -103,8 +103,10 @@ async function main(): Promise<void> {
     const first = samples[0];
     const last = samples.at(-1)!;
     console.log(
-      `LeakLint soak: ${EDITS} edits over ${OPEN} open files and ${SCANS} workspace scans of ${FILES} files in ${((performance.now() - started) / 1000).toFixed(0)} s; ` +
-        `RSS ${mb(first.rssKb)} → ${mb(last.rssKb)} (${last.rssKb >= first.rssKb ? '+' : ''}${mb(last.rssKb - first.rssKb)}), peak ${mb(last.hwmKb)}, fds ${first.fds} → ${last.fds}`,
+      `LeakLint soak: ${EDITS} edits over ${OPEN} open files and ${SCANS} workspace scans of ${FILES} files ` +
+        `in ${((performance.now() - started) / 1000).toFixed(0)} s; ` +
+        `RSS ${mb(first.rssKb)} → ${mb(last.rssKb)} (${last.rssKb >= first.rssKb ? '+' : ''}${mb(last.rssKb - first.rssKb)}), ` +
+        `peak ${mb(last.hwmKb)}, fds ${first.fds} → ${last.fds}`,
     );
   } finally {
     await client.shutdown().catch(() => client.kill());

@@ -33,7 +33,7 @@ export function formatText({ findings: all, cwd, baselined }: Report): string {
   const fixable = findings.filter((f) => f.fixes.length).length;
   lines.push(
     findings.length
-      ? `\n${findings.length} problem${findings.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}); ${fixable} with a quick fix`
+      ? `\n${plural(findings.length, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}); ${fixable} with a quick fix`
       : 'No leaks found.',
   );
   return lines.join('\n') + '\n';
@@ -122,4 +122,8 @@ export function toSarif({ findings, rules, cwd, version, baselined }: Report): o
 
 export function formatSarif(report: Report): string {
   return JSON.stringify(toSarif(report), null, 2) + '\n';
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

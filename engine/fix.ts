@@ -142,7 +142,10 @@ export function insertAfterStatement(file: ts.SourceFile, statement: ts.Statemen
   return { start: end, end, newText: `${newline(file)}${indentAt(file, statement.getStart(file))}${code}` };
 }
 
-/** Inserts a module-level declaration before the top-level statement that contains `node`, above its leading comments (JSDoc stays attached). */
+/**
+ * Inserts a module-level declaration before the top-level statement that contains `node`, above its leading comments
+ * (JSDoc stays attached).
+ */
 export function insertModuleDeclaration(file: ts.SourceFile, node: ts.Node, code: string): Edit | undefined {
   let top: ts.Node = node;
   while (top.parent && !ts.isSourceFile(top.parent)) top = top.parent;

@@ -45,7 +45,8 @@ export class Timing {
     const ms = (n: number) => `${Math.round(n)} ms`;
     const rules = [...this.byRule].sort((a, b) => b[1] - a[1]).map(([id, t]) => `    ${id.padEnd(26)} ${ms(t)}`);
     return [
-      `timing: total ${ms(totalMs)}; program build ${ms(this.programMs)}, checker ${ms(this.checkerMs)} (${this.checkerQueries} queries), rules ${ms(this.rulesMs)}`,
+      `timing: total ${ms(totalMs)}; program build ${ms(this.programMs)}, ` +
+        `checker ${ms(this.checkerMs)} (${this.checkerQueries} queries), rules ${ms(this.rulesMs)}`,
       `  files ${this.files}, asking the checker ${this.filesQueryingChecker}; default libraries taken prepared ${this.preparedLibs}`,
       '  per rule (checker included):',
       ...rules,

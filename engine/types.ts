@@ -22,7 +22,10 @@ export interface TypeQueries {
   programWide<T>(key: string, compute: () => T): T;
   /** What `await` on a value of the type gives (the type itself when it is no promise). */
   awaitedType(type: ts.Type): ts.Type | undefined;
-  /** True when the type (or a union or intersection member) depends on type arguments: a type parameter, `this`, an indexed access, a conditional or mapped type. */
+  /**
+   * True when the type (or a union or intersection member) depends on type arguments: a type parameter, `this`, an
+   * indexed access, a conditional or mapped type.
+   */
   dependsOnTypeArguments(type: ts.Type): boolean;
   /** True when some member of the (union) type has a callable property of that name, own or inherited. */
   hasMethod(type: ts.Type, name: string): boolean;

@@ -20,8 +20,8 @@ import { defineRule, type Message, type Report, type RuleContext } from '../engi
 
 const MESSAGES = {
   inlineHandler:
-    'Listener for {{event}} on `{{target}}` is never removed: the handler is an inline function (or a .bind() result), so it can never be ' +
-    'removed. It keeps the handler (and what it references) alive.',
+    'Listener for {{event}} on `{{target}}` is never removed: the handler is an inline function (or a .bind() result), ' +
+    'so it can never be removed. It keeps the handler (and what it references) alive.',
   notRemovedByTeardown:
     'Listener for {{event}} on `{{target}}` is never removed: {{teardown}}() does not call {{target}}.{{removal}}({{event}}, …). ' +
     'It keeps the handler (and what it references) alive.',

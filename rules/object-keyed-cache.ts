@@ -7,8 +7,8 @@ import { defineRule, type Report, type RuleContext } from '../engine/rule';
 
 const MESSAGES = {
   pinsKeys:
-    '`{{name}}` (a {{lifetime}} {{collection}} keyed by {{keyType}}) is never deleted from or iterated: it keeps every key object alive for ' +
-    'as long as the program runs. A {{weak}} would let them be collected.',
+    '`{{name}}` (a {{lifetime}} {{collection}} keyed by {{keyType}}) is never deleted from or iterated: ' +
+    'it keeps every key object alive for as long as the program runs. A {{weak}} would let them be collected.',
   keyAdded: 'a key is added here',
   makeWeak: 'Make `{{name}}` a {{weak}}',
 };

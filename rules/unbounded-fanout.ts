@@ -82,7 +82,8 @@ function iterationOf(ctx: Context, call: ts.CallExpression): Iteration | undefin
       const items = p.condition && lengthLimit(p.condition);
       return items ? { node: p, body: p.statement, items } : undefined; // otherwise a counter limit
     }
-    if (ts.isIterationStatement(p, false) && (p as ts.IterationStatement).statement === n) return undefined; // while/do/for-in: unknown count
+    // while/do/for-in: an unknown count
+    if (ts.isIterationStatement(p, false) && (p as ts.IterationStatement).statement === n) return undefined;
     if (ts.isFunctionLike(p)) {
       if (!ts.isArrowFunction(p) && !ts.isFunctionExpression(p)) return undefined;
       const outer = outerExpression(p);

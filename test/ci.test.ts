@@ -40,7 +40,19 @@ test('fingerprints survive inserted lines and reformatting, change with the leak
 
   writeFileSync(
     file,
-    `// a header\n\nimport * as fs from 'node:fs';\n\nexport function f(p: string): void {\n  const out =\n    fs.createWriteStream(  /* where */ p\n    );\n  out.write('x');\n}\n`,
+    [
+      '// a header',
+      '',
+      "import * as fs from 'node:fs';",
+      '',
+      'export function f(p: string): void {',
+      '  const out =',
+      '    fs.createWriteStream(  /* where */ p',
+      '    );',
+      "  out.write('x');",
+      '}',
+      '',
+    ].join('\n'),
   );
   const [shifted] = json(['scan', dir]);
   assert.equal(shifted.line, 7);
@@ -53,7 +65,16 @@ test('fingerprints survive inserted lines and reformatting, change with the leak
 
   writeFileSync(
     file,
-    `import * as fs from 'node:fs';\nexport function twice(p: string): void {\n  const a = fs.createWriteStream(p);\n  a.write('x');\n  const b = fs.createWriteStream(p);\n  b.write('y');\n}\n`,
+    [
+      "import * as fs from 'node:fs';",
+      'export function twice(p: string): void {',
+      '  const a = fs.createWriteStream(p);',
+      "  a.write('x');",
+      '  const b = fs.createWriteStream(p);',
+      "  b.write('y');",
+      '}',
+      '',
+    ].join('\n'),
   );
   const twins = json(['scan', dir]);
   assert.equal(twins.length, 2);
@@ -97,7 +118,7 @@ test('baseline round trip: write, re-run = 0 new, a new leak = 1 new, a fixed le
   r = leaklint(['scan', dir, '--baseline', baseline, '--max-warnings', '0']);
   assert.equal(r.code, 1);
   assert.match(r.err, /1 new, 2 baselined, 0 fixed/);
-  assert.match(r.out, /src\/c\.ts:3:15  warning  .*unclosed-resource$/m);
+  assert.match(r.out, /src\/c\.ts:3:15 {2}warning {2}.*unclosed-resource$/m);
   assert.doesNotMatch(r.out, /src\/[ab]\.ts/);
   assert.deepEqual(
     json(['scan', dir, '--baseline', baseline], dir).map((f) => [base(f.file), f.baselined ?? false]),
@@ -169,7 +190,7 @@ test('shards cover every file exactly once, and their merged SARIF equals the un
 test('--changed-since analyses the changed and untracked files and the files importing them', () => {
   const dir = workspace({
     'lib.ts': leak('open'),
-    'user.ts': `import { open } from './lib';\n${leak('use').replace("import * as fs from 'node:fs';\n", "import * as fs from 'node:fs';\nopen('x');\n")}`,
+    'user.ts': `import { open } from './lib';\n${leak('use').replace("import * as fs from 'node:fs';\n", `$&open('x');\n`)}`,
     'other.ts': leak('other'),
     'deep/far.ts': `import * as fs from 'node:fs';\nimport { open } from '../lib.js';\n${leak('far').split('\n').slice(1).join('\n')}`,
   });

@@ -25,7 +25,7 @@ test('scanning the examples prints findings of every rule family and exits 0 (wa
   const r = leaklint(['scan', EXAMPLES]);
   assert.equal(r.code, 0, r.err);
   for (const id of ['unclosed-resource', 'uncleared-timer', 'listener-leak']) assert.match(r.out, new RegExp(`  ${id}$`, 'm'));
-  assert.match(r.out, /^examples\/leaky-service\/src\/\S+\.ts:\d+:\d+  warning  /m);
+  assert.match(r.out, /^examples\/leaky-service\/src\/\S+\.ts:\d+:\d+ {2}warning {2}/m);
   assert.match(r.out, /\d+ problems \(0 errors, \d+ warnings\)/);
 });
 
@@ -61,7 +61,7 @@ test('config: severities, off, include/exclude; found from the scanned folder up
   );
   const r = leaklint(['scan', join(dir, 'src')]);
   assert.equal(r.code, 1, r.out + r.err);
-  assert.match(r.out, /src\/a\.ts:3:15  error  .*unclosed-resource/);
+  assert.match(r.out, /src\/a\.ts:3:15 {2}error {2}.*unclosed-resource/);
   assert.doesNotMatch(r.out, /uncleared-timer/);
   assert.doesNotMatch(r.out, /gen\/c\.ts/);
 });
@@ -91,7 +91,7 @@ test('input errors: a missing path and a file with syntax errors get one line ea
   const dir = workspace({ 'good.ts': LEAK, 'broken.ts': 'export function (: {\n' });
   const r = leaklint(['scan', dir, join(dir, 'missing')]);
   assert.equal(r.code, 2);
-  assert.match(r.out, /good\.ts:3:15  warning/);
+  assert.match(r.out, /good\.ts:3:15 {2}warning/);
   assert.match(r.err, /missing: path not found/);
   assert.match(r.err, /broken\.ts: syntax error at 1:17: .*\(file skipped\)/);
   assert.doesNotMatch(r.err, /\n\s+at /);
@@ -108,8 +108,15 @@ test('usage errors exit 2 with the usage text', () => {
 
 test('a folder without tsconfig is an inferred project (JavaScript included)', () => {
   const dir = workspace({
-    'lib/app.js':
-      "const fs = require('node:fs');\nfunction f(p) {\n  const out = fs.createWriteStream(p);\n  out.write('x');\n}\nmodule.exports = { f };\n",
+    'lib/app.js': [
+      "const fs = require('node:fs');",
+      'function f(p) {',
+      '  const out = fs.createWriteStream(p);',
+      "  out.write('x');",
+      '}',
+      'module.exports = { f };',
+      '',
+    ].join('\n'),
   });
   const r = leaklint(['scan', dir, '--format', 'json']);
   const findings = JSON.parse(r.out) as { file: string; ruleId: string; line: number }[];

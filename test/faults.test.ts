@@ -73,7 +73,16 @@ function faultCorpus(): string {
   );
   writeFileSync(join(dir, 'binary.ts'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 37 + 11) % 256)));
   // Latin-1, not UTF-8: é in a comment and in a string
-  const js = `// caf\xe9\nconst fs = require('node:fs');\nfunction g(p) {\n  const out = fs.createWriteStream(p + '\xe9');\n  out.write('x');\n}\nmodule.exports = { g };\n`;
+  const js = [
+    `// caf\xe9`,
+    `const fs = require('node:fs');`,
+    `function g(p) {`,
+    `  const out = fs.createWriteStream(p + '\xe9');`,
+    `  out.write('x');`,
+    `}`,
+    `module.exports = { g };`,
+    ``,
+  ].join('\n');
   writeFileSync(join(dir, 'latin1.js'), Buffer.from(js, 'latin1'));
   // symlink loops, in a walked folder and inside a tsconfig's include
   symlinkSync('..', join(dir, 'tsc/up'));

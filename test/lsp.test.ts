@@ -324,7 +324,14 @@ describe('language server result cache', () => {
   let client: LspClient;
   const src = (name: string) => join(root, 'src', name);
   const OPENS = `import * as fs from 'node:fs';\nexport function openLog(p: string) {\n  return fs.createWriteStream(p);\n}\n`;
-  const USES = `import { openLog } from './factory.js';\nexport function f(p: string): void {\n  const s = openLog(p);\n  s.write('x');\n}\n`;
+  const USES = [
+    "import { openLog } from './factory.js';",
+    'export function f(p: string): void {',
+    '  const s = openLog(p);',
+    "  s.write('x');",
+    '}',
+    '',
+  ].join('\n');
 
   before(async () => {
     root = makeWorkspace({

@@ -136,11 +136,8 @@ export function checkFix(project: Project, rule: Rule, file: string, original: s
     const after = lintText(project, rule, file, fixed);
     const errors = semanticErrors(project, file);
     assert.deepEqual(errors, [], `fix "${fix.title}" leaves errors in ${file}:\n${errors.join('\n')}\n---\n${fixed}`);
-    assert.equal(
-      after.length,
-      before.length - 1,
-      `fix "${fix.title}" should remove exactly its finding:\n${fixed}\n---\n${after.map((f) => `${f.line}:${f.column} ${f.message}`).join('\n')}`,
-    );
+    const left = after.map((f) => `${f.line}:${f.column} ${f.message}`).join('\n');
+    assert.equal(after.length, before.length - 1, `fix "${fix.title}" should remove exactly its finding:\n${fixed}\n---\n${left}`);
     return fixed;
   } finally {
     project.removeOverlay(file);
@@ -151,7 +148,8 @@ export function checkFix(project: Project, rule: Rule, file: string, original: s
 function fixSnapshot(text: string, fixed: { finding: Finding; fix: Fix; text: string }[]): string {
   return fixed
     .map(({ finding, fix, text: after }) => {
-      const head = `## ${finding.line}:${finding.column} ${finding.ruleId}/${finding.messageId}: ${fix.title}${fix.preferred ? ' (preferred)' : ''}`;
+      const where = `${finding.line}:${finding.column} ${finding.ruleId}/${finding.messageId}`;
+      const head = `## ${where}: ${fix.title}${fix.preferred ? ' (preferred)' : ''}`;
       return `${head}\n${unifiedDiff(text, after, 2)}`;
     })
     .join('\n');

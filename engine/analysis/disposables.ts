@@ -9,7 +9,10 @@ import { callsMethod, type LifecycleAnalysis } from './lifecycle';
 import { enclosingFunction } from './owner';
 import { mayReturnResource, resourceInfo, type ResourceInfo } from './resource';
 
-/** Calls that look up an existing value rather than create one (`_`/`#` prefixes of private helpers ignored): the caller borrows the result. */
+/**
+ * Calls that look up an existing value rather than create one (`_`/`#` prefixes of private helpers ignored): the
+ * caller borrows the result.
+ */
 const BORROWING_CALL = /^[_#]*(get|find|lookup|peek|at|pop|shift|item)([A-Z_]|$)/;
 /**
  * JSON-RPC handler registrations (vscode-jsonrpc, LSP connections and clients) are keyed by message type: one
@@ -145,7 +148,10 @@ export function disposableContainer(
   return undefined;
 }
 
-/** The teardown disposes every element: `forEach(d => d.dispose())`, `for (const d of this.f) d.dispose()`, `dispose(this.f)`, `Disposable.from(...this.f).dispose()`. */
+/**
+ * The teardown disposes every element: `forEach(d => d.dispose())`, `for (const d of this.f) d.dispose()`,
+ * `dispose(this.f)`, `Disposable.from(...this.f).dispose()`.
+ */
 function disposesElements(lifecycle: LifecycleAnalysis, cls: ts.ClassLikeDeclaration, field: ts.Symbol): boolean {
   const { teardowns, teardownCalls } = lifecycle.of(cls);
   const isField = (e: ts.Expression) => lifecycle.isField(ts.isSpreadElement(e) ? e.expression : e, field);

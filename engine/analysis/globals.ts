@@ -3,7 +3,7 @@ import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { PLATFORM, declaredBy, namesSpec } from './declarations';
 
-/** The called name when the call is `name(…)`, `window.name(…)`, `globalThis.name(…)` or `timers.name(…)` of a platform function in `names`. */
+/** The called name of `name(…)`, `window.name(…)`, `globalThis.name(…)` or `timers.name(…)`, a platform function in `names`. */
 export function platformCallName(types: TypeQueries, call: ts.CallExpression, names: readonly string[]): string | undefined {
   const callee = call.expression;
   const id = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? callee.name : undefined;

@@ -62,7 +62,10 @@ export class LifecycleAnalysis {
     return result;
   }
 
-  /** True when some teardown call has `this.<field>` (by symbol) as its receiver with a releasing method, or as an argument of a releasing function. */
+  /**
+   * True when some teardown call has `this.<field>` (by symbol) as its receiver with a releasing method, or as an
+   * argument of a releasing function.
+   */
   releasesField(
     cls: ts.ClassLikeDeclaration,
     field: ts.Symbol,
@@ -156,7 +159,7 @@ export class LifecycleAnalysis {
 /** React hooks whose effect function may return a cleanup that React runs on unmount (or before the next run). */
 const EFFECT_HOOKS = new Set(['useEffect', 'useLayoutEffect', 'useInsertionEffect']);
 
-/** True when `closure` is the cleanup returned by an effect passed to useEffect & co.: it runs at unmount, it does not keep what it uses. */
+/** True when `closure` is the cleanup an effect (useEffect & co.) returns: it runs at unmount, it does not keep what it uses. */
 export function isEffectCleanup(closure: ts.Node): boolean {
   let fn: ts.Node | undefined = closure.parent;
   while (fn && !ts.isFunctionLike(fn)) fn = fn.parent;

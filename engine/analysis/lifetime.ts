@@ -38,14 +38,14 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
 
 /** Node's HTTP message objects exist for one request/response exchange: what is registered on them goes with it. */
 const PER_EXCHANGE =
-  /^(IncomingMessage|ServerResponse|ClientRequest|OutgoingMessage|Http2ServerRequest|Http2ServerResponse|ClientHttp2Stream|ServerHttp2Stream)$/;
+  /^(IncomingMessage|ServerResponse|ClientRequest|OutgoingMessage|Http2Server(Request|Response)|ClientHttp2Stream|ServerHttp2Stream)$/;
 
 /** True when the value is an HTTP message of one exchange (by its type, as declared by @types/node). */
 function isPerExchange(types: TypeQueries, target: ts.Expression): boolean {
   return PER_EXCHANGE.test(types.typeName(types.typeAt(target)).replace(/<.*$/, ''));
 }
 
-/** `new …`, a call, or a literal (through `await`, parentheses, casts and both branches of `?:`): an expression that makes a fresh value. */
+/** `new …`, a call, or a literal (through `await`, wrappers and both branches of `?:`): an expression that makes a fresh value. */
 export function createsValue(e: ts.Expression): boolean {
   let x = unwrap(e);
   while (ts.isAwaitExpression(x) || ts.isAsExpression(x) || ts.isSatisfiesExpression(x) || ts.isParenthesizedExpression(x))
