@@ -74,3 +74,15 @@ export const TEARDOWN_METHODS_OPTION = {
   description: 'More teardown method names for this rule, besides the built-in ones and the config\'s "teardownMethods".',
   items: { type: 'string', description: 'A method name, e.g. "shutdown".' },
 } as const satisfies OptionSchema;
+
+/** The schema and defaults of a rule without options. */
+export const NO_OPTIONS = {
+  schema: { type: 'object', properties: {}, additionalProperties: false },
+  defaultOptions: {},
+} as const satisfies { schema: ObjectSchema; defaultOptions: object };
+
+/** The schema and defaults of a rule whose only option is `teardownMethods`. */
+export const TEARDOWN_OPTIONS = {
+  schema: { type: 'object', properties: { teardownMethods: TEARDOWN_METHODS_OPTION }, additionalProperties: false },
+  defaultOptions: { teardownMethods: [] as readonly string[] },
+} as const satisfies { schema: ObjectSchema; defaultOptions: object };

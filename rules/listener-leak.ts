@@ -15,7 +15,7 @@ import {
   unwrap,
 } from '../engine/analysis';
 import { appendToBody } from '../engine/fix';
-import { TEARDOWN_METHODS_OPTION } from '../engine/options';
+import { TEARDOWN_OPTIONS } from '../engine/options';
 import { defineRule, type Message, type Report, type RuleContext } from '../engine/rule';
 
 const MESSAGES = {
@@ -40,8 +40,7 @@ export default defineRule({
     id: 'listener-leak',
     description: 'An event listener is added to a longer-lived target and never removed by its owner.',
     messages: MESSAGES,
-    schema: { type: 'object', properties: { teardownMethods: TEARDOWN_METHODS_OPTION }, additionalProperties: false },
-    defaultOptions: { teardownMethods: [] as readonly string[] },
+    ...TEARDOWN_OPTIONS,
     defaultSeverity: 'warn',
     fixable: true,
   },

@@ -3,6 +3,7 @@
 // holds the same entries without keeping the keys alive. (unbounded-collection leaves these containers to this rule.)
 import ts = require('typescript');
 import { containerUses, isRepeatedAdd, longLivedContainer, pinsObjectKeys, type Container, type ContainerUse } from '../engine/analysis';
+import { NO_OPTIONS } from '../engine/options';
 import { defineRule, type Report, type RuleContext } from '../engine/rule';
 
 const MESSAGES = {
@@ -23,8 +24,7 @@ export default defineRule({
     id: 'object-keyed-cache',
     description: 'A long-lived Map or Set keyed by objects is never deleted from or iterated, so it keeps every key object alive.',
     messages: MESSAGES,
-    schema: { type: 'object', properties: {}, additionalProperties: false },
-    defaultOptions: {},
+    ...NO_OPTIONS,
     defaultSeverity: 'warn',
     fixable: true,
   },

@@ -2,6 +2,7 @@
 // throw that leaves it, no AbortSignal check), and async functions that re-schedule themselves with no exit.
 import ts = require('typescript');
 import { calleeName, endsProcess, enclosingFunction, findNode, leavesLoop, someNode, unwrap } from '../engine/analysis';
+import { NO_OPTIONS } from '../engine/options';
 import { defineRule, type RuleContext } from '../engine/rule';
 
 const MESSAGES = {
@@ -22,8 +23,7 @@ export default defineRule({
     id: 'orphan-async-loop',
     description: 'An endless async loop has no exit, abort-signal or stop-flag check, so nothing can stop it.',
     messages: MESSAGES,
-    schema: { type: 'object', properties: {}, additionalProperties: false },
-    defaultOptions: {},
+    ...NO_OPTIONS,
     defaultSeverity: 'warn',
     fixable: false,
   },

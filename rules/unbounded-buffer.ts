@@ -22,6 +22,7 @@ import {
   type ChunkSource,
 } from '../engine/analysis';
 import { constantCase, freshIdentifier, insertAfterStatement, insertModuleDeclaration, type Edit } from '../engine/fix';
+import { NO_OPTIONS } from '../engine/options';
 import { defineRule, type Report, type RuleContext } from '../engine/rule';
 
 const MESSAGES = {
@@ -54,8 +55,7 @@ export default defineRule({
     id: 'unbounded-buffer',
     description: 'Stream chunks are accumulated with no size cap, so the buffer grows for as long as the stream runs.',
     messages: MESSAGES,
-    schema: { type: 'object', properties: {}, additionalProperties: false },
-    defaultOptions: {},
+    ...NO_OPTIONS,
     defaultSeverity: 'warn',
     fixable: true,
   },

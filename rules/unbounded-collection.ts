@@ -24,7 +24,7 @@ import {
   isTypeScriptFile,
   type Edit,
 } from '../engine/fix';
-import { TEARDOWN_METHODS_OPTION } from '../engine/options';
+import { TEARDOWN_OPTIONS } from '../engine/options';
 import { defineRule, type Report, type RuleContext } from '../engine/rule';
 
 const DEFAULT_MAX = 1000;
@@ -46,8 +46,7 @@ export default defineRule({
     id: 'unbounded-collection',
     description: 'A long-lived Map, Set, array or dictionary is only ever added to, so it grows for the life of the program.',
     messages: MESSAGES,
-    schema: { type: 'object', properties: { teardownMethods: TEARDOWN_METHODS_OPTION }, additionalProperties: false },
-    defaultOptions: { teardownMethods: [] as readonly string[] },
+    ...TEARDOWN_OPTIONS,
     defaultSeverity: 'warn',
     fixable: true,
   },

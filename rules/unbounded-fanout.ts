@@ -18,6 +18,7 @@ import {
   unwrap,
 } from '../engine/analysis';
 import { constantCase, freshIdentifier, insertModuleDeclaration } from '../engine/fix';
+import { NO_OPTIONS } from '../engine/options';
 import { defineRule, type Report, type RuleContext } from '../engine/rule';
 
 const MESSAGES = {
@@ -52,8 +53,7 @@ export default defineRule({
     description:
       'One request or query per item of a collection of unbounded size (N+1 fan-out), which can exhaust sockets and connections.',
     messages: MESSAGES,
-    schema: { type: 'object', properties: {}, additionalProperties: false },
-    defaultOptions: {},
+    ...NO_OPTIONS,
     defaultSeverity: 'warn',
     fixable: true,
   },

@@ -20,7 +20,7 @@ import {
   type LifecycleAnalysis,
 } from '../engine/analysis';
 import { appendToBody, freshMemberName, insertClassMember, isTypeScriptFile } from '../engine/fix';
-import { TEARDOWN_METHODS_OPTION } from '../engine/options';
+import { TEARDOWN_OPTIONS } from '../engine/options';
 import { defineRule, type Message, type Report, type RuleContext } from '../engine/rule';
 
 const MESSAGES = {
@@ -43,8 +43,7 @@ export default defineRule({
     id: 'uncleared-timer',
     description: 'A setInterval (or self-rescheduling setTimeout) is never cleared by its owner.',
     messages: MESSAGES,
-    schema: { type: 'object', properties: { teardownMethods: TEARDOWN_METHODS_OPTION }, additionalProperties: false },
-    defaultOptions: { teardownMethods: [] as readonly string[] },
+    ...TEARDOWN_OPTIONS,
     defaultSeverity: 'warn',
     fixable: true,
   },

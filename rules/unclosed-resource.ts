@@ -21,6 +21,7 @@ import {
   type Use,
 } from '../engine/analysis';
 import { inAsyncFunction, isTypeScriptFile, wrapInTryFinally, type Edit } from '../engine/fix';
+import { NO_OPTIONS } from '../engine/options';
 import { defineRule, type Report, type RuleContext } from '../engine/rule';
 
 const MESSAGES = {
@@ -48,8 +49,7 @@ export default defineRule({
     id: 'unclosed-resource',
     description: 'A stream, socket, server, file handle or other closable resource is not released on every path.',
     messages: MESSAGES,
-    schema: { type: 'object', properties: {}, additionalProperties: false },
-    defaultOptions: {},
+    ...NO_OPTIONS,
     defaultSeverity: 'warn',
     fixable: true,
   },

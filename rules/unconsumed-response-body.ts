@@ -3,6 +3,7 @@
 import ts = require('typescript');
 import { BODY_CONSUMERS, exitsBeforeFirstUse, responseCall, statementList, type Use } from '../engine/analysis';
 import { insertAfterStatement, insertBeforeStatement, type Edit } from '../engine/fix';
+import { NO_OPTIONS } from '../engine/options';
 import { defineRule, type RuleContext } from '../engine/rule';
 
 const MESSAGES = {
@@ -23,8 +24,7 @@ export default defineRule({
     id: 'unconsumed-response-body',
     description: 'A fetch/undici response body is neither consumed nor cancelled on some path, so its connection stays busy.',
     messages: MESSAGES,
-    schema: { type: 'object', properties: {}, additionalProperties: false },
-    defaultOptions: {},
+    ...NO_OPTIONS,
     defaultSeverity: 'warn',
     fixable: true,
   },

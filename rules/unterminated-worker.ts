@@ -14,7 +14,7 @@ import {
   type ProcessStart,
 } from '../engine/analysis';
 import { appendToBody } from '../engine/fix';
-import { TEARDOWN_METHODS_OPTION } from '../engine/options';
+import { TEARDOWN_OPTIONS } from '../engine/options';
 import { defineRule, type Report, type RuleContext } from '../engine/rule';
 
 const MESSAGES = {
@@ -39,8 +39,7 @@ export default defineRule({
     id: 'unterminated-worker',
     description: 'A worker thread or child process is never terminated, killed or awaited by its owner.',
     messages: MESSAGES,
-    schema: { type: 'object', properties: { teardownMethods: TEARDOWN_METHODS_OPTION }, additionalProperties: false },
-    defaultOptions: { teardownMethods: [] as readonly string[] },
+    ...TEARDOWN_OPTIONS,
     defaultSeverity: 'warn',
     fixable: true,
   },

@@ -15,7 +15,7 @@ import {
   type LifecycleAnalysis,
 } from '../engine/analysis';
 import { insertAfterStatement, type Edit } from '../engine/fix';
-import { TEARDOWN_METHODS_OPTION } from '../engine/options';
+import { TEARDOWN_OPTIONS } from '../engine/options';
 import { defineRule, type Report, type RuleContext } from '../engine/rule';
 
 const MESSAGES = {
@@ -38,8 +38,7 @@ export default defineRule({
     id: 'untracked-disposable',
     description: 'A Disposable is dropped or kept in a local that is never disposed nor handed to an owner.',
     messages: MESSAGES,
-    schema: { type: 'object', properties: { teardownMethods: TEARDOWN_METHODS_OPTION }, additionalProperties: false },
-    defaultOptions: { teardownMethods: [] as readonly string[] },
+    ...TEARDOWN_OPTIONS,
     defaultSeverity: 'warn',
     fixable: true,
   },

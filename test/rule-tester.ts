@@ -19,6 +19,7 @@ import ts = require('typescript');
 import { defaultConfig } from '../engine/config';
 import { unifiedDiff } from '../engine/diff';
 import { Linter } from '../engine/linter';
+import { NO_OPTIONS } from '../engine/options';
 import { Project } from '../engine/project';
 import type { Finding, Fix, Rule, RuleMeta } from '../engine/rule';
 
@@ -208,8 +209,7 @@ export function testRuleFixtures(rule: Rule): void {
 }
 
 /** The meta parts of a rule a test defines for itself: no options, and one message, `found`. */
-export const TEST_RULE_META = {
-  messages: { found: 'found' },
-  schema: { type: 'object', properties: {}, additionalProperties: false },
-  defaultOptions: {},
-} satisfies Pick<RuleMeta, 'messages' | 'schema' | 'defaultOptions'>;
+export const TEST_RULE_META = { messages: { found: 'found' }, ...NO_OPTIONS } satisfies Pick<
+  RuleMeta,
+  'messages' | 'schema' | 'defaultOptions'
+>;
