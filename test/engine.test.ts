@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import ts = require('typescript');
 import { ConfigError, defaultConfig, parseConfig } from '../engine/config';
+import { unifiedDiff } from '../engine/diff';
 import { Linter } from '../engine/linter';
 import { defineRule, type Rule } from '../engine/rule';
 import { runRules } from '../engine/runner';
@@ -58,6 +59,44 @@ test('config: valid config parsed; each kind of mistake named with its position'
   fails('{\n "rules": {"nope": "warn"}}', /^\/c\.json:2:12: unknown rule "nope" in "rules" \(valid rules: /);
   fails('{"rules": {"listener-leak": 2}}', /severity must be one of off, warn, error/);
   fails('{"rules": }', /invalid JSON/);
+});
+
+test("config: rule options are checked against the rule's schema and merged over its defaults", () => {
+  const text = '{"rules": {"subscription-leak": ["error", {"completingOperators": ["untilDestroyed"], "teardownMethods": ["halt"]}]}}';
+  const c = parseConfig('/c.json', text, RULES);
+  assert.equal(c.rules['subscription-leak'], 'error');
+  const active = new Linter(RULES, c).activeRules.find((r) => r.rule.meta.id === 'subscription-leak')!;
+  assert.deepEqual(active.options, { completingOperators: ['untilDestroyed'], teardownMethods: ['halt'] });
+  const defaults = new Linter(RULES, defaultConfig()).activeRules.find((r) => r.rule.meta.id === 'uncleared-timer')!;
+  assert.deepEqual(defaults.options, { teardownMethods: [] });
+  const fails = (text: string, pattern: RegExp) =>
+    assert.throws(
+      () => parseConfig('/c.json', text, RULES),
+      (e: unknown) => e instanceof ConfigError && pattern.test(e.message),
+    );
+  fails(
+    '{"rules": {"subscription-leak": ["warn", {"nope": 1}]}}',
+    /^\/c\.json:1:43: unknown option "nope" in rule "subscription-leak" options/,
+  );
+  fails('{"rules": {"subscription-leak": ["warn", {"completingOperators": "take"}]}}', /1:66: .*completingOperators must be an array/);
+  fails('{"rules": {"subscription-leak": ["warn", {"completingOperators": [1]}]}}', /1:67: .*completingOperators\[0\] must be a string/);
+  fails('{"rules": {"unclosed-resource": ["warn", {"x": true}]}}', /unknown option "x" .*it has no options/);
+  fails('{"rules": {"unclosed-resource": ["loud"]}}', /1:34: rule "unclosed-resource": severity must be one of/);
+  fails('{"rules": {"unclosed-resource": ["warn", {}, 3]}}', /expected \["severity", \{ …options \}\]/);
+});
+
+test('a rule option changes what the rule reports: completingOperators', () => {
+  const project = fixtureProject();
+  const file = join(FIXTURES, 'subscription-leak/leaky.ts');
+  const subscriptionLeak = RULES.find((r) => r.meta.id === 'subscription-leak')!;
+  const lint = (options: object) => {
+    const config = { ...defaultConfig(), exclude: [], ruleOptions: { 'subscription-leak': options } };
+    return new Linter([subscriptionLeak], config).lintFile(project, file).findings.length;
+  };
+  const withDefaults = lint({});
+  assert.ok(withDefaults > 0);
+  // the fixture pipes one stream through map(): declared completing, that subscription is no longer reported
+  assert.equal(lint({ completingOperators: ['map'] }), withDefaults - 1);
 });
 
 test('include/exclude globs are relative to the config file', () => {
@@ -171,4 +210,12 @@ test('a file past its time budget is skipped with a note instead of hanging', ()
   const file = program.getSourceFile(join(FIXTURES, 'unclosed-resource/leaky.ts'))!;
   const result = runRules(file, program, [{ rule: slow, severity: 'warn', options: {} }], defaultConfig(), { budgetMs: 20 });
   assert.match(result.skipped ?? '', /skipped: too slow \(over 20 ms\)/);
+});
+
+test('unified diffs: one hunk per change with its context, removals before additions, nothing for equal texts', () => {
+  const before = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].join('\n');
+  const after = ['a', 'B', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'].join('\n');
+  assert.equal(unifiedDiff(before, before), '');
+  assert.equal(unifiedDiff(before, after, 1), ['@@ -1,3 +1,3 @@', ' a', '-b', '+B', ' c', '@@ -10,1 +10,2 @@', ' j', '+k', ''].join('\n'));
+  assert.equal(unifiedDiff('x\ny', 'x\nz\ny', 0), ['@@ -2,0 +2,1 @@', '+z', ''].join('\n'));
 });
