@@ -80,7 +80,8 @@ export interface Finding extends Location {
   fingerprint?: string;
 }
 
-export type MessageData = Record<string, string | number>;
+/** Placeholder values: text, numbers, or code (a node, shown with its whitespace collapsed and cut to 60 characters). */
+export type MessageData = Record<string, string | number | ts.Node>;
 
 /** A message: its id in the rule's `meta.messages` and the values of its placeholders. */
 export interface Message<MessageId extends string> {
@@ -164,6 +165,14 @@ export function formatMessage(meta: RuleMeta, message: Message<string>): string 
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => {
     const value = message.data?.[name];
     if (value === undefined) throw new Error(`rule ${meta.id}: message "${message.messageId}" has no data for {{${name}}}`);
-    return String(value);
+    return typeof value === 'object' ? codeText(value) : String(value);
   });
+}
+
+const MAX_CODE_IN_MESSAGE = 60;
+
+/** Source code as a message shows it: one line, at most MAX_CODE_IN_MESSAGE characters. */
+export function codeText(node: ts.Node): string {
+  const text = node.getText(node.getSourceFile()).replace(/\s+/g, ' ');
+  return text.length <= MAX_CODE_IN_MESSAGE ? text : `${text.slice(0, MAX_CODE_IN_MESSAGE - 1)}…`;
 }

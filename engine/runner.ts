@@ -1,6 +1,6 @@
 // Runs every enabled rule over one source file in a single traversal.
 import ts = require('typescript');
-import { Analysis } from './analysis';
+import { Analysis, calleeName, unwrap } from './analysis';
 import { fingerprintOf, numberOccurrences } from './fingerprint';
 import { formatMessage, type Finding, type Location, type Rule, type RuleListeners, type RuleSettings, type Severity } from './rule';
 import { parseSuppressions } from './suppressions';
@@ -89,7 +89,8 @@ function runAll(
           settings,
           analysis,
           report(r) {
-            const loc = locationOf(file, r.node.getStart(file), r.node.getEnd());
+            const at = squiggleOf(r.node);
+            const loc = locationOf(file, at.getStart(file), at.getEnd());
             if (suppressions.isSuppressed(id, loc.line)) return;
             findings.push({
               ...loc,
@@ -216,6 +217,25 @@ function timedListener(timing: Timing, ruleId: string, listener: (node?: ts.Node
       timing.addRule(ruleId, performance.now() - start);
     }
   };
+}
+
+/**
+ * The part of a reported node a squiggle covers: a call or `new` by its callee (never its arguments and callbacks),
+ * a loop by its keyword, an assignment by its target. A callee that spans lines narrows to the name it ends with.
+ */
+function squiggleOf(node: ts.Node): ts.Node {
+  if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
+    const callee = unwrap(node.expression);
+    return spansLines(callee) ? (calleeName(callee) ?? callee) : callee;
+  }
+  if (ts.isIterationStatement(node, false)) return node.getFirstToken() ?? node;
+  if (ts.isBinaryExpression(node) && spansLines(node)) return node.left;
+  return node;
+}
+
+function spansLines(node: ts.Node): boolean {
+  const file = node.getSourceFile();
+  return file.getLineAndCharacterOfPosition(node.getStart(file)).line !== file.getLineAndCharacterOfPosition(node.getEnd()).line;
 }
 
 export function locationOf(file: ts.SourceFile, start: number, end: number): Location {

@@ -16,17 +16,17 @@ import {
 } from '../engine/analysis';
 import { appendToBody } from '../engine/fix';
 import { TEARDOWN_OPTIONS } from '../engine/options';
-import { defineRule, type Message, type Report, type RuleContext } from '../engine/rule';
+import { codeText, defineRule, type Message, type Report, type RuleContext } from '../engine/rule';
 
 const MESSAGES = {
   inlineHandler:
     'Listener for {{event}} on `{{target}}` is never removed: the handler is an inline function (or a .bind() result), ' +
     'so it can never be removed. It keeps the handler (and what it references) alive.',
   notRemovedByTeardown:
-    'Listener for {{event}} on `{{target}}` is never removed: {{teardown}}() does not call {{target}}.{{removal}}({{event}}, …). ' +
+    'Listener for {{event}} on `{{target}}` is never removed: {{teardown}}() does not call {{target}}.{{removal}}(…). ' +
     'It keeps the handler (and what it references) alive.',
   neverRemoved:
-    'Listener for {{event}} on `{{target}}` is never removed: nothing calls {{target}}.{{removal}}({{event}}, …). ' +
+    'Listener for {{event}} on `{{target}}` is never removed: nothing calls {{target}}.{{removal}}(…). ' +
     'It keeps the handler (and what it references) alive.',
   handlerWithoutIdentity: 'this handler has no identity a removal could name',
   teardownMissesRemoval: 'teardown that misses the removal',
@@ -170,7 +170,9 @@ function report(
 ): Report<MessageId> {
   const targetText = r.target.getText(ctx.file);
   const eventText = r.event.getText(ctx.file);
-  const data = { event: eventText, target: targetText, removal: r.removal };
+  // a literal event reads as itself; a variable as the event it names
+  const event = ts.isStringLiteralLike(r.event) ? eventText : `the event in \`${codeText(r.event)}\``;
+  const data = { event, target: r.target, removal: r.removal };
   const message: Message<MessageId> = r.anonymous
     ? { messageId: 'inlineHandler', data }
     : teardown

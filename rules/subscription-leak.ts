@@ -71,7 +71,7 @@ export default defineRule({
         // a stream the instance itself created (its own Subject) is collected together with the instance
         if (!ts.isCallExpression(chain.source) && !ctx.analysis.outlivesOwner(thisField(chain.source), owner, lifecycleAnalysis)) return;
         const teardown = lifecycle.teardownToName;
-        const source = chain.source.getText(ctx.file);
+        const source = chain.source;
         const report: Report<MessageId> = {
           node: call,
           ...(teardown

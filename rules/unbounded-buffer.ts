@@ -23,7 +23,7 @@ import {
 } from '../engine/analysis';
 import { constantCase, freshIdentifier, insertAfterStatement, insertModuleDeclaration, type Edit } from '../engine/fix';
 import { NO_OPTIONS } from '../engine/options';
-import { defineRule, type Report, type RuleContext } from '../engine/rule';
+import { codeText, defineRule, type Report, type RuleContext } from '../engine/rule';
 
 const MESSAGES = {
   accumulates:
@@ -251,8 +251,8 @@ const UNITS: Record<AccumulatorKind, { suffix: string; value: string; noun: stri
 };
 
 function report(ctx: Context, acc: Accumulation, source: ChunkSource): Report<MessageId> {
-  const name = acc.target.getText(ctx.file);
-  const stream = source.stream.getText(ctx.file);
+  const name = acc.target;
+  const stream = codeText(source.stream);
   const where = source.kind === 'data' ? `a 'data' handler on \`${stream}\`` : `a \`for await\` loop over \`${stream}\``;
   return {
     node: acc.site,

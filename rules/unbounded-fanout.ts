@@ -170,7 +170,7 @@ function report(ctx: Context, call: ts.CallExpression, request: string, it: Iter
   return {
     node: call,
     messageId: 'fanout',
-    data: { request, items: it.items.getText(ctx.file), when: ts.isCallExpression(it.node) ? ', all at once' : '' },
+    data: { request, items: it.items, when: ts.isCallExpression(it.node) ? ', all at once' : '' },
     related: [{ node: it.items, messageId: 'unboundedCollection' }],
     fixes: sliceFix(ctx, it),
   };

@@ -22,7 +22,7 @@ import {
 } from '../engine/analysis';
 import { inAsyncFunction, isTypeScriptFile, wrapInTryFinally, type Edit } from '../engine/fix';
 import { NO_OPTIONS } from '../engine/options';
-import { defineRule, type Report, type RuleContext } from '../engine/rule';
+import { codeText, defineRule, type Report, type RuleContext } from '../engine/rule';
 
 const MESSAGES = {
   neverReleased: '{{what}} is never released: call {{release}} when done, or hand it to an owner.',
@@ -93,10 +93,8 @@ function isUsing(decl: ts.VariableDeclaration): boolean {
   return ts.isVariableDeclarationList(decl.parent) && (decl.parent.flags & ts.NodeFlags.Using) !== 0;
 }
 
-function describe(name: string, acquire: ts.Expression, info: ResourceInfo | undefined): string {
-  const from = ts.isNewExpression(acquire)
-    ? `new ${acquire.expression.getText()}()`
-    : `${(acquire as ts.CallExpression).expression.getText()}()`;
+function describe(name: string, acquire: ts.CallExpression | ts.NewExpression, info: ResourceInfo | undefined): string {
+  const from = ts.isNewExpression(acquire) ? `new ${codeText(acquire.expression)}()` : `${codeText(acquire.expression)}()`;
   return info ? `\`${name}\` (${info.typeName} from ${from})` : `\`${name}\` (a handle from ${from})`;
 }
 

@@ -39,7 +39,7 @@ export default defineRule({
         const response = responseUses(ctx, decl.name);
         if (!response) return;
         const { body, consumed } = response;
-        const callee = call.expression.getText(ctx.file);
+        const callee = call.expression;
         // undici's body is always there and has dump(); fetch's may be null
         const cancel = body && `await ${body}${client === 'fetch' ? '?.cancel()' : '.dump()'};`;
         if (!consumed.length) {

@@ -12,16 +12,18 @@ import {
   outerExpression,
   statementList,
   tracksItself,
+  unwrap,
   type LifecycleAnalysis,
 } from '../engine/analysis';
 import { insertAfterStatement, type Edit } from '../engine/fix';
 import { TEARDOWN_OPTIONS } from '../engine/options';
-import { defineRule, type Report, type RuleContext } from '../engine/rule';
+import { codeText, defineRule, type Report, type RuleContext } from '../engine/rule';
 
 const MESSAGES = {
-  dropped:
-    'The {{type}} returned by {{source}} is dropped: nothing can dispose it, so it (and everything its callback references) lives until ' +
-    'the process ends.',
+  dropped: 'The {{type}} returned by {{source}} is dropped: nothing can dispose it, so it lives until the process ends.',
+  droppedWithCallback:
+    'The {{type}} returned by {{source}} is dropped: nothing can dispose it, so it (and everything its callback references) lives ' +
+    'until the process ends.',
   cannotDispose: '{{teardown}}() cannot dispose it: it was not kept',
   localNeverDisposed: '`{{name}}` ({{type}} from {{source}}) is never disposed nor handed to an owner.',
   outOfScope: OUT_OF_SCOPE_MESSAGE,
@@ -58,12 +60,12 @@ export default defineRule({
         const callee = call.expression;
         const owner = ctx.analysis.ownerOf(call);
         if (ts.isPropertyAccessExpression(callee) && !ctx.analysis.outlivesOwner(callee.expression, owner, lifecycle)) return;
-        const source = `${callee.getText(ctx.file)}()`;
+        const source = `${codeText(callee)}()`;
         if (dropped) {
           const teardown = owner.kind === 'class' ? lifecycle.of(owner.cls).teardownToName : undefined;
           ctx.report({
             node: call,
-            messageId: 'dropped',
+            messageId: hasCallback(ctx, call) ? 'droppedWithCallback' : 'dropped',
             data: { type: info.typeName, source },
             related: teardown
               ? [{ node: teardown.name, messageId: 'cannotDispose', data: { teardown: teardown.name.getText(ctx.file) } }]
@@ -87,6 +89,11 @@ export default defineRule({
 });
 
 type Target = { wrap: ts.Expression } | { local: ts.VariableDeclaration };
+
+/** A function passed to the call (inline or by reference): what the dropped registration keeps alive. */
+function hasCallback(ctx: Context, call: ts.CallExpression): boolean {
+  return call.arguments.some((a) => ts.isFunctionLike(unwrap(a)) || ctx.types.isCallable(ctx.types.typeAt(a)));
+}
 
 /** Hand the disposable to the nearest owner: the extension context, the class's `_register`, or its disposables field. */
 function fixes(ctx: Context, lifecycle: LifecycleAnalysis, call: ts.CallExpression, target: Target): Fixes {

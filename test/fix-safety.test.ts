@@ -8,12 +8,13 @@ import ts = require('typescript');
 import { defaultConfig } from '../engine/config';
 import { Linter } from '../engine/linter';
 import { Project } from '../engine/project';
+import { NO_OPTIONS } from '../engine/options';
 import { defineRule } from '../engine/rule';
 import { RULES } from '../rules';
 import { FIX_ALL_KIND } from '../server/protocol';
 import { checkFileFixes, emptyTally } from './fix-check';
 import { applyTextEdits, LspClient, type CodeAction } from './lsp-client';
-import { fixtureProject, FIXTURES, REPO, semanticErrors, TEST_RULE_META } from './rule-tester';
+import { fixtureProject, FIXTURES, REPO, semanticErrors } from './rule-tester';
 
 const EXAMPLES = join(REPO, 'examples/leaky-service');
 
@@ -87,7 +88,14 @@ describe('fix safety', { timeout: 600_000 }, () => {
 describe('the fix checker', () => {
   it('catches fixes that break parsing, add type errors or are offered again', () => {
     const bad = defineRule({
-      meta: { id: 'bad-fixes', description: 'offers broken fixes', defaultSeverity: 'warn', ...TEST_RULE_META, fixable: true },
+      meta: {
+        id: 'bad-fixes',
+        description: 'offers broken fixes',
+        defaultSeverity: 'warn',
+        messages: { found: 'always', unparsable: 'unparsable', illTyped: 'ill-typed', endless: 'endless' },
+        ...NO_OPTIONS,
+        fixable: true,
+      },
       create: (ctx) => ({
         [ts.SyntaxKind.VariableStatement]: (node: ts.VariableStatement) => {
           const at = node.getStart(ctx.file);
@@ -95,9 +103,9 @@ describe('the fix checker', () => {
             node,
             messageId: 'found',
             fixes: [
-              { messageId: 'found', edits: [{ start: at, end: at, newText: '((( ' }] },
-              { messageId: 'found', edits: [{ start: at, end: at, newText: 'const n: number = "s"; ' }] },
-              { messageId: 'found', edits: [{ start: at, end: at, newText: '/* again */ ' }] },
+              { messageId: 'unparsable', edits: [{ start: at, end: at, newText: '((( ' }] },
+              { messageId: 'illTyped', edits: [{ start: at, end: at, newText: 'const n: number = "s"; ' }] },
+              { messageId: 'endless', edits: [{ start: at, end: at, newText: '/* again */ ' }] },
             ],
           });
         },

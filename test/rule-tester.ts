@@ -178,10 +178,15 @@ export function testRuleFixtures(rule: Rule): void {
       const project = fixtureProject();
       let text = ts.sys.readFile(file)!;
       assert.deepEqual(semanticErrors(project, file), [], 'fixtures must type-check');
-      const findings = lintText(project, rule, file);
+      let findings = lintText(project, rule, file);
       if (UPDATE) {
         const updated = updatedMarkers(text, findings);
-        if (updated !== text) writeFileSync(file, (text = updated));
+        if (updated !== text) {
+          writeFileSync(file, (text = updated));
+          // marker lines changed length: positions (and fixes) are of the new text
+          findings = lintText(project, rule, file, text);
+          project.removeOverlay(file);
+        }
       }
       const expected = expectedFindings(text);
       const actual = findings.map((f) => `${f.line}:${f.column} ${f.ruleId}/${f.messageId}`).sort();

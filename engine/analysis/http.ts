@@ -3,6 +3,7 @@
 // resource (pg, mysql, … clients and pools). Responses of fetch and undici hold a connection until their body is
 // read or cancelled.
 import ts = require('typescript');
+import { codeText } from '../rule';
 import type { TypeQueries } from '../types';
 import { nodeModule, namesSpec, type DeclarationSpec } from './declarations';
 import { calleeName, unwrap } from './expressions';
@@ -25,7 +26,7 @@ export function requestCall(types: TypeQueries, call: ts.CallExpression): string
   if (platformCallName(types, call, ['fetch'])) return 'fetch()';
   const id = calleeName(call.expression);
   if (!id) return undefined;
-  const text = `${unwrap(call.expression).getText()}()`;
+  const text = `${codeText(unwrap(call.expression))}()`;
   if (namesSpec(types, id, NODE_HTTP_CALLS) || namesSpec(types, id, UNDICI_REQUESTS)) return text;
   const callee = unwrap(call.expression);
   if (
