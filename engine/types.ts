@@ -29,6 +29,8 @@ export interface TypeQueries {
   dependsOnTypeArguments(type: ts.Type): boolean;
   /** True when some member of the (union) type has a callable property of that name, own or inherited. */
   hasMethod(type: ts.Type, name: string): boolean;
+  /** True when some member of the (union) type has a property (of any type) of that name, own or inherited. */
+  hasProperty(type: ts.Type, name: string): boolean;
   /** True when calling the method `name` on the type returns a promise (so a fix must await it). */
   methodReturnsPromise(type: ts.Type, name: string): boolean;
   /** True when the type has a well-known-symbol method such as [Symbol.dispose]. */
@@ -172,6 +174,9 @@ export function checkerQueries(program: ts.Program): TypeQueries {
     dependsOnTypeArguments,
     hasMethod(type, name) {
       return members(checker.getNonNullableType(type)).some((t) => callable(checker.getPropertyOfType(t, name)));
+    },
+    hasProperty(type, name) {
+      return members(checker.getNonNullableType(type)).some((t) => checker.getPropertyOfType(t, name) !== undefined);
     },
     methodReturnsPromise(type, name) {
       return members(checker.getNonNullableType(type)).some((t) => {

@@ -51,7 +51,7 @@ export default defineRule({
         const callee = unwrap(call.expression);
         if (!ts.isPropertyAccessExpression(callee) || !PERSISTENT_REGISTRATIONS.has(callee.name.text) || call.arguments.length < 2) return;
         const [event, handler, options] = call.arguments;
-        if (removesItself(options) || ctx.analysis.isProgramLifetime(call)) return;
+        if (removesItself(options) || ctx.analysis.runsOncePerApplication(call)) return;
         const target = unwrap(callee.expression);
         const targetType = ctx.types.typeAt(target);
         const removal = removalsOf(callee.name.text).find((m) => ctx.types.hasMethod(targetType, m));
@@ -112,12 +112,15 @@ function eventKey(ctx: Context, e: ts.Expression): string | undefined {
   return accessPathKey(ctx.types, e);
 }
 
-/** Identity of a handler: a named function or a field/method reference. Inline functions and `.bind()` have none. */
+/**
+ * Identity of a handler: a named function, a field/method reference, or `this` (an EventListenerObject, whose
+ * handleEvent is called). Inline functions and `.bind()` have none.
+ */
 function handlerKey(ctx: Context, h: ts.Expression): string | undefined {
   const x = unwrap(h);
-  return ts.isIdentifier(x) || ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x)
-    ? accessPathKey(ctx.types, x)
-    : undefined;
+  const named =
+    ts.isIdentifier(x) || ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x) || x.kind === ts.SyntaxKind.ThisKeyword;
+  return named ? accessPathKey(ctx.types, x) : undefined;
 }
 
 interface ListenerKey {
@@ -203,7 +206,7 @@ function report(
 
 /** `this.x…` or a name declared outside every function (global, import, module-level): valid in any method. */
 function reachableFromTeardown(ctx: Context, e: ts.Expression): boolean {
-  if (thisProperty(e)) return true;
+  if (thisProperty(e) || unwrap(e).kind === ts.SyntaxKind.ThisKeyword) return true;
   const root = rootIdentifier(e);
   if (!root) return false;
   const decl = ctx.types.symbolAt(root)?.valueDeclaration;

@@ -34,7 +34,7 @@ export default defineRule({
       if (!c) return;
       const uses = containerUses(ctx.types, c);
       if (!pinsObjectKeys(ctx.types, c, uses) || uses.some((u) => u.kind === 'remove' || u.kind === 'reset')) return;
-      const growth = uses.filter((u) => u.kind === 'add' && isRepeatedAdd(c, u));
+      const growth = uses.filter((u) => u.kind === 'add' && isRepeatedAdd(ctx.types, c, u));
       if (growth.length) ctx.report(report(ctx, c, uses, growth));
     };
     return {

@@ -29,7 +29,7 @@ export default defineRule({
   },
   create(ctx) {
     const loop = (node: ts.WhileStatement | ts.DoStatement | ts.ForStatement) => {
-      if (!isEndless(node) || !isAsync(enclosingFunction(node)) || ctx.analysis.isProgramLifetime(node)) return;
+      if (!isEndless(node) || !isAsync(enclosingFunction(node)) || ctx.analysis.runsOncePerApplication(node)) return;
       if (!awaitsIn(node.statement) || leavesLoop(node) || checksAbort(ctx, node.statement)) return;
       const firstAwait = findNode(node.statement, isAwait, IN_BODY);
       ctx.report({
@@ -82,7 +82,7 @@ function checksAbort(ctx: Context, node: ts.Node): boolean {
  * `await`, `void` or `return`), and the body has no return, throw or abort check that could end the chain.
  */
 function checkRescheduling(ctx: Context, fn: ts.FunctionDeclaration | ts.MethodDeclaration): void {
-  if (!isAsync(fn) || !fn.body || !fn.name || ctx.analysis.isProgramLifetime(fn.body)) return;
+  if (!isAsync(fn) || !fn.body || !fn.name || ctx.analysis.runsOncePerApplication(fn.body)) return;
   const last = fn.body.statements.at(-1);
   const call = last && selfCall(last);
   const callee = call && calleeName(call.expression);

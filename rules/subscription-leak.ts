@@ -8,7 +8,6 @@ import {
   isObservable,
   observableChain,
   outerExpression,
-  thisField,
   type LifecycleAnalysis,
 } from '../engine/analysis';
 import { appendClassMember, appendToBody, freshMemberName, indentUnit, insertClassMember, newline, type Edit } from '../engine/fix';
@@ -59,7 +58,7 @@ export default defineRule({
         const callee = call.expression;
         if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'subscribe') return;
         // the shape (a dropped subscription inside a class) first: most subscribe() calls end there, unasked
-        if (!ts.isExpressionStatement(outerExpression(call).parent) || ctx.analysis.isProgramLifetime(call)) return;
+        if (!ts.isExpressionStatement(outerExpression(call).parent) || ctx.analysis.runsOncePerApplication(call)) return;
         const owner = ctx.analysis.ownerOf(call);
         if (owner.kind !== 'class' || !isObservable(ctx.types, callee.expression)) return;
         const lifecycle = lifecycleAnalysis.of(owner.cls);
@@ -68,8 +67,8 @@ export default defineRule({
         if (lifecycle.teardowns.some((t) => t === owner.member)) return;
         const chain = observableChain(ctx.types, callee.expression);
         if (completesItself(ctx.types, chain, options.completingOperators)) return;
-        // a stream the instance itself created (its own Subject) is collected together with the instance
-        if (!ts.isCallExpression(chain.source) && !ctx.analysis.outlivesOwner(thisField(chain.source), owner, lifecycleAnalysis)) return;
+        // a stream the instance itself created (its own Subject), or a method of an object it owns, goes with the instance
+        if (!ctx.analysis.outlivesOwner(chain.source, owner, lifecycleAnalysis)) return;
         const teardown = lifecycle.teardownToName;
         const source = chain.source;
         const report: Report<MessageId> = {

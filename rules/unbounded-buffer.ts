@@ -200,7 +200,7 @@ function readsWholeBody(ctx: Context, acc: Accumulation, source: ChunkSource): b
   const stream = accessPathKey(ctx.types, source.stream);
   if (!stream) return false;
   // a function (not program-lifetime code) that waits for the end, with the accumulator used outside the handler
-  const fn = ctx.analysis.isProgramLifetime(source.body) ? undefined : enclosingFunction(source.body);
+  const fn = ctx.analysis.runsOncePerApplication(source.body) ? undefined : enclosingFunction(source.body);
   const waits = !!fn && someCall(fn, (call) => waitsForEnd(ctx, call, stream)) && referencedOutside(ctx, acc, source.body);
   return (
     waits ||

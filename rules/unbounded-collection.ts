@@ -58,7 +58,7 @@ export default defineRule({
       const uses = containerUses(ctx.types, c);
       if (uses.some((u) => u.kind === 'remove' || u.kind === 'reset' || u.kind === 'bound' || u.kind === 'escape')) return;
       if (pinsObjectKeys(ctx.types, c, uses)) return; // object-keyed-cache reports it, with a WeakMap/WeakSet fix
-      const growth = uses.filter((u) => u.kind === 'add' && isRepeatedAdd(c, u) && !accumulatesChunk(ctx, u));
+      const growth = uses.filter((u) => u.kind === 'add' && isRepeatedAdd(ctx.types, c, u) && !accumulatesChunk(ctx, u));
       if (growth.length) ctx.report(report(ctx, lifecycle, c, growth));
     };
     return {

@@ -53,7 +53,7 @@ export default defineRule({
     return {
       [ts.SyntaxKind.CallExpression]: (call) => {
         const name = platformCallName(ctx.types, call, TIMER_STARTS);
-        if (!name || ctx.analysis.isProgramLifetime(call)) return;
+        if (!name || ctx.analysis.runsOncePerApplication(call)) return;
         if (name === 'setTimeout' && !reschedulesItself(ctx, call)) return;
         const timer = {
           kind: name === 'setInterval' ? 'interval' : 'self-rescheduling timeout',

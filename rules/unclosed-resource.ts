@@ -58,7 +58,7 @@ export default defineRule({
       [ts.SyntaxKind.VariableDeclaration]: (decl) => {
         if (!ts.isIdentifier(decl.name) || !decl.initializer) return;
         const acquire = acquiringExpression(decl.initializer);
-        if (!acquire || ctx.analysis.isProgramLifetime(decl) || isUsing(decl)) return;
+        if (!acquire || ctx.analysis.runsOncePerApplication(decl) || isUsing(decl)) return;
         const handle = handleFunction(ctx.types, acquire);
         // the declared return types first: a call that cannot return a resource needs no resolving
         const info = handle || !mayReturnResource(ctx.types, acquire) ? undefined : ctx.analysis.resource(decl.name);

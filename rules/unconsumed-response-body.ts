@@ -35,7 +35,7 @@ export default defineRule({
         if (!init || !ts.isAwaitExpression(init) || !ts.isCallExpression(init.expression)) return;
         const call = init.expression;
         const client = responseCall(ctx.types, call);
-        if (!client || ctx.analysis.isProgramLifetime(decl) || isHeadRequest(call)) return;
+        if (!client || ctx.analysis.runsOncePerApplication(decl) || isHeadRequest(call)) return;
         const response = responseUses(ctx, decl.name);
         if (!response) return;
         const { body, consumed } = response;

@@ -47,7 +47,7 @@ export default defineRule({
     const lifecycle = ctx.analysis.lifecycleWith(options.teardownMethods);
     const check = (node: ts.NewExpression | ts.CallExpression) => {
       const start = processStart(ctx.types, node);
-      if (!start || ctx.analysis.isProgramLifetime(node) || endsWithCallback(ctx, node, start)) return;
+      if (!start || ctx.analysis.runsOncePerApplication(node) || endsWithCallback(ctx, node, start)) return;
       const what = start.kind === 'worker' ? 'worker thread' : `child process from ${start.api}()`;
       const expr = outerExpression(node);
       const parent = expr.parent;

@@ -55,7 +55,8 @@ export default defineRule({
         const local = ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) && parent.initializer === expr ? parent : undefined;
         if (!dropped && !local) return;
         const info = createdDisposable(ctx.types, call);
-        if (!info || ctx.analysis.isProgramLifetime(call) || ctx.analysis.ownership.isSink(call) || tracksItself(ctx.types, call)) return;
+        if (!info || ctx.analysis.runsOncePerApplication(call) || ctx.analysis.ownership.isSink(call) || tracksItself(ctx.types, call))
+          return;
         // a subscription on an emitter that dies with its owner (a local panel, a watcher the class created) goes with it
         const callee = call.expression;
         const owner = ctx.analysis.ownerOf(call);

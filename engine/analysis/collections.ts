@@ -5,7 +5,8 @@
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { isPlatformSymbol } from './globals';
-import { enclosingFunction, isProgramLifetime } from './owner';
+import { runsOncePerApplication } from './lifetime';
+import { enclosingFunction } from './owner';
 import { calleePath, outerExpression, unwrap } from './expressions';
 
 export type CollectionKind = 'map' | 'set' | 'array' | 'dictionary';
@@ -391,8 +392,8 @@ export function comparesWithLimit(sizeRead: ts.Expression): boolean {
 }
 
 /** Adds that run repeatedly: not program-lifetime code, and not a singleton's constructor (which runs once). */
-export function isRepeatedAdd(c: Container, use: ContainerUse): boolean {
-  if (isProgramLifetime(use.site)) return false;
+export function isRepeatedAdd(types: TypeQueries, c: Container, use: ContainerUse): boolean {
+  if (runsOncePerApplication(types, use.site)) return false;
   if (c.lifetime !== 'singleton field') return true;
   const fn = enclosingFunction(use.site);
   return !(fn && ts.isConstructorDeclaration(fn) && fn.parent === c.cls);

@@ -5,8 +5,8 @@ import type { RuleSettings } from '../rule';
 import type { TypeQueries } from '../types';
 import { thisProperty } from './expressions';
 import { LifecycleAnalysis } from './lifecycle';
-import { outlivesOwner } from './lifetime';
-import { isProgramLifetime, ownerOf, type Owner } from './owner';
+import { outlivesOwner, runsOncePerApplication } from './lifetime';
+import { ownerOf, type Owner } from './owner';
 import { OwnershipAnalysis, type LocalUses, type Releasers } from './ownership';
 import { RELEASE_METHODS, resourceInfo, type ResourceInfo } from './resource';
 
@@ -39,9 +39,9 @@ export class Analysis {
     return ownerOf(node);
   }
 
-  /** Code that runs once per program (module top level, static initialisers, top-level IIFEs). */
-  isProgramLifetime(node: ts.Node): boolean {
-    return isProgramLifetime(node);
+  /** Code that runs once for the whole application: what it registers or acquires is no leak (see lifetime.ts). */
+  runsOncePerApplication(node: ts.Node): boolean {
+    return runsOncePerApplication(this.types, node);
   }
 
   /**

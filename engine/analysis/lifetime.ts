@@ -1,14 +1,98 @@
-// How long a value lives compared with the code that uses it. Globals, imports, module-level values, parameters
-// and fields the class did not create outlive their owner; `this`, locals and fields the class creates, and the
-// HTTP messages of one request, die with it.
-// A registration on a source that dies with its owner dies with it too (the source takes it along).
+// The lifetime model. Every finding compares two lifetimes: the registrar's (the code that registers, acquires or
+// adds) and the source's (what it registers on, or holds). See docs/architecture.md, "Lifetimes".
+//
+// Registrars that run once for the application (runsOncePerApplication): module top level, static initialisers,
+// top-level IIFEs, functions called only from there, plugin activations, and the members of dependency-injection
+// singletons without a teardown. What they register lives as long as the application and is no leak.
+//
+// Sources (outlivesOwner): globals, imports, module-level values, parameters (borrowed) and fields the class did not
+// create outlive their owner. `this`, locals and fields the owner creates (owned), parameters every caller binds to
+// one of those (same scope), and self-ending sources (the HTTP messages of one exchange, cancellation tokens, the
+// per-connection sockets an event hands its listener) die with it, taking their registrations along.
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
-import { isAssignment, rootIdentifier, thisField, unwrap } from './expressions';
-import { enclosingFunction, type Owner } from './owner';
+import { isAssignment, rootIdentifier, thisField, thisProperty, unwrap } from './expressions';
+import { enclosingFunction, isProgramLifetime, ownerOf, type Owner } from './owner';
+import { LISTENER_REGISTRATIONS } from './events';
+
+/** True when the code at `node` runs once for the whole application (see the header). */
+export function runsOncePerApplication(types: TypeQueries, node: ts.Node, depth = 0): boolean {
+  if (isProgramLifetime(node)) return true;
+  const owner = ownerOf(node);
+  if (owner.kind === 'class') return isSingletonSetUp(owner.cls, owner.member);
+  if (owner.kind !== 'function') return false;
+  const fn = owner.fn;
+  return isPluginActivation(fn) || (depth < 3 && calledOnlyOnce(types, fn, depth));
+}
+
+/** `activate` of a plugin descriptor (`{ id: '…', activate(app) { … } }`) at module level: the host runs it once. */
+function isPluginActivation(fn: ts.SignatureDeclaration): boolean {
+  const member = ts.isMethodDeclaration(fn) ? fn : ts.isPropertyAssignment(fn.parent) ? fn.parent : undefined;
+  if (!member || !ts.isIdentifier(member.name!) || member.name.text !== 'activate') return false;
+  const descriptor = member.parent;
+  if (!ts.isObjectLiteralExpression(descriptor)) return false;
+  const hasId = descriptor.properties.some((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'id');
+  return hasId && isProgramLifetime(descriptor);
+}
+
+/**
+ * The constructor (or a field initialiser) of a dependency-injection singleton without a teardown: Angular's
+ * `@Injectable({ providedIn: 'root' })` lives as long as the application and is constructed once.
+ */
+function isSingletonSetUp(cls: ts.ClassLikeDeclaration, member: ts.ClassElement): boolean {
+  if (!ts.isConstructorDeclaration(member) && !ts.isPropertyDeclaration(member)) return false;
+  const rootProvided = (ts.getDecorators(cls) ?? []).some((d) => {
+    const call = d.expression;
+    if (!ts.isCallExpression(call) || !ts.isIdentifier(call.expression) || call.expression.text !== 'Injectable') return false;
+    const options = call.arguments[0];
+    return (
+      !!options &&
+      ts.isObjectLiteralExpression(options) &&
+      options.properties.some(
+        (p) =>
+          ts.isPropertyAssignment(p) &&
+          p.name.getText() === 'providedIn' &&
+          ts.isStringLiteralLike(p.initializer) &&
+          ['root', 'platform'].includes(p.initializer.text),
+      )
+    );
+  });
+  return rootProvided && !cls.members.some((m) => ts.isMethodDeclaration(m) && m.name.getText() === 'ngOnDestroy');
+}
+
+/**
+ * A function of this file, not exported, whose every reference is a call from code that runs once per application
+ * (`function main() { … } main();`): it runs once too.
+ */
+function calledOnlyOnce(types: TypeQueries, fn: ts.SignatureDeclaration, depth: number): boolean {
+  const declaration = ts.isFunctionDeclaration(fn) ? fn : ts.isVariableDeclaration(fn.parent) ? fn.parent : undefined;
+  const name = declaration?.name;
+  if (!declaration || !name || !ts.isIdentifier(name) || enclosingFunction(declaration)) return false;
+  if (ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Export) return false;
+  const symbol = types.symbolAt(name);
+  if (!symbol) return false;
+  let calls = 0;
+  let other = false;
+  const visit = (n: ts.Node): void => {
+    if (other) return;
+    if (ts.isIdentifier(n) && n !== name && n.text === name.text && types.symbolAt(n) === symbol) {
+      const call = n.parent;
+      if (ts.isCallExpression(call) && call.expression === n && runsOncePerApplication(types, call, depth + 1)) calls++;
+      else other = true;
+      return;
+    }
+    n.forEachChild(visit);
+  };
+  visit(fn.getSourceFile());
+  return !other && calls > 0;
+}
 
 export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: Owner): boolean {
-  if (target.kind === ts.SyntaxKind.ThisKeyword || isPerExchange(types, target)) return false;
+  if (target.kind === ts.SyntaxKind.ThisKeyword || isSelfEnding(types, target)) return false;
+  // `ref.afterClosed()`, `this.model.changed()`: what a method returns lives as long as its receiver; what a
+  // function returns (`interval(1000)`) is judged unknown, and so long-lived
+  const x = unwrap(target);
+  if (ts.isCallExpression(x)) return !ts.isPropertyAccessExpression(x.expression) || outlivesOwner(types, x.expression.expression, owner);
   const field = thisField(target);
   if (field !== target) return outlivesOwner(types, field, owner); // `this.store.events` lives as long as `this.store`
   if (ts.isPropertyAccessExpression(target) && target.expression.kind === ts.SyntaxKind.ThisKeyword) {
@@ -24,7 +108,7 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
   // the code just put a fresh value there (`client = createClient(); client.onX(…)`): the source is new, not shared
   if (assignedFreshBefore(types, symbol!, target)) return false;
   if (decl.getSourceFile() !== target.getSourceFile()) return true; // a global or an import
-  if (ts.isParameter(decl)) return true;
+  if (ts.isParameter(decl)) return !eventPayload(types, decl) && !boundToOwnedAtEveryCall(types, decl, owner);
   const declaringFn = enclosingFunction(decl);
   if (!declaringFn) return true; // module-level
   if (!ts.isVariableDeclaration(decl)) return false;
@@ -40,9 +124,65 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
 const PER_EXCHANGE =
   /^(IncomingMessage|ServerResponse|ClientRequest|OutgoingMessage|Http2Server(Request|Response)|ClientHttp2Stream|ServerHttp2Stream)$/;
 
-/** True when the value is an HTTP message of one exchange (by its type, as declared by @types/node). */
-function isPerExchange(types: TypeQueries, target: ts.Expression): boolean {
-  return PER_EXCHANGE.test(types.typeName(types.typeAt(target)).replace(/<.*$/, ''));
+/**
+ * Sources that end by themselves: an HTTP message of one exchange (by its type, as declared by @types/node), and a
+ * cancellation token (a type with `isCancellationRequested` and `onCancellationRequested`), whose source is
+ * cancelled or disposed when its operation ends.
+ */
+function isSelfEnding(types: TypeQueries, target: ts.Expression): boolean {
+  const type = types.typeAt(target);
+  if (types.hasMethod(type, 'onCancellationRequested') && types.hasProperty(type, 'isCancellationRequested')) return true;
+  return PER_EXCHANGE.test(types.typeName(type).replace(/<.*$/, ''));
+}
+
+/**
+ * A parameter of a listener that an event hands a closable object (a server's 'connection' socket, a new stream):
+ * the object is made for that event, and what is registered on it ends when it is closed.
+ */
+function eventPayload(types: TypeQueries, param: ts.ParameterDeclaration): boolean {
+  const fn = param.parent;
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return false;
+  const registration = outerCall(fn);
+  const callee = registration && unwrap(registration.expression);
+  if (!callee || !ts.isPropertyAccessExpression(callee) || !LISTENER_REGISTRATIONS.has(callee.name.text)) return false;
+  const type = types.typeAt(param);
+  return types.hasMethod(type, 'destroy') || types.hasMethod(type, 'close');
+}
+
+function outerCall(fn: ts.Expression): ts.CallExpression | undefined {
+  let e: ts.Node = fn;
+  while (ts.isParenthesizedExpression(e.parent)) e = e.parent;
+  return ts.isCallExpression(e.parent) && e.parent.arguments.includes(e as ts.Expression) ? e.parent : undefined;
+}
+
+/**
+ * A parameter of a private method (or a function local to its file and not exported) that every call passes a
+ * value that does not outlive the caller's owner (`this._syncInputs(this._dragRef)` with `_dragRef` owned): the
+ * parameter has the same lifetime. Unsure (other callers, no callers, spread arguments): false.
+ */
+function boundToOwnedAtEveryCall(types: TypeQueries, param: ts.ParameterDeclaration, owner: Owner, depth = 0): boolean {
+  const fn = param.parent;
+  if (depth > 2 || !ts.isMethodDeclaration(fn) || !fn.name || owner.kind !== 'class' || fn.parent !== owner.cls) return false;
+  const isPrivate = ts.isPrivateIdentifier(fn.name) || (ts.getCombinedModifierFlags(fn) & ts.ModifierFlags.Private) !== 0;
+  const method = types.symbolAt(fn.name);
+  if (!isPrivate || !method) return false;
+  const index = fn.parameters.indexOf(param);
+  let calls = 0;
+  let unsure = false;
+  const visit = (n: ts.Node): void => {
+    if (unsure) return;
+    if ((ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) && n !== fn.name && types.symbolAt(n) === method) {
+      const access = n.parent;
+      const call = ts.isPropertyAccessExpression(access) && access.name === n ? access.parent : undefined;
+      const arg = call && ts.isCallExpression(call) && call.expression === access ? call.arguments[index] : undefined;
+      if (!arg || ts.isSpreadElement(arg) || !thisProperty(arg) || outlivesOwner(types, arg, ownerOf(call!))) unsure = true;
+      else calls++;
+      return;
+    }
+    n.forEachChild(visit);
+  };
+  visit(owner.cls);
+  return !unsure && calls > 0;
 }
 
 /** `new …`, a call, or a literal (through `await`, wrappers and both branches of `?:`): an expression that makes a fresh value. */
