@@ -1,14 +1,26 @@
-// Precision on real code: installs a pinned corpus of popular npm packages that ship their JS/TS source into
-// .bench-cache/corpus, scans each package's own source files (not its dependencies) with the engine, and prints
-// findings per rule and per kLOC, checked against the triage in test/corpus/triage.json (every finding must be
-// triaged; false-positive rates are computed from it). Run with `npm run bench:corpus`.
-// Flags: --findings <file> writes every finding (with its message) as JSON, for triage.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+// Precision on real code, two corpora sharing one scan/triage/report path (`npm run bench:corpus [-- --ts]`):
+// - the npm corpus (default): installs pinned popular npm packages that ship their JS/TS source into
+//   .bench-cache/corpus and scans each package's own source files (not its dependencies) in one inferred project per
+//   package; triage in test/corpus/triage.json.
+// - the TypeScript corpus (`--ts`): TypeScript repositories from public GitHub at pinned commits (VS Code extensions,
+//   a DI-based NestJS server, Angular and React libraries and apps, a database driver). Each is materialised with
+//   `git archive <commit> <folders> <root files>` from a bare mirror into .bench-cache/ts-corpus/<name>, its
+//   dependencies installed with `npm install --ignore-scripts` where that works (workspace packages linked into
+//   node_modules), and its source scanned the way `leaklint scan <folders>` does (each file in its nearest tsconfig,
+//   project references followed), tests and generated code excluded; triage in test/corpus/ts-triage.json.
+//   Re-create: put a bare git mirror of each repository (e.g. the `fetch` tool's github:<owner>/<name>, or
+//   `git clone --mirror https://github.com/<owner>/<name>`) at $LEAKLINT_MIRRORS/<owner>+<name>/repo (default
+//   /work/.mirror) holding the pinned commit; the bench archives and installs what is missing or at another commit.
+// Every finding must be triaged (the bench exits 1 and lists the untriaged ones); precision and false findings per
+// 5 kLOC come from the triage. Flags: --findings <file> writes every finding (with its message) as JSON, for triage;
+// --only <name,...> scans only those corpus entries (a partial run: triage entries of the others are not stale);
+// --ts --prepare only materialises and installs (no scan, so it need not hold a CPU lock).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { defaultConfig } from '../engine/config';
-import { Linter } from '../engine/linter';
+import { DEFAULT_EXCLUDE, defaultConfig } from '../engine/config';
+import { Linter, scan } from '../engine/linter';
 import { Project, createRegistry, isSourceFile } from '../engine/project';
 import type { Finding } from '../engine/rule';
 import { RULES } from '../rules';
@@ -42,12 +54,130 @@ const CORPUS: CorpusPackage[] = [
 /** Node's own types, so the JavaScript packages' `require('net')` etc. resolve to typed declarations. */
 const TYPES_NODE = '20.19.43';
 
+interface TsRepository {
+  /** Short name: the folder under .bench-cache/ts-corpus and the triage entries' `repo` prefix. */
+  name: string;
+  /** owner/name on GitHub. */
+  github: string;
+  commit: string;
+  /** What is archived besides the root's files: the source plus what its tsconfigs and package manifests need. */
+  folders: string[];
+  /** The folders scanned, as `leaklint scan <scan...>` would be run in the repository. */
+  scan: string[];
+  /** Folders (relative to the repository) where `npm install --ignore-scripts` runs; empty: not installed (see note). */
+  install: string[];
+  /** Workspace package folders (globs of one `*` level) linked into the root node_modules after installing. */
+  workspaces?: string[];
+  note?: string;
+}
+
+// Pinned at each mirror's HEAD on 2026-12-01. kLOC are non-blank-or-blank lines of the scanned files.
+const TS_CORPUS: TsRepository[] = [
+  {
+    name: 'vscode-python',
+    github: 'microsoft/vscode-python',
+    commit: '757def8f844b2241f041c1d74435740fa621a8c5',
+    folders: ['src/client', 'types', 'typings'],
+    scan: ['src/client'],
+    install: ['.'],
+    note: 'VS Code extension, InversifyJS dependency injection',
+  },
+  {
+    name: 'vscode-eslint',
+    github: 'microsoft/vscode-eslint',
+    commit: 'f5e644a38575bdc652856be6c8e45559b18f52ad',
+    folders: ['client', 'server', '$shared'],
+    scan: ['client/src', 'server/src'],
+    install: ['.', 'client', 'server'],
+    note: 'VS Code extension and its language server',
+  },
+  {
+    name: 'jupyterlab',
+    github: 'jupyterlab/jupyterlab',
+    commit: '6ef5a17ad831be80c3e63911b77fa9f8acfcbf50',
+    folders: ['packages'],
+    scan: ['packages'],
+    install: ['.'],
+    workspaces: ['packages/*'],
+    note: 'Lumino/React application; yarn workspaces installed by npm',
+  },
+  {
+    name: 'angular-components',
+    github: 'angular/components',
+    commit: 'ef620d83d55275276d313be8ffc47fb5e282068e',
+    folders: ['src'],
+    scan: ['src/cdk', 'src/material'],
+    install: ['.'],
+    note: 'Angular component libraries (CDK, Material); pnpm repository installed by npm',
+  },
+  {
+    name: 'apollo-client',
+    github: 'apollographql/apollo-client',
+    commit: '54084bc22e92651cf153d03d0370b8dff3d1163f',
+    folders: ['src', 'config', 'codegen', 'scripts', 'patches', 'docs/tsconfig.json'],
+    scan: ['src'],
+    install: ['.'],
+    note: 'GraphQL client with React bindings, RxJS observables',
+  },
+  {
+    name: 'tanstack-query',
+    github: 'TanStack/query',
+    commit: '40321a0b1b3bdd0afa11f0e439642ab84cdf6afe',
+    folders: ['packages'],
+    scan: ['packages'],
+    install: ['.'],
+    workspaces: ['packages/*'],
+    note: 'React, Angular, Vue, Solid, Svelte query libraries; pnpm workspaces: root installed, packages linked',
+  },
+  {
+    name: 'mongodb',
+    github: 'mongodb/node-mongodb-native',
+    commit: 'bb35ded18aa1031d8e4be88cad4fc1cc1225b00e',
+    folders: ['src'],
+    scan: ['src'],
+    install: ['.'],
+    note: 'database driver: sockets, connection pools, timers, cursors',
+  },
+  {
+    name: 'hoppscotch-backend',
+    github: 'hoppscotch/hoppscotch',
+    commit: 'afc2cf181c16e56647b099e5d18cfe55710c6cdd',
+    folders: ['packages/hoppscotch-backend'],
+    scan: ['packages/hoppscotch-backend/src'],
+    install: ['packages/hoppscotch-backend'],
+    note: 'NestJS (dependency injection) GraphQL/REST server with Prisma; the Prisma client is not generated',
+  },
+];
+
+/** Tests, test utilities, fixtures, examples and generated code: not the product code a user would lint for leaks. */
+const TS_EXCLUDE = [
+  ...DEFAULT_EXCLUDE,
+  '**/*.test.*',
+  '**/*.spec.*',
+  '**/test/**',
+  '**/tests/**',
+  '**/__tests__/**',
+  '**/__mocks__/**',
+  '**/testing/**',
+  '**/test-utils/**',
+  '**/fixtures/**',
+  '**/examples/**',
+  '**/generated/**',
+  '**/vendor/**',
+];
+/** How long one `npm install` may take before the repository is scanned without (the rest of) its dependencies. */
+const INSTALL_TIMEOUT_MS = 15 * 60_000;
+
 const ROOT = resolve(__dirname, '../..');
 const CACHE = join(ROOT, '.bench-cache/corpus');
-const TRIAGE = join(ROOT, 'test/corpus/triage.json');
+const TS_CACHE = join(ROOT, '.bench-cache/ts-corpus');
+const MIRRORS = process.env.LEAKLINT_MIRRORS ?? '/work/.mirror';
 
 interface TriageEntry {
-  package: string;
+  /** npm corpus: name@version. */
+  package?: string;
+  /** TypeScript corpus: name@commit (first 12 hex). */
+  repo?: string;
   file: string;
   line: number;
   rule: string;
@@ -55,8 +185,26 @@ interface TriageEntry {
   reason: string;
 }
 
-/** Installs the pinned corpus unless every package is already there at its pinned version. */
-function install(): void {
+/** One finding: the corpus entry it belongs to (the triage's package or repo), its file relative to that entry's root. */
+interface Row {
+  source: string;
+  file: string;
+  finding: Finding;
+}
+
+interface CorpusScan {
+  rows: Row[];
+  /** The triage keys (package or repo) this run scanned. */
+  sources: string[];
+  fileCount: number;
+  lines: number;
+  problems: number;
+  /** Lines per corpus entry, for the per-entry summary. */
+  linesBySource: Map<string, number>;
+}
+
+/** Installs the pinned npm corpus unless every package is already there at its pinned version. */
+function installNpmCorpus(): void {
   const installed = (name: string) => {
     const manifest = join(CACHE, 'node_modules', name, 'package.json');
     return existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version : undefined;
@@ -72,9 +220,8 @@ function install(): void {
   });
 }
 
-/** The package's own source files: its listed sources, without declarations, minified bundles or nested dependencies. */
-function sourceFiles(pkg: CorpusPackage): string[] {
-  const root = join(CACHE, 'node_modules', pkg.name);
+/** Source files under the given paths, without declarations, minified bundles or nested dependencies. */
+function walkSources(paths: string[]): string[] {
   const out: string[] = [];
   const walk = (path: string): void => {
     const stat = statSync(path);
@@ -82,7 +229,7 @@ function sourceFiles(pkg: CorpusPackage): string[] {
       for (const name of readdirSync(path).sort()) if (name !== 'node_modules' && !name.startsWith('.')) walk(join(path, name));
     } else if (isSourceFile(path) && !/\.min\.[cm]?js$/.test(path)) out.push(path);
   };
-  for (const s of pkg.sources) walk(join(root, s));
+  for (const p of paths) walk(p);
   return out;
 }
 
@@ -91,88 +238,284 @@ function lineCount(file: string): number {
   return text.length ? text.split('\n').length - (text.endsWith('\n') ? 1 : 0) : 0;
 }
 
-interface Row {
-  pkg: string;
-  file: string;
-  finding: Finding;
+function posix(path: string): string {
+  return path.split('\\').join('/');
+}
+
+/** Scans each npm package's own files in one inferred project per package. */
+function scanNpmCorpus(only: Set<string> | undefined): CorpusScan {
+  installNpmCorpus();
+  const linter = new Linter(RULES, defaultConfig(), ROOT);
+  const registry = createRegistry();
+  const result: CorpusScan = { rows: [], sources: [], fileCount: 0, lines: 0, problems: 0, linesBySource: new Map() };
+  for (const pkg of CORPUS) {
+    if (only && !only.has(pkg.name)) continue;
+    const source = `${pkg.name}@${pkg.version}`;
+    result.sources.push(source);
+    const root = join(CACHE, 'node_modules', pkg.name);
+    const files = walkSources(pkg.sources.map((s) => join(root, s)));
+    const project = Project.inferred(root, registry, files);
+    for (const file of files) {
+      const lines = lineCount(file);
+      result.lines += lines;
+      result.linesBySource.set(source, (result.linesBySource.get(source) ?? 0) + lines);
+      result.fileCount++;
+      const fileResult = linter.lintFile(project, file);
+      if (fileResult.skipped || fileResult.ruleErrors.length) {
+        result.problems++;
+        const detail = fileResult.skipped ?? fileResult.ruleErrors.map((e) => `${e.ruleId}: ${e.message}`).join('; ');
+        console.log(`problem: ${pkg.name} ${relative(root, file)}: ${detail}`);
+      }
+      for (const finding of fileResult.findings) result.rows.push({ source, file: posix(relative(root, file)), finding });
+    }
+    project.dispose();
+  }
+  return result;
+}
+
+/** The triage key of a repository: its name and the first 12 hex digits of its pinned commit. */
+function repoKey(repo: TsRepository): string {
+  return `${repo.name}@${repo.commit.slice(0, 12)}`;
+}
+
+/**
+ * Brings the repository's pinned snapshot to .bench-cache/ts-corpus/<name> (unless it is there at that commit) and
+ * installs its dependencies. A marker file records the commit; a failed install is reported and the scan goes on.
+ */
+function materialise(repo: TsRepository): string {
+  const dir = join(TS_CACHE, repo.name);
+  const marker = join(dir, '.leaklint-corpus.json');
+  const wantedState = JSON.stringify({ commit: repo.commit, folders: repo.folders, install: repo.install, workspaces: repo.workspaces });
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === wantedState) return dir;
+  const mirror = join(MIRRORS, repo.github.replace('/', '+'), 'repo');
+  if (!existsSync(mirror)) throw new Error(`${repo.github}: no mirror at ${mirror} (see the header of bench/corpus.ts)`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const git = (args: string[]) => execFileSync('git', ['--git-dir', mirror, ...args], { maxBuffer: 1 << 30 });
+  // `<mode> <type> <object>\t<name>` per root entry: the root's files are its blobs
+  const rootFiles = git(['ls-tree', repo.commit])
+    .toString()
+    .split('\n')
+    .filter((entry) => entry.split(' ')[1] === 'blob')
+    .map((entry) => entry.slice(entry.indexOf('\t') + 1));
+  console.log(`materialising ${repo.github}@${repo.commit.slice(0, 12)} (${repo.folders.join(', ')}) into ${relative(ROOT, dir)} …`);
+  const tar = git(['archive', '--format=tar', repo.commit, '--', ...rootFiles, ...repo.folders]);
+  execFileSync('tar', ['-x', '-C', dir], { input: tar, maxBuffer: 1 << 30 });
+  for (const folder of repo.install) npmInstall(dir, folder);
+  linkWorkspaces(dir, repo.workspaces ?? []);
+  writeFileSync(marker, wantedState);
+  return dir;
+}
+
+/**
+ * `npm install --ignore-scripts` in one folder of a materialised repository. When npm refuses the manifest (pnpm
+ * `catalog:` and `workspace:` versions, git dependencies, which this registry-only machine cannot fetch, a devEngines
+ * runtime newer than ours, pre-releases the registry lacks), it is tried once more on a registry-only copy of the
+ * manifest: catalog versions filled in from pnpm-workspace.yaml, exact pre-releases widened to `^`, unfetchable
+ * dependencies left out (workspace packages are linked afterwards), no lockfile.
+ */
+function npmInstall(dir: string, folder: string): void {
+  const cwd = join(dir, folder);
+  const install = () =>
+    spawnSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--legacy-peer-deps', '--force', '--loglevel=error'], {
+      cwd,
+      stdio: ['ignore', 'inherit', 'pipe'],
+      timeout: INSTALL_TIMEOUT_MS,
+      encoding: 'utf8',
+    });
+  const why = (run: ReturnType<typeof install>) =>
+    run.error?.message ??
+    run.stderr
+      .split('\n')
+      .find((l) => /npm error (code|network request)/.test(l))
+      ?.trim() ??
+    `exit ${run.status}`;
+  console.log(`  npm install in ${folder} …`);
+  const first = install();
+  if (first.status === 0) return;
+  console.log(`  npm install in ${folder} failed (${why(first)}); retrying with registry-only dependencies`);
+  const manifestPath = join(cwd, 'package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
+  const catalog = pnpmCatalog(join(dir, 'pnpm-workspace.yaml'));
+  for (const field of ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']) {
+    const deps = manifest[field] as Record<string, string> | undefined;
+    if (!deps) continue;
+    for (const [name, spec] of Object.entries(deps)) {
+      const version = spec.startsWith('catalog:') ? catalog.get(name) : spec;
+      // exact pre-releases, which a registry mirror may lack, widened to the releases after them
+      if (version && /^\d+\.\d+\.\d+-/.test(version)) deps[name] = `^${version}`;
+      else if (version !== spec && version) deps[name] = version;
+      else if (/^(catalog|workspace|file|link|patch|git|github|git\+[a-z]+|https?):|^[\w.-]+\/[\w.-]+(#.*)?$/.test(spec)) delete deps[name];
+    }
+  }
+  delete manifest.devEngines;
+  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  rmSync(join(cwd, 'package-lock.json'), { force: true });
+  const second = install();
+  if (second.status !== 0) console.log(`  npm install in ${folder} failed again (${why(second)}); scanning without its dependencies`);
+}
+
+/** The default catalog of a pnpm workspace (`catalog:` entries of pnpm-workspace.yaml, one `name: version` a line). */
+function pnpmCatalog(path: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!existsSync(path)) return out;
+  let inCatalog = false;
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (/^\S/.test(line)) inCatalog = /^catalog:\s*$/.test(line);
+    const entry = inCatalog && /^\s+['"]?([^'":]+)['"]?:\s*['"]?([^'"#\s]+)/.exec(line);
+    if (entry) out.set(entry[1], entry[2]);
+  }
+  return out;
+}
+
+/** Links each workspace package (a folder with a package.json under the globs) into the root node_modules by its name. */
+function linkWorkspaces(dir: string, globs: string[]): void {
+  for (const glob of globs) {
+    const base = join(dir, glob.replace(/\/?\*$/, ''));
+    const folders = glob.endsWith('*') && existsSync(base) ? readdirSync(base).map((n) => join(base, n)) : [join(dir, glob)];
+    for (const folder of folders) {
+      const manifest = join(folder, 'package.json');
+      if (!existsSync(manifest)) continue;
+      const { name } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string };
+      const link = name && join(dir, 'node_modules', name);
+      if (!link || existsSync(link)) continue;
+      mkdirSync(dirname(link), { recursive: true });
+      symlinkSync(relative(dirname(link), folder), link, 'dir');
+    }
+  }
+}
+
+/** Scans each repository's folders as `leaklint scan` does: each file in its nearest tsconfig, tests excluded. */
+function scanTsCorpus(only: Set<string> | undefined): CorpusScan {
+  const result: CorpusScan = { rows: [], sources: [], fileCount: 0, lines: 0, problems: 0, linesBySource: new Map() };
+  for (const repo of TS_CORPUS) {
+    if (only && !only.has(repo.name)) continue;
+    const dir = materialise(repo);
+    const source = repoKey(repo);
+    result.sources.push(source);
+    const linter = new Linter(RULES, { ...defaultConfig(), exclude: TS_EXCLUDE }, dir);
+    const started = performance.now();
+    let files = 0;
+    let lines = 0;
+    const scanned = scan(
+      {
+        paths: repo.scan.map((p) => join(dir, p)),
+        onFile: (file) => {
+          files++;
+          lines += lineCount(file);
+        },
+      },
+      linter,
+    );
+    for (const p of scanned.problems) console.log(`problem: ${repo.name} ${posix(relative(dir, p.file))}: ${p.message}`);
+    for (const e of scanned.ruleErrors)
+      console.log(`problem: ${repo.name} ${posix(relative(dir, e.file))}: rule ${e.ruleId}: ${e.message}`);
+    result.problems += scanned.problems.length + scanned.ruleErrors.length;
+    for (const finding of scanned.findings) result.rows.push({ source, file: posix(relative(dir, finding.file)), finding });
+    result.fileCount += files;
+    result.lines += lines;
+    result.linesBySource.set(source, lines);
+    const seconds = (performance.now() - started) / 1000;
+    const count = scanned.findings.length;
+    console.log(
+      `${source.padEnd(36)} ${String(files).padStart(5)} files ${(lines / 1000).toFixed(1).padStart(6)} kLOC ${String(count).padStart(4)} findings ${seconds.toFixed(1).padStart(6)} s (${scanned.projects.length} projects)`,
+    );
+  }
+  return result;
 }
 
 function main(): void {
   const args = process.argv.slice(2);
-  const findingsOut = args.includes('--findings') ? args[args.indexOf('--findings') + 1] : undefined;
-  install();
-  const linter = new Linter(RULES, defaultConfig(), ROOT);
-  const registry = createRegistry();
-  const rows: Row[] = [];
-  let lines = 0;
-  let fileCount = 0;
-  let problems = 0;
-  const started = performance.now();
-  for (const pkg of CORPUS) {
-    const root = join(CACHE, 'node_modules', pkg.name);
-    const files = sourceFiles(pkg);
-    const project = Project.inferred(root, registry, files);
-    for (const file of files) {
-      lines += lineCount(file);
-      fileCount++;
-      const result = linter.lintFile(project, file);
-      if (result.skipped || result.ruleErrors.length) {
-        problems++;
-        console.log(
-          `problem: ${pkg.name} ${relative(root, file)}: ${result.skipped ?? result.ruleErrors.map((e) => `${e.ruleId}: ${e.message}`).join('; ')}`,
-        );
-      }
-      for (const finding of result.findings)
-        rows.push({ pkg: `${pkg.name}@${pkg.version}`, file: relative(root, file).split('\\').join('/'), finding });
-    }
-    project.dispose();
+  const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+  const findingsOut = option('--findings');
+  const onlyList = option('--only');
+  const only = onlyList ? new Set(onlyList.split(',')) : undefined;
+  const ts = args.includes('--ts');
+  if (ts && args.includes('--prepare')) {
+    for (const repo of TS_CORPUS) if (!only || only.has(repo.name)) materialise(repo);
+    return;
   }
+  const triageFile = join(ROOT, ts ? 'test/corpus/ts-triage.json' : 'test/corpus/triage.json');
+  const started = performance.now();
+  const corpus = ts ? scanTsCorpus(only) : scanNpmCorpus(only);
   const seconds = (performance.now() - started) / 1000;
-  const kloc = lines / 1000;
+  report(
+    corpus,
+    triageFile,
+    ts ? `${corpus.sources.length} repositories` : `${corpus.sources.length} packages`,
+    seconds,
+    findingsOut,
+    ts ? 'repo' : 'package',
+  );
+}
 
-  const triage: TriageEntry[] = existsSync(TRIAGE) ? JSON.parse(readFileSync(TRIAGE, 'utf8')) : [];
-  const key = (pkg: string, file: string, line: number, rule: string) => `${pkg}|${file}|${line}|${rule}`;
-  const verdicts = new Map(triage.map((t) => [key(t.package, t.file, t.line, t.rule), t.verdict]));
+/** Findings per rule and per kLOC against the triage; untriaged findings and stale triage entries fail the run. */
+function report(
+  corpus: CorpusScan,
+  triageFile: string,
+  what: string,
+  seconds: number,
+  findingsOut: string | undefined,
+  sourceField: 'package' | 'repo',
+): void {
+  const { rows, lines, fileCount, problems } = corpus;
+  const kloc = lines / 1000;
+  const triage: TriageEntry[] = existsSync(triageFile) ? JSON.parse(readFileSync(triageFile, 'utf8')) : [];
+  const sourceOf = (t: TriageEntry) => t.repo ?? t.package ?? '';
+  const key = (source: string, file: string, line: number, rule: string) => `${source}|${file}|${line}|${rule}`;
+  const verdicts = new Map(triage.map((t) => [key(sourceOf(t), t.file, t.line, t.rule), t.verdict]));
   const byRule = new Map<string, { total: number; tp: number; fp: number; untriaged: number }>();
   const untriaged: Row[] = [];
   for (const row of rows) {
     const counts = byRule.get(row.finding.ruleId) ?? { total: 0, tp: 0, fp: 0, untriaged: 0 };
     byRule.set(row.finding.ruleId, counts);
     counts.total++;
-    const verdict = verdicts.get(key(row.pkg, row.file, row.finding.line, row.finding.ruleId));
+    const verdict = verdicts.get(key(row.source, row.file, row.finding.line, row.finding.ruleId));
     if (verdict) counts[verdict]++;
     else {
       counts.untriaged++;
       untriaged.push(row);
     }
   }
-  const seen = new Set(rows.map((r) => key(r.pkg, r.file, r.finding.line, r.finding.ruleId)));
-  const stale = triage.filter((t) => !seen.has(key(t.package, t.file, t.line, t.rule)));
+  const seen = new Set(rows.map((r) => key(r.source, r.file, r.finding.line, r.finding.ruleId)));
+  const scannedSources = new Set(corpus.sources);
+  const stale = triage.filter((t) => scannedSources.has(sourceOf(t)) && !seen.has(key(sourceOf(t), t.file, t.line, t.rule)));
 
   console.log(
-    `corpus: ${CORPUS.length} packages, ${fileCount} files, ${kloc.toFixed(1)} kLOC scanned in ${seconds.toFixed(1)} s (${problems} files with problems)`,
+    `corpus: ${what}, ${fileCount} files, ${kloc.toFixed(1)} kLOC scanned in ${seconds.toFixed(1)} s (${problems} files with problems)`,
   );
-  console.log('rule                       findings  per kLOC    tp    fp  untriaged');
+  const line = (label: string, c: { total: number; tp: number; fp: number; untriaged: number }, per: number) =>
+    `${label.padEnd(36)} ${String(c.total).padStart(8)} ${(c.total / per).toFixed(3).padStart(9)} ${String(c.tp).padStart(5)} ${String(c.fp).padStart(5)} ${String(c.untriaged).padStart(10)}`;
+  console.log(`${'rule'.padEnd(36)} findings  per kLOC    tp    fp  untriaged`);
   const total = { total: 0, tp: 0, fp: 0, untriaged: 0 };
   for (const [rule, c] of [...byRule].sort()) {
-    console.log(
-      `${rule.padEnd(26)} ${String(c.total).padStart(8)} ${(c.total / kloc).toFixed(3).padStart(9)} ${String(c.tp).padStart(5)} ${String(c.fp).padStart(5)} ${String(c.untriaged).padStart(10)}`,
-    );
+    console.log(line(rule, c, kloc));
     for (const k of ['total', 'tp', 'fp', 'untriaged'] as const) total[k] += c[k];
   }
+  console.log(line('all', total, kloc));
+  if (corpus.sources.length > 1) {
+    console.log(`${'per corpus entry'.padEnd(36)} findings  per kLOC    tp    fp  untriaged`);
+    for (const source of corpus.sources) {
+      const c = { total: 0, tp: 0, fp: 0, untriaged: 0 };
+      for (const row of rows.filter((r) => r.source === source)) {
+        c.total++;
+        const verdict = verdicts.get(key(row.source, row.file, row.finding.line, row.finding.ruleId));
+        c[verdict ?? 'untriaged']++;
+      }
+      console.log(line(source, c, (corpus.linesBySource.get(source) ?? 0) / 1000 || 1));
+    }
+  }
+  const triaged = total.tp + total.fp;
+  const precision = triaged ? (100 * total.tp) / triaged : 100;
   console.log(
-    `${'all'.padEnd(26)} ${String(total.total).padStart(8)} ${(total.total / kloc).toFixed(3).padStart(9)} ${String(total.tp).padStart(5)} ${String(total.fp).padStart(5)} ${String(total.untriaged).padStart(10)}`,
-  );
-  const fpShare = total.total ? (100 * total.fp) / total.total : 0;
-  console.log(
-    `false positives: ${total.fp} = ${(total.fp / (kloc / 5)).toFixed(2)} per 5 kLOC (target < 1), ${fpShare.toFixed(1)}% of findings (target < 20%)`,
+    `precision ${precision.toFixed(1)}% (tp / triaged findings; target >= 85%); false positives: ${total.fp} = ${(total.fp / (kloc / 5)).toFixed(2)} per 5 kLOC (target <= 1)`,
   );
   for (const row of untriaged)
-    console.log(`untriaged: ${row.pkg} ${row.file}:${row.finding.line} ${row.finding.ruleId}: ${row.finding.message}`);
-  for (const t of stale) console.log(`stale triage entry (no such finding): ${t.package} ${t.file}:${t.line} ${t.rule}`);
+    console.log(`untriaged: ${row.source} ${row.file}:${row.finding.line} ${row.finding.ruleId}: ${row.finding.message}`);
+  for (const t of stale) console.log(`stale triage entry (no such finding): ${sourceOf(t)} ${t.file}:${t.line} ${t.rule}`);
   if (findingsOut) {
     const out = rows.map((r) => ({
-      package: r.pkg,
+      [sourceField]: r.source,
       file: r.file,
       line: r.finding.line,
       rule: r.finding.ruleId,
