@@ -29,6 +29,7 @@ import { Project, createRegistry } from '../engine/project';
 import type { Finding } from '../engine/rule';
 import { RULES } from '../rules';
 import { mapLines } from './line-map';
+import ts = require('typescript');
 
 interface LeakCase {
   id: string;
@@ -53,6 +54,8 @@ interface SideScan {
   problems: string[];
   /** What else the reader should know (files a partial mirror lacks). */
   notes: string[];
+  /** Module specifiers of the file and how many resolve (dependencies are not installed). */
+  imports: { resolved: number; total: number };
 }
 
 interface CaseResult {
@@ -72,6 +75,8 @@ interface CaseResult {
   afterNear: string[];
   findingsBefore: number;
   findingsAfter: number;
+  /** Resolved/total module specifiers of the before-file. */
+  imports: string;
   problems: string[];
   /** Every finding of each side, for rule work (written with --json, never for the reserve set). */
   findings: Record<Side, { line: number; rule: string; message: string }[]>;
@@ -176,16 +181,45 @@ function archive(c: LeakCase, side: Side, gitDir: string): { root: string; missi
   return { root, missing };
 }
 
-function lint(linter: Linter, project: Project, file: string): { findings: Finding[]; problems: string[] } {
+type Scanned = Pick<SideScan, 'findings' | 'problems' | 'imports'>;
+
+function lint(linter: Linter, project: Project, file: string): Scanned {
   try {
     const result = linter.lintFile(project, file);
     const problems = [...(result.skipped ? [result.skipped] : []), ...result.ruleErrors.map((e) => `${e.ruleId} threw: ${e.message}`)];
-    return { findings: result.findings, problems };
+    return { findings: result.findings, problems, imports: importsResolved(project.program(), file) };
   } catch (error) {
-    return { findings: [], problems: [`could not be analysed: ${error instanceof Error ? error.message : String(error)}`] };
+    const problems = [`could not be analysed: ${error instanceof Error ? error.message : String(error)}`];
+    return { findings: [], problems, imports: { resolved: 0, total: 0 } };
   } finally {
     project.dispose();
   }
+}
+
+/** How many of the file's module specifiers (import, export from, require, import()) the checker resolves to a module. */
+function importsResolved(program: ts.Program, fileName: string): SideScan['imports'] {
+  const file = program.getSourceFile(fileName);
+  const checker = program.getTypeChecker();
+  const counts = { resolved: 0, total: 0 };
+  const visit = (node: ts.Node): void => {
+    const specifier =
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier
+        ? node.moduleSpecifier
+        : ts.isExternalModuleReference(node)
+          ? node.expression
+          : ts.isCallExpression(node) &&
+              (node.expression.kind === ts.SyntaxKind.ImportKeyword ||
+                (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
+            ? node.arguments[0]
+            : undefined;
+    if (specifier && ts.isStringLiteralLike(specifier)) {
+      counts.total++;
+      if (checker.getSymbolAtLocation(specifier)) counts.resolved++;
+    }
+    ts.forEachChild(node, visit);
+  };
+  if (file) visit(file);
+  return counts;
 }
 
 /** The file on its own: a copy under its own name in an empty folder, an inferred project of just that file. */
@@ -219,13 +253,13 @@ function scanInRepo(linter: Linter, registry: ReturnType<typeof createRegistry>,
       for (const p of projects) if (p !== owner) p.dispose();
       if (owner) {
         const scan = lint(linter, owner, file);
-        return { findings: scan.findings, problems: [...problems, ...scan.problems], notes, project: relative(root, owner.id) };
+        return { ...scan, problems: [...problems, ...scan.problems], notes, project: relative(root, owner.id) };
       }
     }
     if (dir === root) break;
   }
   const scan = lint(linter, Project.inferred(dirname(file), registry, [file]), file);
-  return { findings: scan.findings, problems: [...problems, ...scan.problems], notes, project: 'inferred' };
+  return { ...scan, problems: [...problems, ...scan.problems], notes, project: 'inferred' };
 }
 
 function firstLine(error: unknown): string {
@@ -264,6 +298,7 @@ function score(c: LeakCase, mode: Mode, before: SideScan, after: SideScan, noRep
     afterNear: afterNear.map((f) => `${f.ruleId}@${f.line}`),
     findingsBefore: before.findings.length,
     findingsAfter: after.findings.length,
+    imports: `${before.imports.resolved}/${before.imports.total}`,
     problems: [...before.problems.map((p) => `before: ${p}`), ...after.problems.map((p) => `after: ${p}`)],
     findings: { before: before.findings.map(brief), after: after.findings.map(brief) },
   };
@@ -329,13 +364,15 @@ function printAggregate(mode: Mode, agg: Aggregate, seconds: number): void {
 }
 
 function printCases(results: CaseResult[]): void {
-  const widths = [28, 22, 4, 6, 6, 5];
-  console.log(row(['case', 'category', 'hit', 'silent', 'before', 'after', 'rules that hit / project / notes'], widths));
+  const widths = [28, 22, 4, 6, 6, 5, 7];
+  console.log(row(['case', 'category', 'hit', 'silent', 'before', 'after', 'imports', 'rules that hit / project / notes'], widths));
   for (const r of results) {
     const silent = r.silentAfter === undefined ? '-' : r.silentAfter ? 'yes' : 'no';
     const stillFound = r.afterNear.length ? [`after the fix: ${r.afterNear.join(', ')}`] : [];
     const notes = [r.hitRules.join(',') || '-', r.project, ...stillFound, ...r.notes, ...r.problems].join(' / ');
-    console.log(row([r.id, r.category, r.hit ? 'hit' : 'miss', silent, r.findingsBefore, r.findingsAfter, notes], widths));
+    console.log(
+      row([r.id, r.category, r.hit ? 'hit' : 'miss', silent, r.findingsBefore, r.findingsAfter, r.imports.padStart(7), notes], widths),
+    );
   }
 }
 
