@@ -5,7 +5,7 @@
 //         .bench-cache/leakbench/repos/<id>/{before,after}/ (source and JSON files only), in the nearest
 //         tsconfig.json/jsconfig.json that includes it (references followed), else an inferred project.
 // A case is recalled when a finding starts within 2 lines of one of its leak lines; a recalled case is silent after
-// the fix when no finding on the after-file starts within 2 lines of where those leak lines went (see mapLines).
+// the fix when no finding on the after-file starts within 2 lines of where those leak lines went (bench/line-map.ts).
 // Dependencies of the repositories are not installed: their imports resolve only to what the folders above hold,
 // which is this repository's own node_modules (@types/node, @types/vscode, rxjs, typescript, vscode-languageclient…),
 // the same for both modes. Types from anything else are unresolved, and the rules stay silent on them.
@@ -330,8 +330,14 @@ function aggregate(results: CaseResult[]): Aggregate {
     const cat = (agg.byCategory[r.category] ??= { cases: 0, recalled: 0, silentAfter: 0 });
     agg.cases++;
     cat.cases++;
-    if (r.hit) (agg.recalled++, cat.recalled++);
-    if (r.silentAfter) (agg.silentAfter++, cat.silentAfter++);
+    if (r.hit) {
+      agg.recalled++;
+      cat.recalled++;
+    }
+    if (r.silentAfter) {
+      agg.silentAfter++;
+      cat.silentAfter++;
+    }
     agg.findingsBefore += r.findingsBefore;
     agg.findingsAfter += r.findingsAfter;
     if (r.problems.length) agg.withProblems++;
