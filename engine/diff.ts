@@ -8,7 +8,7 @@ type DiffLine = { kind: ' ' | '-' | '+'; text: string };
  * The lines of the two texts aligned: the common prefix and suffix are skipped first (fixes change little of a
  * file), then the middle is aligned by a longest common subsequence.
  */
-function diffLines(a: readonly string[], b: readonly string[]): DiffLine[] {
+export function diffLines(a: readonly string[], b: readonly string[]): DiffLine[] {
   let start = 0;
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   let endA = a.length;
