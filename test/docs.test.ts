@@ -1,8 +1,8 @@
 // The rule pages (docs/rules/<id>.md) pinned to the rules: the paragraph under the title is the rule's description;
 // the `## Options` section starts with one bullet per option of the schema (name, type, default, description) or,
-// for a rule without options, with NO_OPTIONS; every example under `## Bad` type-checks in the fixture project and
-// produces a finding of the rule, and every example under `## Good` type-checks and produces none. Type-checking
-// matters: a rule stays silent on unresolved types, so an example that does not resolve would pass as Good vacuously.
+// for a rule without options, with NO_OPTIONS_SENTENCE; every example under `## Bad` type-checks in the fixture
+// project and produces a finding of the rule, and every example under `## Good` type-checks and produces none.
+// Type-checking matters: a rule stays silent on unresolved types, so an unresolved Good example would pass vacuously.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { FIXTURES, REPO, fixtureProject, lintText, semanticErrors } from './rule
 
 const DOCS = join(REPO, 'docs/rules');
 /** What the Options section of a rule without options says first. */
-const NO_OPTIONS = 'This rule has no options.';
+const NO_OPTIONS_SENTENCE = 'This rule has no options.';
 
 interface Section {
   heading: string;
@@ -119,7 +119,7 @@ for (const rule of RULES) {
   test(`docs: ${id}: the Options section lists the option schema`, () => {
     const [first] = paragraphs(section(rule, 'Options').lines);
     const expected = optionBullets(rule);
-    if (expected.length === 0) assert.deepEqual(first, [NO_OPTIONS]);
+    if (expected.length === 0) assert.deepEqual(first, [NO_OPTIONS_SENTENCE]);
     else assert.deepEqual(listItems(first ?? []), expected);
   });
 
