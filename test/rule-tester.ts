@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import ts = require('typescript');
 import { defaultConfig } from '../engine/config';
+import { applyEdits } from '../engine/fix';
 import { Linter } from '../engine/linter';
 import { Project } from '../engine/project';
 import type { Finding, Fix, Rule } from '../engine/rule';
@@ -55,14 +56,6 @@ export function expectedFindings(text: string): Expected[] {
     }
     out.push({ line: lastCode, column: line.indexOf('^') + 1, ruleId: m[3] });
   });
-  return out;
-}
-
-export function applyEdits(text: string, edits: readonly { start: number; end: number; newText: string }[]): string {
-  const sorted = [...edits].sort((a, b) => b.start - a.start);
-  for (let i = 1; i < sorted.length; i++) assert.ok(sorted[i].end <= sorted[i - 1].start, 'fix edits overlap');
-  let out = text;
-  for (const e of sorted) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
   return out;
 }
 
