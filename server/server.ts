@@ -8,8 +8,6 @@ import {
   CodeActionKind,
   ErrorCodes,
   FileChangeType,
-  ParameterStructures,
-  RequestType,
   ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
@@ -36,9 +34,9 @@ import { ProjectHost } from './projects';
 import {
   DEFAULT_SETTINGS,
   FIX_ALL_KIND,
-  SCAN_WORKSPACE_REQUEST,
+  ScanWorkspaceRequest,
   SETTINGS_SECTION,
-  STATUS_NOTIFICATION,
+  StatusNotification,
   type ScanSummary,
   type ScanWorkspaceParams,
   type StatusParams,
@@ -63,8 +61,6 @@ const UNTITLED_EXTENSIONS: Record<string, string> = {
   javascript: '.js',
   javascriptreact: '.jsx',
 };
-
-const ScanWorkspaceRequest = new RequestType<ScanWorkspaceParams, ScanSummary, void>(SCAN_WORKSPACE_REQUEST, ParameterStructures.byName);
 
 interface Linted {
   version: number;
@@ -319,7 +315,7 @@ export class LeakLintServer {
     const key = JSON.stringify(status);
     if (key === this.lastStatus) return;
     this.lastStatus = key;
-    void this.connection.sendNotification(STATUS_NOTIFICATION, status);
+    void this.connection.sendNotification(StatusNotification, status);
   }
 
   // ---- settings, config and watched files ------------------------------------------------------------------
@@ -462,7 +458,7 @@ export class LeakLintServer {
     this.refuseAfterShutdown();
     const p: unknown = params;
     if (!isObject(p) || (p.workDoneToken !== undefined && typeof p.workDoneToken !== 'string' && typeof p.workDoneToken !== 'number')) {
-      throw invalidParams(`${SCAN_WORKSPACE_REQUEST} takes { workDoneToken?: string | number }`);
+      throw invalidParams(`${ScanWorkspaceRequest.method} takes { workDoneToken?: string | number }`);
     }
     await this.whenReady;
     // the client's own token (cancelled through the request), else a server-created progress the user can cancel
