@@ -9,14 +9,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import {
-  SCAN_WORKSPACE_REQUEST,
-  SETTINGS_SECTION,
-  SHOW_DOCS_COMMAND,
-  STATUS_NOTIFICATION,
-  type ScanSummary,
-  type StatusParams,
-} from '../server/protocol';
+import { ScanWorkspaceRequest, SETTINGS_SECTION, SHOW_DOCS_COMMAND, StatusNotification, type StatusParams } from '../server/protocol';
 
 const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
 const SELECTOR = LANGUAGES.flatMap((language) => [
@@ -53,7 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const start = async (): Promise<void> => {
     try {
       client = createClient(context.asAbsolutePath('dist/server.js'), output, watchers);
-      client.onNotification(STATUS_NOTIFICATION, showStatus);
+      client.onNotification(StatusNotification, showStatus);
       await client.start();
     } catch (error) {
       showStatus({ state: 'error', problems: 0, message: String(error) });
@@ -125,7 +118,7 @@ async function scanWorkspace(): Promise<void> {
         reported = Math.max(reported, percentage);
       });
       try {
-        return await running.sendRequest<ScanSummary>(SCAN_WORKSPACE_REQUEST, { workDoneToken }, cancel);
+        return await running.sendRequest(ScanWorkspaceRequest, { workDoneToken }, cancel);
       } catch (error) {
         void vscode.window.showErrorMessage(
           `LeakLint: the workspace scan failed: ${error instanceof Error ? error.message : String(error)}`,

@@ -1,5 +1,8 @@
-// Building blocks for fixes: text edits computed from AST positions, in the file's own indentation.
+// Fixes: the building blocks rules compute their edits with (AST positions, the file's own indentation), and how
+// fixes are applied: edits to a text, non-overlapping fixes together, and fix passes until nothing changes (used by
+// the server's source.fixAll, the rule tester and the fix checks).
 import ts = require('typescript');
+import type { Finding, Fix } from './rule';
 
 export interface Edit {
   start: number;
@@ -180,4 +183,123 @@ export function constantCase(name: string): string {
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/\W+/g, '_')
     .toUpperCase();
+}
+
+// ---- applying fixes ---------------------------------------------------------------------------------------------
+
+/**
+ * Applies offset edits (in any order) to `text`. Edits must lie inside the text and not overlap: two edits may meet
+ * at an offset, and insertions at the same offset apply in the order given; anything else throws.
+ */
+export function applyEdits(text: string, edits: readonly Edit[]): string {
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  let out = '';
+  let at = 0;
+  for (const e of sorted) {
+    if (!(e.start >= 0 && e.start <= e.end && e.end <= text.length)) {
+      throw new RangeError(`edit ${e.start}-${e.end} lies outside the text (length ${text.length})`);
+    }
+    if (e.start < at) throw new RangeError(`edit ${e.start}-${e.end} overlaps an edit that ends at ${at}`);
+    out += text.slice(at, e.start) + e.newText;
+    at = e.end;
+  }
+  return out + text.slice(at);
+}
+
+/** The preferred fix of each finding that has one (the fix batch operations apply). */
+export function preferredFixes(findings: readonly Finding[]): Fix[] {
+  return findings.flatMap((f) => f.fixes.filter((x) => x.preferred));
+}
+
+const fixStart = (fix: Fix): number => Math.min(...fix.edits.map((e) => e.start));
+
+/** True when two edits of one file share a character or meet at an offset (then which goes first matters). */
+const clash = (a: Fix['edits'][number], b: Fix['edits'][number]): boolean => a.file === b.file && a.start <= b.end && b.start <= a.end;
+
+/**
+ * The fixes that can be applied together, in position order: a fix that overlaps or touches a fix already taken is
+ * left out (the next pass recomputes it on the fixed text), so every taken fix applies exactly as its rule computed
+ * it. A fix without edits, or whose own edits overlap, is left out too.
+ */
+export function mergeFixes(fixes: readonly Fix[]): Fix[] {
+  const taken: Fix[] = [];
+  const takenEdits: Fix['edits'] = [];
+  for (const fix of fixes.filter((f) => f.edits.length).sort((a, b) => fixStart(a) - fixStart(b))) {
+    const selfOverlap = fix.edits.some((e, i) =>
+      fix.edits.some((o, j) => j > i && e.file === o.file && e.start < o.end && o.start < e.end),
+    );
+    if (selfOverlap || fix.edits.some((e) => takenEdits.some((t) => clash(e, t)))) continue;
+    taken.push(fix);
+    takenEdits.push(...fix.edits);
+  }
+  return taken;
+}
+
+export interface FixLoopResult {
+  /** The text after the last pass that applied. */
+  text: string;
+  /** How many passes changed the text. */
+  passes: number;
+  /** The fixes applied, pass by pass. */
+  applied: Fix[];
+  /** The findings on the final text (none when it could not be analysed). */
+  findings: Finding[];
+}
+
+export interface FixLoopOptions {
+  /** At most this many passes (each applies the merged preferred fixes and re-lints). */
+  maxPasses?: number;
+  /** The findings of `text` when the caller already has them (saves the first lint). */
+  findings?: readonly Finding[];
+}
+
+/**
+ * Applies the merged preferred fixes of the text's findings, re-lints, and repeats until no fix applies, a pass
+ * changes nothing or `maxPasses` passes ran. Fixes that overlapped one applied get their turn in a later pass, and
+ * fixes a pass enables are applied too. Two guards keep a batch fix safe on code its fix tests never saw:
+ * - a fix that does not remove its finding (its rule offers a fix of the same title as often as before it was
+ *   applied) is applied once, not again in every pass;
+ * - when `lintOnce` returns undefined (the fixed text cannot be analysed, e.g. it no longer parses) the pass is
+ *   undone and fixing stops.
+ * Only fixes whose edits are all in their finding's file are applied: `lintOnce` lints one file's text.
+ */
+export function fixUntilStable(
+  lintOnce: (text: string) => readonly Finding[] | undefined,
+  text: string,
+  { maxPasses = 10, findings: known }: FixLoopOptions = {},
+): FixLoopResult {
+  const findings = known ?? lintOnce(text);
+  if (!findings) return { text, passes: 0, applied: [], findings: [] };
+  const stuck = new Set<string>();
+  /** The preferred fixes that would change `state.text`, each with its rule and title as the key of the stuck guard. */
+  const candidates = (state: { text: string; findings: readonly Finding[] }) =>
+    state.findings.flatMap((finding) =>
+      preferredFixes([finding])
+        .filter(
+          (fix) => fix.edits.every((e) => e.file === finding.file) && fix.edits.some((e) => state.text.slice(e.start, e.end) !== e.newText),
+        )
+        .map((fix) => ({ fix, key: `${finding.ruleId}\0${fix.title}` }))
+        .filter((c) => !stuck.has(c.key)),
+    );
+  const count = (offered: { key: string }[], key: string) => offered.filter((c) => c.key === key).length;
+  let current = { text, findings };
+  const applied: Fix[] = [];
+  let passes = 0;
+  for (; passes < maxPasses; passes++) {
+    const before = candidates(current);
+    const batch = mergeFixes(before.map((c) => c.fix));
+    const edits = batch.flatMap((f) => f.edits);
+    const fixed = applyEdits(current.text, edits);
+    if (fixed === current.text) break;
+    const after = lintOnce(fixed);
+    if (!after) break;
+    const next = { text: fixed, findings: after };
+    const offered = candidates(next);
+    for (const { fix, key } of before) {
+      if (batch.includes(fix) && count(offered, key) >= count(before, key)) stuck.add(key);
+    }
+    applied.push(...batch);
+    current = next;
+  }
+  return { text: current.text, passes, applied, findings: [...current.findings] };
 }

@@ -1,8 +1,8 @@
 // Code actions for LeakLint diagnostics: the rule's fixes, suppression comments, documentation, fix-all.
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Edit } from '../engine/fix';
-import { docsUrl, type TextEdit as EngineEdit, type Finding, type Fix } from '../engine/rule';
+import { mergeFixes, type Edit } from '../engine/fix';
+import { docsUrl, type Finding, type Fix } from '../engine/rule';
 import { DISABLE_FILE, DISABLE_NEXT_LINE } from '../engine/suppressions';
 import { ruleById } from '../rules';
 import { SHOW_DOCS_COMMAND } from './protocol';
@@ -10,26 +10,6 @@ import { SHOW_DOCS_COMMAND } from './protocol';
 /** The fix to apply when a finding is fixed as part of a batch: the preferred one, else the first. */
 export function batchFix(finding: Finding): Fix | undefined {
   return finding.fixes.find((f) => f.preferred) ?? finding.fixes[0];
-}
-
-/**
- * The edits of the fixes, in order, skipping any fix that overlaps (or touches) an edit already taken, so that
- * every taken fix applies exactly as its rule computed it.
- */
-export function mergeFixes(fixes: readonly Fix[]): EngineEdit[] {
-  const taken: EngineEdit[] = [];
-  for (const fix of fixes) {
-    const clash = fix.edits.some((e) => taken.some((t) => t.file === e.file && e.start <= t.end && t.start <= e.end));
-    if (!clash) taken.push(...fix.edits);
-  }
-  return taken;
-}
-
-/** Applies non-overlapping offset edits to a text. */
-export function applyEdits(text: string, edits: readonly Edit[]): string {
-  let out = text;
-  for (const e of [...edits].sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
-  return out;
 }
 
 /** One edit turning the document's text into `text` (common prefix and suffix kept, so the cursor stays put). */
@@ -73,7 +53,7 @@ export function actionsFor(
 
   const fixable = findings.filter((f) => f.ruleId === ruleId && f.fixes.length);
   if (finding?.fixes.length && fixable.length > 1) {
-    const edits = mergeFixes(fixable.map((f) => batchFix(f)!));
+    const edits = mergeFixes(fixable.map((f) => batchFix(f)!)).flatMap((fix) => fix.edits);
     actions.push(quickFix(`Fix all ${ruleId} problems in this file`, diagnostic, workspaceEdit(doc, edits)));
   }
 

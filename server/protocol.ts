@@ -1,14 +1,12 @@
-// The LeakLint-specific protocol and settings, shared by the server, the VS Code client and the tests.
-// Plain constants and types only: the client bundle must not pull in server code.
+// The LeakLint-specific protocol and settings, shared by the server, the VS Code client and the tests: typed
+// message objects both sides register and send with, so a change of params or result type breaks the build of both.
+// Only vscode-languageserver-protocol (which vscode-languageclient bundles anyway), constants and types: the client
+// bundle must not pull in server code.
+import { NotificationType, ParameterStructures, RequestType, type WorkDoneProgressParams } from 'vscode-languageserver-protocol';
 import type { SeveritySetting } from '../engine/rule';
 
-/** Analyse every project of every workspace folder. Params: ScanWorkspaceParams (optional); result: ScanSummary. */
-export const SCAN_WORKSPACE_REQUEST = 'leaklint/scanWorkspace';
-
-export interface ScanWorkspaceParams {
-  /** A client-created work-done progress token; without one the server creates its own progress. */
-  workDoneToken?: string | number;
-}
+/** `workDoneToken`: a client-created work-done progress token (`$/progress`); without one the server creates its own. */
+export type ScanWorkspaceParams = WorkDoneProgressParams;
 
 export interface ScanSummary {
   files: number;
@@ -18,8 +16,11 @@ export interface ScanSummary {
   cancelled: boolean;
 }
 
-/** Server → client: what the language status item shows. */
-export const STATUS_NOTIFICATION = 'leaklint/status';
+/** Client → server: analyse every project of every workspace folder, reporting work-done progress. */
+export const ScanWorkspaceRequest = new RequestType<ScanWorkspaceParams, ScanSummary, void>(
+  'leaklint/scanWorkspace',
+  ParameterStructures.byName,
+);
 
 export interface StatusParams {
   state: 'analysing' | 'idle' | 'error';
@@ -27,6 +28,9 @@ export interface StatusParams {
   problems: number;
   message?: string;
 }
+
+/** Server → client: what the language status item shows. */
+export const StatusNotification = new NotificationType<StatusParams>('leaklint/status', ParameterStructures.byName);
 
 /** Opens a rule's documentation; the argument is the URL. Registered by the client. */
 export const SHOW_DOCS_COMMAND = 'leaklint.showDocs';

@@ -8,8 +8,6 @@ import {
   CodeActionKind,
   ErrorCodes,
   FileChangeType,
-  ParameterStructures,
-  RequestType,
   ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
@@ -24,20 +22,21 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CONFIG_FILE } from '../engine/config';
+import { fixUntilStable } from '../engine/fix';
 import { isSourceFile } from '../engine/project';
 import type { Finding, Rule } from '../engine/rule';
 import type { FileResult } from '../engine/runner';
 import { RULES } from '../rules';
-import { actionsFor, applyEdits, mergeFixes, replaceTextEdit } from './actions';
+import { actionsFor, replaceTextEdit } from './actions';
 import { configDiagnostic, sameFinding, SOURCE, toDiagnostic } from './diagnostics';
 import { folderOf, makeFolder, parseSettings, type Folder } from './folders';
 import { ProjectHost } from './projects';
 import {
   DEFAULT_SETTINGS,
   FIX_ALL_KIND,
-  SCAN_WORKSPACE_REQUEST,
+  ScanWorkspaceRequest,
   SETTINGS_SECTION,
-  STATUS_NOTIFICATION,
+  StatusNotification,
   type ScanSummary,
   type ScanWorkspaceParams,
   type StatusParams,
@@ -56,16 +55,12 @@ const DEBOUNCE_MS = 150;
  * text, while a lone keystroke is linted at once.
  */
 const BURST_MS = 15;
-/** source.fixAll re-lints after each pass so fixes that overlapped an applied one get their turn. */
-const FIX_ALL_PASSES = 10;
 const UNTITLED_EXTENSIONS: Record<string, string> = {
   typescript: '.ts',
   typescriptreact: '.tsx',
   javascript: '.js',
   javascriptreact: '.jsx',
 };
-
-const ScanWorkspaceRequest = new RequestType<ScanWorkspaceParams, ScanSummary, void>(SCAN_WORKSPACE_REQUEST, ParameterStructures.byName);
 
 interface Linted {
   version: number;
@@ -280,19 +275,20 @@ export class LeakLintServer {
   }
 
   private analyse(folder: Folder, file: string): FileResult {
-    let result: FileResult;
-    try {
-      result = folder.linter.lintFile(this.host.projectFor(file, folder.path ?? dirname(file)), file);
-      this.host.releaseRetired();
-    } catch (error) {
-      result = {
-        findings: [],
-        ruleErrors: [],
-        skipped: `could not be analysed: ${error instanceof Error ? error.message : String(error)}`,
-      };
-    }
+    const result = this.analyseQuietly(folder, file);
     this.reportProblems(file, result);
     return result;
+  }
+
+  /** The file's result without logging its problems (for scratch texts such as fix-all's passes). */
+  private analyseQuietly(folder: Folder, file: string): FileResult {
+    try {
+      const result = folder.linter.lintFile(this.host.projectFor(file, folder.path ?? dirname(file)), file);
+      this.host.releaseRetired();
+      return result;
+    } catch (error) {
+      return { findings: [], ruleErrors: [], skipped: `could not be analysed: ${error instanceof Error ? error.message : String(error)}` };
+    }
   }
 
   private reportProblems(file: string, result: FileResult): void {
@@ -319,7 +315,7 @@ export class LeakLintServer {
     const key = JSON.stringify(status);
     if (key === this.lastStatus) return;
     this.lastStatus = key;
-    void this.connection.sendNotification(STATUS_NOTIFICATION, status);
+    void this.connection.sendNotification(StatusNotification, status);
   }
 
   // ---- settings, config and watched files ------------------------------------------------------------------
@@ -435,27 +431,25 @@ export class LeakLintServer {
   }
 
   /**
-   * Applies every preferred fix that overlaps no other, re-lints the result and repeats while that still fixes
-   * something; the analysis runs on scratch overlays and the document's own text is restored afterwards.
+   * The engine's fix loop (engine/fix.ts fixUntilStable) on the document's text: the preferred fixes, merged, pass
+   * after pass, never a pass whose text the linter cannot analyse. The passes are linted on scratch overlays and
+   * the document's own text is restored afterwards.
    */
   private fixAllEdits(doc: TextDocument, file: string, findings: Finding[]) {
     const folder = this.folderFor(file);
     const original = doc.getText();
-    let text = original;
-    const fixable = (fs: Finding[]) => fs.flatMap((f) => f.fixes.filter((x) => x.preferred));
+    let scratch = false;
+    const lintOnce = (text: string) => {
+      scratch = true;
+      this.host.setText(file, text);
+      const result = this.analyseQuietly(folder, file);
+      return result.skipped ? undefined : result.findings;
+    };
     try {
-      let fixes = fixable(findings);
-      for (let pass = 0; pass < FIX_ALL_PASSES && fixes.length; pass++) {
-        text = applyEdits(text, mergeFixes(fixes));
-        this.host.setText(file, text);
-        const next = fixable(this.analyse(folder, file).findings);
-        // a pass that leaves as many fixable findings made no progress: stop rather than re-apply
-        fixes = next.length < fixes.length ? next : [];
-      }
+      return replaceTextEdit(doc, fixUntilStable(lintOnce, original, { findings }).text);
     } finally {
-      if (text !== original) this.host.setText(file, original);
+      if (scratch) this.host.setText(file, original);
     }
-    return replaceTextEdit(doc, text);
   }
 
   // ---- workspace scan --------------------------------------------------------------------------------------
@@ -464,7 +458,7 @@ export class LeakLintServer {
     this.refuseAfterShutdown();
     const p: unknown = params;
     if (!isObject(p) || (p.workDoneToken !== undefined && typeof p.workDoneToken !== 'string' && typeof p.workDoneToken !== 'number')) {
-      throw invalidParams(`${SCAN_WORKSPACE_REQUEST} takes { workDoneToken?: string | number }`);
+      throw invalidParams(`${ScanWorkspaceRequest.method} takes { workDoneToken?: string | number }`);
     }
     await this.whenReady;
     // the client's own token (cancelled through the request), else a server-created progress the user can cancel

@@ -1,10 +1,11 @@
 // Fix safety over whole files, shared by test/fix-safety.test.ts and bench/fix-safety.ts: every fix the engine
 // offers (all rules at once) is applied on its own to an overlay and must re-parse, add no type error, and not be
 // offered again afterwards (or be offered only as a no-op).
+import { applyEdits } from '../engine/fix';
 import type { Linter } from '../engine/linter';
 import type { Project } from '../engine/project';
 import type { Finding } from '../engine/rule';
-import { applyEdits, semanticErrors } from './rule-tester';
+import { semanticErrors } from './rule-tester';
 
 export interface FixProblem {
   file: string;
@@ -39,8 +40,8 @@ export function checkFileFixes(project: Project, linter: Linter, file: string, t
       let fixed: string;
       try {
         fixed = applyEdits(text, fix.edits);
-      } catch {
-        fail('edits overlap');
+      } catch (error) {
+        fail(`edits do not apply: ${error instanceof Error ? error.message : String(error)}`);
         continue;
       }
       if (fixed === text) {

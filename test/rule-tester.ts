@@ -18,6 +18,7 @@ import { test } from 'node:test';
 import ts = require('typescript');
 import { defaultConfig } from '../engine/config';
 import { unifiedDiff } from '../engine/diff';
+import { applyEdits } from '../engine/fix';
 import { Linter } from '../engine/linter';
 import { NO_OPTIONS } from '../engine/options';
 import { Project } from '../engine/project';
@@ -92,14 +93,6 @@ function updatedMarkers(text: string, findings: readonly Finding[]): string {
       return `${line.slice(0, column - 1)}${carets} ${f.ruleId}/${f.messageId}`;
     })
     .join('\n');
-}
-
-export function applyEdits(text: string, edits: readonly { start: number; end: number; newText: string }[]): string {
-  const sorted = [...edits].sort((a, b) => b.start - a.start);
-  for (let i = 1; i < sorted.length; i++) assert.ok(sorted[i].end <= sorted[i - 1].start, 'fix edits overlap');
-  let out = text;
-  for (const e of sorted) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
-  return out;
 }
 
 const SETTINGS = /^\/\/ leaklint-config: (\{.*\})$/m;
