@@ -35,32 +35,33 @@ const BUILD_DIRS = new Set(['dist', 'lib', 'build', 'out', 'esm', 'cjs', 'types'
 const MAX_PATTERN_DEPTH = 4;
 
 export class WorkspacePackages {
-  private readonly byName: Map<string, WorkspacePackage>;
+  /** Listed on the first import that needs them: a linked and built workspace never pays for the walk. */
+  private byName: Map<string, WorkspacePackage> | undefined;
   private readonly sources = new Map<string, string | undefined>();
 
-  private constructor(packages: WorkspacePackage[]) {
-    this.byName = new Map(packages.map((p) => [p.name, p]));
-  }
+  private constructor(
+    private readonly root: string,
+    private readonly patterns: string[],
+  ) {}
 
   /**
    * The workspace `dir` belongs to: the nearest folder at or above it with a pnpm-workspace.yaml or a package.json
-   * that lists `workspaces`. Undefined outside a workspace or when its patterns match no package.
+   * that lists `workspaces`. Undefined outside a workspace.
    */
   static find(dir: string): WorkspacePackages | undefined {
     for (let at = dir; ; at = dirname(at)) {
       const patterns = workspacePatterns(at);
-      if (patterns) {
-        const packages = listPackages(at, patterns);
-        return packages.length ? new WorkspacePackages(packages) : undefined;
-      }
+      if (patterns) return new WorkspacePackages(at, patterns);
       if (dirname(at) === at) return undefined;
     }
   }
 
   /** The source file an import of `specifier` (`name` or `name/subpath`) means when it names a workspace package. */
   sourceOf(specifier: string, allowJs: boolean): string | undefined {
+    if (ts.isExternalModuleNameRelative(specifier)) return undefined;
     const key = `${allowJs ? 'js' : 'ts'}:${specifier}`;
     if (this.sources.has(key)) return this.sources.get(key);
+    this.byName ??= new Map(listPackages(this.root, this.patterns).map((p) => [p.name, p]));
     const name = packageNameOf(specifier);
     const pkg = this.byName.get(name);
     const subpath = `.${specifier.slice(name.length)}`;

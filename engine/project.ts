@@ -381,7 +381,10 @@ export function listSourceFiles(root: string): string[] {
 /** Below this nesting depth a file is not suspected of overflowing TypeScript's stack (real code stays far below). */
 const MIN_SUSPECT_DEPTH = 500;
 
-/** The deepest nesting of the AST, walked with an explicit stack; binary operator chains, which TypeScript handles without recursion, count once. */
+/**
+ * The deepest nesting of the AST, walked with an explicit stack; binary operator chains, which TypeScript handles
+ * without recursion, count once.
+ */
 function nestingDepth(file: ts.SourceFile): number {
   let max = 0;
   const stack: [ts.Node, number][] = [[file, 0]];

@@ -255,6 +255,9 @@ describe('jsconfig.json projects', () => {
   });
 });
 
+const MISSING_BASE =
+  'extends "@tsconfig/node22/tsconfig.json", but package @tsconfig/node22 is not installed: analysed with the rest of this tsconfig';
+
 describe('a tsconfig extending a package that is not installed', () => {
   const files = {
     'tsconfig.json': JSON.stringify({
@@ -271,8 +274,7 @@ describe('a tsconfig extending a package that is not installed', () => {
     assert.deepEqual(plan.problems, [
       {
         file: join(root, 'tsconfig.json'),
-        message:
-          'extends "@tsconfig/node22/tsconfig.json", but package @tsconfig/node22 is not installed: analysed with the rest of this tsconfig',
+        message: MISSING_BASE,
         severity: 'warning',
       },
     ]);
@@ -292,9 +294,7 @@ describe('a tsconfig extending a package that is not installed', () => {
         .trim()
         .split('\n')
         .filter((l) => l.includes('tsconfig')),
-      [
-        `leaklint: ${join(root, 'tsconfig.json')}: extends "@tsconfig/node22/tsconfig.json", but package @tsconfig/node22 is not installed: analysed with the rest of this tsconfig`,
-      ],
+      [`leaklint: ${join(root, 'tsconfig.json')}: ${MISSING_BASE}`],
     );
     assert.match(cli.out, /^index\.ts:3:13 .*unclosed-resource$/m);
     assert.equal(leaklint(['scan', '.', '--max-warnings', '0'], root).code, 1);
