@@ -38,7 +38,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     status.detail = s.message;
   };
 
-  const watchers = ['**/leaklint.config.json', '**/tsconfig*.json', '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'].map((glob) =>
+  const watchers = ['**/leaklint.config.json', '**/{tsconfig,jsconfig}*.json', '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'].map((glob) =>
     vscode.workspace.createFileSystemWatcher(glob),
   );
   context.subscriptions.push(...watchers);

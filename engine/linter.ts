@@ -14,6 +14,11 @@ import type { Timing } from './timing';
 export interface InputProblem {
   file: string;
   message: string;
+  /**
+   * Set for problems that leave every file analysed as the user's editor analyses it (a tsconfig's missing base
+   * config: TypeScript uses the rest of it, as tsserver does): reported, but no input error.
+   */
+  severity?: 'warning';
 }
 
 export class Linter {
@@ -165,12 +170,12 @@ export function planScan(
 }
 
 /**
- * Finds the tsconfig project that owns a file: the nearest tsconfig at or above it (or one it references) that
- * includes it. Projects are loaded on first need and kept; the CLI scan and the language server share this.
+ * Finds the tsconfig project that owns a file: the nearest tsconfig or jsconfig at or above it (or one it references)
+ * that includes it. Projects are loaded on first need and kept; the CLI scan and the language server share this.
  */
 export class ProjectLocator {
   private readonly projects = new Map<string, Project>();
-  private readonly tsconfigExists = new Map<string, boolean>();
+  private readonly configExists = new Map<string, boolean>();
 
   constructor(
     readonly registry: ts.DocumentRegistry,
@@ -190,6 +195,7 @@ export class ProjectLocator {
         const project = Project.fromTsconfig(path, this.registry);
         this.projects.set(path, project);
         out.push(project);
+        for (const warning of project.warnings) this.onProblem({ ...warning, severity: 'warning' });
         for (const ref of project.referencedConfigs()) visit(ref);
       } catch (error) {
         if (!(error instanceof ProjectError)) throw error;
@@ -202,7 +208,7 @@ export class ProjectLocator {
   }
 
   ownerOf(file: string): Project | undefined {
-    for (const config of ancestorTsconfigs(file, this.tsconfigExists)) {
+    for (const config of ancestorConfigs(file, this.configExists)) {
       const owner = this.load(config).find((p) => p.hasRootFile(file));
       if (owner) return owner;
     }
@@ -215,17 +221,21 @@ export class ProjectLocator {
   }
 }
 
-/** tsconfig.json files in the file's folder and every folder above it, nearest first. */
-function ancestorTsconfigs(file: string, tsconfigCache: Map<string, boolean>): string[] {
+/** tsconfig.json and jsconfig.json files in the file's folder and every folder above it, nearest first (tsserver's order). */
+function ancestorConfigs(file: string, existsCache: Map<string, boolean>): string[] {
   const out: string[] = [];
   for (let dir = dirname(file); ; dir = dirname(dir)) {
-    const candidate = join(dir, 'tsconfig.json');
-    let exists = tsconfigCache.get(candidate);
-    if (exists === undefined) tsconfigCache.set(candidate, (exists = existsSync(candidate)));
-    if (exists) out.push(candidate);
+    for (const name of CONFIG_NAMES) {
+      const candidate = join(dir, name);
+      let exists = existsCache.get(candidate);
+      if (exists === undefined) existsCache.set(candidate, (exists = existsSync(candidate)));
+      if (exists) out.push(candidate);
+    }
     if (dirname(dir) === dir) return out;
   }
 }
+
+const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
 
 export function scan(request: ScanRequest, linter: Linter): ScanResult {
   const { work, problems } = planScan(request, linter);

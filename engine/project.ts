@@ -1,14 +1,33 @@
 // A TypeScript project (a tsconfig, or an inferred project for a folder without one) behind a LanguageService,
 // fed by in-memory overlays (unsaved editor text) so the server and the CLI share one loading path.
 import { readdirSync, realpathSync, statSync } from 'node:fs';
-import { dirname, extname, join, resolve } from 'node:path';
+import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import ts = require('typescript');
 import { prepareDefaultLibs, withPreparedLibs } from './prepared-libs';
+import { EVERY_TYPES_PACKAGE, withWorkspaceTypes } from './project-types';
+import { WorkspacePackages, packageNameOf } from './project-workspace';
 
 export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'out', 'build', 'coverage']);
 
 export class ProjectError extends Error {}
+
+/**
+ * LanguageServiceHost members that TypeScript 6.0's language service honours but does not declare (tsserver's
+ * project host uses them). test/project-types.test.ts fails if a TypeScript update stops honouring the source
+ * redirect; without the other two, workspace resolution still works on this host, only without the shared cache.
+ */
+interface ServiceHostInternals {
+  useSourceOfProjectReferenceRedirect?(): boolean;
+  getModuleResolutionCache?(): ts.ModuleResolutionCache;
+  setCompilerHost?(host: ts.CompilerHost): void;
+}
+
+export interface ConfigWarning {
+  /** The config file the problem is in. */
+  file: string;
+  message: string;
+}
 
 /**
  * JSDoc is parsed in JavaScript files (it carries their types) and skipped in TypeScript files, whose types are in the
@@ -42,7 +61,7 @@ export const INFERRED_OPTIONS: ts.CompilerOptions = {
   noEmit: true,
   allowNonTsExtensions: true,
   // TypeScript 6 no longer includes every @types package by default; an inferred project should see them
-  types: ['*'],
+  types: EVERY_TYPES_PACKAGE,
 };
 
 export class Project {
@@ -54,6 +73,9 @@ export class Project {
   private rootSet: Set<string>;
   /** Files whose text (at the version recorded) overflows TypeScript's recursive parser, binder or checker. */
   private readonly setAside = new Map<string, string>();
+  /** The compiler host TypeScript builds programs with (its fileExists knows project references' outputs). */
+  private compilerHost: ts.ModuleResolutionHost | undefined;
+  private resolutionCache: { projectVersion: number; cache: ts.ModuleResolutionCache } | undefined;
 
   private constructor(
     /** The tsconfig path, or the folder of an inferred project. */
@@ -63,13 +85,16 @@ export class Project {
     readonly options: ts.CompilerOptions,
     readonly references: readonly ts.ProjectReference[],
     registry: ts.DocumentRegistry,
+    /** What was wrong with the tsconfig (or a config it extends) but did not stop it from being used. */
+    readonly warnings: readonly ConfigWarning[] = [],
   ) {
-    const host: ts.LanguageServiceHost = {
+    const currentDirectory = kind === 'tsconfig' ? dirname(id) : id;
+    const host: ts.LanguageServiceHost & ServiceHostInternals = {
       getProjectVersion: () => String(this.projectVersion),
       getScriptFileNames: () => this.rootNames,
       getScriptVersion: (f) => this.scriptVersion(f),
       getScriptSnapshot: (f) => this.snapshotOf(f),
-      getCurrentDirectory: () => (kind === 'tsconfig' ? dirname(id) : id),
+      getCurrentDirectory: () => currentDirectory,
       getCompilationSettings: () => this.options,
       getProjectReferences: () => this.references,
       getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
@@ -81,12 +106,59 @@ export class Project {
       realpath: ts.sys.realpath,
       useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
       jsDocParsingMode: JSDOC_PARSING,
+      // as tsserver does: a referenced project's files are its sources, not its built .d.ts (which may not exist yet)
+      useSourceOfProjectReferenceRedirect: () => true,
     };
+    const workspace = WorkspacePackages.find(currentDirectory);
+    if (workspace) this.resolveWorkspacePackages(host, workspace);
     this.rootSet = new Set(rootNames);
-    this.service = ts.createLanguageService(host, registry);
+    this.service = ts.createLanguageService(host, releasingOnce(registry));
   }
 
-  /** Loads a tsconfig. Throws ProjectError with a one-line message when it cannot be read or parsed. */
+  /**
+   * Module resolution that falls back to workspace packages' sources (see project-workspace.ts). TypeScript's own
+   * resolution runs first, on the host TypeScript builds the program with (`setCompilerHost`, which tsserver uses the
+   * same way: its fileExists sees project references' outputs) and a cache renewed with each project version, as
+   * the language service's default resolution renews its cache with each program.
+   */
+  private resolveWorkspacePackages(host: ts.LanguageServiceHost & ServiceHostInternals, workspace: WorkspacePackages): void {
+    const cache = (): ts.ModuleResolutionCache => {
+      if (this.resolutionCache?.projectVersion !== this.projectVersion) {
+        const canonical = (f: string) => (ts.sys.useCaseSensitiveFileNames ? f : f.toLowerCase());
+        const fresh = ts.createModuleResolutionCache(host.getCurrentDirectory(), canonical, this.options);
+        this.resolutionCache = { projectVersion: this.projectVersion, cache: fresh };
+      }
+      return this.resolutionCache.cache;
+    };
+    host.setCompilerHost = (compilerHost) => {
+      this.compilerHost = compilerHost;
+    };
+    host.getModuleResolutionCache = cache;
+    host.resolveModuleNameLiterals = (literals, containingFile, redirectedReference, options, containingSourceFile) =>
+      literals.map((literal) => {
+        const mode = ts.getModeForUsageLocation(containingSourceFile, literal, options);
+        const resolved = ts.resolveModuleName(
+          literal.text,
+          containingFile,
+          options,
+          this.compilerHost ?? host,
+          cache(),
+          redirectedReference,
+          mode,
+        );
+        const source = resolved.resolvedModule ? undefined : workspace.sourceOf(literal.text, Boolean(options.allowJs));
+        if (!source) return resolved;
+        return {
+          ...resolved,
+          resolvedModule: { resolvedFileName: source, extension: extensionOf(source), isExternalLibraryImport: false },
+        };
+      });
+  }
+
+  /**
+   * Loads a tsconfig (or jsconfig). Throws ProjectError with a one-line message when it cannot be read or parsed. A
+   * base config (`extends`) that is missing does not stop it: the rest is used and the project carries a warning.
+   */
   static fromTsconfig(configPath: string, registry = createRegistry()): Project {
     const path = resolve(configPath);
     let fatal: ts.Diagnostic | undefined;
@@ -101,8 +173,16 @@ export class Project {
       },
     );
     const configErrors = parsed?.errors.filter((d) => d.category === ts.DiagnosticCategory.Error && d.code !== 18003 /* no inputs */) ?? [];
-    if (!parsed || fatal || configErrors.length) throw new ProjectError(formatDiagnostic(fatal ?? configErrors[0], path));
-    return new Project(path, 'tsconfig', parsed.fileNames, parsed.options, parsed.projectReferences ?? [], registry);
+    const missingBases: ConfigWarning[] = [];
+    const otherErrors: ts.Diagnostic[] = [];
+    for (const d of configErrors) {
+      const missingBase = missingBaseConfig(d);
+      if (missingBase) missingBases.push(missingBase);
+      else otherErrors.push(d);
+    }
+    if (!parsed || fatal || otherErrors.length) throw new ProjectError(formatDiagnostic(fatal ?? otherErrors[0], path));
+    const options = withWorkspaceTypes(parsed.options, dirname(path));
+    return new Project(path, 'tsconfig', parsed.fileNames, options, parsed.projectReferences ?? [], registry, missingBases);
   }
 
   /** An inferred project of every source file under `root` (node_modules, build output and dot-folders skipped). */
@@ -233,6 +313,34 @@ export class Project {
   }
 }
 
+/**
+ * The registry for one language service, which never releases a document twice without acquiring it in between (a
+ * service holds each document once). TypeScript 6.0 can list one declaration file twice in a program (a referenced
+ * project's output, reached through a package link and as the output of an import of its source, with
+ * disableSourceOfProjectReferenceRedirect); disposing the service then released it twice, and the second release
+ * found no entry and threw, which took the whole scan down.
+ */
+function releasingOnce(registry: ts.DocumentRegistry): ts.DocumentRegistry {
+  const released = new Set<string>();
+  return {
+    ...registry,
+    acquireDocumentWithKey(fileName, path, host, key, ...rest) {
+      released.delete(`${key}|${path}`);
+      return registry.acquireDocumentWithKey(fileName, path, host, key, ...rest);
+    },
+    releaseDocumentWithKey(
+      path: ts.Path,
+      key: ts.DocumentRegistryBucketKey,
+      scriptKind?: ts.ScriptKind,
+      impliedNodeFormat?: ts.ResolutionMode,
+    ) {
+      if (released.has(`${key}|${path}`)) return;
+      released.add(`${key}|${path}`);
+      registry.releaseDocumentWithKey(path, key, scriptKind ?? ts.ScriptKind.TS, impliedNodeFormat);
+    },
+  };
+}
+
 /** Every source file under `root`, skipping node_modules, build output, dot-folders and symlink loops. */
 export function listSourceFiles(root: string): string[] {
   const out: string[] = [];
@@ -273,7 +381,10 @@ export function listSourceFiles(root: string): string[] {
 /** Below this nesting depth a file is not suspected of overflowing TypeScript's stack (real code stays far below). */
 const MIN_SUSPECT_DEPTH = 500;
 
-/** The deepest nesting of the AST, walked with an explicit stack; binary operator chains, which TypeScript handles without recursion, count once. */
+/**
+ * The deepest nesting of the AST, walked with an explicit stack; binary operator chains, which TypeScript handles
+ * without recursion, count once.
+ */
 function nestingDepth(file: ts.SourceFile): number {
   let max = 0;
   const stack: [ts.Node, number][] = [[file, 0]];
@@ -286,6 +397,35 @@ function nestingDepth(file: ts.SourceFile): number {
     });
   }
   return max;
+}
+
+/**
+ * The warning for a config error that is a missing base config (`extends` naming a file or package that is not
+ * there), else undefined. TypeScript reports it and goes on with the rest of the config, as an editor does.
+ */
+function missingBaseConfig(d: ts.Diagnostic): ConfigWarning | undefined {
+  const { file } = d;
+  if (d.code !== 6053 /* File '{0}' not found. */ || !file || d.start === undefined) return undefined;
+  const root = (file.statements[0] as ts.ExpressionStatement | undefined)?.expression;
+  const property = root && ts.isObjectLiteralExpression(root) ? root.properties.find((p) => propertyName(p) === 'extends') : undefined;
+  if (!property || !ts.isPropertyAssignment(property)) return undefined;
+  const value = property.initializer;
+  const specifier = (ts.isArrayLiteralExpression(value) ? value.elements : [value]).find((e) => e.getStart(file) === d.start);
+  if (!specifier || !ts.isStringLiteral(specifier)) return undefined;
+  const name = specifier.text;
+  const used = 'analysed with the rest of this tsconfig';
+  if (name.startsWith('.') || isAbsolute(name)) return { file: file.fileName, message: `extends "${name}", which is not found: ${used}` };
+  return { file: file.fileName, message: `extends "${name}", but package ${packageNameOf(name)} is not installed: ${used}` };
+}
+
+/** The resolved-module extension of a file name (declaration extensions before the plain ones they end with). */
+function extensionOf(file: string): ts.Extension {
+  const { Dts, Dmts, Dcts, Ts, Tsx, Mts, Cts, Js, Jsx, Mjs, Cjs } = ts.Extension;
+  return [Dts, Dmts, Dcts, Ts, Tsx, Mts, Cts, Js, Jsx, Mjs, Cjs].find((ext) => file.endsWith(ext)) ?? Ts;
+}
+
+function propertyName(p: ts.ObjectLiteralElementLike): string | undefined {
+  return p.name && (ts.isStringLiteral(p.name) || ts.isIdentifier(p.name)) ? p.name.text : undefined;
 }
 
 export function formatDiagnostic(d: ts.Diagnostic, fallbackFile: string): string {

@@ -1,4 +1,4 @@
-// The TypeScript projects behind open documents: one per tsconfig (located exactly as the CLI scan does) plus an
+// The TypeScript projects behind open documents: one per tsconfig or jsconfig (located exactly as the CLI scan does) plus an
 // inferred project per folder for files no tsconfig includes, all fed the open documents' unsaved text.
 import { ProjectLocator, planScan, type InputProblem, type Linter } from '../engine/linter';
 import { Project, createRegistry } from '../engine/project';

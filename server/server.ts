@@ -371,7 +371,7 @@ export class LeakLintServer {
       if (!file) continue;
       const name = basename(file);
       if (name === CONFIG_FILE) reloadConfig = true;
-      else if (/^tsconfig.*\.json$/.test(name)) resetProjects = true;
+      else if (/^[tj]sconfig.*\.json$/.test(name)) resetProjects = true;
       else if (isSourceFile(file) || /\.d\.[cm]?ts$/.test(file)) {
         // added or removed files (open or not) change tsconfig file lists and module resolution: reload the
         // projects; a change on disk matters only when no editor text overrides it
