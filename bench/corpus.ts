@@ -418,7 +418,8 @@ function scanTsCorpus(only: Set<string> | undefined): CorpusScan {
     const seconds = (performance.now() - started) / 1000;
     const count = scanned.findings.length;
     console.log(
-      `${source.padEnd(36)} ${String(files).padStart(5)} files ${(lines / 1000).toFixed(1).padStart(6)} kLOC ${String(count).padStart(4)} findings ${seconds.toFixed(1).padStart(6)} s (${scanned.projects.length} projects)`,
+      `${source.padEnd(36)} ${String(files).padStart(5)} files ${(lines / 1000).toFixed(1).padStart(6)} kLOC ` +
+        `${String(count).padStart(4)} findings ${seconds.toFixed(1).padStart(6)} s (${scanned.projects.length} projects)`,
     );
   }
   return result;
@@ -485,7 +486,8 @@ function report(
     `corpus: ${what}, ${fileCount} files, ${kloc.toFixed(1)} kLOC scanned in ${seconds.toFixed(1)} s (${problems} files with problems)`,
   );
   const line = (label: string, c: { total: number; tp: number; fp: number; untriaged: number }, per: number) =>
-    `${label.padEnd(36)} ${String(c.total).padStart(8)} ${(c.total / per).toFixed(3).padStart(9)} ${String(c.tp).padStart(5)} ${String(c.fp).padStart(5)} ${String(c.untriaged).padStart(10)}`;
+    `${label.padEnd(36)} ${String(c.total).padStart(8)} ${(c.total / per).toFixed(3).padStart(9)} ` +
+    `${String(c.tp).padStart(5)} ${String(c.fp).padStart(5)} ${String(c.untriaged).padStart(10)}`;
   console.log(`${'rule'.padEnd(36)} findings  per kLOC    tp    fp  untriaged`);
   const total = { total: 0, tp: 0, fp: 0, untriaged: 0 };
   for (const [rule, c] of [...byRule].sort()) {
@@ -508,7 +510,8 @@ function report(
   const triaged = total.tp + total.fp;
   const precision = triaged ? (100 * total.tp) / triaged : 100;
   console.log(
-    `precision ${precision.toFixed(1)}% (tp / triaged findings; target >= 85%); false positives: ${total.fp} = ${(total.fp / (kloc / 5)).toFixed(2)} per 5 kLOC (target <= 1)`,
+    `precision ${precision.toFixed(1)}% (tp / triaged findings; target >= 85%); ` +
+      `false positives: ${total.fp} = ${(total.fp / (kloc / 5)).toFixed(2)} per 5 kLOC (target <= 1)`,
   );
   for (const row of untriaged)
     console.log(`untriaged: ${row.source} ${row.file}:${row.finding.line} ${row.finding.ruleId}: ${row.finding.message}`);

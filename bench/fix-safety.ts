@@ -87,7 +87,8 @@ for (const folder of folders) {
     project.dispose();
   }
   console.log(
-    `${relative(REPO, folder) || folder}: ${tally.files} files, ${tally.findings} findings, ${tally.fixes} fixes, ${tally.problems.length} problems`,
+    `${relative(REPO, folder) || folder}: ${tally.files} files, ${tally.findings} findings, ${tally.fixes} fixes, ` +
+      `${tally.problems.length} problems`,
   );
   for (const p of tally.problems) console.log(`  ${relative(REPO, p.file)}  ${p.ruleId}  "${p.fix}": ${p.problem}`);
   total.files += tally.files;
@@ -95,7 +96,9 @@ for (const folder of folders) {
   total.fixes += tally.fixes;
   total.problems.push(...tally.problems);
 }
+const unsafe = new Set(total.problems.map((p) => `${p.file}\0${p.ruleId}\0${p.fix}`)).size;
 console.log(
-  `total: ${total.files} files, ${total.findings} findings, ${total.fixes} fixes checked, ${total.fixes - new Set(total.problems.map((p) => `${p.file}\0${p.ruleId}\0${p.fix}`)).size} safe, ${total.problems.length} problems (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  `total: ${total.files} files, ${total.findings} findings, ${total.fixes} fixes checked, ${total.fixes - unsafe} safe, ` +
+    `${total.problems.length} problems (${((performance.now() - started) / 1000).toFixed(1)} s)`,
 );
 process.exitCode = total.problems.length ? 1 : 0;
