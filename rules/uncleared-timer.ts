@@ -8,6 +8,7 @@ import {
   containsExit,
   enclosingFunction,
   inInstanceMemberOf,
+  isAssignment,
   isTimerClear,
   outOfScope,
   outerExpression,
@@ -114,14 +115,17 @@ function methodName(m: ts.MethodDeclaration): string {
   return m.name.getText();
 }
 
-/** `this.f = <expr>` → the field's symbol and name. */
+/** `this.f = <expr>`, or a field initialiser `f = <expr>` → the field's symbol and name. */
 function assignedField(ctx: Context, expr: ts.Expression): { symbol: ts.Symbol; name: string } | undefined {
   const p = expr.parent;
-  if (!ts.isBinaryExpression(p) || p.operatorToken.kind !== ts.SyntaxKind.EqualsToken || p.right !== expr) return undefined;
-  const left = thisProperty(p.left);
-  if (!left || left !== p.left) return undefined;
-  const symbol = ctx.types.symbolAt(left.name);
-  return symbol && { symbol, name: left.name.text };
+  const name =
+    ts.isPropertyDeclaration(p) && p.initializer === expr
+      ? p.name
+      : isAssignment(p) && p.right === expr && thisProperty(p.left) === p.left
+        ? (p.left as ts.PropertyAccessExpression).name
+        : undefined;
+  const symbol = name && (ts.isIdentifier(name) || ts.isPrivateIdentifier(name)) ? ctx.types.symbolAt(name) : undefined;
+  return symbol && { symbol, name: name!.getText() };
 }
 
 /** clearInterval(this.f) / clearTimeout(this.f) anywhere in the class (a teardown, or a stop method the owner calls). */
