@@ -11,7 +11,8 @@
 // per-connection sockets an event hands its listener) die with it, taking their registrations along.
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
-import { isAssignment, rootIdentifier, thisField, thisProperty, unwrap } from './expressions';
+import { isAssignment, outerExpression, rootIdentifier, thisField, thisProperty, unwrap } from './expressions';
+import { referencesTo } from './walk';
 import { enclosingFunction, isProgramLifetime, ownerOf, type Owner } from './owner';
 import { LISTENER_REGISTRATIONS } from './events';
 
@@ -69,22 +70,10 @@ function calledOnlyOnce(types: TypeQueries, fn: ts.SignatureDeclaration, depth: 
   const name = declaration?.name;
   if (!declaration || !name || !ts.isIdentifier(name) || enclosingFunction(declaration)) return false;
   if (ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Export) return false;
-  const symbol = types.symbolAt(name);
-  if (!symbol) return false;
-  let calls = 0;
-  let other = false;
-  const visit = (n: ts.Node): void => {
-    if (other) return;
-    if (ts.isIdentifier(n) && n !== name && n.text === name.text && types.symbolAt(n) === symbol) {
-      const call = n.parent;
-      if (ts.isCallExpression(call) && call.expression === n && runsOncePerApplication(types, call, depth + 1)) calls++;
-      else other = true;
-      return;
-    }
-    n.forEachChild(visit);
-  };
-  visit(fn.getSourceFile());
-  return !other && calls > 0;
+  const refs = referencesTo(types, fn.getSourceFile(), name);
+  const isOnceCall = (n: ts.Node) =>
+    ts.isCallExpression(n.parent) && n.parent.expression === n && runsOncePerApplication(types, n.parent, depth + 1);
+  return !!refs?.length && refs.every(isOnceCall);
 }
 
 export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: Owner): boolean {
@@ -150,9 +139,8 @@ function eventPayload(types: TypeQueries, param: ts.ParameterDeclaration): boole
 }
 
 function outerCall(fn: ts.Expression): ts.CallExpression | undefined {
-  let e: ts.Node = fn;
-  while (ts.isParenthesizedExpression(e.parent)) e = e.parent;
-  return ts.isCallExpression(e.parent) && e.parent.arguments.includes(e as ts.Expression) ? e.parent : undefined;
+  const e = outerExpression(fn, {});
+  return ts.isCallExpression(e.parent) && e.parent.arguments.includes(e) ? e.parent : undefined;
 }
 
 /**
@@ -164,32 +152,21 @@ function boundToOwnedAtEveryCall(types: TypeQueries, param: ts.ParameterDeclarat
   const fn = param.parent;
   if (depth > 2 || !ts.isMethodDeclaration(fn) || !fn.name || owner.kind !== 'class' || fn.parent !== owner.cls) return false;
   const isPrivate = ts.isPrivateIdentifier(fn.name) || (ts.getCombinedModifierFlags(fn) & ts.ModifierFlags.Private) !== 0;
-  const method = types.symbolAt(fn.name);
-  if (!isPrivate || !method) return false;
+  if (!isPrivate || !(ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name))) return false;
   const index = fn.parameters.indexOf(param);
-  let calls = 0;
-  let unsure = false;
-  const visit = (n: ts.Node): void => {
-    if (unsure) return;
-    if ((ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) && n !== fn.name && types.symbolAt(n) === method) {
-      const access = n.parent;
-      const call = ts.isPropertyAccessExpression(access) && access.name === n ? access.parent : undefined;
-      const arg = call && ts.isCallExpression(call) && call.expression === access ? call.arguments[index] : undefined;
-      if (!arg || ts.isSpreadElement(arg) || !thisProperty(arg) || outlivesOwner(types, arg, ownerOf(call!))) unsure = true;
-      else calls++;
-      return;
-    }
-    n.forEachChild(visit);
+  const passesOwned = (n: ts.Node): boolean => {
+    const access = n.parent;
+    const call = ts.isPropertyAccessExpression(access) && access.name === n ? access.parent : undefined;
+    const arg = call && ts.isCallExpression(call) && call.expression === access ? call.arguments[index] : undefined;
+    return !!arg && !ts.isSpreadElement(arg) && !!thisProperty(arg) && !outlivesOwner(types, arg, ownerOf(call!));
   };
-  visit(owner.cls);
-  return !unsure && calls > 0;
+  const refs = referencesTo(types, owner.cls, fn.name);
+  return !!refs?.length && refs.every(passesOwned);
 }
 
 /** `new …`, a call, or a literal (through `await`, wrappers and both branches of `?:`): an expression that makes a fresh value. */
 export function createsValue(e: ts.Expression): boolean {
-  let x = unwrap(e);
-  while (ts.isAwaitExpression(x) || ts.isAsExpression(x) || ts.isSatisfiesExpression(x) || ts.isParenthesizedExpression(x))
-    x = unwrap(x.expression);
+  const x = unwrap(e, { await: true });
   if (ts.isConditionalExpression(x)) return createsValue(x.whenTrue) && createsValue(x.whenFalse);
   if (isAssignment(x)) return createsValue(x.right); // `a = b = make()`
   return ts.isNewExpression(x) || ts.isCallExpression(x) || ts.isObjectLiteralExpression(x) || ts.isArrayLiteralExpression(x);
@@ -314,21 +291,12 @@ function freshFromEveryCaller(types: TypeQueries, cls: ts.ClassLikeDeclaration, 
   const ctor = param.parent;
   if (!ts.isConstructorDeclaration(ctor) || ctor.parent !== cls || !cls.name) return false;
   if (ts.getCombinedModifierFlags(cls) & ts.ModifierFlags.Export) return false;
-  const classSymbol = types.symbolAt(cls.name);
   const index = ctor.parameters.indexOf(param);
-  let instantiations = 0;
-  let unsure = false;
-  const visit = (n: ts.Node): void => {
-    if (unsure) return;
-    if (ts.isIdentifier(n) && n !== cls.name && types.symbolAt(n) === classSymbol) {
-      const parent = n.parent;
-      const arg = ts.isNewExpression(parent) && parent.expression === n ? parent.arguments?.[index] : undefined;
-      if (arg && createsValue(arg)) instantiations++;
-      else unsure = true; // exported, passed around, subclassed, or instantiated with a shared value
-      return;
-    }
-    n.forEachChild(visit);
+  // exported, passed around, subclassed, or instantiated with a shared value: unsure
+  const newWithFreshValue = (n: ts.Node): boolean => {
+    const arg = ts.isNewExpression(n.parent) && n.parent.expression === n ? n.parent.arguments?.[index] : undefined;
+    return !!arg && createsValue(arg);
   };
-  visit(cls.getSourceFile());
-  return !unsure && instantiations > 0;
+  const refs = referencesTo(types, cls.getSourceFile(), cls.name);
+  return !!refs?.length && refs.every(newWithFreshValue);
 }

@@ -51,3 +51,24 @@ export function refersTo(
     options,
   );
 }
+
+/**
+ * Every reference under `scope` to what `name` declares (the name itself excluded), by symbol; undefined when the
+ * name has no symbol. Callers ask "is every use of X of this kind".
+ */
+export function referencesTo(
+  types: TypeQueries,
+  scope: ts.Node,
+  name: ts.Identifier | ts.PrivateIdentifier,
+): (ts.Identifier | ts.PrivateIdentifier)[] | undefined {
+  const symbol = types.symbolAt(name);
+  if (!symbol) return undefined;
+  const out: (ts.Identifier | ts.PrivateIdentifier)[] = [];
+  someNode(scope, (n) => {
+    // the text first: the checker only for names that can be it
+    if ((ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) && n !== name && n.text === name.text && types.symbolAt(n) === symbol)
+      out.push(n);
+    return false;
+  });
+  return out;
+}
