@@ -1,4 +1,5 @@
-// Bundles the extension client, the language server and the CLI into dist/, and (with --tests) the tests into out/.
+// Bundles the extension client, the language server, the CLI and the ESLint plugin into dist/, and (with --tests) the
+// tests into out/.
 // TypeScript is not bundled: its compiler and lib.*.d.ts files are copied to dist/typescript/lib so the
 // server and CLI always run our own pinned TypeScript, never the workspace's.
 import * as esbuild from 'esbuild';
@@ -55,6 +56,8 @@ copyTypeScript();
 await Promise.all([
   esbuild.build({ ...common, entryPoints: { extension: 'client/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: { server: 'server/main.ts', cli: 'cli/main.ts' }, outdir: 'dist', plugins: [bundledTypeScript] }),
+  // the ESLint plugin runs on the program typescript-eslint built, so it uses the project's own TypeScript
+  esbuild.build({ ...common, entryPoints: { 'eslint-plugin': 'eslint-plugin/index.ts' }, outdir: 'dist', external: ['typescript'] }),
   // the snapshot's script carries TypeScript inside: a snapshot cannot load modules from disk
   production
     ? undefined
@@ -99,6 +102,6 @@ if (withTests) {
     ...common,
     entryPoints: entries.map((e) => ({ in: e, out: relative(root, e).replace(/\.ts$/, '') })),
     outdir: 'out',
-    external: ['typescript', 'vscode', 'ajv', 'ajv-draft-04'],
+    external: ['typescript', 'vscode', 'ajv', 'ajv-draft-04', 'eslint', 'typescript-eslint', '@typescript-eslint/*'],
   });
 }

@@ -72,6 +72,8 @@ export interface RelatedLocation extends Location {
 export interface Finding extends Location {
   ruleId: string;
   messageId: string;
+  /** The message's placeholder values as the message shows them (ESLint reports messageId and data). */
+  data: Record<string, string>;
   severity: Severity;
   message: string;
   related: RelatedLocation[];
@@ -162,11 +164,17 @@ export function defineRule<Id extends string, MessageId extends string, Options 
 export function formatMessage(meta: RuleMeta, message: Message<string>): string {
   const template = (meta.messages as Record<string, string | undefined>)[message.messageId];
   if (template === undefined) throw new Error(`rule ${meta.id}: unknown messageId "${message.messageId}"`);
+  const data = formatData(message.data);
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => {
-    const value = message.data?.[name];
+    const value = data[name];
     if (value === undefined) throw new Error(`rule ${meta.id}: message "${message.messageId}" has no data for {{${name}}}`);
-    return typeof value === 'object' ? codeText(value) : String(value);
+    return value;
   });
+}
+
+/** Placeholder values as a message shows them: code as codeText, numbers as digits. */
+export function formatData(data: MessageData | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(data ?? {}).map(([k, v]) => [k, typeof v === 'object' ? codeText(v) : String(v)]));
 }
 
 const MAX_CODE_IN_MESSAGE = 60;

@@ -2,7 +2,16 @@
 import ts = require('typescript');
 import { Analysis, calleeName, unwrap } from './analysis';
 import { fingerprintOf, numberOccurrences } from './fingerprint';
-import { formatMessage, type Finding, type Location, type Rule, type RuleListeners, type RuleSettings, type Severity } from './rule';
+import {
+  formatData,
+  formatMessage,
+  type Finding,
+  type Location,
+  type Rule,
+  type RuleListeners,
+  type RuleSettings,
+  type Severity,
+} from './rule';
 import { parseSuppressions } from './suppressions';
 import type { Timing } from './timing';
 import { checkerQueries, type TypeQueries } from './types';
@@ -32,6 +41,22 @@ export interface RunOptions {
   budgetMs?: number;
   /** Accumulates phase timings (opt-in: benchmarks, `scan --timing`). */
   timing?: Timing;
+  /**
+   * The file's checker adapter and shared analysis, when the caller runs the rules of one file in several calls
+   * (the ESLint plugin runs each rule on its own): their caches then serve every call. Made with fileAnalysis().
+   */
+  shared?: FileAnalysis;
+}
+
+/** The checker adapter and shared analysis of one file's run. */
+export interface FileAnalysis {
+  types: TypeQueries;
+  analysis: Analysis;
+}
+
+export function fileAnalysis(program: ts.Program, settings: RuleSettings): FileAnalysis {
+  const types = checkerQueries(program);
+  return { types, analysis: new Analysis(types, settings) };
 }
 
 export const DEFAULT_FILE_BUDGET_MS = 5000;
@@ -48,6 +73,7 @@ export function runRules(
   options: RunOptions = {},
 ): FileResult {
   const { timing } = options;
+  if (options.shared) return runAll(file, options.shared.types, rules, settings, options);
   if (!timing) return runAll(file, checkerQueries(program), rules, settings, options);
   const start = performance.now();
   const checkerBefore = timing.checkerMs;
@@ -69,7 +95,7 @@ function runAll(
   options: RunOptions,
 ): FileResult {
   const { timing } = options;
-  const analysis = new Analysis(types, settings);
+  const analysis = options.shared?.analysis ?? new Analysis(types, settings);
   const suppressions = parseSuppressions(file);
   const findings: Finding[] = [];
   const ruleErrors: RuleError[] = [];
@@ -96,6 +122,7 @@ function runAll(
               ...loc,
               ruleId: id,
               messageId: r.messageId,
+              data: formatData(r.data),
               severity,
               message: formatMessage(rule.meta, r),
               related: (r.related ?? []).map((x) => ({

@@ -61,7 +61,16 @@ const typeNames = new WeakMap<ts.Type, string>();
 
 export function checkerQueries(program: ts.Program): TypeQueries {
   const checker = program.getTypeChecker();
-  const resolve = (symbol: ts.Symbol): ts.Symbol => (symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol);
+  /**
+   * A symbol by its identity: aliases resolved, and an instantiated member (`this.s` in a subclass, a property of an
+   * instantiated generic: transient symbols) as the member it was made from, so pairs match wherever they are read.
+   */
+  const resolve = (symbol: ts.Symbol): ts.Symbol => {
+    const s = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+    if (!(s.flags & ts.SymbolFlags.Transient)) return s;
+    const roots = checker.getRootSymbols(s);
+    return roots.length === 1 ? roots[0] : s;
+  };
   const members = (type: ts.Type): ts.Type[] => (type.isUnion() ? type.types : [type]);
   /** The declared type of a receiver expression; undefined where only its narrowed type says anything (`any`, `unknown`). */
   const declaredTypeOf = (e: ts.Expression): ts.Type | undefined => {

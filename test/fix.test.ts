@@ -15,6 +15,7 @@ function finding(ruleId: string, start: number, end: number, fixes: Fix[]): Find
     file: FILE,
     ruleId,
     messageId: 'found',
+    data: {},
     start,
     end,
     line: 1,
