@@ -1,6 +1,7 @@
 // Performance against the tools a user would compare LeakLint with, on a medium project (rxjs's own source, from
 // the rxjs package in node_modules) and a large generated one (≥ 2,000 files): cold CLI scan vs `tsc --noEmit` and
-// vs ESLint + typescript-eslint (no-floating-promises only, type-aware), peak memory, and edit → diagnostics
+// vs ESLint + typescript-eslint (no-floating-promises only, type-aware) and ESLint running LeakLint's rules through
+// its plugin, peak memory, and edit → diagnostics
 // latency and memory growth through the real language server. Run with `npm run bench`.
 // Tools are installed into .bench-cache/tools (pinned); the built dist/ is snapshotted into .bench-cache/dist so a
 // concurrent rebuild cannot change what is measured. Flags: --runs N (paired CLI runs, default 3), --edits N
@@ -105,6 +106,21 @@ export default [
 `;
 }
 
+/** ESLint with LeakLint's plugin (the snapshot of dist/eslint-plugin.js) and the same type-aware parser. */
+function eslintLeakLintConfig(): string {
+  const tseslint = join(TOOLS, 'node_modules/typescript-eslint/dist/index.js');
+  return `import tseslint from ${JSON.stringify(tseslint)};
+import leaklint from ${JSON.stringify(join(DIST, 'eslint-plugin.js'))};
+export default [
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parser: tseslint.parser, parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname } },
+  },
+  { files: ['**/*.ts'], ...leaklint.configs.recommended },
+];
+`;
+}
+
 /** rxjs's own source (src/ of the rxjs package, ~250 files) with a self-contained tsconfig. */
 function prepareMedium(): BenchProject {
   const root = join(CACHE, 'projects/rxjs');
@@ -127,6 +143,7 @@ function prepareMedium(): BenchProject {
   };
   writeProjectFile(root, 'tsconfig.json', JSON.stringify({ compilerOptions, include: ['src/**/*.ts'] }, null, 2));
   writeProjectFile(root, 'eslint.config.mjs', eslintConfig());
+  writeProjectFile(root, 'eslint-leaklint.config.mjs', eslintLeakLintConfig());
   const files = countTs(root);
   const src = (p: string) => join(root, 'src/internal', p);
   return {
@@ -166,6 +183,7 @@ function prepareLarge(): BenchProject {
   };
   writeProjectFile(root, 'tsconfig.json', JSON.stringify({ compilerOptions, include: ['src/**/*.ts'] }, null, 2));
   writeProjectFile(root, 'eslint.config.mjs', eslintConfig());
+  writeProjectFile(root, 'eslint-leaklint.config.mjs', eslintLeakLintConfig());
   writeProjectFile(root, 'src/core/base.ts', CORE);
   for (let f = 0; f < FOLDERS; f++)
     for (let m = 0; m < PER_FOLDER; m++) writeProjectFile(root, `src/${folder(f)}/${moduleName(m)}.ts`, largeModule(f, m));
@@ -391,18 +409,21 @@ function phasesOf(stderr: string): Phases {
 interface CliResult {
   tsc: CliRun[];
   eslint: CliRun[];
+  /** ESLint running LeakLint's rules through the plugin. */
+  eslintPlugin: CliRun[];
   leaklint: CliRun[];
   phases: Phases[];
   findings: number;
 }
 
 function benchCli(p: BenchProject): CliResult {
-  const result: CliResult = { tsc: [], eslint: [], leaklint: [], phases: [], findings: 0 };
+  const result: CliResult = { tsc: [], eslint: [], eslintPlugin: [], leaklint: [], phases: [], findings: 0 };
   const report = join(CACHE, 'leaklint-report.json');
   for (let run = 1; run <= RUNS; run++) {
     console.log(`  run ${run}/${RUNS} (load ${loadavg()[0].toFixed(2)})`);
     result.tsc.push(runNode(TSC, ['-p', 'tsconfig.json', '--noEmit'], p.root, [0, 1, 2]));
     result.eslint.push(runNode(ESLINT, ['-c', 'eslint.config.mjs', 'src'], p.root, [0, 1]));
+    result.eslintPlugin.push(runNode(ESLINT, ['-c', 'eslint-leaklint.config.mjs', 'src'], p.root, [0, 1]));
     result.leaklint.push(runNode(LEAKLINT, ['scan', 'src', '--format', 'json', '--output', report], p.root, [0, 1]));
     result.findings = (JSON.parse(readFileSync(report, 'utf8')) as unknown[]).length;
   }
@@ -526,6 +547,8 @@ function reportCli(p: BenchProject, r: CliResult): string[] {
     `${p.name}: ${p.files} .ts files, ${r.findings} LeakLint findings; medians of ${r.tsc.length} paired runs`,
     `  tsc --noEmit             ${sec(t).padStart(9)}   peak RSS ${mb(median(r.tsc.map((x) => x.peakKb)))}`,
     `  eslint (floating-prom.)  ${sec(e).padStart(9)}   peak RSS ${mb(median(r.eslint.map((x) => x.peakKb)))}`,
+    `  eslint + leaklint plugin ${sec(median(r.eslintPlugin.map((x) => x.ms))).padStart(9)}   ` +
+      `peak RSS ${mb(median(r.eslintPlugin.map((x) => x.peakKb)))}`,
     `  leaklint scan            ${sec(l).padStart(9)}   peak RSS ${mb(median(r.leaklint.map((x) => x.peakKb)))}`,
     `  leaklint / tsc    ${ratio(vsTsc, 1)} (target ≤ 0.50×: ${pass(vsTsc <= 0.5)})   ` +
       `leaklint / eslint ${ratio(vsEslint, 1)} (target ≤ 0.33×: ${pass(vsEslint <= 0.33)})`,
