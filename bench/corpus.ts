@@ -71,7 +71,8 @@ interface TsRepository {
   note?: string;
 }
 
-// Pinned at each mirror's HEAD on 2026-12-01. kLOC are non-blank-or-blank lines of the scanned files.
+// Pinned at each mirror's HEAD on 2026-12-01 (kLOC: every line of the scanned files, tests excluded). Dependencies
+// install for all eight: the pnpm/git ones on the registry-only retry of npmInstall.
 const TS_CORPUS: TsRepository[] = [
   {
     name: 'vscode-python',
@@ -108,7 +109,7 @@ const TS_CORPUS: TsRepository[] = [
     folders: ['src'],
     scan: ['src/cdk', 'src/material'],
     install: ['.'],
-    note: 'Angular component libraries (CDK, Material); pnpm repository installed by npm',
+    note: 'Angular component libraries (CDK, Material); pnpm catalog versions resolved on the registry-only retry',
   },
   {
     name: 'apollo-client',
@@ -117,7 +118,7 @@ const TS_CORPUS: TsRepository[] = [
     folders: ['src', 'config', 'codegen', 'scripts', 'patches', 'docs/tsconfig.json'],
     scan: ['src'],
     install: ['.'],
-    note: 'GraphQL client with React bindings, RxJS observables',
+    note: 'GraphQL client with React bindings, RxJS observables; a GitHub devDependency left out on the retry',
   },
   {
     name: 'tanstack-query',
@@ -145,7 +146,7 @@ const TS_CORPUS: TsRepository[] = [
     folders: ['packages/hoppscotch-backend'],
     scan: ['packages/hoppscotch-backend/src'],
     install: ['packages/hoppscotch-backend'],
-    note: 'NestJS (dependency injection) GraphQL/REST server with Prisma; the Prisma client is not generated',
+    note: 'NestJS (dependency injection) GraphQL/REST server; installed as a workspace of the root; no generated Prisma client',
   },
 ];
 
