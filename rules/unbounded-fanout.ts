@@ -3,6 +3,9 @@
 // under Promise.all). Bounded: literals and tuples, `.slice(a, b)` (including chunked loops), `Object.keys` of a
 // fixed-shape object, a size check on the collection, a loop with its own exit, or a concurrency limiter between
 // the iteration and the request (the request sits in another callback, such as `limit(() => fetch(u))`).
+// Other async work fans out too when it runs for every item at once: file-system calls and child processes in a
+// callback iteration or a loop that never awaits, and the `async` library's `each`/`map`/… (not their `…Limit` twins),
+// whose iteratee runs for every item at the same time.
 import ts = require('typescript');
 import {
   calleeName,
@@ -10,12 +13,16 @@ import {
   collectionKind,
   comparesWithLimit,
   enclosingFunction,
+  fileSystemCall,
   leavesLoop,
   outerExpression,
+  processStart,
   requestCall,
   someCall,
   someNode,
+  unlimitedLibraryIteration,
   unwrap,
+  type LibraryIteration,
 } from '../engine/analysis';
 import { constantCase, freshIdentifier, insertModuleDeclaration } from '../engine/fix';
 import { NO_OPTIONS } from '../engine/options';
@@ -25,13 +32,21 @@ const MESSAGES = {
   fanout:
     '{{request}} runs once per item of `{{items}}`{{when}}, and nothing bounds how many items there are: a large collection means a ' +
     'request or query per item (N+1), which can exhaust sockets or the connection pool.',
+  concurrentWork:
+    '{{work}} runs for every item of `{{items}}` at the same time, and nothing bounds how many items there are: each holds a file ' +
+    'descriptor or a process while it runs, so a large collection exhausts them (EMFILE).',
+  libraryFanout:
+    '`{{call}}` starts the work for every item of `{{items}}` at once, and nothing bounds how many items there are: a large collection ' +
+    'opens as many files, processes or connections at the same time (EMFILE).',
   unboundedCollection: 'the collection whose size is not bounded',
+  runAtMost: 'Run at most {{limit}} at a time ({{call}})',
   processAtMost: 'Process at most {{limit}} items ({{items}}.slice(0, {{limit}}))',
 };
 type MessageId = keyof typeof MESSAGES;
 type Context = RuleContext<MessageId>;
 
 const DEFAULT_LIMIT = 100;
+const DEFAULT_CONCURRENCY = 10;
 const CALLBACK_ITERATIONS = new Set(['map', 'forEach', 'flatMap']);
 /** Array methods whose result is no larger than their receiver. */
 const SHRINKING_METHODS = new Set(['filter', 'map', 'sort', 'reverse', 'toSorted', 'toReversed']);
@@ -61,13 +76,21 @@ export default defineRule({
     const reported = new Set<ts.Node>();
     return {
       [ts.SyntaxKind.CallExpression]: (call) => {
+        const library = unlimitedLibraryIteration(ctx.types, call);
+        if (library) {
+          const it: Iteration = { node: call, body: library.iteratee, items: library.items };
+          // the library takes any collection: only what is bounded by construction counts, not an unknown type
+          if (!boundedItems(ctx, it.items, 0, { unknownIsBounded: false }) && !sizeChecked(ctx, it) && !limited(it.body))
+            ctx.report(libraryReport(ctx, call, library));
+          return;
+        }
         // the iteration is mostly syntactic: find it before asking the checker what the call is
         const it = iterationOf(ctx, call);
         if (!it || reported.has(it.node)) return;
-        const request = requestCall(ctx.types, call);
-        if (!request || boundedItems(ctx, it.items, 0) || sizeChecked(ctx, it) || limited(it.body) || hasOwnExit(it)) return;
+        const work = requestCall(ctx.types, call) ?? concurrentFileOrProcess(ctx, call, it);
+        if (!work || boundedItems(ctx, it.items, 0) || sizeChecked(ctx, it) || limited(it.body) || hasOwnExit(it)) return;
         reported.add(it.node);
-        ctx.report(report(ctx, call, request, it));
+        ctx.report(report(ctx, call, work, it));
       },
     };
   },
@@ -108,8 +131,20 @@ function lengthLimit(condition: ts.Expression): ts.Expression | undefined {
   return x && ts.isPropertyAccessExpression(x) && (x.name.text === 'length' || x.name.text === 'size') ? x.expression : undefined;
 }
 
+/**
+ * A file-system call or a child process started for every item at once: in a callback iteration, or in a loop whose
+ * body never waits (a loop that awaits runs them one after another).
+ */
+function concurrentFileOrProcess(ctx: Context, call: ts.CallExpression, it: Iteration): string | undefined {
+  const atOnce =
+    ts.isCallExpression(it.node) || !someNode(it.body, (n) => ts.isAwaitExpression(n) || ts.isYieldExpression(n), { skipFunctions: true });
+  if (!atOnce) return undefined;
+  const start = processStart(ctx.types, call);
+  return fileSystemCall(ctx.types, call) ?? (start && `${unwrap(call.expression).getText()}()`);
+}
+
 /** Literals, tuples, slices and things derived from them; a `const` followed to its initializer. */
-function boundedItems(ctx: Context, e: ts.Expression, depth: number): boolean {
+function boundedItems(ctx: Context, e: ts.Expression, depth: number, options = { unknownIsBounded: true }): boolean {
   const x = unwrap(e, { await: true });
   if (ts.isArrayLiteralExpression(x)) return true;
   const type = ctx.types.typeAt(x);
@@ -119,7 +154,7 @@ function boundedItems(ctx: Context, e: ts.Expression, depth: number): boolean {
     if (ts.isPropertyAccessExpression(callee)) {
       const method = callee.name.text;
       if ((method === 'slice' || method === 'splice') && x.arguments.length === 2) return true;
-      if (SHRINKING_METHODS.has(method)) return depth < 4 && boundedItems(ctx, callee.expression, depth + 1);
+      if (SHRINKING_METHODS.has(method)) return depth < 4 && boundedItems(ctx, callee.expression, depth + 1, options);
     }
     // the keys of an object without an index signature are fixed by its type
     const arg = x.arguments[0];
@@ -131,12 +166,12 @@ function boundedItems(ctx: Context, e: ts.Expression, depth: number): boolean {
     );
   }
   // unknown shapes (iterators, generators, strings) are not collections we can judge
-  if (!collectionKind(ctx.types, type)) return true;
+  if (!collectionKind(ctx.types, type) && options.unknownIsBounded) return true;
   if (ts.isIdentifier(x) && depth < 4) {
     const symbol = ctx.types.symbolAt(x);
     const decl = symbol && ctx.types.declarationsOf(symbol)[0];
     if (decl && ts.isVariableDeclaration(decl) && decl.initializer && (decl.parent.flags & ts.NodeFlags.Const) !== 0)
-      return boundedItems(ctx, decl.initializer, depth + 1);
+      return boundedItems(ctx, decl.initializer, depth + 1, options);
   }
   return false;
 }
@@ -166,14 +201,48 @@ function hasOwnExit(it: Iteration): boolean {
   return ts.isIterationStatement(it.node, false) && leavesLoop(it.node);
 }
 
-function report(ctx: Context, call: ts.CallExpression, request: string, it: Iteration): Report<MessageId> {
+function report(ctx: Context, call: ts.CallExpression, work: string, it: Iteration): Report<MessageId> {
+  const request = requestCall(ctx.types, call);
   return {
     node: call,
-    messageId: 'fanout',
-    data: { request, items: it.items, when: ts.isCallExpression(it.node) ? ', all at once' : '' },
+    ...(request
+      ? { messageId: 'fanout', data: { request, items: it.items, when: ts.isCallExpression(it.node) ? ', all at once' : '' } }
+      : { messageId: 'concurrentWork', data: { work, items: it.items } }),
     related: [{ node: it.items, messageId: 'unboundedCollection' }],
     fixes: sliceFix(ctx, it),
   };
+}
+
+/** `async.each(items, …)` → `async.eachLimit(items, MAX_CONCURRENT_…, …)`: the same work, a bounded number at a time. */
+function libraryReport(ctx: Context, call: ts.CallExpression, library: LibraryIteration): Report<MessageId> {
+  const callee = unwrap(call.expression);
+  const text = callee.getText(ctx.file);
+  const r: Report<MessageId> = {
+    node: call,
+    messageId: 'libraryFanout',
+    data: { call: text, items: library.items },
+    related: [{ node: library.items, messageId: 'unboundedCollection' }],
+  };
+  // a named import (`each(…)`) would need the twin imported as well: only `lib.each(…)` is rewritten
+  if (!ts.isPropertyAccessExpression(callee)) return r;
+  const name = calleeName(library.items)?.text ?? 'items';
+  const limit = freshIdentifier(ctx.file, `MAX_CONCURRENT_${constantCase(name)}`);
+  const constant = insertModuleDeclaration(ctx.file, call, `const ${limit} = ${DEFAULT_CONCURRENCY};`);
+  if (!constant) return r;
+  const twin = `${library.method.text}Limit`;
+  r.fixes = [
+    {
+      messageId: 'runAtMost',
+      data: { limit, call: `${callee.expression.getText(ctx.file)}.${twin}` },
+      edits: [
+        constant,
+        { start: library.method.getStart(ctx.file), end: library.method.getEnd(), newText: twin },
+        { start: library.items.getEnd(), end: library.items.getEnd(), newText: `, ${limit}` },
+      ],
+      preferred: true,
+    },
+  ];
+  return r;
 }
 
 /** `items` → `items.slice(0, MAX_ITEMS)`, with the limit as a named module-level constant. Not preferred: it drops items. */

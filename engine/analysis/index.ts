@@ -67,6 +67,8 @@ export class Analysis {
 }
 
 export { accessPathKey } from './access-path';
+export { fileSystemCall, unlimitedLibraryIteration } from './async-work';
+export type { LibraryIteration } from './async-work';
 export {
   collectionKind,
   comparesWithLimit,
