@@ -116,7 +116,8 @@ export default defineRule({
           });
           return;
         }
-        if (!ts.isExpressionStatement(parent)) return; // returned, passed or stored elsewhere: handed off
+        // returned, passed or stored elsewhere: handed off
+        if (!ts.isExpressionStatement(parent) && !droppedByWrapper(expr)) return;
         ctx.report(droppedHandle(ctx, lifecycle, call, timer, cls));
       },
     };
@@ -197,25 +198,78 @@ function overwriteReport(ctx: Context, call: ts.CallExpression, o: Overwrite, ti
   };
 }
 
-/** clearInterval(this.f) / clearTimeout(this.f) anywhere in the class (a teardown, or a stop method the owner calls). */
+/**
+ * clearInterval(this.f) / clearTimeout(this.f) anywhere in the class (a teardown, or a stop method the owner calls),
+ * except a clear that only makes way for a new timer in `this.f` later in the same function: that one never stops
+ * the timer for good.
+ */
 function clearsFieldAnywhere(ctx: Context, lifecycle: LifecycleAnalysis, cls: ts.ClassLikeDeclaration, field: ts.Symbol): boolean {
   const isClear = (c: ts.CallExpression, i: number) => i === 0 && isTimerClear(ctx.types, c);
+  const rearmsAfter = (clear: ts.CallExpression): boolean => {
+    const fn = enclosingFunction(clear);
+    return (
+      !!fn &&
+      someCall(fn, (c) => {
+        if (c.pos < clear.end || !platformCallName(ctx.types, c, TIMER_STARTS)) return false;
+        const assigned = assignedField(ctx, outerExpression(c));
+        return assigned?.symbol === field && enclosingFunction(c) === fn;
+      })
+    );
+  };
   return (
-    someCall(cls, (c) => !!c.arguments[0] && lifecycle.isField(c.arguments[0], field) && isClear(c, 0)) ||
+    someCall(cls, (c) => !!c.arguments[0] && lifecycle.isField(c.arguments[0], field) && isClear(c, 0) && !rearmsAfter(c)) ||
     lifecycle.releasesField(cls, field, { methods: [], isReleaseCall: isClear })
   );
 }
 
-/** setTimeout(f, …) inside f (or inside an arrow that calls f), with no guard that returns early: a loop by timer. */
+/**
+ * setTimeout(f, …) inside f (or inside an arrow that calls f), with no guard that returns early: a loop by timer.
+ * f may be a named function or method, or an arrow or function expression bound to a name (`const f = () => …`,
+ * `this.f = () => …`, a property `f = () => …`); a wrapper callback in between (`zone.run(() => setTimeout(f))`)
+ * is looked through.
+ */
 function reschedulesItself(ctx: Context, call: ts.CallExpression): boolean {
-  const fn = enclosingFunction(call);
   const callback = call.arguments[0];
-  if (!fn || !callback) return false;
-  const fnSymbol = fn.name && ctx.types.symbolAt(fn.name);
-  if (!fnSymbol || !refersTo(ctx.types, callback, fnSymbol)) return false;
+  if (!callback) return false;
+  let fn = enclosingFunction(call);
+  let fnSymbol = fn && functionSymbol(ctx, fn);
+  for (let wrappers = 0; fn && !fnSymbol && wrappers < 2 && isCallbackArgument(fn); wrappers++) {
+    fn = enclosingFunction(fn);
+    fnSymbol = fn && functionSymbol(ctx, fn);
+  }
+  if (!fn || !fnSymbol || !refersTo(ctx.types, callback, fnSymbol)) return false;
   // a guard (`if (this.stopped) return;`) before the reschedule makes the loop stoppable
   const body = (fn as ts.FunctionLikeDeclaration).body;
   return !!body && !hasGuard(body, call);
+}
+
+/** The symbol a function is called by: its own name, or the variable or property it is assigned to. */
+function functionSymbol(ctx: Context, fn: ts.SignatureDeclaration): ts.Symbol | undefined {
+  if (fn.name) return ctx.types.symbolAt(fn.name);
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+  const outer = outerExpression(fn, {});
+  const p = outer.parent;
+  const name =
+    (ts.isVariableDeclaration(p) || ts.isPropertyDeclaration(p)) && p.initializer === outer
+      ? p.name
+      : isAssignment(p) && p.right === outer && thisProperty(p.left) === p.left
+        ? (p.left as ts.PropertyAccessExpression).name
+        : undefined;
+  return name && (ts.isIdentifier(name) || ts.isPrivateIdentifier(name)) ? ctx.types.symbolAt(name) : undefined;
+}
+
+/** An unnamed arrow or function expression passed straight to a call (`run(() => …)`). */
+function isCallbackArgument(fn: ts.SignatureDeclaration): boolean {
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return false;
+  const outer = outerExpression(fn, {});
+  return ts.isCallExpression(outer.parent) && outer.parent.arguments.includes(outer);
+}
+
+/** `run(() => setInterval(…));`: the arrow returns the handle to a wrapper whose own result is dropped. */
+function droppedByWrapper(expr: ts.Expression): boolean {
+  const arrow = expr.parent;
+  if (!ts.isArrowFunction(arrow) || arrow.body !== expr || !isCallbackArgument(arrow)) return false;
+  return ts.isExpressionStatement(outerExpression(outerExpression(arrow, {}).parent as ts.CallExpression).parent);
 }
 
 function hasGuard(body: ts.Node, before: ts.Node): boolean {
