@@ -3,8 +3,8 @@
 // under Promise.all). Bounded: literals and tuples, `.slice(a, b)` (including chunked loops), `Object.keys` of a
 // fixed-shape object, a size check on the collection, a loop with its own exit, or a concurrency limiter between
 // the iteration and the request (the request sits in another callback, such as `limit(() => fetch(u))`).
-// Other async work fans out too when it runs for every item at once: file-system calls and child processes in a
-// callback iteration or a loop that never awaits, and the `async` library's `each`/`map`/… (not their `…Limit` twins),
+// Other async work fans out too when it runs for every item at once: file-system calls and child processes (or a
+// call of a project function that makes one) in a callback iteration or a loop that never awaits, and the `async` library's `each`/`map`/… (not their `…Limit` twins),
 // whose iteratee runs for every item at the same time.
 import ts = require('typescript');
 import {
@@ -13,10 +13,9 @@ import {
   collectionKind,
   comparesWithLimit,
   enclosingFunction,
-  fileSystemCall,
+  fileOrProcessWork,
   leavesLoop,
   outerExpression,
-  processStart,
   requestCall,
   someCall,
   someNode,
@@ -138,9 +137,7 @@ function lengthLimit(condition: ts.Expression): ts.Expression | undefined {
 function concurrentFileOrProcess(ctx: Context, call: ts.CallExpression, it: Iteration): string | undefined {
   const atOnce =
     ts.isCallExpression(it.node) || !someNode(it.body, (n) => ts.isAwaitExpression(n) || ts.isYieldExpression(n), { skipFunctions: true });
-  if (!atOnce) return undefined;
-  const start = processStart(ctx.types, call);
-  return fileSystemCall(ctx.types, call) ?? (start && `${unwrap(call.expression).getText()}()`);
+  return atOnce ? fileOrProcessWork(ctx.types, call) : undefined;
 }
 
 /** Literals, tuples, slices and things derived from them; a `const` followed to its initializer. */

@@ -1,10 +1,13 @@
 // Work that runs concurrently per item: the collection functions of the `async` library that start every item at
 // once (`async.each`, `async.map`, … — their `…Limit` twins cap it), and the asynchronous file-system calls of Node
-// (`fs.readFile`, `fs.promises.writeFile`, …) that hold a file descriptor while they run.
+// (`fs.readFile`, `fs.promises.writeFile`, …) and child processes that hold a descriptor or a process while they run,
+// also one call away: a function of the project whose body starts such work.
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { namesSpec, nodeModule, type DeclarationSpec } from './declarations';
-import { calleeName, unwrap } from './expressions';
+import { calleeName, isAssignment, unwrap } from './expressions';
+import { processStart } from './processes';
+import { someCall } from './walk';
 
 /** The libraries whose collection functions run an async iteratee for every item at once. */
 const ASYNC_LIBRARIES = new Set(['async', 'neo-async', 'async-es']);
@@ -102,4 +105,42 @@ const FILE_CALLS: DeclarationSpec = {
 export function fileSystemCall(types: TypeQueries, call: ts.CallExpression): string | undefined {
   const id = calleeName(call.expression);
   return id && namesSpec(types, id, FILE_CALLS) ? `${unwrap(call.expression).getText()}()` : undefined;
+}
+
+/**
+ * The file-system call or child process the call starts: itself, or one made by the project function it calls (its
+ * body, callbacks included; one level deep, and only source the project has, not declaration files or packages).
+ */
+export function fileOrProcessWork(types: TypeQueries, call: ts.CallExpression): string | undefined {
+  const direct = (c: ts.CallExpression) => fileSystemCall(types, c) ?? (processStart(types, c) && `${unwrap(c.expression).getText()}()`);
+  const own = direct(call);
+  if (own) return own;
+  const id = calleeName(call.expression);
+  const symbol = id && types.symbolAt(id);
+  if (!symbol) return undefined;
+  for (const decl of types.declarationsOf(symbol)) {
+    const fn = functionOf(decl);
+    const file = decl.getSourceFile();
+    if (!fn?.body || file.isDeclarationFile || /[\\/]node_modules[\\/]/.test(file.fileName)) continue;
+    let work: string | undefined;
+    if (someCall(fn.body, (c) => !!(work = direct(c)))) return `${unwrap(call.expression).getText()}() (${work})`;
+  }
+  return undefined;
+}
+
+/** The function a declaration declares: a function or method, or one assigned (`const f = …`, `X.prototype.f = …`). */
+function functionOf(decl: ts.Declaration): ts.FunctionLikeDeclaration | undefined {
+  const isFunction = (n: ts.Node | undefined): n is ts.FunctionLikeDeclaration =>
+    !!n && (ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n) || ts.isFunctionExpression(n) || ts.isArrowFunction(n));
+  if (isFunction(decl)) return decl;
+  const value =
+    ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl) || ts.isPropertyAssignment(decl)
+      ? decl.initializer
+      : ts.isPropertyAccessExpression(decl) && isAssignment(decl.parent) && decl.parent.left === decl
+        ? decl.parent.right
+        : ts.isBinaryExpression(decl)
+          ? decl.right
+          : undefined;
+  const inner = value && unwrap(value);
+  return isFunction(inner) ? inner : undefined;
 }

@@ -67,7 +67,7 @@ export class Analysis {
 }
 
 export { accessPathKey } from './access-path';
-export { fileSystemCall, unlimitedLibraryIteration } from './async-work';
+export { fileOrProcessWork, unlimitedLibraryIteration } from './async-work';
 export type { LibraryIteration } from './async-work';
 export {
   collectionKind,
