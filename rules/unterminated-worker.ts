@@ -1,15 +1,20 @@
 // unterminated-worker: a worker thread or child process that is never terminated, killed or awaited — kept in a
-// class field the teardown does not stop, or dropped / kept in a local while it keeps running.
+// class field the teardown does not stop, or dropped / kept in a local while it keeps running. Also a stop that an
+// async teardown fires and forgets: `terminate()` returns a promise the teardown does not wait for, so the owner
+// reports itself closed while the worker still runs.
 import ts = require('typescript');
 import {
   LISTENER_REGISTRATIONS,
   OUT_OF_SCOPE_MESSAGE,
   PROCESS_STOPS,
+  enclosingFunction,
+  isPlatformSymbol,
   outOfScope,
   outerExpression,
   processStart,
   someCall,
   thisProperty,
+  unwrap,
   type LifecycleAnalysis,
   type ProcessStart,
 } from '../engine/analysis';
@@ -27,6 +32,10 @@ const MESSAGES = {
     'The {{what}} kept in `this.{{field}}` is never stopped: {{teardown}}() does not call {{call}}, so it outlives its owner.',
   teardownMissesStop: 'teardown that misses {{stop}}()',
   stopInTeardown: '{{verb}} it in {{teardown}}()',
+  stopNotAwaited:
+    '{{teardown}}() is async but does not wait for `{{call}}`: it resolves while the worker is still running, so whoever awaits ' +
+    'the teardown may exit or restart with the old worker alive.',
+  awaitStop: 'Await {{call}}',
 };
 type MessageId = keyof typeof MESSAGES;
 type Context = RuleContext<MessageId>;
@@ -71,7 +80,17 @@ export default defineRule({
         ctx.report({ node, messageId: 'dropped', data: { what, stop: start.stop } });
       }
     };
-    return { [ts.SyntaxKind.NewExpression]: check, [ts.SyntaxKind.CallExpression]: check };
+    const checkStop = (call: ts.CallExpression) => {
+      const r = unawaitedStop(ctx, lifecycle, call);
+      if (r) ctx.report(r);
+    };
+    return {
+      [ts.SyntaxKind.NewExpression]: check,
+      [ts.SyntaxKind.CallExpression]: (call) => {
+        check(call);
+        checkStop(call);
+      },
+    };
   },
 });
 
@@ -164,4 +183,41 @@ function stoppedAnywhere(lifecycle: LifecycleAnalysis, field: Field): boolean {
       lifecycle.isField(n.expression.expression, field.symbol) &&
       awaitsEnd(n.expression.name.text, n),
   );
+}
+
+/** `this.worker.terminate();` as a statement of an async teardown, when terminate() returns a promise. */
+function unawaitedStop(ctx: Context, lifecycleAnalysis: LifecycleAnalysis, call: ts.CallExpression): Report<MessageId> | undefined {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'terminate' || !thisProperty(callee.expression)) return undefined;
+  const statement = outerExpression(call, {}).parent;
+  const method = enclosingFunction(call);
+  if (!ts.isExpressionStatement(statement) || !method || !ts.isMethodDeclaration(method)) return undefined;
+  if ((ts.getCombinedModifierFlags(method) & ts.ModifierFlags.Async) === 0) return undefined;
+  const owner = ctx.analysis.ownerOf(call);
+  if (owner.kind !== 'class' || !lifecycleAnalysis.of(owner.cls).ownTeardowns.includes(method)) return undefined;
+  const receiver = ctx.types.typeAt(callee.expression);
+  if (!ctx.types.methodReturnsPromise(receiver, 'terminate') || !holdsWorker(ctx, callee.expression)) return undefined;
+  const text = call.getText(ctx.file);
+  return {
+    node: call,
+    messageId: 'stopNotAwaited',
+    data: { teardown: method.name.getText(), call: text },
+    fixes: [
+      {
+        messageId: 'awaitStop',
+        data: { call: text },
+        edits: [{ start: call.getStart(ctx.file), end: call.getStart(ctx.file), newText: 'await ' }],
+        preferred: true,
+      },
+    ],
+  };
+}
+
+/** The field holds a worker thread: a platform `Worker` (worker_threads; the DOM's terminate() returns nothing). */
+function holdsWorker(ctx: Context, e: ts.Expression): boolean {
+  const type = ctx.types.typeAt(e);
+  return (type.isUnion() ? type.types : [type]).some((t) => {
+    const symbol = t.getSymbol();
+    return symbol?.name === 'Worker' && isPlatformSymbol(ctx.types, symbol);
+  });
 }
