@@ -4,8 +4,8 @@
 // fixed-shape object, a size check on the collection, a loop with its own exit, or a concurrency limiter between
 // the iteration and the request (the request sits in another callback, such as `limit(() => fetch(u))`).
 // Other async work fans out too when it runs for every item at once: file-system calls and child processes (or a
-// call of a project function that makes one) in a callback iteration or a loop that never awaits, and the `async` library's `each`/`map`/… (not their `…Limit` twins),
-// whose iteratee runs for every item at the same time.
+// call of a project function that makes one) in a callback iteration or a loop that never awaits, and the `async`
+// library's `each`/`map`/… (not their `…Limit` twins), whose iteratee runs for every item at the same time.
 import ts = require('typescript');
 import {
   calleeName,
