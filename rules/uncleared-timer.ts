@@ -1,7 +1,5 @@
 // uncleared-timer: setInterval (or a self-rescheduling setTimeout) whose handle is dropped, or kept but never
-// cleared by its owner (the function, or the class's teardown). Also a timeout stored in `this.f` by a method that
-// does not clear (or even look at) the timeout already there, while other code clears `this.f`: a second call
-// orphans the first timeout, which nothing can clear any more.
+// cleared by its owner (the function, or the class's teardown).
 import ts = require('typescript');
 import {
   OUT_OF_SCOPE_MESSAGE,
@@ -18,12 +16,11 @@ import {
   refersTo,
   someCall,
   someNode,
-  statementList,
   thisProperty,
   unwrap,
   type LifecycleAnalysis,
 } from '../engine/analysis';
-import { appendToBody, freshMemberName, insertBeforeStatement, insertClassMember, isTypeScriptFile } from '../engine/fix';
+import { appendToBody, freshMemberName, insertClassMember, isTypeScriptFile } from '../engine/fix';
 import { TEARDOWN_OPTIONS } from '../engine/options';
 import { defineRule, type Message, type Report, type RuleContext } from '../engine/rule';
 
@@ -35,11 +32,6 @@ const MESSAGES = {
   localNeverCleared: 'The {{kind}} handle `{{name}}` is never passed to {{clear}}: the timer runs forever.',
   outOfScope: OUT_OF_SCOPE_MESSAGE,
   handleDropped: 'The {{kind}} handle is dropped, so nothing can ever clear it.',
-  overwritten:
-    'A new {{kind}} replaces the one in `this.{{field}}` without clearing it first: when this runs again before the old one fires, ' +
-    'the old timer is orphaned and {{clear}}(this.{{field}}) can no longer stop it.',
-  clearedHere: 'where `this.{{field}}` is cleared',
-  clearBeforeReplacing: 'Clear the previous timer before replacing it',
   handleDroppedInClass: 'The {{kind}} handle is dropped, so nothing can ever clear it; {{teardown}}() cannot stop it.',
   teardownShouldClear: '{{teardown}}() should clear it',
   keepAndClear: 'Keep the timer in `this.{{field}}` and clear it in {{teardown}}()',
@@ -63,16 +55,12 @@ export default defineRule({
       [ts.SyntaxKind.CallExpression]: (call) => {
         const name = platformCallName(ctx.types, call, TIMER_STARTS);
         if (!name || ctx.analysis.runsOncePerApplication(call)) return;
+        if (name === 'setTimeout' && !reschedulesItself(ctx, call)) return;
+        const timer = {
+          kind: name === 'setInterval' ? 'interval' : 'self-rescheduling timeout',
+          clear: name === 'setInterval' ? 'clearInterval' : 'clearTimeout',
+        };
         const expr = outerExpression(call);
-        const clear = name === 'setInterval' ? 'clearInterval' : 'clearTimeout';
-        if (name === 'setTimeout' && !reschedulesItself(ctx, call)) {
-          // a one-shot timeout kept in a field is re-armed by every call of its method (a loop's own re-arm is not:
-          // the old one has fired)
-          const overwrite = overwrittenField(ctx, expr);
-          if (overwrite) ctx.report(overwriteReport(ctx, call, overwrite, { kind: 'timeout', clear }));
-          return;
-        }
-        const timer = { kind: name === 'setInterval' ? 'interval' : 'self-rescheduling timeout', clear };
         const parent = expr.parent;
         const owner = ctx.analysis.ownerOf(call);
         const cls = owner.kind === 'class' ? owner.cls : undefined;
@@ -139,63 +127,6 @@ function assignedField(ctx: Context, expr: ts.Expression): { symbol: ts.Symbol; 
         : undefined;
   const symbol = name && (ts.isIdentifier(name) || ts.isPrivateIdentifier(name)) ? ctx.types.symbolAt(name) : undefined;
   return symbol && { symbol, name: name!.getText() };
-}
-
-interface Overwrite {
-  field: { symbol: ts.Symbol; name: string };
-  statement: ts.ExpressionStatement;
-  /** A clear of the field elsewhere: the timer is meant to be cancellable. */
-  clearedAt: ts.CallExpression;
-}
-
-/**
- * `this.f = setTimeout(…)` as a statement of a method (not a constructor) that neither clears nor reads `this.f`
- * before it, while some other code of the class (or file) clears `this.f`.
- */
-function overwrittenField(ctx: Context, expr: ts.Expression): Overwrite | undefined {
-  const assignment = expr.parent;
-  const statement = assignment.parent;
-  if (!isAssignment(assignment) || !ts.isExpressionStatement(statement) || !statementList(statement)) return undefined;
-  const field = assignedField(ctx, expr);
-  const fn = enclosingFunction(statement);
-  if (!field || !fn || ts.isConstructorDeclaration(fn) || !('body' in fn) || !fn.body) return undefined;
-  const isThisField = (e: ts.Expression): boolean => {
-    const p = thisProperty(e);
-    return !!p && p === unwrap(e) && ctx.types.symbolAt(p.name) === field.symbol;
-  };
-  // a guard (`if (this.f) return`), a clear or any other look at the old timer before the assignment
-  const looksFirst = someNode(fn.body, (n) => ts.isPropertyAccessExpression(n) && n.pos < assignment.left.pos && isThisField(n), {
-    skip: (n) => n.pos >= assignment.left.pos,
-  });
-  if (looksFirst) return undefined;
-  const owner = ctx.analysis.ownerOf(statement);
-  const scope: ts.Node = owner.kind === 'class' ? owner.cls : ctx.file;
-  let clearedAt: ts.CallExpression | undefined;
-  // a plain function run with `.call(this)` has its own `this`: outside classes, the field's name says which it clears
-  const clearsField = (e: ts.Expression): boolean =>
-    isThisField(e) || (owner.kind !== 'class' && thisProperty(e)?.name.text === field.name && ctx.analysis.ownerOf(e).kind !== 'class');
-  someCall(scope, (c) => {
-    if (c.arguments[0] && clearsField(c.arguments[0]) && isTimerClear(ctx.types, c)) clearedAt = c;
-    return !!clearedAt;
-  });
-  return clearedAt && { field, statement, clearedAt };
-}
-
-function overwriteReport(ctx: Context, call: ts.CallExpression, o: Overwrite, timer: { kind: string; clear: string }): Report<MessageId> {
-  const data = { ...timer, field: o.field.name };
-  return {
-    node: call,
-    messageId: 'overwritten',
-    data,
-    related: [{ node: o.clearedAt, messageId: 'clearedHere', data }],
-    fixes: [
-      {
-        messageId: 'clearBeforeReplacing',
-        edits: [insertBeforeStatement(ctx.file, o.statement, `${timer.clear}(this.${o.field.name});`)],
-        preferred: true,
-      },
-    ],
-  };
 }
 
 /**
