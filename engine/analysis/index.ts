@@ -66,7 +66,7 @@ export class Analysis {
   }
 }
 
-export { accessPathKey } from './access-path';
+export { accessPathKey, aliasPaths } from './access-path';
 export {
   collectionKind,
   comparesWithLimit,
