@@ -172,11 +172,13 @@ function eventPayload(types: TypeQueries, param: ts.ParameterDeclaration): boole
   return !!refs?.length && refs.every(givenToRegistration);
 }
 
-/** A listener registration, or Node's `createServer(…)` (whose callback is the connection listener). */
+/** A listener registration (not on a client request), or Node's `createServer(…)` (whose callback is the connection listener). */
 function receivesEvents(types: TypeQueries, call: ts.CallExpression | undefined): boolean {
   if (!call) return false;
   const callee = unwrap(call.expression);
-  if (ts.isPropertyAccessExpression(callee) && LISTENER_REGISTRATIONS.has(callee.name.text)) return true;
+  // a client request's 'socket' comes from its agent's keep-alive pool: it outlives the request
+  if (ts.isPropertyAccessExpression(callee) && LISTENER_REGISTRATIONS.has(callee.name.text))
+    return !/^ClientRequest$/.test(types.typeName(types.typeAt(callee.expression)));
   const name = calleeName(call.expression);
   return !!name && namesSpec(types, name, CREATE_SERVER);
 }
