@@ -6,6 +6,7 @@ import {
   PERSISTENT_REGISTRATIONS,
   REMOVE_ALL_LISTENERS,
   accessPathKey,
+  aliasPaths,
   enclosingFunction,
   removalsOf,
   returnedCleanups,
@@ -28,7 +29,11 @@ const MESSAGES = {
   neverRemoved:
     'Listener for {{event}} on `{{target}}` is never removed: nothing calls {{target}}.{{removal}}(…). ' +
     'It keeps the handler (and what it references) alive.',
+  removalDoesNotMatch:
+    'Listener for {{event}} on `{{target}}` is never removed: a removal is there but does not match it ({{difference}}). ' +
+    'It keeps the handler (and what it references) alive.',
   handlerWithoutIdentity: 'this handler has no identity a removal could name',
+  removalThatDiffers: 'the removal that does not match',
   teardownMissesRemoval: 'teardown that misses the removal',
   removeInTeardown: 'Remove the listener in {{teardown}}()',
 };
@@ -51,34 +56,42 @@ export default defineRule({
         const callee = unwrap(call.expression);
         if (!ts.isPropertyAccessExpression(callee) || !PERSISTENT_REGISTRATIONS.has(callee.name.text) || call.arguments.length < 2) return;
         const [event, handler, options] = call.arguments;
-        if (removesItself(options) || ctx.analysis.runsOncePerApplication(call)) return;
+        if (registersNothing(handler) || removesItself(options) || ctx.analysis.runsOncePerApplication(call)) return;
+        // the function registers what its caller hands it: the caller's registration to undo
+        if (forwardsRegistration(ctx, call, event, handler)) return;
+        // an EventTarget keeps one copy of a handler however often it is added, and a program-lifetime handler holds nothing of an owner
+        if (callee.name.text === 'addEventListener' && livesAsLongAsProgram(ctx, handler)) return;
         const target = unwrap(callee.expression);
         const targetType = ctx.types.typeAt(target);
         const removal = removalsOf(callee.name.text).find((m) => ctx.types.hasMethod(targetType, m));
         if (!removal) return;
         const owner = ctx.analysis.ownerOf(call);
-        if (!ctx.analysis.outlivesOwner(target, owner, lifecycle)) return;
         const scope: ts.Node = owner.kind === 'class' ? owner.cls : owner.kind === 'function' ? owner.fn : ctx.file;
         const key = {
           target: accessPathKey(ctx.types, target),
+          paths: aliasPaths(ctx.types, target),
           event: eventKey(ctx, event),
           handler: handlerKey(ctx, handler),
+          handlers: handlerKey(ctx, handler) ? aliasPaths(ctx.types, handler) : [],
           capture: captureOf(options),
         };
         if (!key.target || !key.event) return;
         // a named handler removed for this event anywhere in the file is managed there, whatever the emitter is called
         // (`this` inside the handler, another parameter): pairing by handler symbol is enough to stay silent
         if (key.handler && (hasRemoval(ctx, scope, key) || hasRemoval(ctx, ctx.file, key, true))) return;
-        if (removesFrom(ctx, scope, key.target, [REMOVE_ALL_LISTENERS])) return;
+        if (removesFrom(ctx, scope, key.paths, [REMOVE_ALL_LISTENERS])) return;
         // the registering function returns a cleanup that removes listeners from this target: its caller owns them
         // (event and handler may be keyed by loop variables or computed names we cannot pair)
         const fn = enclosingFunction(call);
-        if (fn && returnedCleanups(fn).some((cleanup) => removesFrom(ctx, cleanup, key.target!, LISTENER_REMOVALS))) return;
+        if (fn && returnedCleanups(fn).some((cleanup) => removesFrom(ctx, cleanup, key.paths, LISTENER_REMOVALS))) return;
+        const near = nearMiss(ctx, scope, key, handler);
+        // the same bind() or inline function at both places is a bug wherever the target lives: each run adds one more
+        const repeatsFreshHandler = !!near && sameFreshHandler(ctx, handler, near.removal.arguments[1]);
+        if (!repeatsFreshHandler && !ctx.analysis.outlivesOwner(target, owner, lifecycle)) return;
         const teardown = owner.kind === 'class' ? lifecycle.of(owner.cls).teardownToName : undefined;
         const editable = owner.kind === 'class' ? lifecycle.of(owner.cls).teardownToEdit : undefined;
-        ctx.report(
-          report(ctx, { call, target, event, handler, removal, capture: key.capture, anonymous: !key.handler }, teardown, editable),
-        );
+        const registration = { call, target, event, handler, removal, capture: key.capture, anonymous: !key.handler };
+        ctx.report(report(ctx, registration, near, teardown, editable));
       },
     };
   },
@@ -92,6 +105,33 @@ function removesItself(options: ts.Expression | undefined): boolean {
     if (name === 'signal') return true;
     return name === 'once' && ts.isPropertyAssignment(p) && p.initializer.kind === ts.SyntaxKind.TrueKeyword;
   });
+}
+
+/** `addEventListener('test', null!, …)` (feature detection): no listener is added. */
+function registersNothing(handler: ts.Expression): boolean {
+  const x = unwrap(handler);
+  return x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined');
+}
+
+/** `on(event, listener) { process.on(event, listener) }`: event and handler are both the enclosing function's parameters. */
+function forwardsRegistration(ctx: Context, call: ts.CallExpression, event: ts.Expression, handler: ts.Expression): boolean {
+  const fn = enclosingFunction(call);
+  const isParameterOf = (e: ts.Expression): boolean => {
+    const x = unwrap(e);
+    const decl = ts.isIdentifier(x) ? ctx.types.symbolAt(x)?.valueDeclaration : undefined;
+    return !!decl && ts.isParameter(decl) && decl.parent === fn;
+  };
+  return !!fn && isParameterOf(event) && isParameterOf(handler);
+}
+
+/** A function (or a value) declared at module or namespace level, or imported: it lives as long as the program. */
+function livesAsLongAsProgram(ctx: Context, handler: ts.Expression): boolean {
+  const x = unwrap(handler);
+  if (!ts.isIdentifier(x) && !ts.isPropertyAccessExpression(x)) return false;
+  const root = rootIdentifier(x);
+  const decl = root && ctx.types.symbolAt(root)?.declarations?.[0];
+  if (!decl || ts.isParameter(decl) || !accessPathKey(ctx.types, x)) return false;
+  return decl.getSourceFile() !== ctx.file || (!enclosingFunction(decl) && !ts.isClassLike(decl.parent));
 }
 
 function captureOf(options: ts.Expression | undefined): boolean {
@@ -112,6 +152,12 @@ function eventKey(ctx: Context, e: ts.Expression): string | undefined {
   return accessPathKey(ctx.types, e);
 }
 
+/** The same event, or one that a variable names (each method's own `name` parameter): the one we cannot tell apart. */
+function sameEvent(ctx: Context, removed: ts.Expression, key: string): boolean {
+  const removedKey = eventKey(ctx, removed);
+  return removedKey === key || !ts.isStringLiteralLike(removed) || !key.startsWith('"');
+}
+
 /**
  * Identity of a handler: a named function, a field/method reference, or `this` (an EventListenerObject, whose
  * handleEvent is called). Inline functions and `.bind()` have none.
@@ -125,6 +171,10 @@ function handlerKey(ctx: Context, h: ts.Expression): string | undefined {
 
 interface ListenerKey {
   target: string | undefined;
+  /** The target's path and the fields it is also known by (see aliasPaths). */
+  paths: readonly string[];
+  /** The same for a handler with an identity (`this.#events.open = fn; this.addEventListener('open', fn)`). */
+  handlers: readonly string[];
   event: string | undefined;
   handler: string | undefined;
   capture: boolean;
@@ -138,20 +188,85 @@ function hasRemoval(ctx: Context, scope: ts.Node, key: ListenerKey, anyTarget = 
     return (
       !!event &&
       !!handler &&
-      (anyTarget || accessPathKey(ctx.types, callee.expression) === key.target) &&
-      eventKey(ctx, event) === key.event &&
-      handlerKey(ctx, handler) === key.handler &&
+      (anyTarget || key.paths.includes(accessPathKey(ctx.types, callee.expression) ?? '')) &&
+      sameEvent(ctx, event, key.event!) &&
+      key.handlers.includes(handlerKey(ctx, handler) ?? '') &&
       captureOf(options) === key.capture
     );
   });
 }
 
-/** A call of one of `methods` on the target anywhere in `scope`. */
-function removesFrom(ctx: Context, scope: ts.Node, target: string, methods: Iterable<string>): boolean {
+interface NearMiss {
+  removal: ts.CallExpression;
+  difference: string;
+}
+
+/**
+ * A removal from the same target for the same event (by the same literal or name) in the owner that still does not
+ * undo the registration, and which part differs: the capture flag (preferred: the handler is the same), or the handler's identity.
+ */
+function nearMiss(ctx: Context, scope: ts.Node, key: ListenerKey, added: ts.Expression): NearMiss | undefined {
+  const removals: ts.CallExpression[] = [];
+  someCall(scope, (call) => {
+    const callee = unwrap(call.expression);
+    const [event, handler] = call.arguments;
+    if (
+      ts.isPropertyAccessExpression(callee) &&
+      callee.name.text !== REMOVE_ALL_LISTENERS &&
+      LISTENER_REMOVALS.has(callee.name.text) &&
+      event &&
+      handler &&
+      key.paths.includes(accessPathKey(ctx.types, callee.expression) ?? '') &&
+      eventKey(ctx, event) === key.event
+    )
+      removals.push(call);
+    return false;
+  });
+  const sameHandler = key.handler ? removals.find((r) => handlerKey(ctx, r.arguments[1]) === key.handler) : undefined;
+  if (sameHandler) {
+    const flag = (capture: boolean): string => (capture ? 'capture' : 'no capture');
+    const removedCapture = captureOf(sameHandler.arguments[2]);
+    return { removal: sameHandler, difference: `capture flag: added with ${flag(key.capture)}, removed with ${flag(removedCapture)}` };
+  }
+  const [removal] = removals;
+  return removal && { removal, difference: `handler identity: ${handlerDifference(added, removal.arguments[1])}` };
+}
+
+/** `this.f.bind(this)` at both places, or the same inline function's code: made afresh, so never the same function. */
+function sameFreshHandler(ctx: Context, added: ts.Expression, removed: ts.Expression): boolean {
+  const bound = (h: ts.Expression): string | undefined => {
+    const x = unwrap(h);
+    const isBind = ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression) && x.expression.name.text === 'bind';
+    return isBind ? accessPathKey(ctx.types, x.expression.expression) : undefined;
+  };
+  const a = unwrap(added);
+  const r = unwrap(removed);
+  if (ts.isArrowFunction(a) || ts.isFunctionExpression(a)) return a.getText(ctx.file) === r.getText(ctx.file);
+  return !!bound(a) && bound(a) === bound(r);
+}
+
+function handlerDifference(added: ts.Expression, removed: ts.Expression): string {
+  const fresh = (h: ts.Expression): string | undefined => {
+    const x = unwrap(h);
+    if (ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression) && x.expression.name.text === 'bind')
+      return 'bind() returns a new function at each call';
+    return ts.isArrowFunction(x) || ts.isFunctionExpression(x) ? 'an inline function is a new function each time it runs' : undefined;
+  };
+  const made = fresh(removed) ?? fresh(added);
+  if (made) return `${made}, so \`${codeText(removed)}\` is not the function that was added`;
+  return `it removes \`${codeText(removed)}\`, not \`${codeText(added)}\``;
+}
+
+/** A call of one of `methods` on the target (by one of its paths) anywhere in `scope`. */
+function removesFrom(ctx: Context, scope: ts.Node, paths: readonly string[], methods: Iterable<string>): boolean {
   const names = new Set(methods);
   return someCall(scope, (call) => {
     const callee = unwrap(call.expression);
-    return ts.isPropertyAccessExpression(callee) && names.has(callee.name.text) && accessPathKey(ctx.types, callee.expression) === target;
+    return (
+      ts.isPropertyAccessExpression(callee) &&
+      names.has(callee.name.text) &&
+      paths.includes(accessPathKey(ctx.types, callee.expression) ?? '')
+    );
   });
 }
 
@@ -168,6 +283,7 @@ interface Registration {
 function report(
   ctx: Context,
   r: Registration,
+  near: NearMiss | undefined,
   teardown: ts.MethodDeclaration | undefined,
   editable: ts.MethodDeclaration | undefined,
 ): Report<MessageId> {
@@ -176,15 +292,18 @@ function report(
   // a literal event reads as itself; a variable as the event it names
   const event = ts.isStringLiteralLike(r.event) ? eventText : `the event in \`${codeText(r.event)}\``;
   const data = { event, target: r.target, removal: r.removal };
-  const message: Message<MessageId> = r.anonymous
-    ? { messageId: 'inlineHandler', data }
-    : teardown
-      ? { messageId: 'notRemovedByTeardown', data: { ...data, teardown: teardown.name.getText(ctx.file) } }
-      : { messageId: 'neverRemoved', data };
+  const message: Message<MessageId> = near
+    ? { messageId: 'removalDoesNotMatch', data: { ...data, difference: near.difference } }
+    : r.anonymous
+      ? { messageId: 'inlineHandler', data }
+      : teardown
+        ? { messageId: 'notRemovedByTeardown', data: { ...data, teardown: teardown.name.getText(ctx.file) } }
+        : { messageId: 'neverRemoved', data };
   const out: Report<MessageId> = {
     node: r.call,
     ...message,
     related: [
+      ...(near ? [{ node: near.removal, messageId: 'removalThatDiffers' as const }] : []),
       ...(r.anonymous ? [{ node: r.handler, messageId: 'handlerWithoutIdentity' as const }] : []),
       ...(teardown ? [{ node: teardown.name, messageId: 'teardownMissesRemoval' as const }] : []),
     ],

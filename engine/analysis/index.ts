@@ -66,7 +66,7 @@ export class Analysis {
   }
 }
 
-export { accessPathKey } from './access-path';
+export { accessPathKey, aliasPaths } from './access-path';
 export { fileOrProcessWork, unlimitedLibraryIteration } from './async-work';
 export type { LibraryIteration } from './async-work';
 export {

@@ -11,7 +11,9 @@
 // per-connection sockets an event hands its listener) die with it, taking their registrations along.
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
-import { isAssignment, outerExpression, rootIdentifier, thisField, thisProperty, unwrap } from './expressions';
+import { accessPathKey } from './access-path';
+import { nodeModule, namesSpec, type DeclarationSpec } from './declarations';
+import { calleeName, isAssignment, outerExpression, rootIdentifier, thisField, thisProperty, unwrap } from './expressions';
 import { referencesTo } from './walk';
 import { enclosingFunction, isProgramLifetime, ownerOf, type Owner } from './owner';
 import { LISTENER_REGISTRATIONS } from './events';
@@ -23,7 +25,23 @@ export function runsOncePerApplication(types: TypeQueries, node: ts.Node, depth 
   if (owner.kind === 'class') return isSingletonSetUp(owner.cls, owner.member);
   if (owner.kind !== 'function') return false;
   const fn = owner.fn;
+  // a promise settles once: its reaction runs once for each run of the code that chains it
+  const reaction = promiseReaction(types, fn);
+  if (reaction) return depth < 3 && runsOncePerApplication(types, reaction, depth + 1);
   return isPluginActivation(fn) || (depth < 3 && calledOnlyOnce(types, fn, depth));
+}
+
+const PROMISE_REACTIONS = new Set(['then', 'catch', 'finally']);
+
+/** The `p.then(fn)` / `.catch(fn)` / `.finally(fn)` call that `fn` is a reaction of, on a thenable (or unresolved) receiver. */
+function promiseReaction(types: TypeQueries, fn: ts.SignatureDeclaration): ts.CallExpression | undefined {
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+  const call = outerCall(fn);
+  const callee = call && unwrap(call.expression);
+  if (!callee || !ts.isPropertyAccessExpression(callee) || !PROMISE_REACTIONS.has(callee.name.text)) return undefined;
+  // a receiver whose type did not resolve (`any`) is taken at its word, as the rules stay silent on unresolved types
+  const receiver = types.typeAt(callee.expression);
+  return receiver.flags & ts.TypeFlags.Any || types.hasMethod(receiver, 'then') ? call : undefined;
 }
 
 /** `activate` of a plugin descriptor (`{ id: '…', activate(app) { … } }`) at module level: the host runs it once. */
@@ -87,7 +105,12 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
   if (ts.isPropertyAccessExpression(target) && target.expression.kind === ts.SyntaxKind.ThisKeyword) {
     if (owner.kind !== 'class') return false;
     const field = types.symbolAt(target.name);
-    return !!field && !createdByClass(types, owner.cls, field) && !startedByClass(types, owner.cls, field);
+    return (
+      !!field &&
+      !createdByClass(types, owner.cls, field) &&
+      !startedByClass(types, owner.cls, field) &&
+      !setUpByBase(types, owner.cls, field)
+    );
   }
   const root = rootIdentifier(target);
   if (!root) return false;
@@ -97,7 +120,13 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
   // the code just put a fresh value there (`client = createClient(); client.onX(…)`): the source is new, not shared
   if (assignedFreshBefore(types, symbol!, target)) return false;
   if (decl.getSourceFile() !== target.getSourceFile()) return true; // a global or an import
-  if (ts.isParameter(decl)) return !eventPayload(types, decl) && !boundToOwnedAtEveryCall(types, decl, owner);
+  if (ts.isParameter(decl))
+    return (
+      !eventPayload(types, decl) &&
+      !resolvedFromFreshCall(types, decl) &&
+      !setUpOncePerValue(types, decl) &&
+      !boundToOwnedAtEveryCall(types, decl, owner)
+    );
   const declaringFn = enclosingFunction(decl);
   if (!declaringFn) return true; // module-level
   if (!ts.isVariableDeclaration(decl)) return false;
@@ -126,16 +155,97 @@ function isSelfEnding(types: TypeQueries, target: ts.Expression): boolean {
 
 /**
  * A parameter of a listener that an event hands a closable object (a server's 'connection' socket, a new stream):
- * the object is made for that event, and what is registered on it ends when it is closed.
+ * the object is made for that event, and what is registered on it ends when it is closed. The listener is a
+ * function given to a registration or to Node's `createServer` (its connection listener), or a private method
+ * every reference of which (`this.onConnection`, `this.onConnection.bind(this)`) is given to one.
  */
 function eventPayload(types: TypeQueries, param: ts.ParameterDeclaration): boolean {
   const fn = param.parent;
-  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return false;
-  const registration = outerCall(fn);
-  const callee = registration && unwrap(registration.expression);
-  if (!callee || !ts.isPropertyAccessExpression(callee) || !LISTENER_REGISTRATIONS.has(callee.name.text)) return false;
   const type = types.typeAt(param);
-  return types.hasMethod(type, 'destroy') || types.hasMethod(type, 'close');
+  if (!types.hasMethod(type, 'destroy') && !types.hasMethod(type, 'close')) return false;
+  if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) return receivesEvents(types, outerCall(fn));
+  if (!ts.isMethodDeclaration(fn) || !ts.isClassLike(fn.parent) || !isPrivateMethod(fn)) return false;
+  if (!ts.isIdentifier(fn.name) && !ts.isPrivateIdentifier(fn.name)) return false;
+  const givenToRegistration = (n: ts.Node): boolean =>
+    ts.isPropertyAccessExpression(n.parent) && n.parent.name === n && receivesEvents(types, outerCall(boundReference(n.parent)));
+  const refs = referencesTo(types, fn.parent, fn.name);
+  return !!refs?.length && refs.every(givenToRegistration);
+}
+
+/** A listener registration (not on a client request), or Node's `createServer(…)` (whose callback is the connection listener). */
+function receivesEvents(types: TypeQueries, call: ts.CallExpression | undefined): boolean {
+  if (!call) return false;
+  const callee = unwrap(call.expression);
+  // a client request's 'socket' comes from its agent's keep-alive pool: it outlives the request
+  if (ts.isPropertyAccessExpression(callee) && LISTENER_REGISTRATIONS.has(callee.name.text))
+    return !/^ClientRequest$/.test(types.typeName(types.typeAt(callee.expression)));
+  const name = calleeName(call.expression);
+  return !!name && namesSpec(types, name, CREATE_SERVER);
+}
+
+const CREATE_SERVER: DeclarationSpec = { name: 'createServer', from: nodeModule('net', 'http', 'https', 'tls', 'http2') };
+
+/** `this.m` as passed on: itself, or `this.m.bind(…)`. */
+function boundReference(reference: ts.PropertyAccessExpression): ts.Expression {
+  const bind = reference.parent;
+  if (
+    ts.isPropertyAccessExpression(bind) &&
+    bind.name.text === 'bind' &&
+    ts.isCallExpression(bind.parent) &&
+    bind.parent.expression === bind
+  )
+    return bind.parent;
+  return reference;
+}
+
+function isPrivateMethod(fn: ts.MethodDeclaration): boolean {
+  return ts.isPrivateIdentifier(fn.name) || (ts.getCombinedModifierFlags(fn) & ts.ModifierFlags.Private) !== 0;
+}
+
+/**
+ * The value a promise made by a call resolves with (`connect(options).then((connection) => …)`): as fresh as
+ * `const connection = await connect(options)`.
+ */
+function resolvedFromFreshCall(types: TypeQueries, param: ts.ParameterDeclaration): boolean {
+  const fn = param.parent;
+  if (fn.parameters[0] !== param || !ts.isFunctionLike(fn)) return false;
+  const reaction = promiseReaction(types, fn);
+  const callee = reaction && unwrap(reaction.expression);
+  return (
+    !!callee &&
+    ts.isPropertyAccessExpression(callee) &&
+    callee.name.text === 'then' &&
+    unwrap(reaction!.arguments[0]) === fn &&
+    ts.isCallExpression(unwrap(callee.expression, { await: true }))
+  );
+}
+
+/**
+ * A parameter of a function that sets each value up once (`if (done.has(p)) return; done.add(p);` first): what
+ * it registers on the value is added once per value and goes with it.
+ */
+function setUpOncePerValue(types: TypeQueries, param: ts.ParameterDeclaration): boolean {
+  const fn = param.parent;
+  const body = ts.isFunctionLike(fn) && 'body' in fn ? fn.body : undefined;
+  if (!body || !ts.isBlock(body) || !ts.isIdentifier(param.name)) return false;
+  const symbol = types.symbolAt(param.name);
+  const [guard, mark] = body.statements;
+  const callOnParam = (e: ts.Expression | undefined, method: string): ts.Expression | undefined => {
+    const call = e && unwrap(e);
+    if (!call || !ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression) || call.expression.name.text !== method)
+      return undefined;
+    const arg = call.arguments[0];
+    return arg && ts.isIdentifier(unwrap(arg)) && types.symbolAt(unwrap(arg)) === symbol ? call.expression.expression : undefined;
+  };
+  if (!guard || !ts.isIfStatement(guard) || !mark || !ts.isExpressionStatement(mark)) return false;
+  const exits =
+    ts.isReturnStatement(guard.thenStatement) ||
+    (ts.isBlock(guard.thenStatement) && ts.isReturnStatement(guard.thenStatement.statements[0]));
+  const seen = callOnParam(guard.expression, 'has');
+  const marked = callOnParam(mark.expression, 'add');
+  return (
+    exits && !!seen && !!marked && accessPathKey(types, seen) !== undefined && accessPathKey(types, seen) === accessPathKey(types, marked)
+  );
 }
 
 function outerCall(fn: ts.Expression): ts.CallExpression | undefined {
@@ -151,8 +261,7 @@ function outerCall(fn: ts.Expression): ts.CallExpression | undefined {
 function boundToOwnedAtEveryCall(types: TypeQueries, param: ts.ParameterDeclaration, owner: Owner, depth = 0): boolean {
   const fn = param.parent;
   if (depth > 2 || !ts.isMethodDeclaration(fn) || !fn.name || owner.kind !== 'class' || fn.parent !== owner.cls) return false;
-  const isPrivate = ts.isPrivateIdentifier(fn.name) || (ts.getCombinedModifierFlags(fn) & ts.ModifierFlags.Private) !== 0;
-  if (!isPrivate || !(ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name))) return false;
+  if (!isPrivateMethod(fn) || !(ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name))) return false;
   const index = fn.parameters.indexOf(param);
   const passesOwned = (n: ts.Node): boolean => {
     const access = n.parent;
@@ -191,6 +300,13 @@ function isEmptyValue(e: ts.Expression): boolean {
   let x = unwrap(e);
   while (isAssignment(x)) x = unwrap(x.right); // `a = b = null`
   return x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined');
+}
+
+/** A local of a function that holds a value made there (`const child = spawn(…)`). */
+function holdsFreshLocal(types: TypeQueries, e: ts.Expression): boolean {
+  const x = unwrap(e);
+  const decl = ts.isIdentifier(x) ? types.symbolAt(x)?.valueDeclaration : undefined;
+  return !!decl && ts.isVariableDeclaration(decl) && !!enclosingFunction(decl) && holdsCreatedValue(types, decl);
 }
 
 /** `x = …` assignments to the variable anywhere under `scope`. */
@@ -255,6 +371,29 @@ export function createdByClass(types: TypeQueries, cls: ts.ClassLikeDeclaration,
   return created;
 }
 
+/**
+ * A readonly field of the direct base class, which the class's constructor gives nothing shared (`super()`, or
+ * `super({ node: document.createElement('iframe') })`): the base made the value for this instance (a widget's node).
+ */
+function setUpByBase(types: TypeQueries, cls: ts.ClassLikeDeclaration, field: ts.Symbol): boolean {
+  const decl = field.valueDeclaration;
+  const [base] = types.baseClasses(cls);
+  if (!decl || !base || decl.parent !== base || !(ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Readonly)) return false;
+  const ctor = cls.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
+  const superCall = ctor?.body?.statements
+    .map((s) => (ts.isExpressionStatement(s) ? unwrap(s.expression) : undefined))
+    .find((e): e is ts.CallExpression => !!e && ts.isCallExpression(e) && e.expression.kind === ts.SyntaxKind.SuperKeyword);
+  return !!superCall && superCall.arguments.every(madeHere);
+}
+
+/** A value made here with nothing shared in it: `new …`, a call, or literals of those. */
+function madeHere(e: ts.Expression): boolean {
+  const x = unwrap(e);
+  if (ts.isObjectLiteralExpression(x)) return x.properties.every((p) => ts.isPropertyAssignment(p) && madeHere(p.initializer));
+  if (ts.isArrayLiteralExpression(x)) return x.elements.every(madeHere);
+  return ts.isNewExpression(x) || ts.isCallExpression(x) || ts.isStringLiteralLike(x) || ts.isNumericLiteral(x);
+}
+
 /** Methods that set a source going: whoever calls them runs the source, so it is theirs (users of a shared one do not). */
 const STARTS = new Set(['listen', 'start', 'connect', 'open']);
 
@@ -295,7 +434,7 @@ function freshFromEveryCaller(types: TypeQueries, cls: ts.ClassLikeDeclaration, 
   // exported, passed around, subclassed, or instantiated with a shared value: unsure
   const newWithFreshValue = (n: ts.Node): boolean => {
     const arg = ts.isNewExpression(n.parent) && n.parent.expression === n ? n.parent.arguments?.[index] : undefined;
-    return !!arg && createsValue(arg);
+    return !!arg && (createsValue(arg) || holdsFreshLocal(types, arg));
   };
   const refs = referencesTo(types, cls.getSourceFile(), cls.name);
   return !!refs?.length && refs.every(newWithFreshValue);
