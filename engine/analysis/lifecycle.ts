@@ -26,8 +26,10 @@ export const DEFAULT_TEARDOWN_METHODS = [
 ];
 
 /** Methods that end what an earlier call on the same receiver started for a key (`stopMonitoring`, `unwatch`). */
-const STOPPING_METHOD =
-  /^(stop|end|cancel|remove|release|detach|dispose|destroy|close|unregister|unsubscribe|unwatch|unobserve|unmonitor|untrack|unlisten)(?![a-z])/;
+const STOPPING_METHOD = new RegExp(
+  `^(stop|end|cancel|remove|release|detach|dispose|destroy|close|` +
+    `unregister|unsubscribe|unwatch|unobserve|unmonitor|untrack|unlisten)(?![a-z])`,
+);
 
 export interface ClassLifecycle {
   cls: ts.ClassLikeDeclaration;
