@@ -189,10 +189,14 @@ const VIEW_QUERIES = new Set(['ViewChild', 'ViewChildren', 'ContentChild', 'Cont
  */
 function isViewQuery(field: ts.Symbol): boolean {
   const decl = field.valueDeclaration;
-  if (!decl || !ts.isPropertyDeclaration(decl)) return false;
+  return !!decl && ts.isPropertyDeclaration(decl) && hasDecorator(decl, VIEW_QUERIES);
+}
+
+/** `@Name(…)` or `@Name` on the declaration, for one of the names. */
+function hasDecorator(decl: ts.HasDecorators, names: ReadonlySet<string>): boolean {
   return (ts.getDecorators(decl) ?? []).some((d) => {
     const e = ts.isCallExpression(d.expression) ? d.expression.expression : d.expression;
-    return ts.isIdentifier(e) && VIEW_QUERIES.has(e.text);
+    return ts.isIdentifier(e) && names.has(e.text);
   });
 }
 
@@ -219,6 +223,7 @@ function providedByOwnInjector(types: TypeQueries, cls: ts.ClassLikeDeclaration,
   }
   const token = tokenNode && types.symbolAt(tokenNode);
   if (!token) return false;
+  if (isComponentToken(token)) return true;
   const declaring = decl?.parent && ts.isClassLike(decl.parent) ? decl.parent : undefined;
   const classes = declaring && declaring !== cls ? [cls, declaring] : [cls];
   return classes.some((c) => ownProviders(c).some((p) => providesOwnInstance(types, p, token)));
@@ -234,6 +239,18 @@ function viewLocalLookup(options: ts.Expression | undefined): boolean {
       (p) => ts.isPropertyAssignment(p) && ['self', 'host'].includes(p.name.getText()) && p.initializer.kind === ts.SyntaxKind.TrueKeyword,
     )
   );
+}
+
+const COMPONENT_DECORATORS = new Set(['Component', 'Directive']);
+
+/**
+ * A component or directive class as the token (`inject(ParentPanel)`): Angular finds it on this element or an
+ * enclosing one, whose view holds this one; they are made and destroyed together but for a child rendered
+ * conditionally, so the pattern is read as one lifetime (when unsure, stay silent). Decorators by name.
+ */
+function isComponentToken(token: ts.Symbol): boolean {
+  const decl = token.valueDeclaration;
+  return !!decl && ts.isClassDeclaration(decl) && hasDecorator(decl, COMPONENT_DECORATORS);
 }
 
 /** The `providers` and `viewProviders` of a class decorator's options (`@Component({ providers: [...] })`). */
