@@ -3,7 +3,9 @@
 import ts = require('typescript');
 import {
   COMPLETING_OPERATORS,
+  chainSources,
   completesItself,
+  forwardsToOuterSubscriber,
   inInstanceMemberOf,
   isObservable,
   observableChain,
@@ -67,8 +69,11 @@ export default defineRule({
         if (lifecycle.teardowns.some((t) => t === owner.member)) return;
         const chain = observableChain(ctx.types, callee.expression);
         if (completesItself(ctx.types, chain, options.completingOperators)) return;
-        // a stream the instance itself created (its own Subject), or a method of an object it owns, goes with the instance
-        if (!ctx.analysis.outlivesOwner(chain.source, owner, lifecycleAnalysis)) return;
+        if (forwardsToOuterSubscriber(ctx.types, call)) return;
+        // a stream the instance itself created (its own Subject), or a method of an object it owns, goes with the
+        // instance; a combination (`merge(a, b)`) outlives it when one of its inputs does
+        const sources = chainSources(ctx.types, chain);
+        if (!sources.some((s) => ctx.analysis.outlivesOwner(s, owner, lifecycleAnalysis))) return;
         const teardown = lifecycle.teardownToName;
         const source = chain.source;
         const report: Report<MessageId> = {

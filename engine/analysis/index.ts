@@ -3,7 +3,7 @@
 import ts = require('typescript');
 import type { RuleSettings } from '../rule';
 import type { TypeQueries } from '../types';
-import { thisProperty } from './expressions';
+import { thisProperty, unwrap } from './expressions';
 import { LifecycleAnalysis } from './lifecycle';
 import { outlivesOwner, runsOncePerApplication } from './lifetime';
 import { ownerOf, type Owner } from './owner';
@@ -52,6 +52,8 @@ export class Analysis {
   outlivesOwner(target: ts.Expression, owner: Owner, lifecycle: LifecycleAnalysis = this.lifecycle): boolean {
     if (!outlivesOwner(this.types, target, owner)) return false;
     if (owner.kind !== 'class') return true;
+    const x = unwrap(target);
+    if (ts.isCallExpression(x) && lifecycle.stopsKeyedCall(owner.cls, x)) return false;
     const property = thisProperty(target);
     const field = property && this.types.symbolAt(property.name);
     return !field || !lifecycle.releasesField(owner.cls, field, { methods: RELEASE_METHODS });
@@ -120,7 +122,7 @@ export { PROCESS_STOPS, processStart } from './processes';
 export type { ProcessStart } from './processes';
 export { RELEASE_METHODS, acquiringExpression, handleFunction, isCallTo, mayReturnResource, resourceInfo } from './resource';
 export type { HandleFunction, ResourceInfo, ResourceKind } from './resource';
-export { COMPLETING_OPERATORS, completesItself, isObservable, observableChain } from './rx';
+export { COMPLETING_OPERATORS, chainSources, completesItself, forwardsToOuterSubscriber, isObservable, observableChain } from './rx';
 export type { ObservableChain } from './rx';
 export { chunkSourceAt } from './streams';
 export type { ChunkSource } from './streams';

@@ -2,6 +2,7 @@
 // of the same class, inherited teardowns and `super.dispose()`), so rules can ask "is this field released?".
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
+import { accessPathKey } from './access-path';
 import { calleeName, unwrap } from './expressions';
 import { someCall } from './walk';
 
@@ -23,6 +24,12 @@ export const DEFAULT_TEARDOWN_METHODS = [
   // Node's stream implementer hook, run by destroy()
   '_destroy',
 ];
+
+/** Methods that end what an earlier call on the same receiver started for a key (`stopMonitoring`, `unwatch`). */
+const STOPPING_METHOD = new RegExp(
+  `^(stop|end|cancel|remove|release|detach|dispose|destroy|close|` +
+    `unregister|unsubscribe|unwatch|unobserve|unmonitor|untrack|unlisten)(?![a-z])`,
+);
 
 export interface ClassLifecycle {
   cls: ts.ClassLikeDeclaration;
@@ -82,6 +89,29 @@ export class LifecycleAnalysis {
         return call.arguments.some((cb) => callsMethod(cb, release.methods));
       }
       return false;
+    });
+  }
+
+  /**
+   * True when a teardown call hands the same receiver the key a stream was asked for with a stopping method:
+   * `this.monitor.watch(this.el)` ended by `this.monitor.stopWatching(this.el)` (or `unwatch`, `remove…`, …), which
+   * completes the stream for that key. Receiver and key are compared as access paths (by symbol).
+   */
+  stopsKeyedCall(cls: ts.ClassLikeDeclaration, call: ts.CallExpression): boolean {
+    const callee = unwrap(call.expression);
+    if (!ts.isPropertyAccessExpression(callee) || !call.arguments.length) return false;
+    const receiver = accessPathKey(this.types, callee.expression);
+    const key = accessPathKey(this.types, call.arguments[0]);
+    if (!receiver?.startsWith('this') || !key) return false;
+    return this.of(cls).teardownCalls.some((stop) => {
+      const stopCallee = unwrap(stop.expression);
+      return (
+        ts.isPropertyAccessExpression(stopCallee) &&
+        STOPPING_METHOD.test(stopCallee.name.text) &&
+        stop.arguments.length > 0 &&
+        accessPathKey(this.types, stopCallee.expression) === receiver &&
+        accessPathKey(this.types, stop.arguments[0]) === key
+      );
     });
   }
 

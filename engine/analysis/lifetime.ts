@@ -8,7 +8,8 @@
 // Sources (outlivesOwner): globals, imports, module-level values, parameters (borrowed) and fields the class did not
 // create outlive their owner. `this`, locals and fields the owner creates (owned), parameters every caller binds to
 // one of those (same scope), and self-ending sources (the HTTP messages of one exchange, cancellation tokens, the
-// per-connection sockets an event hands its listener) die with it, taking their registrations along.
+// per-connection sockets an event hands its listener) die with it, taking their registrations along. So do, in
+// Angular, a component's view queries and what its own injector provides; `inject(T)` is otherwise a shared look-up.
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { accessPathKey } from './access-path';
@@ -105,8 +106,12 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
   if (ts.isPropertyAccessExpression(target) && target.expression.kind === ts.SyntaxKind.ThisKeyword) {
     if (owner.kind !== 'class') return false;
     const field = types.symbolAt(target.name);
+    if (!field || isViewQuery(field) || providedByOwnInjector(types, owner.cls, field)) return false;
+    // a field a base class declares and creates (`protected readonly destroyed = new Subject()`) is the instance's too
+    const declaring = field.valueDeclaration?.parent;
+    const inherited = !!declaring && ts.isClassLike(declaring) && declaring !== owner.cls && createdByClass(types, declaring, field);
     return (
-      !!field &&
+      !inherited &&
       !createdByClass(types, owner.cls, field) &&
       !startedByClass(types, owner.cls, field) &&
       !setUpByBase(types, owner.cls, field)
@@ -267,10 +272,130 @@ function boundToOwnedAtEveryCall(types: TypeQueries, param: ts.ParameterDeclarat
     const access = n.parent;
     const call = ts.isPropertyAccessExpression(access) && access.name === n ? access.parent : undefined;
     const arg = call && ts.isCallExpression(call) && call.expression === access ? call.arguments[index] : undefined;
-    return !!arg && !ts.isSpreadElement(arg) && !!thisProperty(arg) && !outlivesOwner(types, arg, ownerOf(call!));
+    return !!arg && !ts.isSpreadElement(arg) && ownedByCaller(types, arg, ownerOf(call!));
   };
   const refs = referencesTo(types, owner.cls, fn.name);
   return !!refs?.length && refs.every(passesOwned);
+}
+
+/**
+ * An argument that does not outlive the calling code: a field of `this` the class owns, or a value rooted in a local
+ * the caller made (`const ref = new Ref(); this.watch(ref)`). Parameters are left out: following them would recurse.
+ */
+function ownedByCaller(types: TypeQueries, arg: ts.Expression, callerOwner: Owner): boolean {
+  if (thisProperty(arg)) return !outlivesOwner(types, arg, callerOwner);
+  const root = rootIdentifier(arg);
+  const decl = root && types.symbolAt(root)?.valueDeclaration;
+  return !!decl && ts.isVariableDeclaration(decl) && !outlivesOwner(types, arg, callerOwner);
+}
+
+/** Angular's view and content queries: what they hold is part of the component's own view, destroyed with it. */
+const VIEW_QUERIES = new Set(['ViewChild', 'ViewChildren', 'ContentChild', 'ContentChildren']);
+
+/**
+ * A field filled by a view or content query (`@ContentChildren(Item) items: QueryList<Item>`): the children and the
+ * QueryList (whose `changes` Angular completes) live no longer than the component's view. Decorators by name.
+ */
+function isViewQuery(field: ts.Symbol): boolean {
+  const decl = field.valueDeclaration;
+  return !!decl && ts.isPropertyDeclaration(decl) && hasDecorator(decl, VIEW_QUERIES);
+}
+
+/** `@Name(…)` or `@Name` on the declaration, for one of the names. */
+function hasDecorator(decl: ts.HasDecorators, names: ReadonlySet<string>): boolean {
+  return (ts.getDecorators(decl) ?? []).some((d) => {
+    const e = ts.isCallExpression(d.expression) ? d.expression.expression : d.expression;
+    return ts.isIdentifier(e) && names.has(e.text);
+  });
+}
+
+/** `inject(Token)` (Angular, Vue): a lookup of what an injector provides, shared with others, not a value made here. */
+function isInjection(e: ts.Expression): e is ts.CallExpression {
+  return ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'inject';
+}
+
+/**
+ * A field injected (`inject(Token)`, or a constructor parameter typed `Token`) with a token that the component's
+ * own injector provides (`providers: [Token]`, `{ provide: Token, useClass | useFactory }`): the instance is made
+ * for this component and destroyed with it. `useExisting` and `useValue` share a value made elsewhere. A lookup
+ * limited to the element or its host (`{ self: true }`, `{ host: true }`) finds what lives in the same view.
+ */
+function providedByOwnInjector(types: TypeQueries, cls: ts.ClassLikeDeclaration, field: ts.Symbol): boolean {
+  const decl = field.valueDeclaration;
+  let tokenNode: ts.Node | undefined;
+  if (decl && ts.isPropertyDeclaration(decl) && decl.initializer) {
+    const init = unwrap(decl.initializer);
+    if (isInjection(init) && viewLocalLookup(init.arguments[1])) return true;
+    if (isInjection(init)) tokenNode = init.arguments[0];
+  } else if (decl && ts.isParameter(decl) && decl.type && ts.isTypeReferenceNode(decl.type)) {
+    tokenNode = ts.isQualifiedName(decl.type.typeName) ? decl.type.typeName.right : decl.type.typeName;
+  }
+  const token = tokenNode && types.symbolAt(tokenNode);
+  if (!token) return false;
+  if (isComponentToken(token)) return true;
+  const declaring = decl?.parent && ts.isClassLike(decl.parent) ? decl.parent : undefined;
+  const classes = declaring && declaring !== cls ? [cls, declaring] : [cls];
+  return classes.some((c) => ownProviders(c).some((p) => providesOwnInstance(types, p, token)));
+}
+
+/** `inject(T, { self: true })` or `{ host: true }`: looked up no further than this element or its host's view. */
+function viewLocalLookup(options: ts.Expression | undefined): boolean {
+  const o = options && unwrap(options);
+  return (
+    !!o &&
+    ts.isObjectLiteralExpression(o) &&
+    o.properties.some(
+      (p) => ts.isPropertyAssignment(p) && ['self', 'host'].includes(p.name.getText()) && p.initializer.kind === ts.SyntaxKind.TrueKeyword,
+    )
+  );
+}
+
+const COMPONENT_DECORATORS = new Set(['Component', 'Directive']);
+
+/**
+ * A component or directive class as the token (`inject(ParentPanel)`): Angular finds it on this element or an
+ * enclosing one, whose view holds this one; they are made and destroyed together but for a child rendered
+ * conditionally, so the pattern is read as one lifetime (when unsure, stay silent). Decorators by name.
+ */
+function isComponentToken(token: ts.Symbol): boolean {
+  const decl = token.valueDeclaration;
+  return !!decl && ts.isClassDeclaration(decl) && hasDecorator(decl, COMPONENT_DECORATORS);
+}
+
+/** The `providers` and `viewProviders` of a class decorator's options (`@Component({ providers: [...] })`). */
+function ownProviders(cls: ts.ClassLikeDeclaration): ts.Expression[] {
+  return (ts.getDecorators(cls) ?? []).flatMap((d) => {
+    const options = ts.isCallExpression(d.expression) ? d.expression.arguments[0] : undefined;
+    if (!options || !ts.isObjectLiteralExpression(options)) return [];
+    return options.properties.flatMap((p) =>
+      ts.isPropertyAssignment(p) && ['providers', 'viewProviders'].includes(p.name.getText()) && ts.isArrayLiteralExpression(p.initializer)
+        ? p.initializer.elements.filter((e) => !ts.isSpreadElement(e))
+        : [],
+    );
+  });
+}
+
+function providesOwnInstance(types: TypeQueries, provider: ts.Expression, token: ts.Symbol, depth = 0): boolean {
+  const p = unwrap(provider);
+  if (ts.isIdentifier(p)) {
+    const symbol = types.symbolAt(p);
+    if (symbol === token) return true; // `providers: [Service]`
+    // a provider kept in a constant: `const STORE_PROVIDER = { provide: Store, useFactory: … }`
+    const decl = symbol?.valueDeclaration;
+    return (
+      depth < 2 &&
+      !!decl &&
+      ts.isVariableDeclaration(decl) &&
+      !!decl.initializer &&
+      providesOwnInstance(types, decl.initializer, token, depth + 1)
+    );
+  }
+  if (!ts.isObjectLiteralExpression(p)) return false;
+  const property = (name: string): ts.PropertyAssignment | undefined =>
+    p.properties.find((x): x is ts.PropertyAssignment => ts.isPropertyAssignment(x) && x.name.getText() === name);
+  const provide = property('provide');
+  if (!provide || types.symbolAt(unwrap(provide.initializer)) !== token) return false;
+  return !!property('useClass') || !!property('useFactory');
 }
 
 /** `new …`, a call, or a literal (through `await`, wrappers and both branches of `?:`): an expression that makes a fresh value. */
@@ -278,6 +403,7 @@ export function createsValue(e: ts.Expression): boolean {
   const x = unwrap(e, { await: true });
   if (ts.isConditionalExpression(x)) return createsValue(x.whenTrue) && createsValue(x.whenFalse);
   if (isAssignment(x)) return createsValue(x.right); // `a = b = make()`
+  if (isInjection(x)) return false;
   return ts.isNewExpression(x) || ts.isCallExpression(x) || ts.isObjectLiteralExpression(x) || ts.isArrayLiteralExpression(x);
 }
 
@@ -353,7 +479,9 @@ export function createdByClass(types: TypeQueries, cls: ts.ClassLikeDeclaration,
   };
   const visit = (n: ts.Node): void => {
     if (created) return;
-    if (ts.isPropertyDeclaration(n) && n.initializer && types.symbolAt(n.name) === field && createsValue(n.initializer)) created = true;
+    // by declaration too: a member read through a subclass's `this` may come as an instantiated copy of the symbol
+    const declares = ts.isPropertyDeclaration(n) && (n === field.valueDeclaration || types.symbolAt(n.name) === field);
+    if (declares && n.initializer && createsValue(n.initializer)) created = true;
     else if (ts.isParameter(n) && ts.isConstructorDeclaration(n.parent) && field.valueDeclaration === n) {
       // a parameter property: `constructor(private readonly connection: Connection)`
       created = freshFromEveryCaller(types, cls, n);

@@ -59,6 +59,35 @@ export function completesItself(types: TypeQueries, chain: ObservableChain, comp
   return ts.isPropertyAccessExpression(callee) && FINITE_CLIENTS.test(types.typeName(types.typeAt(callee.expression)));
 }
 
+/** Creation functions that combine the observables they are given: the result emits as long as any of them does. */
+const COMBINATIONS = ['merge', 'combineLatest', 'zip', 'race', 'concat'];
+
+/**
+ * The sources a chain is fed by: `merge(a, b.pipe(…))` → a and b (combinations followed), else the chain's own source.
+ * A subscription to a combination outlives its owner when one of these does.
+ */
+export function chainSources(types: TypeQueries, chain: ObservableChain): ts.Expression[] {
+  const src = chain.source;
+  if (!ts.isCallExpression(src) || !isRxjsFunction(types, src.expression, COMBINATIONS)) return [src];
+  const inputs = src.arguments.flatMap((a) => (ts.isArrayLiteralExpression(a) ? [...a.elements] : [a]));
+  if (!inputs.length || inputs.some((a) => ts.isSpreadElement(a) || !isObservable(types, a))) return [src];
+  return inputs.flatMap((a) => chainSources(types, observableChain(types, a)));
+}
+
+/**
+ * `source.subscribe(subscriber)` inside `new Observable((subscriber) => …)`: RxJS uses the outer Subscriber as the
+ * inner one, so the inner subscription ends when the outer one is unsubscribed.
+ */
+export function forwardsToOuterSubscriber(types: TypeQueries, subscribe: ts.CallExpression): boolean {
+  const observer = subscribe.arguments.length === 1 ? unwrap(subscribe.arguments[0]) : undefined;
+  const param = observer && ts.isIdentifier(observer) ? types.symbolAt(observer)?.valueDeclaration : undefined;
+  if (!param || !ts.isParameter(param) || param.parent.parameters[0] !== param) return false;
+  const producer = param.parent;
+  if (!ts.isArrowFunction(producer) && !ts.isFunctionExpression(producer)) return false;
+  const created = producer.parent;
+  return ts.isNewExpression(created) && created.arguments?.[0] === producer && isObservable(types, created);
+}
+
 function isRxjsFunction(types: TypeQueries, callee: ts.Expression, names: readonly string[]): boolean {
   const id = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
   return ts.isIdentifier(id) && namesSpec(types, id, { name: names, from: RXJS });
