@@ -116,7 +116,16 @@ export {
 export type { MissedRelease } from './paths';
 export { PROCESS_STOPS, processStart } from './processes';
 export type { ProcessStart } from './processes';
-export { RELEASE_METHODS, acquiringExpression, handleFunction, isCallTo, mayReturnResource, resourceInfo } from './resource';
+export {
+  RELEASE_METHODS,
+  acquiringExpression,
+  handleFunction,
+  isCallTo,
+  keptByReceiver,
+  mayBeNullish,
+  mayReturnResource,
+  resourceInfo,
+} from './resource';
 export type { HandleFunction, ResourceInfo, ResourceKind } from './resource';
 export { COMPLETING_OPERATORS, completesItself, isObservable, observableChain } from './rx';
 export type { ObservableChain } from './rx';
