@@ -34,7 +34,7 @@ export function lineStartOf(file: ts.SourceFile, pos: number): number {
   return file.getPositionOfLineAndCharacter(file.getLineAndCharacterOfPosition(pos).line, 0);
 }
 
-/** The lines (0-based, of the file) that begin inside a multi-line template literal in [start, end): re-indenting them would change its text. */
+/** The file lines (0-based) that begin inside a multi-line template literal in [start, end): re-indenting them changes its text. */
 function linesInTemplates(file: ts.SourceFile, start: number, end: number): Set<number> {
   const lines = new Set<number>();
   const line = (pos: number) => file.getLineAndCharacterOfPosition(pos).line;
