@@ -73,6 +73,7 @@ export {
   containerUses,
   isRepeatedAdd,
   keyType,
+  keyedByCode,
   longLivedContainer,
   pinsObjectKeys,
   valueType,
