@@ -420,7 +420,12 @@ export function pinsObjectKeys(types: TypeQueries, c: Container, uses: readonly 
   if (c.kind !== 'map' && c.kind !== 'set') return false;
   const key = keyType(types, c);
   if (!key || !types.isObjectType(key)) return false;
-  return !uses.some((u) => u.kind === 'iterate' || u.kind === 'size' || u.kind === 'bound' || u.kind === 'escape');
+  // an untyped `new Set()` holds what is added to it: strings are no objects to pin
+  const addsObjects = uses.every((u) => {
+    const added = u.kind === 'add' ? addedKey(c, u) : undefined;
+    return !added || types.isObjectType(types.typeAt(added));
+  });
+  return addsObjects && !uses.some((u) => u.kind === 'iterate' || u.kind === 'size' || u.kind === 'bound' || u.kind === 'escape');
 }
 
 /** The key an add stores under: a Map's or dictionary's key, a Set's value; undefined for arrays. */
