@@ -23,17 +23,44 @@ export function runsOncePerApplication(types: TypeQueries, node: ts.Node, depth 
   if (owner.kind === 'class') return isSingletonSetUp(owner.cls, owner.member);
   if (owner.kind !== 'function') return false;
   const fn = owner.fn;
-  return isPluginActivation(fn) || (depth < 3 && calledOnlyOnce(types, fn, depth));
+  return isPluginActivation(fn) || activatesPluginsOnly(types, fn) || (depth < 3 && calledOnlyOnce(types, fn, depth));
 }
 
 /** `activate` of a plugin descriptor (`{ id: '…', activate(app) { … } }`) at module level: the host runs it once. */
 function isPluginActivation(fn: ts.SignatureDeclaration): boolean {
   const member = ts.isMethodDeclaration(fn) ? fn : ts.isPropertyAssignment(fn.parent) ? fn.parent : undefined;
   if (!member || !ts.isIdentifier(member.name!) || member.name.text !== 'activate') return false;
-  const descriptor = member.parent;
+  return isPluginDescriptor(member.parent);
+}
+
+function isPluginDescriptor(descriptor: ts.Node): boolean {
   if (!ts.isObjectLiteralExpression(descriptor)) return false;
   const hasId = descriptor.properties.some((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'id');
   return hasId && isProgramLifetime(descriptor);
+}
+
+/** A function of this file, not exported, named only as plugin descriptors' `activate` (`{ id, activate: activateX }`). */
+function activatesPluginsOnly(types: TypeQueries, fn: ts.SignatureDeclaration): boolean {
+  if (!ts.isFunctionDeclaration(fn) || !fn.name || enclosingFunction(fn)) return false;
+  if (ts.getCombinedModifierFlags(fn) & ts.ModifierFlags.Export) return false;
+  const name = fn.name;
+  const symbol = types.symbolAt(name);
+  let activations = 0;
+  let other = false;
+  const visit = (n: ts.Node): void => {
+    if (other) return;
+    if (ts.isIdentifier(n) && n !== name && n.text === name.text && types.symbolAt(n) === symbol) {
+      const p = n.parent;
+      const activation =
+        ts.isPropertyAssignment(p) && p.initializer === n && p.name.getText() === 'activate' && isPluginDescriptor(p.parent);
+      if (activation) activations++;
+      else other = true;
+      return;
+    }
+    n.forEachChild(visit);
+  };
+  if (symbol) visit(fn.getSourceFile());
+  return !other && activations > 0;
 }
 
 /**
