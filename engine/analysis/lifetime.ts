@@ -43,24 +43,13 @@ function isPluginDescriptor(descriptor: ts.Node): boolean {
 function activatesPluginsOnly(types: TypeQueries, fn: ts.SignatureDeclaration): boolean {
   if (!ts.isFunctionDeclaration(fn) || !fn.name || enclosingFunction(fn)) return false;
   if (ts.getCombinedModifierFlags(fn) & ts.ModifierFlags.Export) return false;
-  const name = fn.name;
-  const symbol = types.symbolAt(name);
-  let activations = 0;
-  let other = false;
-  const visit = (n: ts.Node): void => {
-    if (other) return;
-    if (ts.isIdentifier(n) && n !== name && n.text === name.text && types.symbolAt(n) === symbol) {
-      const p = n.parent;
-      const activation =
-        ts.isPropertyAssignment(p) && p.initializer === n && p.name.getText() === 'activate' && isPluginDescriptor(p.parent);
-      if (activation) activations++;
-      else other = true;
-      return;
-    }
-    n.forEachChild(visit);
-  };
-  if (symbol) visit(fn.getSourceFile());
-  return !other && activations > 0;
+  const refs = referencesTo(types, fn.getSourceFile(), fn.name);
+  const isActivation = (n: ts.Node) =>
+    ts.isPropertyAssignment(n.parent) &&
+    n.parent.initializer === n &&
+    n.parent.name.getText() === 'activate' &&
+    isPluginDescriptor(n.parent.parent);
+  return !!refs?.length && refs.every(isActivation);
 }
 
 /**
