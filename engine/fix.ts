@@ -15,7 +15,8 @@ export function indentUnit(file: ts.SourceFile): string {
   const text = file.text;
   if (/^\t/m.test(text)) return '\t';
   let min = Infinity;
-  for (const m of text.matchAll(/^( +)\S/gm)) min = Math.min(min, m[1].length);
+  // a block comment's continuation lines (` * …`) are aligned to its opening, not indented
+  for (const m of text.matchAll(/^( +)[^\s*]/gm)) min = Math.min(min, m[1].length);
   return ' '.repeat(Number.isFinite(min) && min > 0 && min <= 8 ? min : 2);
 }
 
@@ -33,41 +34,44 @@ export function lineStartOf(file: ts.SourceFile, pos: number): number {
   return file.getPositionOfLineAndCharacter(file.getLineAndCharacterOfPosition(pos).line, 0);
 }
 
-/** True when a multi-line template literal lies in [start, end): re-indenting would change its text. */
-function hasMultilineTemplate(file: ts.SourceFile, start: number, end: number): boolean {
-  let found = false;
+/** The file lines (0-based) that begin inside a multi-line template literal in [start, end): re-indenting them changes its text. */
+function linesInTemplates(file: ts.SourceFile, start: number, end: number): Set<number> {
+  const lines = new Set<number>();
+  const line = (pos: number) => file.getLineAndCharacterOfPosition(pos).line;
   const visit = (n: ts.Node): void => {
-    if (found || n.end <= start || n.pos >= end) return;
-    if ((ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateExpression(n)) && n.getText(file).includes('\n')) found = true;
-    else ts.forEachChild(n, visit);
+    if (n.end <= start || n.pos >= end) return;
+    if (ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateExpression(n)) {
+      for (let l = line(n.getStart(file)) + 1; l <= line(n.getEnd()); l++) lines.add(l);
+    } else ts.forEachChild(n, visit);
   };
   visit(file);
-  return found;
+  return lines;
 }
 
 /**
  * Wraps the contiguous statements `first..last` in `try { … } finally { <finallyCode> }`, indenting them one level
- * (unless a multi-line template literal would change).
+ * (lines inside a multi-line template literal keep their text). A first statement that shares its line with the code
+ * before it (`const s = open(); s.write(1);`) moves to a line of its own.
  */
 export function wrapInTryFinally(file: ts.SourceFile, first: ts.Statement, last: ts.Statement, finallyCode: string): Edit {
   const nl = newline(file);
   const unit = indentUnit(file);
-  const indent = indentAt(file, first.getStart(file));
-  const start = lineStartOf(file, first.getStart(file));
+  const firstStart = first.getStart(file);
+  const indent = indentAt(file, firstStart);
+  const lineStart = lineStartOf(file, firstStart);
+  const sharesLine = file.text.slice(lineStart, firstStart).trim() !== '';
+  // from the end of the code before it, so no trailing space is left behind
+  const start = !sharesLine ? lineStart : file.text.slice(first.pos, firstStart).trim() ? firstStart : first.pos;
   const end = last.getEnd();
-  const body = file.text.slice(start, end);
-  const reindent = !hasMultilineTemplate(file, start, end);
-  const inner = reindent
-    ? body
-        .split(/\r?\n/)
-        .map((l) => (l.trim() ? unit + l : l))
-        .join(nl)
-    : body;
-  return {
-    start,
-    end,
-    newText: `${indent}try {${nl}${inner}${nl}${indent}} finally {${nl}${indent}${unit}${finallyCode}${nl}${indent}}`,
-  };
+  const firstLine = file.getLineAndCharacterOfPosition(firstStart).line;
+  const kept = linesInTemplates(file, start, end);
+  const inner = file.text
+    .slice(sharesLine ? firstStart : start, end)
+    .split(/\r?\n/)
+    .map((l, i) => (!l.trim() || kept.has(firstLine + i) ? l : unit + (sharesLine && i === 0 ? indent : '') + l))
+    .join(nl);
+  const opening = `${sharesLine ? nl : ''}${indent}try {${nl}`;
+  return { start, end, newText: `${opening}${inner}${nl}${indent}} finally {${nl}${indent}${unit}${finallyCode}${nl}${indent}}` };
 }
 
 /** Inserts a statement as the last statement of a function or method body. */

@@ -18,6 +18,8 @@ export interface TypeQueries {
    * properties, expando assignments `x.name = …`), file by file: found in the text, no type is computed.
    */
   memberDeclarations(name: string): Iterable<ts.Node>;
+  /** The calls in the program's own source (not declaration files) whose callee ends with `name`, found in the text. */
+  callsNamed(name: string): Iterable<ts.CallExpression>;
   /** An answer about the whole program, computed once and kept for as long as the program lives. */
   programWide<T>(key: string, compute: () => T): T;
   /** What `await` on a value of the type gives (the type itself when it is no promise). */
@@ -169,6 +171,9 @@ export function checkerQueries(program: ts.Program): TypeQueries {
     *memberDeclarations(name) {
       for (const file of program.getSourceFiles()) yield* memberDeclarationsIn(file, name);
     },
+    *callsNamed(name) {
+      for (const file of program.getSourceFiles()) if (!file.isDeclarationFile) yield* callsNamedIn(file, name);
+    },
     programWide(key, compute) {
       let answers = answersByProgram.get(program);
       if (!answers) answersByProgram.set(program, (answers = new Map()));
@@ -269,6 +274,18 @@ function memberDeclarationsIn(file: ts.SourceFile, name: string): ts.Node[] {
       found.push(node.parent.kind === ts.SyntaxKind.PropertyAccessExpression ? node.parent.parent : node.parent);
   }
   byName.set(name, found);
+  return found;
+}
+
+/** Calls whose callee ends with `name` (`f(…)`, `a.f(…)`), found at the name's occurrences in the file's text. */
+function callsNamedIn(file: ts.SourceFile, name: string): ts.CallExpression[] {
+  const found: ts.CallExpression[] = [];
+  for (let at = file.text.indexOf(name); at >= 0; at = file.text.indexOf(name, at + name.length)) {
+    const node = deepestNodeAt(file, at);
+    if (!ts.isIdentifier(node) || node.getStart(file) !== at || node.text !== name) continue;
+    const callee = ts.isPropertyAccessExpression(node.parent) && node.parent.name === node ? node.parent : node;
+    if (ts.isCallExpression(callee.parent) && callee.parent.expression === callee) found.push(callee.parent);
+  }
   return found;
 }
 

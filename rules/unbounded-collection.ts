@@ -6,6 +6,7 @@ import {
   containerUses,
   isRepeatedAdd,
   keyType,
+  keyedByCode,
   longLivedContainer,
   pinsObjectKeys,
   refersTo,
@@ -58,7 +59,9 @@ export default defineRule({
       const uses = containerUses(ctx.types, c);
       if (uses.some((u) => u.kind === 'remove' || u.kind === 'reset' || u.kind === 'bound' || u.kind === 'escape')) return;
       if (pinsObjectKeys(ctx.types, c, uses)) return; // object-keyed-cache reports it, with a WeakMap/WeakSet fix
-      const growth = uses.filter((u) => u.kind === 'add' && isRepeatedAdd(ctx.types, c, u) && !accumulatesChunk(ctx, u));
+      const growth = uses.filter(
+        (u) => u.kind === 'add' && isRepeatedAdd(ctx.types, c, u) && !accumulatesChunk(ctx, u) && !keyedByCode(ctx.types, c, u),
+      );
       if (growth.length) ctx.report(report(ctx, lifecycle, c, growth));
     };
     return {
@@ -101,7 +104,8 @@ function report(ctx: Context, lifecycle: LifecycleAnalysis, c: Container, growth
 
 /** After every add: `if (x.length > MAX) x.splice(0, x.length - MAX);` / `if (m.size > MAX) m.delete(<oldest key>);`. */
 function boundFix(ctx: Context, c: Container, growth: ContainerUse[]): Fixes {
-  if (c.kind === 'dictionary') return [];
+  // a registry of live instances (`registry.set(id, this)`) must not forget one that is still in use
+  if (c.kind === 'dictionary' || growth.some(registersInstance)) return [];
   const max = freshIdentifier(ctx.file, `MAX_${constantCase(c.decl.name.getText(ctx.file))}`);
   const constant = insertModuleDeclaration(ctx.file, c.decl, `const ${max} = ${DEFAULT_MAX};`);
   if (!constant) return [];
@@ -123,6 +127,11 @@ function boundFix(ctx: Context, c: Container, growth: ContainerUse[]): Fixes {
   }
   const oldest = c.kind === 'array' ? 'the oldest entries' : 'the oldest entry';
   return [{ messageId: 'bound', data: { name: c.decl.name.getText(ctx.file), max, oldest }, edits, preferred: true }];
+}
+
+function registersInstance(add: ContainerUse): boolean {
+  const value = ts.isCallExpression(add.site) ? add.site.arguments.at(-1) : undefined;
+  return !!value && value.kind === ts.SyntaxKind.ThisKeyword;
 }
 
 /** A singleton's own teardown empties the field: `this.x.clear()` / `this.x.length = 0`. */

@@ -9,6 +9,8 @@ import {
   boundNames,
   handleFunction,
   isCallTo,
+  keptByReceiver,
+  mayBeNullish,
   mayReturnResource,
   missedRelease,
   outOfScope,
@@ -63,6 +65,8 @@ export default defineRule({
         // the declared return types first: a call that cannot return a resource needs no resolving
         const info = handle || !mayReturnResource(ctx.types, acquire) ? undefined : ctx.analysis.resource(decl.name);
         if (!handle && info?.kind !== 'handle') return;
+        // a factory that keeps what it returns (and disposes it with itself) hands the caller nothing to release
+        if (!handle && (keptByReceiver(ctx.types, acquire) || ctx.analysis.ownership.keptByCallee(acquire))) return;
         const releasers: Releasers = handle
           ? { methods: [], isReleaseCall: (call, i) => i === 0 && isCallTo(ctx.types, call, handle.release) }
           : { methods: info!.releaseMethods };
@@ -100,10 +104,16 @@ function describe(name: string, acquire: ts.CallExpression | ts.NewExpression, i
 
 function releaseCall(ctx: Context, decl: ts.VariableDeclaration, info: ResourceInfo): string {
   const name = (decl.name as ts.Identifier).text;
+  const type = ctx.types.typeAt(decl.name);
+  // a value that may be null or undefined is released only when it is there
+  const dot = mayBeNullish(type) ? '?.' : '.';
   const method = info.releaseMethods[0];
-  if (!method) return info.asyncDisposable ? `await ${name}[Symbol.asyncDispose]()` : `${name}[Symbol.dispose]()`;
-  const awaitIt = inAsyncFunction(decl) && ctx.types.methodReturnsPromise(ctx.types.typeAt(decl.name), method);
-  return `${awaitIt ? 'await ' : ''}${name}.${method}()`;
+  if (!method) {
+    const symbolCall = `${dot === '?.' ? '?.' : ''}[Symbol.${info.asyncDisposable ? 'asyncDispose' : 'dispose'}]()`;
+    return `${info.asyncDisposable ? 'await ' : ''}${name}${symbolCall}`;
+  }
+  const awaitIt = inAsyncFunction(decl) && ctx.types.methodReturnsPromise(type, method);
+  return `${awaitIt ? 'await ' : ''}${name}${dot}${method}()`;
 }
 
 /** Fixes only when closing at the end of the block cannot cut short a use: no closures, no event-driven use. */

@@ -7,6 +7,7 @@ import type { TypeQueries } from '../types';
 import { isPlatformSymbol } from './globals';
 import { runsOncePerApplication } from './lifetime';
 import { enclosingFunction } from './owner';
+import { someNode } from './walk';
 import { calleePath, outerExpression, unwrap } from './expressions';
 
 export type CollectionKind = 'map' | 'set' | 'array' | 'dictionary';
@@ -419,5 +420,76 @@ export function pinsObjectKeys(types: TypeQueries, c: Container, uses: readonly 
   if (c.kind !== 'map' && c.kind !== 'set') return false;
   const key = keyType(types, c);
   if (!key || !types.isObjectType(key)) return false;
-  return !uses.some((u) => u.kind === 'iterate' || u.kind === 'size' || u.kind === 'bound' || u.kind === 'escape');
+  // an untyped `new Set()` holds what is added to it: strings are no objects to pin
+  const addsObjects = uses.every((u) => {
+    const added = u.kind === 'add' ? addedKey(c, u) : undefined;
+    return !added || types.isObjectType(types.typeAt(added));
+  });
+  return addsObjects && !uses.some((u) => u.kind === 'iterate' || u.kind === 'size' || u.kind === 'bound' || u.kind === 'escape');
+}
+
+/** The key an add stores under: a Map's or dictionary's key, a Set's value; undefined for arrays. */
+function addedKey(c: Container, add: ContainerUse): ts.Expression | undefined {
+  if (c.kind === 'array') return undefined;
+  if (ts.isCallExpression(add.site)) return add.site.arguments[0];
+  if (ts.isBinaryExpression(add.site) && ts.isElementAccessExpression(unwrap(add.site.left))) {
+    return (unwrap(add.site.left) as ts.ElementAccessExpression).argumentExpression;
+  }
+  return undefined;
+}
+
+/**
+ * True when the add's key comes from the program's own text: literals, enum members, constants, values of a
+ * literal type, and parameters every call in the program passes such a value for (`makeId('row')`). Such keys
+ * are as many as the code has, however often the add runs; anything else (input, ids, paths) is not.
+ */
+export function keyedByCode(types: TypeQueries, c: Container, add: ContainerUse): boolean {
+  const key = addedKey(c, add);
+  return !!key && fromCode(types, key, 3);
+}
+
+function fromCode(types: TypeQueries, expression: ts.Expression, depth: number): boolean {
+  const e = unwrap(expression);
+  if (ts.isStringLiteralLike(e) || ts.isNumericLiteral(e)) return true;
+  if (ts.isTemplateExpression(e)) return e.templateSpans.every((span) => fromCode(types, span.expression, depth));
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+    return fromCode(types, e.left, depth) && fromCode(types, e.right, depth);
+  }
+  if (types.isFiniteDomain(types.typeAt(e))) return true;
+  if (!ts.isIdentifier(e) || depth === 0) return false;
+  const decl = types.symbolAt(e)?.valueDeclaration;
+  if (!decl) return false;
+  if (ts.isVariableDeclaration(decl)) {
+    const isConst = ts.isVariableDeclarationList(decl.parent) && (decl.parent.flags & ts.NodeFlags.Const) !== 0;
+    return isConst && !!decl.initializer && fromCode(types, decl.initializer, depth - 1);
+  }
+  return ts.isParameter(decl) && parameterFromCode(types, decl, depth - 1);
+}
+
+/** Every call of the parameter's function in the program passes a value from the code (and there is one). */
+function parameterFromCode(types: TypeQueries, param: ts.ParameterDeclaration, depth: number): boolean {
+  const fn = param.parent;
+  if (!ts.isIdentifier(param.name) || param.dotDotDotToken || !(ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn))) return false;
+  if (!fn.body || !fn.name || !ts.isIdentifier(fn.name)) return false;
+  const symbol = types.symbolAt(param.name);
+  const reassigned = someNode(fn.body, (n) => isAssignmentTo(n, param.name as ts.Identifier, types, symbol));
+  if (reassigned) return false;
+  const fnSymbol = types.symbolAt(fn.name);
+  const index = fn.parameters.indexOf(param);
+  let calls = 0;
+  for (const call of types.callsNamed(fn.name.text)) {
+    const callee = types.symbolAt(call.expression);
+    if (!callee || !fnSymbol || !types.declarationsOf(callee).some((d) => d === fn)) continue;
+    const argument = call.arguments[index] ?? param.initializer;
+    if (!argument || !fromCode(types, argument, depth)) return false;
+    calls++;
+  }
+  return calls > 0;
+}
+
+function isAssignmentTo(node: ts.Node, name: ts.Identifier, types: TypeQueries, symbol: ts.Symbol | undefined): boolean {
+  if (!ts.isBinaryExpression(node) || node.operatorToken.kind < ts.SyntaxKind.FirstAssignment) return false;
+  if (node.operatorToken.kind > ts.SyntaxKind.LastAssignment) return false;
+  const left = unwrap(node.left);
+  return ts.isIdentifier(left) && left.text === name.text && types.symbolAt(left) === symbol;
 }

@@ -77,6 +77,7 @@ export {
   containerUses,
   isRepeatedAdd,
   keyType,
+  keyedByCode,
   longLivedContainer,
   pinsObjectKeys,
   valueType,
@@ -120,7 +121,16 @@ export {
 export type { MissedRelease } from './paths';
 export { PROCESS_STOPS, processStart } from './processes';
 export type { ProcessStart } from './processes';
-export { RELEASE_METHODS, acquiringExpression, handleFunction, isCallTo, mayReturnResource, resourceInfo } from './resource';
+export {
+  RELEASE_METHODS,
+  acquiringExpression,
+  handleFunction,
+  isCallTo,
+  keptByReceiver,
+  mayBeNullish,
+  mayReturnResource,
+  resourceInfo,
+} from './resource';
 export type { HandleFunction, ResourceInfo, ResourceKind } from './resource';
 export { COMPLETING_OPERATORS, chainSources, completesItself, forwardsToOuterSubscriber, isObservable, observableChain } from './rx';
 export type { ObservableChain } from './rx';

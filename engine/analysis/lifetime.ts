@@ -29,7 +29,7 @@ export function runsOncePerApplication(types: TypeQueries, node: ts.Node, depth 
   // a promise settles once: its reaction runs once for each run of the code that chains it
   const reaction = promiseReaction(types, fn);
   if (reaction) return depth < 3 && runsOncePerApplication(types, reaction, depth + 1);
-  return isPluginActivation(fn) || (depth < 3 && calledOnlyOnce(types, fn, depth));
+  return isPluginActivation(fn) || activatesPluginsOnly(types, fn) || (depth < 3 && calledOnlyOnce(types, fn, depth));
 }
 
 const PROMISE_REACTIONS = new Set(['then', 'catch', 'finally']);
@@ -49,10 +49,26 @@ function promiseReaction(types: TypeQueries, fn: ts.SignatureDeclaration): ts.Ca
 function isPluginActivation(fn: ts.SignatureDeclaration): boolean {
   const member = ts.isMethodDeclaration(fn) ? fn : ts.isPropertyAssignment(fn.parent) ? fn.parent : undefined;
   if (!member || !ts.isIdentifier(member.name!) || member.name.text !== 'activate') return false;
-  const descriptor = member.parent;
+  return isPluginDescriptor(member.parent);
+}
+
+function isPluginDescriptor(descriptor: ts.Node): boolean {
   if (!ts.isObjectLiteralExpression(descriptor)) return false;
   const hasId = descriptor.properties.some((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'id');
   return hasId && isProgramLifetime(descriptor);
+}
+
+/** A function of this file, not exported, named only as plugin descriptors' `activate` (`{ id, activate: activateX }`). */
+function activatesPluginsOnly(types: TypeQueries, fn: ts.SignatureDeclaration): boolean {
+  if (!ts.isFunctionDeclaration(fn) || !fn.name || enclosingFunction(fn)) return false;
+  if (ts.getCombinedModifierFlags(fn) & ts.ModifierFlags.Export) return false;
+  const refs = referencesTo(types, fn.getSourceFile(), fn.name);
+  const isActivation = (n: ts.Node) =>
+    ts.isPropertyAssignment(n.parent) &&
+    n.parent.initializer === n &&
+    n.parent.name.getText() === 'activate' &&
+    isPluginDescriptor(n.parent.parent);
+  return !!refs?.length && refs.every(isActivation);
 }
 
 /**

@@ -3,9 +3,10 @@
 // escaping closure, bound with `using`) or a plain use. Aliases (`const b = a`) are followed.
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
-import { calleePath, isAssignment, outerExpression } from './expressions';
+import { calleeName, calleePath, isAssignment, outerExpression } from './expressions';
 import { isEffectCleanup } from './lifecycle';
 import { enclosingFunction } from './owner';
+import { someNode } from './walk';
 
 export type HandOff = 'returned' | 'yielded' | 'stored' | 'sink' | 'passed' | 'wrapped' | 'captured' | 'using' | 'exported';
 export type UseKind = HandOff | 'release' | 'method' | 'read' | 'reassigned';
@@ -49,6 +50,9 @@ const HAND_OFFS: ReadonlySet<UseKind> = new Set<UseKind>([
 ]);
 const STORING_METHODS = new Set(['push', 'unshift', 'set', 'add', 'splice', 'concat']);
 
+/** What calling a method does with its receiver, read from its declarations. */
+type MethodEffect = 'returns-this' | 'hands-off-this' | 'none';
+
 /** Default hand-off sinks (VS Code, VS Code-internal, RxJS, DOM/Node); configurable additions come from settings. */
 export const DEFAULT_SINKS = [
   'subscriptions.push',
@@ -64,6 +68,8 @@ export const DEFAULT_SINKS = [
 
 export class OwnershipAnalysis {
   private readonly sinkPaths: string[][];
+  private readonly effects = new WeakMap<ts.Symbol, MethodEffect>();
+  private readonly keeps = new WeakMap<ts.Declaration, boolean>();
 
   constructor(
     private readonly types: TypeQueries,
@@ -107,9 +113,8 @@ export class OwnershipAnalysis {
         if (node !== name && node.text === text && this.types.symbolAt(node) === symbol) {
           const use = this.capturedBy(this.classify(node, releasers, declaringFunction), declaringFunction);
           out.push(use);
-          if (use.kind === 'read' && isAliasSite(use.site)) {
-            this.collect((use.site as ts.VariableDeclaration).name as ts.Identifier, releasers, out, seen);
-          }
+          const alias = use.kind === 'read' ? aliasAt(use.site) : undefined;
+          if (alias) this.collect(alias, releasers, out, seen);
         }
         return;
       }
@@ -123,7 +128,16 @@ export class OwnershipAnalysis {
     const use = (kind: UseKind, site: ts.Node, method?: string): Use => ({ kind, ref, site, method, inClosure });
     if (ts.isShorthandPropertyAssignment(ref.parent)) return use('stored', ref.parent);
     if (ts.isExportSpecifier(ref.parent) || ts.isExportAssignment(ref.parent)) return use('exported', ref.parent);
-    const expr = outerExpression(ref);
+    return this.classifyValue(outerExpression(ref), releasers, declaringFunction, use);
+  }
+
+  /** Classifies where the value `expr` (the variable, or a call that returns it) goes. */
+  private classifyValue(
+    expr: ts.Expression,
+    releasers: Releasers,
+    declaringFunction: ts.Node | undefined,
+    use: (kind: UseKind, site: ts.Node, method?: string) => Use,
+  ): Use {
     const parent = expr.parent;
 
     if ((ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) && parent.expression === expr) {
@@ -131,6 +145,13 @@ export class OwnershipAnalysis {
       const call = parent.parent;
       if (method && ts.isCallExpression(call) && call.expression === parent) {
         if (releasers.methods.includes(method)) return use('release', call, method);
+        const effect = this.methodEffect((parent as ts.PropertyAccessExpression).name as ts.Identifier);
+        // `return await client.connect()` hands off the client when connect() returns `this`
+        if (effect === 'returns-this') {
+          const chained = this.classifyValue(outerExpression(call), releasers, declaringFunction, use);
+          if (HAND_OFFS.has(chained.kind) || (chained.kind === 'read' && aliasAt(chained.site))) return chained;
+        }
+        if (effect === 'hands-off-this') return use('passed', call, method);
         return use('method', call, method);
       }
       // `x.close` passed somewhere / `x.field = …` are plain reads of the value
@@ -178,6 +199,63 @@ export class OwnershipAnalysis {
   }
 
   /**
+   * `returns-this` when a declaration of the method returns `this` (`connect(): Promise<this>`); `hands-off-this` when
+   * its body (in the program's source) passes `this` to a call or stores it (`Widget.attach(this, host)`): the
+   * receiver then lives on in what it was given.
+   */
+  private methodEffect(name: ts.Identifier): MethodEffect {
+    const symbol = this.types.symbolAt(name);
+    if (!symbol) return 'none';
+    let effect = this.effects.get(symbol);
+    if (effect === undefined) {
+      const decls = this.types.declarationsOf(symbol).filter((d) => ts.isMethodDeclaration(d) || ts.isMethodSignature(d));
+      effect = decls.some((d) => d.type && returnsThisType(d.type))
+        ? 'returns-this'
+        : decls.some((d) => ts.isMethodDeclaration(d) && d.body && !d.getSourceFile().isDeclarationFile && handsOffThis(d.body))
+          ? 'hands-off-this'
+          : 'none';
+      this.effects.set(symbol, effect);
+    }
+    return effect;
+  }
+
+  /**
+   * True when the function a call runs (with a body in the program's source) keeps what it returns: the returned
+   * local is also stored in a field or collection (`this.openDialogs.push(ref); return ref;`), so the callee owns it.
+   */
+  keptByCallee(call: ts.CallExpression | ts.NewExpression): boolean {
+    if (!ts.isCallExpression(call)) return false;
+    const symbol = this.types.symbolAt(call.expression);
+    if (!symbol) return false;
+    return this.types.declarationsOf(symbol).some((d) => {
+      if (!(ts.isMethodDeclaration(d) || ts.isFunctionDeclaration(d)) || !d.body || d.getSourceFile().isDeclarationFile) return false;
+      let kept = this.keeps.get(d);
+      if (kept === undefined) this.keeps.set(d, (kept = this.keepsReturnedLocal(d.body)));
+      return kept;
+    });
+  }
+
+  private keepsReturnedLocal(body: ts.Block): boolean {
+    const returned = new Set<ts.Symbol>();
+    someNode(
+      body,
+      (n) => {
+        if (ts.isReturnStatement(n) && n.expression && ts.isIdentifier(n.expression)) {
+          const symbol = this.types.symbolAt(n.expression);
+          if (symbol) returned.add(symbol);
+        }
+        return false;
+      },
+      { skipFunctions: true },
+    );
+    return [...returned].some((symbol) => {
+      const decl = symbol.valueDeclaration;
+      if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || enclosingFunction(decl) !== body.parent) return false;
+      return this.usesOf(decl.name, { methods: [] }).handOffs.some((u) => u.kind === 'stored' || u.kind === 'sink');
+    });
+  }
+
+  /**
    * A plain use inside a closure that is itself returned, stored or exported lives as long as that closure:
    * the value is captured (handed off). Closures passed as callbacks are not hand-offs.
    */
@@ -200,8 +278,41 @@ export class OwnershipAnalysis {
   }
 }
 
-function isAliasSite(site: ts.Node): boolean {
-  return ts.isVariableDeclaration(site) && ts.isIdentifier(site.name);
+/** The local a plain read makes an alias: `const b = a`, or `b = a` to a local of the same function. */
+function aliasAt(site: ts.Node): ts.Identifier | undefined {
+  if (ts.isVariableDeclaration(site) && ts.isIdentifier(site.name)) return site.name;
+  return isAssignment(site) && ts.isIdentifier(site.left) ? site.left : undefined;
+}
+
+/** `this`, or a promise of it. */
+function returnsThisType(type: ts.TypeNode): boolean {
+  if (ts.isThisTypeNode(type)) return true;
+  return ts.isTypeReferenceNode(type) && type.typeArguments?.length === 1 && ts.isThisTypeNode(type.typeArguments[0]);
+}
+
+/** Calls that take a value out of a registry rather than put it in. */
+const REMOVING_CALL = /^(delete|remove)/;
+
+/**
+ * The body passes `this` to a call (other than a removal) or stores it in a property; arrow functions count (same
+ * `this`), other functions and classes do not.
+ */
+function handsOffThis(body: ts.Block): boolean {
+  const passedTo = (call: ts.CallExpression | ts.NewExpression): boolean => !REMOVING_CALL.test(calleeName(call.expression)?.text ?? '');
+  return someNode(
+    body,
+    (n) => {
+      if (n.kind !== ts.SyntaxKind.ThisKeyword) return false;
+      const parent = n.parent;
+      return (
+        ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) &&
+          !!parent.arguments?.includes(n as ts.Expression) &&
+          passedTo(parent)) ||
+        (isAssignment(parent) && parent.right === n && !ts.isIdentifier(parent.left))
+      );
+    },
+    { skip: (n) => ts.isFunctionExpression(n) || ts.isFunctionDeclaration(n) || ts.isClassLike(n) },
+  );
 }
 
 function isUsingDeclaration(name: ts.Identifier): boolean {

@@ -1,7 +1,7 @@
 // Is a value a resource? Decided from its type by the checker: the type has a releasing method.
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
-import { nodeModule, namesSpec, type DeclarationSpec } from './declarations';
+import { declaredBy, nodeModule, namesSpec, type DeclarationSource, type DeclarationSpec } from './declarations';
 import { calleeName, outerExpression, unwrap } from './expressions';
 
 /** Releasing methods in order of preference for a fix. `dispose` alone marks a Disposable (untracked-disposable's domain). */
@@ -28,6 +28,14 @@ export interface ResourceInfo {
 /** Types with releasing-looking members that hold nothing to release (a decoder's end() flushes, a FileReader's abort() cancels a read). */
 const NOT_RESOURCES =
   /^(AbortController|AbortSignal|Promise|Array|ReadonlyArray|Map|Set|Date|RegExp|Error|StringDecoder|TextDecoder|TextEncoder|FileReader)\b/;
+/**
+ * Types declared here hold no OS resource despite a releasing method: Node's crypto objects (Hash, Hmac, Cipher, …)
+ * are in-memory transforms finished by digest()/final(), and a DOM Window from window.open() is the user's to close.
+ */
+const HOLDS_NOTHING: readonly DeclarationSpec[] = [
+  { name: ['Hash', 'Hmac', 'Cipher', 'Cipheriv', 'Decipher', 'Decipheriv', 'Sign', 'Verify'], from: nodeModule('crypto') },
+  { name: 'Window', from: [{ from: 'lib' }] },
+];
 const WORKERS = /^(Worker|ChildProcess|ChildProcessWithoutNullStreams|ChildProcessByStdio|SharedWorker)\b/;
 
 /** Per type (types are the checker's own objects): the same few return and value types are asked about over and over. */
@@ -47,7 +55,7 @@ function computeResourceInfo(types: TypeQueries, type: ts.Type): ResourceInfo | 
   if (!releaseMethods.length && !disposable && !asyncDisposable) return undefined;
   // printing the type is the costly query: only for the few types with a releasing method
   const typeName = types.typeName(type);
-  if (NOT_RESOURCES.test(typeName)) return undefined;
+  if (NOT_RESOURCES.test(typeName) || holdsNothing(types, type)) return undefined;
   const kind: ResourceKind =
     WORKERS.test(typeName) || (releaseMethods.length === 1 && releaseMethods[0] === 'terminate')
       ? 'worker'
@@ -56,6 +64,24 @@ function computeResourceInfo(types: TypeQueries, type: ts.Type): ResourceInfo | 
         : 'handle';
   return { kind, releaseMethods, disposable, asyncDisposable, typeName };
 }
+
+const NULLISH = ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void;
+
+/** True when a value of the type may be null or undefined (a release call on it needs `?.`). */
+export function mayBeNullish(type: ts.Type): boolean {
+  return (type.isUnion() ? type.types : [type]).some((t) => (t.flags & NULLISH) !== 0);
+}
+
+function holdsNothing(types: TypeQueries, type: ts.Type): boolean {
+  const members = (type.isUnion() ? type.types : [type]).filter((t) => !(t.flags & NULLISH));
+  return members.every((t) => {
+    const symbol = t.getSymbol();
+    return !!symbol && HOLDS_NOTHING.some((spec) => hasName(spec, symbol.name) && declaredBy(types, symbol, spec.from));
+  });
+}
+
+const hasName = (spec: DeclarationSpec, name: string): boolean =>
+  typeof spec.name === 'string' ? spec.name === name : spec.name.includes(name);
 
 /**
  * False when no signature the call may resolve to returns a resource (of `kind`, when given), so the call's own type
@@ -90,6 +116,32 @@ export function acquiringExpression(init: ts.Expression): ts.CallExpression | ts
   if (!ts.isCallExpression(e)) return undefined;
   const name = calleeName(e.expression)?.text ?? '';
   return ACQUIRING_CALL.test(name) || HANDLE_FUNCTIONS.some((h) => h.acquire.name === name) ? e : undefined;
+}
+
+/** Methods whose results their receiver keeps and destroys with itself (a view container's views, a renderer factory's renderers). */
+interface ReceiverKeeps {
+  methods: readonly string[];
+  /** The class or interface that declares the methods. */
+  of: string;
+  from: readonly DeclarationSource[];
+}
+const ANGULAR: readonly DeclarationSource[] = [{ from: 'package', package: '@angular/core' }];
+const RECEIVER_KEEPS: readonly ReceiverKeeps[] = [
+  { methods: ['createEmbeddedView', 'createComponent'], of: 'ViewContainerRef', from: ANGULAR },
+  { methods: ['createRenderer'], of: 'RendererFactory2', from: ANGULAR },
+];
+
+/** True when the call's receiver keeps what it returns (per RECEIVER_KEEPS), so the caller has nothing to release. */
+export function keptByReceiver(types: TypeQueries, call: ts.CallExpression | ts.NewExpression): boolean {
+  const name = ts.isCallExpression(call) ? calleeName(call.expression) : undefined;
+  if (!name || !RECEIVER_KEEPS.some((k) => k.methods.includes(name.text))) return false;
+  const symbol = types.symbolAt(name);
+  if (!symbol) return false;
+  return types.declarationsOf(symbol).some((d) => {
+    const owner = d.parent;
+    const ownerName = (ts.isClassLike(owner) || ts.isInterfaceDeclaration(owner)) && owner.name?.text;
+    return RECEIVER_KEEPS.some((k) => k.of === ownerName && k.methods.includes(name.text) && declaredBy(types, symbol, k.from));
+  });
 }
 
 /** The handle function a call acquires a numeric handle from, by symbol. */
