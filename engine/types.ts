@@ -20,6 +20,11 @@ export interface TypeQueries {
   memberDeclarations(name: string): Iterable<ts.Node>;
   /** The calls in the program's own source (not declaration files) whose callee ends with `name`, found in the text. */
   callsNamed(name: string): Iterable<ts.CallExpression>;
+  /**
+   * The identifiers in the program's own source files (not declaration files, not libraries) that refer to the
+   * symbol, the declaration's name included: found in the text, then resolved.
+   */
+  programReferences(symbol: ts.Symbol): readonly ts.Identifier[];
   /** An answer about the whole program, computed once and kept for as long as the program lives. */
   programWide<T>(key: string, compute: () => T): T;
   /** What `await` on a value of the type gives (the type itself when it is no promise). */
@@ -174,6 +179,24 @@ export function checkerQueries(program: ts.Program): TypeQueries {
     *callsNamed(name) {
       for (const file of program.getSourceFiles()) if (!file.isDeclarationFile) yield* callsNamedIn(file, name);
     },
+    programReferences(symbol) {
+      // per program: an unchanged file's symbols are reused by the next program, whose other files may refer to them anew
+      let referencesBySymbol = referencesByProgram.get(program);
+      if (!referencesBySymbol) referencesByProgram.set(program, (referencesBySymbol = new WeakMap()));
+      let found = referencesBySymbol.get(symbol);
+      if (found) return found;
+      found = [];
+      const name = symbol.name;
+      for (const file of program.getSourceFiles()) {
+        if (file.isDeclarationFile || program.isSourceFileFromExternalLibrary(file)) continue;
+        for (let at = file.text.indexOf(name); at >= 0; at = file.text.indexOf(name, at + name.length)) {
+          const node = deepestNodeAt(file, at);
+          if (ts.isIdentifier(node) && node.text === name && node.getStart(file) === at && this.symbolAt(node) === symbol) found.push(node);
+        }
+      }
+      referencesBySymbol.set(symbol, found);
+      return found;
+    },
     programWide(key, compute) {
       let answers = answersByProgram.get(program);
       if (!answers) answersByProgram.set(program, (answers = new Map()));
@@ -259,6 +282,7 @@ export function checkerQueries(program: ts.Program): TypeQueries {
 }
 
 /** Per parsed file (shared by every program that holds it unchanged) and name: its member declarations of that name. */
+const referencesByProgram = new WeakMap<ts.Program, WeakMap<ts.Symbol, ts.Identifier[]>>();
 const membersByFile = new WeakMap<ts.SourceFile, Map<string, ts.Node[]>>();
 
 /** Declarations of members named `name` in the file, found at the name's occurrences in its text (few files have any). */

@@ -10,9 +10,9 @@ import {
   inInstanceMemberOf,
   outOfScope,
   outerExpression,
+  passesCallback,
   statementList,
   tracksItself,
-  unwrap,
   type LifecycleAnalysis,
 } from '../engine/analysis';
 import { insertAfterStatement, type Edit } from '../engine/fix';
@@ -66,7 +66,7 @@ export default defineRule({
           const teardown = owner.kind === 'class' ? lifecycle.of(owner.cls).teardownToName : undefined;
           ctx.report({
             node: call,
-            messageId: hasCallback(ctx, call) ? 'droppedWithCallback' : 'dropped',
+            messageId: passesCallback(ctx.types, call) ? 'droppedWithCallback' : 'dropped',
             data: { type: info.typeName, source },
             related: teardown
               ? [{ node: teardown.name, messageId: 'cannotDispose', data: { teardown: teardown.name.getText(ctx.file) } }]
@@ -90,11 +90,6 @@ export default defineRule({
 });
 
 type Target = { wrap: ts.Expression } | { local: ts.VariableDeclaration };
-
-/** A function passed to the call (inline or by reference): what the dropped registration keeps alive. */
-function hasCallback(ctx: Context, call: ts.CallExpression): boolean {
-  return call.arguments.some((a) => ts.isFunctionLike(unwrap(a)) || ctx.types.isCallable(ctx.types.typeAt(a)));
-}
 
 /** Hand the disposable to the nearest owner: the extension context, the class's `_register`, or its disposables field. */
 function fixes(ctx: Context, lifecycle: LifecycleAnalysis, call: ts.CallExpression, target: Target): Fixes {

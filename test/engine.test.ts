@@ -219,3 +219,27 @@ test('unified diffs: one hunk per change with its context, removals before addit
   assert.equal(unifiedDiff(before, after, 1), ['@@ -1,3 +1,3 @@', ' a', '-b', '+B', ' c', '@@ -10,1 +10,2 @@', ' j', '+k', ''].join('\n'));
   assert.equal(unifiedDiff('x\ny', 'x\nz\ny', 0), ['@@ -2,0 +2,1 @@', '+z', ''].join('\n'));
 });
+
+test('what runs once is judged per program: a new call in another file makes an exported helper per-instance', () => {
+  const project = fixtureProject();
+  const helpers = join(FIXTURES, 'untracked-disposable/leaky-run-once-helpers.ts');
+  const caller = join(FIXTURES, 'untracked-disposable/clean-run-once.ts');
+  const rule = RULES.find((r) => r.meta.id === 'untracked-disposable')!;
+  const linter = new Linter([rule], { ...defaultConfig(), exclude: [] });
+  const reportedLines = () => linter.lintFile(project, helpers).findings.map((f) => f.line);
+  const before = reportedLines();
+  // the helpers file is unchanged (the next program reuses it); a panel in the caller now runs the helper per instance
+  const text = ts.sys.readFile(caller)!;
+  project.setOverlay(
+    caller,
+    `${text}\nexport class EditorPanel {\n  constructor(app: Application) {\n    addEditorCommands(app.commands);\n  }\n}\n`,
+    1,
+  );
+  try {
+    const after = reportedLines();
+    assert.equal(after.length, before.length + 1);
+  } finally {
+    project.removeOverlay(caller);
+  }
+  assert.deepEqual(reportedLines(), before);
+});

@@ -3,11 +3,12 @@
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { declaredBy, type DeclarationSource } from './declarations';
-import { calleeName, unwrap } from './expressions';
+import { calleeName, isAssignment, rootIdentifier, thisProperty, unwrap } from './expressions';
 import { isPlatformSymbol } from './globals';
 import { callsMethod, type LifecycleAnalysis } from './lifecycle';
 import { enclosingFunction } from './owner';
 import { mayReturnResource, resourceInfo, type ResourceInfo } from './resource';
+import { calleeSummary } from './summaries';
 
 /**
  * Calls that look up an existing value rather than create one (`_`/`#` prefixes of private helpers ignored): the
@@ -27,6 +28,8 @@ const JSON_RPC: readonly DeclarationSource[] = [
   'vscode-languageserver-protocol',
   'vscode-languageclient',
 ].map((name) => ({ from: 'package', package: name }));
+/** Methods that add to their receiver: `add`, `addItem`, `insertCell`, `push`, `append`, `unshift`. */
+const ADDING_CALL = /^(add|insert|push|append|unshift)([A-Z]|$)/;
 const COLLECTIONS = /^(Array|ReadonlyArray|Map|ReadonlyMap|Set|ReadonlySet|WeakMap)\b|\[\]$/;
 /** UI objects the user closes (which disposes them): keeping them open past the function is the point. */
 const USER_CLOSED = /^(vscode\.)?(Terminal|WebviewPanel)$/;
@@ -85,17 +88,51 @@ export function createdDisposable(types: TypeQueries, call: ts.CallExpression): 
     // a builder returning `this`, or an element read from a collection
     const receiver = types.typeName(types.typeAt(callee.expression));
     if (receiver === info.typeName || COLLECTIONS.test(receiver)) return undefined;
+    // `model.insertCell(i, cell)`, `menu.addItem({ command })`: the receiver keeps what is added; the call returns
+    // the added item or a remover for it, which need not be kept (a handler registration is no such add)
+    if (ADDING_CALL.test(id.text) && !passesHandlers(types, call)) return undefined;
   }
+  // an accessor (`return ref[KEY]`) or a method that keeps what it returns in its own object: the caller borrows it
+  if (calleeSummary(types, call)?.returnsBorrowed) return undefined;
   return info;
+}
+
+/** A function passed to the call (inline or by reference): what a registration keeps alive. */
+export function passesCallback(types: TypeQueries, call: ts.CallExpression): boolean {
+  return call.arguments.some((a) => ts.isFunctionLike(unwrap(a)) || types.isCallable(types.typeAt(a)));
+}
+
+/** A callback, or an object of them (`addCommand(id, { execute: () => … })`). */
+function passesHandlers(types: TypeQueries, call: ts.CallExpression): boolean {
+  if (passesCallback(types, call)) return true;
+  return call.arguments.some((a) => {
+    const x = unwrap(a);
+    return (
+      ts.isObjectLiteralExpression(x) &&
+      x.properties.some(
+        (p) =>
+          ts.isMethodDeclaration(p) ||
+          (ts.isPropertyAssignment(p) && (ts.isFunctionLike(unwrap(p.initializer)) || types.isCallable(types.typeAt(p.initializer)))),
+      )
+    );
+  });
 }
 
 function isJsonRpcHandlerMethod(types: TypeQueries, symbol: ts.Symbol): boolean {
   return /^on[A-Z]/.test(symbol.name) && declaredBy(types, symbol, JSON_RPC) && types.declarationsOf(symbol).some(ts.isMethodSignature);
 }
 
-/** VS Code events take a disposables array as their third argument and push the subscription into it. */
+/**
+ * VS Code events take a disposables collection as their third argument and put the subscription into it: an array
+ * (also behind an alias, `type IDisposableRegistry = IDisposable[]`) or a disposables collection with `push` or `add`.
+ */
 export function tracksItself(types: TypeQueries, call: ts.CallExpression): boolean {
-  return call.arguments.some((a) => COLLECTIONS.test(types.typeName(types.typeAt(a))) && types.hasMethod(types.typeAt(a), 'push'));
+  return call.arguments.some((a) => {
+    if (ts.isFunctionLike(unwrap(a))) return false;
+    const type = types.typeAt(a);
+    const collects = types.hasProperty(type, 'length') || types.hasMethod(type, 'dispose');
+    return (types.hasMethod(type, 'push') && collects) || (types.hasMethod(type, 'add') && types.hasMethod(type, 'dispose'));
+  });
 }
 
 /** The name of an ExtensionContext parameter of an enclosing function, if any. */
@@ -146,6 +183,45 @@ export function disposableContainer(
     if (isArray && disposesElements(lifecycle, cls, symbol)) return { field: m.name.text, method: 'push' };
   }
   return undefined;
+}
+
+/**
+ * A parameter of the method the registration is in, which that method hands to a field the class's teardown
+ * disposes (`add(reader) { this._disposables.push(reader); reader.onClose(…) }`): the class owns the source from
+ * then on, and disposing it takes the registrations along.
+ */
+export function adoptedByOwner(
+  types: TypeQueries,
+  lifecycle: LifecycleAnalysis,
+  target: ts.Expression,
+  cls: ts.ClassLikeDeclaration,
+): boolean {
+  const root = rootIdentifier(target);
+  const param = root && types.symbolAt(root)?.valueDeclaration;
+  if (!param || !ts.isParameter(param) || !ts.isMethodDeclaration(param.parent) || param.parent.parent !== cls || !param.parent.body)
+    return false;
+  const isParam = (e: ts.Expression) => {
+    const x = unwrap(e);
+    return ts.isIdentifier(x) && types.symbolAt(x)?.valueDeclaration === param;
+  };
+  const disposed = (field: ts.Expression): boolean => {
+    const property = thisProperty(field);
+    const symbol = property && types.symbolAt(property.name);
+    if (!symbol) return false;
+    const type = types.typeAt(property);
+    const isArray = COLLECTIONS.test(types.typeName(type)) && types.hasMethod(type, 'push');
+    return isArray ? disposesElements(lifecycle, cls, symbol) : lifecycle.releasesField(cls, symbol, { methods: ['dispose'] });
+  };
+  let adopted = false;
+  const visit = (n: ts.Node): void => {
+    if (adopted) return;
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && ['push', 'add'].includes(n.expression.name.text))
+      adopted = n.arguments.some(isParam) && disposed(n.expression.expression);
+    else if (isAssignment(n) && isParam(n.right)) adopted = disposed(n.left);
+    if (!adopted) n.forEachChild(visit);
+  };
+  visit(param.parent.body);
+  return adopted;
 }
 
 /**

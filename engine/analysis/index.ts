@@ -4,6 +4,7 @@ import ts = require('typescript');
 import type { RuleSettings } from '../rule';
 import type { TypeQueries } from '../types';
 import { thisProperty, unwrap } from './expressions';
+import { adoptedByOwner } from './disposables';
 import { LifecycleAnalysis } from './lifecycle';
 import { outlivesOwner, runsOncePerApplication } from './lifetime';
 import { ownerOf, type Owner } from './owner';
@@ -47,13 +48,15 @@ export class Analysis {
   /**
    * True when the value at `target` (an emitter, a connection, a stream) lives longer than `owner`, so what is
    * registered on it outlives the owner. A source that dies with the owner takes its registrations along: `this`,
-   * locals and fields the owner creates, and fields the class's teardown releases (`this.proxy.destroy()`).
+   * locals and fields the owner creates, fields the class's teardown releases (`this.proxy.destroy()`), and a
+   * method's parameter it hands to such a field (`this._disposables.push(reader)`).
    */
   outlivesOwner(target: ts.Expression, owner: Owner, lifecycle: LifecycleAnalysis = this.lifecycle): boolean {
     if (!outlivesOwner(this.types, target, owner)) return false;
     if (owner.kind !== 'class') return true;
     const x = unwrap(target);
     if (ts.isCallExpression(x) && lifecycle.stopsKeyedCall(owner.cls, x)) return false;
+    if (adoptedByOwner(this.types, lifecycle, target, owner.cls)) return false;
     const property = thisProperty(target);
     const field = property && this.types.symbolAt(property.name);
     return !field || !lifecycle.releasesField(owner.cls, field, { methods: RELEASE_METHODS });
@@ -85,7 +88,14 @@ export {
 export type { CollectionKind, Container, ContainerUse, ContainerUseKind, Lifetime } from './collections';
 export { PLATFORM, declaredBy, namesSpec, nodeModule } from './declarations';
 export type { DeclarationSource, DeclarationSpec } from './declarations';
-export { createdDisposable, disposableContainer, extensionContextInScope, hasRegisterMethod, tracksItself } from './disposables';
+export {
+  createdDisposable,
+  disposableContainer,
+  extensionContextInScope,
+  hasRegisterMethod,
+  passesCallback,
+  tracksItself,
+} from './disposables';
 export { LISTENER_REGISTRATIONS, LISTENER_REMOVALS, PERSISTENT_REGISTRATIONS, REMOVE_ALL_LISTENERS, removalsOf } from './events';
 export {
   boundNames,

@@ -2,8 +2,10 @@
 // adds) and the source's (what it registers on, or holds). See docs/architecture.md, "Lifetimes".
 //
 // Registrars that run once for the application (runsOncePerApplication): module top level, static initialisers,
-// top-level IIFEs, functions called only from there, plugin activations, and the members of dependency-injection
-// singletons without a teardown. What they register lives as long as the application and is no leak.
+// top-level IIFEs, functions called only from there, plugin activations, the set-up of dependency-injection
+// singletons (root-provided without a teardown, or only registered with a container as singletons), one-shot
+// callbacks of such code, and code behind a memo that is never cleared. What they register lives as long as the
+// application and is no leak.
 //
 // Sources (outlivesOwner): globals, imports, module-level values, parameters (borrowed) and fields the class did not
 // create outlive their owner. `this`, locals and fields the owner creates (owned), parameters every caller binds to
@@ -23,13 +25,22 @@ import { LISTENER_REGISTRATIONS } from './events';
 export function runsOncePerApplication(types: TypeQueries, node: ts.Node, depth = 0): boolean {
   if (isProgramLifetime(node)) return true;
   const owner = ownerOf(node);
-  if (owner.kind === 'class') return isSingletonSetUp(owner.cls, owner.member);
+  if (owner.kind === 'class')
+    return (
+      isSingletonSetUp(owner.cls, owner.member) ||
+      isContainerSingletonSetUp(types, owner.cls, owner.member) ||
+      (memoisedOnce(types, node) === 'field' && isContainerSingletonSetUp(types, owner.cls, undefined))
+    );
   if (owner.kind !== 'function') return false;
+  if (memoisedOnce(types, node) === 'module') return true;
   const fn = owner.fn;
+  if (isPluginActivation(fn) || activatesPluginsOnly(types, fn)) return true;
+  if (depth >= 3) return false;
   // a promise settles once: its reaction runs once for each run of the code that chains it
   const reaction = promiseReaction(types, fn);
-  if (reaction) return depth < 3 && runsOncePerApplication(types, reaction, depth + 1);
-  return isPluginActivation(fn) || activatesPluginsOnly(types, fn) || (depth < 3 && calledOnlyOnce(types, fn, depth));
+  if (reaction) return runsOncePerApplication(types, reaction, depth + 1);
+  const passedTo = onceCallbackCall(fn);
+  return passedTo ? runsOncePerApplication(types, passedTo, depth + 1) : calledOnlyOnce(types, fn, depth);
 }
 
 const PROMISE_REACTIONS = new Set(['then', 'catch', 'finally']);
@@ -45,13 +56,113 @@ function promiseReaction(types: TypeQueries, fn: ts.SignatureDeclaration): ts.Ca
   return receiver.flags & ts.TypeFlags.Any || types.hasMethod(receiver, 'then') ? call : undefined;
 }
 
+/**
+ * Code memoised by a guard: `if (cache) return cache; …; cache = …; <node>` or `if (!cache) { cache = …; <node> }`,
+ * where the cache is a module-level variable ('module': once for the application) or a field of `this` ('field':
+ * once per instance), and nothing ever clears it (no `cache = undefined`).
+ */
+function memoisedOnce(types: TypeQueries, node: ts.Node): 'module' | 'field' | undefined {
+  const fn = enclosingFunction(node);
+  const body = fn && 'body' in fn ? fn.body : undefined;
+  if (!body || !ts.isBlock(body)) return undefined;
+  for (let inner: ts.Node = node; inner !== body; inner = inner.parent) {
+    const block = inner.parent;
+    if (!ts.isBlock(block)) continue;
+    const before = block.statements.filter((st) => st.end <= inner.getStart());
+    // `if (!cache) { … }` around the block, or `if (cache) return …;` before it
+    const around = ts.isIfStatement(block.parent) && block.parent.thenStatement === block ? block.parent : undefined;
+    const guards = [
+      ...(around && isNegation(around.expression) ? [unwrap((around.expression as ts.PrefixUnaryExpression).operand)] : []),
+      ...before.flatMap((st) => (ts.isIfStatement(st) && returns(st.thenStatement) && !st.elseStatement ? [unwrap(st.expression)] : [])),
+    ];
+    for (const cache of guards) {
+      const kind = cacheKind(types, cache);
+      if (kind && before.some((st) => assigns(st, cache)) && neverCleared(cache)) return kind;
+    }
+  }
+  return undefined;
+}
+
+function isNegation(e: ts.Expression): boolean {
+  return ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken;
+}
+
+function returns(st: ts.Statement): boolean {
+  return (
+    ts.isReturnStatement(st) ||
+    (ts.isBlock(st) && st.statements.length > 0 && ts.isReturnStatement(st.statements[st.statements.length - 1]))
+  );
+}
+
+function cacheKind(types: TypeQueries, cache: ts.Expression): 'module' | 'field' | undefined {
+  if (thisProperty(cache) === cache) return 'field';
+  if (!ts.isIdentifier(cache)) return undefined;
+  const decl = types.symbolAt(cache)?.valueDeclaration;
+  return decl && ts.isVariableDeclaration(decl) && !enclosingFunction(decl) && decl.getSourceFile() === cache.getSourceFile()
+    ? 'module'
+    : undefined;
+}
+
+function sameCache(a: ts.Expression, b: ts.Expression): boolean {
+  const x = unwrap(a);
+  const y = unwrap(b);
+  if (ts.isIdentifier(x) && ts.isIdentifier(y)) return x.text === y.text;
+  return (
+    ts.isPropertyAccessExpression(x) &&
+    ts.isPropertyAccessExpression(y) &&
+    x.name.text === y.name.text &&
+    !!thisProperty(x) &&
+    !!thisProperty(y)
+  );
+}
+
+function assigns(st: ts.Statement, cache: ts.Expression): boolean {
+  return (
+    ts.isExpressionStatement(st) &&
+    isAssignment(st.expression) &&
+    sameCache(st.expression.left, cache) &&
+    !isEmptyValue(st.expression.right)
+  );
+}
+
+/** No assignment in the file clears the cache. */
+function neverCleared(cache: ts.Expression): boolean {
+  let cleared = false;
+  const visit = (n: ts.Node): void => {
+    if (cleared) return;
+    if (isAssignment(n) && sameCache(n.left, cache) && isEmptyValue(n.right)) cleared = true;
+    else n.forEachChild(visit);
+  };
+  visit(cache.getSourceFile());
+  return !cleared;
+}
+
+/**
+ * Callbacks that run at most once per time the code that passes them runs: a promise's (`p.then(() => …)`), a
+ * one-shot listener's (`once`), and a language server's initialisation handlers (`connection.onInitialized(…)`; the
+ * client initialises a connection once).
+ */
+function onceCallbackCall(fn: ts.SignatureDeclaration): ts.CallExpression | undefined {
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+  const call = outerCall(fn);
+  const callee = call && unwrap(call.expression);
+  return callee && ts.isPropertyAccessExpression(callee) && ONCE_CALLBACKS.has(callee.name.text) ? call : undefined;
+}
+const ONCE_CALLBACKS = new Set(['then', 'catch', 'finally', 'once', 'onInitialize', 'onInitialized']);
+
 /** `activate` of a plugin descriptor (`{ id: '…', activate(app) { … } }`) at module level: the host runs it once. */
 function isPluginActivation(fn: ts.SignatureDeclaration): boolean {
   const member = ts.isMethodDeclaration(fn) ? fn : ts.isPropertyAssignment(fn.parent) ? fn.parent : undefined;
-  if (!member || !ts.isIdentifier(member.name!) || member.name.text !== 'activate') return false;
+  return !!member && isPluginActivateMember(member);
+}
+
+/** The `activate` member of a module-level plugin descriptor (`{ id, activate }`, also `activate,` or `activate: fn`). */
+function isPluginActivateMember(member: ts.ObjectLiteralElement): boolean {
+  if (!member.name || !ts.isIdentifier(member.name) || member.name.text !== 'activate') return false;
   return isPluginDescriptor(member.parent);
 }
 
+/** A module-level object literal with an `id`: a plugin descriptor the host activates once. */
 function isPluginDescriptor(descriptor: ts.Node): boolean {
   if (!ts.isObjectLiteralExpression(descriptor)) return false;
   const hasId = descriptor.properties.some((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'id');
@@ -97,18 +208,77 @@ function isSingletonSetUp(cls: ts.ClassLikeDeclaration, member: ts.ClassElement)
 }
 
 /**
- * A function of this file, not exported, whose every reference is a call from code that runs once per application
- * (`function main() { … } main();`): it runs once too.
+ * The constructor, a field initialiser or the `activate` method (any member, without one) of a class that is only
+ * ever registered with a dependency-injection container as a singleton (`serviceManager.addSingleton(IToken, Service)`,
+ * `container.registerSingleton(Service)`): the container makes one instance and activates it once.
+ */
+function isContainerSingletonSetUp(types: TypeQueries, cls: ts.ClassLikeDeclaration, member: ts.ClassElement | undefined): boolean {
+  const setUp =
+    !member ||
+    ts.isConstructorDeclaration(member) ||
+    ts.isPropertyDeclaration(member) ||
+    (ts.isMethodDeclaration(member) && ts.isIdentifier(member.name) && member.name.text === 'activate');
+  if (!setUp || !cls.name) return false;
+  // per program: other files' registrations decide it
+  const singletons = types.programWide('container-singletons', () => new WeakMap<ts.ClassLikeDeclaration, boolean>());
+  let singleton = singletons.get(cls);
+  if (singleton === undefined) singletons.set(cls, (singleton = registeredOnlyAsSingleton(types, cls.name)));
+  return singleton;
+}
+
+function registeredOnlyAsSingleton(types: TypeQueries, name: ts.Identifier): boolean {
+  const symbol = types.symbolAt(name);
+  if (!symbol) return false;
+  let registrations = 0;
+  for (const ref of types.programReferences(symbol)) {
+    if (ref === name || isImportOrExport(ref) || isInType(ref)) continue;
+    const call = ref.parent;
+    const callee = ts.isCallExpression(call) && call.arguments.includes(ref) ? calleeName(call.expression) : undefined;
+    if (!callee || !/Singleton$/.test(callee.text)) return false;
+    registrations++;
+  }
+  return registrations > 0;
+}
+
+function isInType(ref: ts.Node): boolean {
+  const p = ref.parent;
+  return ts.isTypeReferenceNode(p) || ts.isTypeQueryNode(p) || ts.isQualifiedName(p); // `extends C` is a use: subclasses construct it
+}
+
+/**
+ * A module-level function whose every reference in the program is a call from code that runs once per application
+ * (`function main() { … } main();`, `Commands.addCommands(app)` from a plugin's activation) or the function a plugin
+ * descriptor activates (`{ id, activate }`): it runs once too. Imports and re-exports are not uses.
  */
 function calledOnlyOnce(types: TypeQueries, fn: ts.SignatureDeclaration, depth: number): boolean {
   const declaration = ts.isFunctionDeclaration(fn) ? fn : ts.isVariableDeclaration(fn.parent) ? fn.parent : undefined;
   const name = declaration?.name;
   if (!declaration || !name || !ts.isIdentifier(name) || enclosingFunction(declaration)) return false;
-  if (ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Export) return false;
-  const refs = referencesTo(types, fn.getSourceFile(), name);
-  const isOnceCall = (n: ts.Node) =>
-    ts.isCallExpression(n.parent) && n.parent.expression === n && runsOncePerApplication(types, n.parent, depth + 1);
-  return !!refs?.length && refs.every(isOnceCall);
+  const symbol = types.symbolAt(name);
+  if (!symbol) return false;
+  const exported = (ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Export) !== 0;
+  // an exported function may be called from anywhere in the program; a local one only from its file
+  const references = exported ? types.programReferences(symbol) : (referencesTo(types, fn.getSourceFile(), name) ?? []);
+  let calls = 0;
+  for (const ref of references) {
+    if (ref === name || isImportOrExport(ref)) continue;
+    const member = ref.parent;
+    if (ts.isShorthandPropertyAssignment(member) || (ts.isPropertyAssignment(member) && member.initializer === ref)) {
+      if (!isPluginActivateMember(member)) return false;
+      calls++;
+      continue;
+    }
+    const callee = ts.isPropertyAccessExpression(ref.parent) && ref.parent.name === ref ? ref.parent : ref; // `Commands.addCommands(…)`
+    const call = callee.parent;
+    if (!ts.isCallExpression(call) || call.expression !== callee || !runsOncePerApplication(types, call, depth + 1)) return false;
+    calls++;
+  }
+  return calls > 0;
+}
+
+function isImportOrExport(ref: ts.Node): boolean {
+  const p = ref.parent;
+  return ts.isImportSpecifier(p) || ts.isExportSpecifier(p) || ts.isImportClause(p) || ts.isNamespaceImport(p) || ts.isExportAssignment(p);
 }
 
 export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: Owner): boolean {
@@ -276,8 +446,9 @@ function outerCall(fn: ts.Expression): ts.CallExpression | undefined {
 
 /**
  * A parameter of a private method (or a function local to its file and not exported) that every call passes a
- * value that does not outlive the caller's owner (`this._syncInputs(this._dragRef)` with `_dragRef` owned): the
- * parameter has the same lifetime. Unsure (other callers, no callers, spread arguments): false.
+ * value that does not outlive the caller's owner (`this._syncInputs(this._dragRef)` with `_dragRef` owned, or a
+ * local holding a value the caller made: `const client = await this.factory.createClient(); this.register(client)`):
+ * the parameter has the same lifetime. Unsure (other callers, no callers, spread arguments): false.
  */
 function boundToOwnedAtEveryCall(types: TypeQueries, param: ts.ParameterDeclaration, owner: Owner, depth = 0): boolean {
   const fn = param.parent;
@@ -444,13 +615,6 @@ function isEmptyValue(e: ts.Expression): boolean {
   return x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined');
 }
 
-/** A local of a function that holds a value made there (`const child = spawn(…)`). */
-function holdsFreshLocal(types: TypeQueries, e: ts.Expression): boolean {
-  const x = unwrap(e);
-  const decl = ts.isIdentifier(x) ? types.symbolAt(x)?.valueDeclaration : undefined;
-  return !!decl && ts.isVariableDeclaration(decl) && !!enclosingFunction(decl) && holdsCreatedValue(types, decl);
-}
-
 /** `x = …` assignments to the variable anywhere under `scope`. */
 function assignmentsTo(types: TypeQueries, symbol: ts.Symbol, scope: ts.Node): ts.BinaryExpression[] {
   const out: ts.BinaryExpression[] = [];
@@ -567,19 +731,33 @@ function startedByClass(types: TypeQueries, cls: ts.ClassLikeDeclaration, field:
 }
 
 /**
- * A constructor parameter of a class that only its own file can instantiate (not exported, never passed around),
- * where every `new C(…)` passes a freshly made value: each instance gets a source of its own.
+ * A constructor parameter where every `new C(…)` in the program (in its file, when the class is not exported)
+ * passes a value made for it: a fresh value, or a local of the caller holding one (`const resolver = new
+ * Resolver(); new Service(resolver)`). Each instance gets a source of its own. Passed around, subclassed or given
+ * a shared value anywhere: false.
  */
 function freshFromEveryCaller(types: TypeQueries, cls: ts.ClassLikeDeclaration, param: ts.ParameterDeclaration): boolean {
   const ctor = param.parent;
   if (!ts.isConstructorDeclaration(ctor) || ctor.parent !== cls || !cls.name) return false;
-  if (ts.getCombinedModifierFlags(cls) & ts.ModifierFlags.Export) return false;
+  const classSymbol = types.symbolAt(cls.name);
+  if (!classSymbol) return false;
+  const exported = (ts.getCombinedModifierFlags(cls) & ts.ModifierFlags.Export) !== 0;
+  const references = exported ? types.programReferences(classSymbol) : (referencesTo(types, cls.getSourceFile(), cls.name) ?? []);
   const index = ctor.parameters.indexOf(param);
-  // exported, passed around, subclassed, or instantiated with a shared value: unsure
-  const newWithFreshValue = (n: ts.Node): boolean => {
-    const arg = ts.isNewExpression(n.parent) && n.parent.expression === n ? n.parent.arguments?.[index] : undefined;
-    return !!arg && (createsValue(arg) || holdsFreshLocal(types, arg));
-  };
-  const refs = referencesTo(types, cls.getSourceFile(), cls.name);
-  return !!refs?.length && refs.every(newWithFreshValue);
+  let instantiations = 0;
+  for (const ref of references) {
+    if (ref === cls.name || isImportOrExport(ref) || isInType(ref)) continue;
+    const parent = ref.parent;
+    const arg = ts.isNewExpression(parent) && parent.expression === ref ? parent.arguments?.[index] : undefined;
+    if (!arg || !madeForTheCall(types, arg)) return false;
+    instantiations++;
+  }
+  return instantiations > 0;
+}
+
+function madeForTheCall(types: TypeQueries, arg: ts.Expression): boolean {
+  if (createsValue(arg)) return true;
+  const x = unwrap(arg);
+  const decl = ts.isIdentifier(x) ? types.symbolAt(x)?.valueDeclaration : undefined;
+  return !!decl && ts.isVariableDeclaration(decl) && !!enclosingFunction(decl) && holdsCreatedValue(types, decl);
 }

@@ -1,0 +1,137 @@
+// Summaries of the project's own functions, read from their bodies once per declaration and cached: what a call
+// hands back to its caller. Functions declared only by a signature (declaration files, interfaces) have no summary.
+import ts = require('typescript');
+import type { TypeQueries } from '../types';
+import { calleeName, isAssignment, unwrap } from './expressions';
+import { enclosingFunction } from './owner';
+
+export interface FunctionSummary {
+  /**
+   * Every value returned is one the function did not make: a property of a parameter or of `this`
+   * (`return ref[KEY]`, `return this._client`), or a value it keeps in its own object (`this._items.push(item);
+   * return item`), also through a method of its class it returns the result of (`return this._send(msg)`). The
+   * caller borrows what the call returns. (A parameter returned as it is, `adopt(d)`, is the
+   * caller's own value: no borrow.)
+   */
+  returnsBorrowed: boolean;
+}
+
+const summaries = new WeakMap<ts.FunctionLikeDeclaration, FunctionSummary>();
+
+/**
+ * The summary of the function a call resolves to, when every body in the project agrees; else undefined. A method
+ * of an interface is summarised by its implementations in the classes of the program that implement the interface.
+ */
+export function calleeSummary(types: TypeQueries, call: ts.CallExpression): FunctionSummary | undefined {
+  const id = calleeName(call.expression);
+  const symbol = id && types.symbolAt(id);
+  if (!symbol) return undefined;
+  const bodies = types.declarationsOf(symbol).flatMap((d) => (ts.isMethodSignature(d) ? implementationsOf(types, d) : implementationOf(d)));
+  if (!bodies.length) return undefined;
+  return { returnsBorrowed: bodies.every((b) => summaryOf(b).returnsBorrowed) };
+}
+
+/** A declaration's function with a body outside declaration files: `function f() {}`, a method, `const f = () => …`. */
+function implementationOf(decl: ts.Declaration): ts.FunctionLikeDeclaration[] {
+  if (decl.getSourceFile().isDeclarationFile) return [];
+  const fn = ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl) ? decl.initializer && unwrap(decl.initializer) : decl;
+  if (!fn || !(ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)))
+    return [];
+  return fn.body ? [fn] : [];
+}
+
+/** The methods of that name in the program's classes that `implements` the method signature's interface. */
+function implementationsOf(types: TypeQueries, signature: ts.MethodSignature): ts.FunctionLikeDeclaration[] {
+  const iface = signature.parent;
+  const name = signature.name;
+  if (!ts.isInterfaceDeclaration(iface) || !ts.isIdentifier(name) || iface.getSourceFile().isDeclarationFile) return [];
+  const symbol = types.symbolAt(iface.name);
+  if (!symbol) return [];
+  return types.programReferences(symbol).flatMap((ref) => {
+    // `implements IKernel` or `implements Kernel.IKernel`
+    const heritage = ts.isPropertyAccessExpression(ref.parent) && ref.parent.name === ref ? ref.parent.parent : ref.parent;
+    const clause = heritage.parent;
+    if (!ts.isExpressionWithTypeArguments(heritage) || !ts.isHeritageClause(clause) || clause.token !== ts.SyntaxKind.ImplementsKeyword)
+      return [];
+    return ownMethods(clause.parent as ts.ClassLikeDeclaration, name.text);
+  });
+}
+
+function ownMethods(cls: ts.ClassLikeDeclaration, name: string): ts.FunctionLikeDeclaration[] {
+  return cls.members.filter(
+    (m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && !!m.body && ts.isIdentifier(m.name) && m.name.text === name,
+  );
+}
+
+/** From the function's own code (and the methods of its class it returns the result of), so cached per declaration. */
+export function summaryOf(fn: ts.FunctionLikeDeclaration): FunctionSummary {
+  let summary = summaries.get(fn);
+  if (summary) return summary;
+  summaries.set(fn, { returnsBorrowed: false }); // a recursive return is no borrow
+  summaries.set(fn, (summary = { returnsBorrowed: returnsBorrowed(fn) }));
+  return summary;
+}
+
+function returnsBorrowed(fn: ts.FunctionLikeDeclaration): boolean {
+  const body = fn.body;
+  if (!body) return false;
+  if (!ts.isBlock(body)) return isBorrowed(fn, body);
+  const returned: ts.Expression[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isReturnStatement(n) && n.expression) returned.push(n.expression);
+    else if (!ts.isFunctionLike(n) && !ts.isClassLike(n)) n.forEachChild(visit);
+  };
+  body.forEachChild(visit);
+  return returned.length > 0 && returned.every((e) => isBorrowed(fn, e));
+}
+
+function isBorrowed(fn: ts.FunctionLikeDeclaration, returned: ts.Expression): boolean {
+  const e = unwrap(returned, { await: true });
+  if (ts.isConditionalExpression(e)) return isBorrowed(fn, e.whenTrue) && isBorrowed(fn, e.whenFalse);
+  if (ts.isBinaryExpression(e) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(e.operatorToken.kind))
+    return isBorrowed(fn, e.left) && isBorrowed(fn, e.right);
+  if (e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined')) return true;
+  if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+    const root = rootOf(e);
+    return root.kind === ts.SyntaxKind.ThisKeyword || (ts.isIdentifier(root) && isParameterOf(fn, root));
+  }
+  // `return this._send(msg)`: what a method of the same class returns
+  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    const cls = fn.parent;
+    const methods = ts.isClassLike(cls) ? ownMethods(cls, e.expression.name.text) : [];
+    return methods.length > 0 && methods.every((m) => summaryOf(m).returnsBorrowed);
+  }
+  return ts.isIdentifier(e) && keptByOwnObject(fn, e);
+}
+
+/** By name among the function's own parameters (the body is the parameter's scope, shadowing aside). */
+function isParameterOf(fn: ts.FunctionLikeDeclaration, id: ts.Identifier): boolean {
+  return fn.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === id.text) && enclosingFunction(id) === fn;
+}
+
+/** The function stores the local in its own object: `this.f = x`, `this._items.push(x)`, `this._byId.set(k, x)`. */
+function keptByOwnObject(fn: ts.FunctionLikeDeclaration, id: ts.Identifier): boolean {
+  let kept = false;
+  const isIt = (e: ts.Expression) => {
+    const x = unwrap(e);
+    return ts.isIdentifier(x) && x.text === id.text;
+  };
+  const visit = (n: ts.Node): void => {
+    if (kept) return;
+    if (isAssignment(n) && isIt(n.right) && (ts.isPropertyAccessExpression(n.left) || ts.isElementAccessExpression(n.left)))
+      kept = unwrap(rootOf(n.left)).kind === ts.SyntaxKind.ThisKeyword;
+    else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.arguments.some(isIt))
+      kept = STORING.has(n.expression.name.text) && unwrap(rootOf(n.expression.expression)).kind === ts.SyntaxKind.ThisKeyword;
+    if (!kept) n.forEachChild(visit);
+  };
+  fn.body!.forEachChild(visit);
+  return kept;
+}
+const STORING = new Set(['push', 'unshift', 'set', 'add', 'splice']);
+
+/** `this.a.b[c]` → `this`; `x.y` → `x`. */
+function rootOf(e: ts.Expression): ts.Expression {
+  let x = unwrap(e);
+  while (ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x)) x = unwrap(x.expression);
+  return x;
+}
