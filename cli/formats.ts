@@ -23,8 +23,12 @@ export function compareTuples(a: readonly (string | number)[], b: readonly (stri
   return 0;
 }
 
-export function formatText({ findings: all, cwd, baselined }: Report): string {
-  const findings = baselined ? all.filter((f) => !baselined.has(f)) : all;
+/** Findings a text-like report shows: the baselined ones are known debt and left out. */
+const shown = ({ findings, baselined }: Report) => (baselined ? findings.filter((f) => !baselined.has(f)) : findings);
+
+export function formatText(report: Report): string {
+  const { cwd } = report;
+  const findings = shown(report);
   const lines = findings.map(
     (f) => `${rel(cwd, f.file)}:${f.line}:${f.column}  ${f.severity === 'error' ? 'error' : 'warning'}  ${f.message}  ${f.ruleId}`,
   );
@@ -120,10 +124,75 @@ export function toSarif({ findings, rules, cwd, version, baselined }: Report): o
   };
 }
 
+/** GitHub Actions workflow commands: each finding becomes an annotation on the pull request's diff. */
+export function formatGithub(report: Report): string {
+  // https://docs.github.com/actions/reference/workflow-commands-for-github-actions (escaping as @actions/core does)
+  const data = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const property = (s: string) => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  return shown(report)
+    .map((f) => {
+      const props = [
+        `file=${property(rel(report.cwd, f.file))}`,
+        `line=${f.line}`,
+        `col=${f.column}`,
+        `endLine=${f.endLine}`,
+        `endColumn=${f.endColumn}`,
+        `title=${property(f.ruleId)}`,
+      ];
+      return `::${level(f.severity)} ${props.join(',')}::${data(f.message)}\n`;
+    })
+    .join('');
+}
+
+const xml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+/** Findings grouped by file, files in path order. */
+function byFile(report: Report): [string, Finding[]][] {
+  const groups = new Map<string, Finding[]>();
+  for (const f of shown(report)) groups.set(rel(report.cwd, f.file), [...(groups.get(rel(report.cwd, f.file)) ?? []), f]);
+  return [...groups].sort((a, b) => compareTuples([a[0]], [b[0]]));
+}
+
+/** JUnit XML (Jenkins, GitLab, Azure Pipelines…): a test suite per file, a failed test case per finding. */
+export function formatJunit(report: Report): string {
+  const files = byFile(report);
+  const total = files.reduce((n, [, fs]) => n + fs.length, 0);
+  const out = ['<?xml version="1.0" encoding="utf-8"?>', `<testsuites name="leaklint" tests="${total}" failures="${total}">`];
+  for (const [file, findings] of files) {
+    out.push(`  <testsuite name="${xml(file)}" tests="${findings.length}" failures="${findings.length}" errors="0">`);
+    for (const f of findings) {
+      const where = `${file}:${f.line}:${f.column}`;
+      out.push(
+        `    <testcase name="${xml(`${f.ruleId} at ${f.line}:${f.column}`)}" classname="${xml(file)}">`,
+        `      <failure message="${xml(f.message)}" type="${level(f.severity)}">${xml(`${where} ${f.message} (${f.ruleId})`)}</failure>`,
+        '    </testcase>',
+      );
+    }
+    out.push('  </testsuite>');
+  }
+  out.push('</testsuites>');
+  return out.join('\n') + '\n';
+}
+
+/** Checkstyle XML (SonarQube, Jenkins' warnings plugin, reviewdog…). */
+export function formatCheckstyle(report: Report): string {
+  const out = ['<?xml version="1.0" encoding="utf-8"?>', '<checkstyle version="4.3">'];
+  for (const [file, findings] of byFile(report)) {
+    out.push(`  <file name="${xml(file)}">`);
+    for (const f of findings) {
+      const where = `line="${f.line}" column="${f.column}" severity="${level(f.severity)}"`;
+      out.push(`    <error ${where} message="${xml(f.message)}" source="leaklint.${xml(f.ruleId)}"/>`);
+    }
+    out.push('  </file>');
+  }
+  out.push('</checkstyle>');
+  return out.join('\n') + '\n';
+}
+
 export function formatSarif(report: Report): string {
   return JSON.stringify(toSarif(report), null, 2) + '\n';
 }
 
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+export function plural(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : nouns}`;
 }

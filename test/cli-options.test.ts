@@ -1,0 +1,129 @@
+// The command line's conventions (ESLint's and oxlint's): --version, --help, --quiet, --rule, CI formats, --fix.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { BIN, leaklint, workspace } from './cli-harness';
+import { REPO } from './rule-tester';
+
+const LEAK = `import * as fs from 'node:fs';
+export function f(p: string): void {
+  const out = fs.createWriteStream(p);
+  out.write('x');
+}
+`;
+const TIMER = `export function g(tick: () => void): void {
+  setInterval(tick, 10);
+}
+`;
+const LOOP = `export async function poll(step: () => Promise<void>): Promise<void> {
+  while (true) {
+    await step();
+  }
+}
+`;
+
+test('--version prints package.json version; -h/--help on every command prints its usage and exits 0', () => {
+  const { version } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
+  for (const flag of ['--version', '-v']) assert.equal(leaklint([flag]).out, `${version}\n`);
+  for (const [command, shows] of [
+    ['scan', /--fix-dry-run/],
+    ['rules', /leaklint rules \[--format/],
+    ['merge-sarif', /leaklint merge-sarif a\.sarif/],
+  ] as const) {
+    for (const flag of ['-h', '--help']) {
+      const r = leaklint([command, flag]);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, shows);
+      assert.equal(r.err, '');
+    }
+  }
+});
+
+test('output to a reader that goes away ends quietly (no EPIPE stack)', () => {
+  // `leaklint rules | head -1`, as a shell runs it
+  const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" rules | head -1`], { encoding: 'utf8' });
+  assert.equal(r.stdout.split('\n').length, 2);
+  assert.doesNotMatch(r.stderr, /EPIPE|Error/);
+  assert.equal(r.status, 0, r.stderr);
+});
+
+test('--quiet reports errors only; --rule sets one rule (repeatable) over the config and checks its value', () => {
+  const dir = workspace({ 'a.ts': LEAK, 'b.ts': TIMER });
+  const all = leaklint(['scan', dir]);
+  assert.match(all.out, /unclosed-resource/);
+  assert.match(all.out, /uncleared-timer/);
+  const quiet = leaklint(['scan', dir, '--quiet', '--rule', 'uncleared-timer=error']);
+  assert.equal(quiet.code, 1);
+  assert.match(quiet.out, /b\.ts:2:3 {2}error .* uncleared-timer/);
+  assert.doesNotMatch(quiet.out, /unclosed-resource/);
+  const off = leaklint(['scan', dir, '--rule', 'uncleared-timer=off', '--rule', 'unclosed-resource=off']);
+  assert.equal(off.code, 0);
+  assert.match(off.out, /No leaks found/);
+  for (const bad of ['uncleared-timr=off', 'uncleared-timer=loud', 'uncleared-timer']) {
+    const r = leaklint(['scan', dir, '--rule', bad]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, new RegExp(`--rule ${bad}: `));
+  }
+});
+
+test('--format github prints one workflow command per finding, its properties escaped', () => {
+  const dir = workspace({ 'a.ts': LEAK, 'b,c.ts': TIMER });
+  const r = leaklint(['scan', dir, '--format', 'github', '--rule', 'uncleared-timer=error'], dir);
+  const lines = r.out.trimEnd().split('\n');
+  assert.equal(lines.length, 2, r.out);
+  assert.match(lines[0], /^::warning file=a\.ts,line=3,col=15,endLine=3,endColumn=\d+,title=unclosed-resource::\S.*$/);
+  assert.match(lines[1], /^::error file=b%2Cc\.ts,line=2,col=3,endLine=2,endColumn=\d+,title=uncleared-timer::/);
+});
+
+test('--format junit and checkstyle: one entry per finding, grouped by file, XML-escaped', () => {
+  const dir = workspace({ 'a.ts': LEAK, 'b&c.ts': TIMER, 'd.ts': 'export const x = 1;\n' });
+  const junit = leaklint(['scan', dir, '--format', 'junit'], dir).out;
+  assert.match(junit, /^<\?xml version="1\.0" encoding="utf-8"\?>\n<testsuites name="leaklint" tests="2" failures="2">/);
+  assert.match(
+    junit,
+    /<testsuite name="a\.ts" tests="1" failures="1" errors="0">\n {4}<testcase name="unclosed-resource at 3:15" classname="a\.ts">/,
+  );
+  assert.match(junit, /<testsuite name="b&amp;c\.ts"/);
+  assert.doesNotMatch(junit, /d\.ts/, 'a clean file has no entry');
+  const checkstyle = leaklint(['scan', dir, '--format', 'checkstyle'], dir).out;
+  assert.match(checkstyle, /<checkstyle version="4\.3">\n {2}<file name="a\.ts">\n {4}<error line="3" column="15" severity="warning" /);
+  assert.match(checkstyle, /<error [^>]* message="[^"<>]+" source="leaklint\.unclosed-resource"\/>/);
+  assert.equal(checkstyle.match(/<error /g)?.length, 2);
+});
+
+test('--fix-dry-run prints the diff and writes nothing; --fix writes it and reports what is left', () => {
+  const dir = workspace({ 'a.ts': LEAK, 'b.ts': LOOP });
+  const dry = leaklint(['scan', dir, '--fix-dry-run'], dir);
+  assert.equal(dry.code, 0, dry.err);
+  assert.match(dry.out, /^--- a\/a\.ts\n\+\+\+ b\/a\.ts\n@@ -\d+,\d+ \+\d+,\d+ @@\n/);
+  assert.match(dry.out, /^\+ {4}out\.close\(\);$/m);
+  assert.match(dry.err, /would apply 1 fix in 1 file; 1 finding would be left/);
+  assert.equal(readFileSync(join(dir, 'a.ts'), 'utf8'), LEAK, 'nothing written');
+
+  const fixed = leaklint(['scan', dir, '--fix'], dir);
+  assert.equal(fixed.code, 0, fixed.err);
+  assert.match(fixed.err, /applied 1 fix in 1 file\n {2}a\.ts: 1/);
+  assert.match(fixed.out, /b\.ts:2:3 .* orphan-async-loop/);
+  assert.doesNotMatch(fixed.out, /unclosed-resource/);
+  assert.match(readFileSync(join(dir, 'a.ts'), 'utf8'), /finally \{\n {4}out\.close\(\);/);
+  assert.equal(leaklint(['scan', dir, '--fix-dry-run'], dir).out, '', 'nothing left to fix');
+  assert.equal(leaklint(['scan', dir, '--fix', '--fix-dry-run']).code, 2);
+});
+
+test('--fix on examples/leaky-service leaves only findings without a preferred fix, and code tsc accepts', () => {
+  const dir = workspace({});
+  cpSync(join(REPO, 'examples/leaky-service'), dir, { recursive: true });
+  const r = leaklint(['scan', dir, '--fix', '--format', 'json'], dir);
+  assert.equal(r.code, 0, r.err);
+  const left = JSON.parse(r.out) as { ruleId: string; fixes: { preferred?: boolean }[] }[];
+  assert.ok(left.length > 0);
+  assert.ok(
+    left.every((f) => !f.fixes.some((x) => x.preferred)),
+    JSON.stringify(left.map((f) => f.ruleId)),
+  );
+  assert.match(r.err, /applied \d+ fixes in \d+ files/);
+  const tsc = spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', dir], { encoding: 'utf8' });
+  assert.equal(tsc.status, 0, tsc.stdout);
+});
