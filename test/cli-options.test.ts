@@ -127,3 +127,24 @@ test('--fix on examples/leaky-service leaves only findings without a preferred f
   const tsc = spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', dir], { encoding: 'utf8' });
   assert.equal(tsc.status, 0, tsc.stdout);
 });
+
+test('the file walk skips what .gitignore and .leaklintignore ignore (nested files, negation, folder-only patterns)', () => {
+  const dir = workspace({
+    '.gitignore': 'generated/\n*.gen.ts\n!keep.gen.ts\n/top.ts\n',
+    '.leaklintignore': '# vendored code\nvendor\n',
+    'src/a.ts': LEAK,
+    'src/generated/b.ts': LEAK,
+    'src/c.gen.ts': LEAK,
+    'src/keep.gen.ts': LEAK,
+    'src/top.ts': LEAK,
+    'top.ts': LEAK,
+    'vendor/d.ts': LEAK,
+    'lib/.gitignore': 'e.ts\n',
+    'lib/e.ts': LEAK,
+    'lib/f.ts': LEAK,
+  });
+  const files = (JSON.parse(leaklint(['scan', dir, '--format', 'json'], dir).out) as { file: string }[]).map((f) => f.file).sort();
+  assert.deepEqual(files, ['lib/f.ts', 'src/a.ts', 'src/keep.gen.ts', 'src/top.ts']);
+  // a file named on the command line is scanned: it was asked for
+  assert.match(leaklint(['scan', join(dir, 'src/c.gen.ts')], dir).out, /c\.gen\.ts:3:15/);
+});
