@@ -1,7 +1,7 @@
 // The command line's conventions (ESLint's and oxlint's): --version, --help, --quiet, --rule, CI formats, --fix.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { BIN, leaklint, workspace } from './cli-harness';
@@ -147,4 +147,73 @@ test('the file walk skips what .gitignore and .leaklintignore ignore (nested fil
   assert.deepEqual(files, ['lib/f.ts', 'src/a.ts', 'src/keep.gen.ts', 'src/top.ts']);
   // a file named on the command line is scanned: it was asked for
   assert.match(leaklint(['scan', join(dir, 'src/c.gen.ts')], dir).out, /c\.gen\.ts:3:15/);
+});
+
+const findingsOf = (dir: string, args: string[] = []) =>
+  (JSON.parse(leaklint(['scan', dir, '--format', 'json', ...args], dir).out) as { file: string; ruleId: string; severity: string }[]).map(
+    (f) => `${f.file} ${f.ruleId} ${f.severity}`,
+  );
+
+test('presets: leaklint:recommended (the default) leaves test files out; leaklint:strict makes every rule an error', () => {
+  const dir = workspace({ 'src/a.ts': LEAK, 'src/a.test.ts': LEAK, 'src/__tests__/b.ts': TIMER });
+  assert.deepEqual(findingsOf(dir), ['src/a.ts unclosed-resource warn']);
+  writeFileSync(join(dir, 'leaklint.config.json'), JSON.stringify({ extends: 'leaklint:recommended' }));
+  assert.deepEqual(findingsOf(dir), ['src/a.ts unclosed-resource warn']);
+  writeFileSync(join(dir, 'leaklint.config.json'), JSON.stringify({ extends: 'leaklint:strict', rules: { 'uncleared-timer': 'warn' } }));
+  assert.deepEqual(findingsOf(dir), ['src/a.ts unclosed-resource error']);
+  assert.equal(leaklint(['scan', dir], dir).code, 1);
+  // no preset: the bare defaults, test files included
+  writeFileSync(join(dir, 'leaklint.config.json'), JSON.stringify({ extends: [] }));
+  assert.deepEqual(findingsOf(dir).sort(), [
+    'src/__tests__/b.ts uncleared-timer warn',
+    'src/a.test.ts unclosed-resource warn',
+    'src/a.ts unclosed-resource warn',
+  ]);
+  writeFileSync(join(dir, 'leaklint.config.json'), JSON.stringify({ extends: 'leaklint:lax' }));
+  const r = leaklint(['scan', dir], dir);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /leaklint\.config\.json:1:12: unknown preset "leaklint:lax" \(presets: leaklint:recommended, leaklint:strict\)/);
+});
+
+test('a config extends a file (relative to it): its settings first, the own ones over them; a cycle is an error', () => {
+  const dir = workspace({
+    'src/a.ts': LEAK,
+    'src/b.ts': TIMER,
+    'shared/base.json': JSON.stringify({ extends: 'leaklint:strict', rules: { 'uncleared-timer': 'off' }, exclude: ['**/gen/**'] }),
+    'src/gen/c.ts': LEAK,
+  });
+  writeFileSync(
+    join(dir, 'leaklint.config.json'),
+    JSON.stringify({ extends: './shared/base.json', rules: { 'unclosed-resource': 'warn' } }),
+  );
+  assert.deepEqual(findingsOf(dir), ['src/a.ts unclosed-resource warn']);
+  writeFileSync(join(dir, 'shared/base.json'), JSON.stringify({ extends: '../leaklint.config.json' }));
+  const r = leaklint(['scan', dir], dir);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /base\.json:1:12: "extends" cycle: .*leaklint\.config\.json → .*base\.json → .*leaklint\.config\.json/);
+  writeFileSync(join(dir, 'leaklint.config.json'), JSON.stringify({ extends: './nope.json' }));
+  assert.match(leaklint(['scan', dir], dir).err, /1:12: extended config not found: .*nope\.json/);
+});
+
+test('overrides: rule settings for the files their globs match, later blocks winning; mistakes are named', () => {
+  const dir = workspace({ 'src/a.ts': LEAK, 'src/legacy/old.ts': LEAK, 'src/legacy/keep/k.ts': LEAK, 'src/b.ts': TIMER });
+  writeFileSync(
+    join(dir, 'leaklint.config.json'),
+    JSON.stringify({
+      rules: { 'unclosed-resource': 'error' },
+      overrides: [
+        { files: ['**/legacy/**'], rules: { 'unclosed-resource': 'off' } },
+        { files: ['src/legacy/keep/**', 'src/b.ts'], rules: { 'unclosed-resource': 'warn', 'uncleared-timer': 'error' } },
+      ],
+    }),
+  );
+  assert.deepEqual(findingsOf(dir).sort(), [
+    'src/a.ts unclosed-resource error',
+    'src/b.ts uncleared-timer error',
+    'src/legacy/keep/k.ts unclosed-resource warn',
+  ]);
+  writeFileSync(join(dir, 'leaklint.config.json'), '{ "overrides": [{ "files": ["x"], "rulez": {} }] }');
+  assert.match(leaklint(['scan', dir], dir).err, /1:35: unknown key "rulez" in an override \(valid keys: files, rules\)/);
+  writeFileSync(join(dir, 'leaklint.config.json'), '{ "overrides": [{ "rules": {} }] }');
+  assert.match(leaklint(['scan', dir], dir).err, /1:17: an override needs "files"/);
 });
