@@ -1,6 +1,7 @@
 // Output formats of `leaklint scan`: text for people, JSON for scripts, SARIF 2.1.0 for code-scanning tools.
 import { relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { InputProblem } from '../engine/linter';
 import { docsUrl, type Finding, type Rule } from '../engine/rule';
 
 export interface Report {
@@ -10,6 +11,10 @@ export interface Report {
   version: string;
   /** Findings matched by the baseline: known debt, shown as suppressed (SARIF, JSON) or left out (text). */
   baselined?: ReadonlySet<Finding>;
+  /** Findings silenced by suppression comments (SARIF lists them as suppressed in source). */
+  suppressed?: readonly Finding[];
+  /** Files that could not be (fully) analysed (SARIF tool notifications). */
+  problems?: readonly InputProblem[];
 }
 
 /** SARIF partialFingerprints key; bump the version when the fingerprint recipe changes. */

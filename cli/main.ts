@@ -6,7 +6,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from '../engine/config';
 import { Linter, resolveConfig, scan } from '../engine/linter';
 import { unifiedDiff } from '../engine/diff';
-import type { Finding, Rule, SeveritySetting } from '../engine/rule';
+import type { Finding, Location, Rule, SeveritySetting } from '../engine/rule';
+import type { FileResult } from '../engine/runner';
 import { preparedLibsTaken } from '../engine/prepared-libs';
 import { Timing } from '../engine/timing';
 import { RULES, RULE_IDS } from '../rules';
@@ -42,6 +43,9 @@ const COMMAND_USAGE: Record<string, string> = {
 };
 
 class UsageError extends Error {}
+
+/** The rule id of `--report-unused-disable-directives` findings (ESLint reports them without a rule). */
+const UNUSED_DIRECTIVE = 'unused-disable-directive';
 
 const FORMATS = {
   text: formatText,
@@ -192,8 +196,12 @@ function runScan(
     : undefined;
   // files analysed in full: only their baseline entries can be called fixed
   const analysed = new Set<string>();
-  const onFile = (file: string, r: { skipped?: string }) => {
+  const suppressed: Finding[] = [];
+  const unusedDirectives: Finding[] = [];
+  const onFile = (file: string, r: FileResult) => {
     if (!r.skipped) analysed.add(file);
+    suppressed.push(...(r.suppressed ?? []));
+    if (values['report-unused-disable-directives']) unusedDirectives.push(...(r.unusedDirectives ?? []).map(unusedDirectiveFinding));
   };
   const request = { paths, project: values.project as string | undefined };
   const result = scan({ ...request, onProgress: progress, onFile, only }, linter);
@@ -219,6 +227,7 @@ function runScan(
     const perFile = fixed.map((f) => `\n  ${rel(io.cwd, f.file)}: ${f.applied}`).join('');
     say(`applied ${plural(applied, 'fix', 'fixes')} in ${plural(fixed.length, 'file')}${perFile}`);
   }
+  result.findings.push(...unusedDirectives);
   if (values.quiet) result.findings = result.findings.filter((f) => f.severity === 'error');
   if (timing) {
     timing.preparedLibs = preparedLibsTaken();
@@ -243,7 +252,15 @@ function runScan(
       counted = comparison.fresh;
     }
   }
-  const report: Report = { findings: result.findings, rules, cwd: io.cwd, version: VERSION, baselined };
+  const report: Report = {
+    findings: result.findings,
+    rules,
+    cwd: io.cwd,
+    version: VERSION,
+    baselined,
+    suppressed,
+    problems: result.problems,
+  };
   const text = FORMATS[format as keyof typeof FORMATS](report);
   if (values.output) writeFileSync(String(values.output), text);
   else io.out.write(text);
@@ -257,6 +274,12 @@ function runScan(
   const errors = counted.filter((f) => f.severity === 'error').length;
   const warnings = counted.length - errors;
   return errors > 0 || warnings > maxWarnings ? 1 : 0;
+}
+
+/** `--report-unused-disable-directives`: a comment that suppresses nothing hides the next real finding there. */
+function unusedDirectiveFinding(at: Location): Finding {
+  const message = 'Unused leaklint-disable directive: no finding here to suppress. Remove it.';
+  return { ...at, ruleId: UNUSED_DIRECTIVE, messageId: 'unused', severity: 'warn', message, related: [], fixes: [] };
 }
 
 /** `--rule id=severity`: overrides the config's severity for one rule. */

@@ -217,3 +217,22 @@ test('overrides: rule settings for the files their globs match, later blocks win
   writeFileSync(join(dir, 'leaklint.config.json'), '{ "overrides": [{ "rules": {} }] }');
   assert.match(leaklint(['scan', dir], dir).err, /1:17: an override needs "files"/);
 });
+
+test('--report-unused-disable-directives reports suppression comments that suppress nothing of the rules that ran', () => {
+  const suppressedLeak = LEAK.replace('  const out', '  // leaklint-disable-next-line unclosed-resource -- used\n  const out');
+  const dir = workspace({
+    'a.ts': `// leaklint-disable-next-line unclosed-resource -- stale\n${suppressedLeak}`,
+    'b.ts': `// leaklint-disable-next-line uncleared-timer -- stale\nexport const x = 1;\n/* leaklint-disable listener-leak */\n`,
+  });
+  const r = leaklint(['scan', dir, '--report-unused-disable-directives', '--rule', 'listener-leak=off'], dir);
+  assert.equal(r.code, 0, r.err);
+  const lines = r.out.split('\n').filter((l) => l.includes('unused-disable-directive'));
+  // a.ts: the comment above the import suppresses nothing, the one above the stream does; b.ts: the file-level comment
+  // names a rule that did not run
+  assert.deepEqual(
+    lines.map((l) => l.split('  ')[0]),
+    ['a.ts:1:1', 'b.ts:1:1'],
+  );
+  assert.doesNotMatch(r.out, /unclosed-resource$/m, 'the used comment still suppresses');
+  assert.doesNotMatch(leaklint(['scan', dir], dir).out, /unused-disable-directive/, 'off by default');
+});
