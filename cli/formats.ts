@@ -1,5 +1,6 @@
 // Output formats of `leaklint scan`: text for people, JSON for scripts, SARIF 2.1.0 for code-scanning tools.
-import { relative, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { InputProblem } from '../engine/linter';
 import { docsUrl, type Finding, type Rule } from '../engine/rule';
@@ -65,7 +66,26 @@ export function formatJson({ findings, cwd, baselined }: Report): string {
 
 const level = (severity: string) => (severity === 'error' ? 'error' : 'warning');
 
-export function toSarif({ findings, rules, cwd, version, baselined }: Report): object {
+/** The rule's docs page (docs/rules, beside dist/ in the package and the repo); the description when it is missing. */
+function ruleHelp(rule: Rule): { text: string; markdown: string } {
+  try {
+    const markdown = readFileSync(join(__dirname, '..', 'docs', 'rules', `${rule.meta.id}.md`), 'utf8');
+    return { text: markdown, markdown };
+  } catch {
+    return { text: rule.meta.description, markdown: rule.meta.description };
+  }
+}
+
+/**
+ * GitHub code scanning's rule properties: `precision` ranks the alerts (the growth rules judge from how a collection is
+ * used, the release rules from where a value goes: fewer false alarms); `tags` filter them.
+ */
+function ruleProperties(rule: Rule): { precision: string; tags: string[] } {
+  const growth = rule.meta.id.startsWith('unbounded-') || rule.meta.id === 'object-keyed-cache';
+  return { precision: growth ? 'medium' : 'high', tags: ['reliability', growth ? 'memory-leak' : 'resource-leak'] };
+}
+
+export function toSarif({ findings, rules, cwd, version, baselined, suppressed = [], problems = [] }: Report): object {
   const index = new Map(rules.map((r, i) => [r.meta.id, i]));
   const artifact = (file: string) => ({ uri: rel(cwd, file), uriBaseId: '%SRCROOT%' });
   const region = (l: { line: number; column: number; endLine: number; endColumn: number }) => ({
@@ -88,13 +108,27 @@ export function toSarif({ findings, rules, cwd, version, baselined }: Report): o
               id: r.meta.id,
               name: r.meta.id,
               shortDescription: { text: r.meta.description },
+              fullDescription: { text: r.meta.description },
+              help: ruleHelp(r),
               helpUri: docsUrl(r.meta.id),
               defaultConfiguration: { level: level(r.meta.defaultSeverity) },
+              properties: ruleProperties(r),
             })),
           },
         },
+        invocations: [
+          {
+            executionSuccessful: !problems.some((p) => p.severity !== 'warning'),
+            toolExecutionNotifications: problems.map((p) => ({
+              level: p.severity === 'warning' ? 'warning' : 'error',
+              message: { text: p.message },
+              locations: [{ physicalLocation: { artifactLocation: artifact(resolve(cwd, p.file)) } }],
+            })),
+          },
+        ],
+        columnKind: 'utf16CodeUnits',
         originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(cwd + sep).href } },
-        results: findings.map((f) => ({
+        results: [...findings, ...suppressed].map((f) => ({
           ruleId: f.ruleId,
           ruleIndex: index.get(f.ruleId) ?? -1,
           level: level(f.severity),
@@ -102,6 +136,7 @@ export function toSarif({ findings, rules, cwd, version, baselined }: Report): o
           locations: [{ physicalLocation: { artifactLocation: artifact(f.file), region: region(f) } }],
           ...(f.fingerprint && { partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint } }),
           ...(baselined?.has(f) && { suppressions: [{ kind: 'external' }] }),
+          ...(suppressed.includes(f) && { suppressions: [{ kind: 'inSource' }] }),
           ...(f.related.length && {
             relatedLocations: f.related.map((r, i) => ({
               id: i,

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import Ajv from 'ajv-draft-04';
 import { BIN, leaklint, workspace } from './cli-harness';
 import { REPO } from './rule-tester';
 
@@ -235,4 +236,60 @@ test('--report-unused-disable-directives reports suppression comments that suppr
   );
   assert.doesNotMatch(r.out, /unclosed-resource$/m, 'the used comment still suppresses');
   assert.doesNotMatch(leaklint(['scan', dir], dir).out, /unused-disable-directive/, 'off by default');
+});
+
+interface SarifRule {
+  id: string;
+  fullDescription: { text: string };
+  help: { text: string; markdown: string };
+  properties: { precision: string; tags: string[] };
+}
+interface SarifResult {
+  ruleId: string;
+  suppressions?: { kind: string }[];
+}
+interface SarifRun {
+  tool: { driver: { rules: SarifRule[] } };
+  columnKind: string;
+  results: SarifResult[];
+  invocations: { executionSuccessful: boolean; toolExecutionNotifications: { level: string; message: { text: string } }[] }[];
+}
+
+test('SARIF: rules carry GitHub code scanning fields; comment-suppressed findings and input problems are in the log', () => {
+  const schema = JSON.parse(
+    readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json', { paths: [REPO] }), 'utf8'),
+  );
+  const validate = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }).compile(schema);
+  const dir = workspace({
+    'a.ts': LEAK.replace('  const out', '  // leaklint-disable-next-line unclosed-resource -- closed by the caller\n  const out'),
+    'b.ts': TIMER,
+    'broken.ts': 'export function (: {\n',
+  });
+  const r = leaklint(['scan', dir, '--format', 'sarif'], dir);
+  assert.equal(r.code, 2, 'the syntax error is an input error');
+  const log = JSON.parse(r.out);
+  assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
+  const run = (log as { runs: SarifRun[] }).runs[0];
+  assert.equal(run.columnKind, 'utf16CodeUnits');
+  // https://docs.github.com/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning
+  for (const rule of run.tool.driver.rules) {
+    const page = readFileSync(join(REPO, 'docs/rules', `${rule.id}.md`), 'utf8');
+    assert.equal(rule.help.markdown, page);
+    assert.ok(rule.help.text.length > 0 && rule.fullDescription.text.length > 0);
+    assert.ok(['very-high', 'high', 'medium', 'low'].includes(rule.properties.precision), rule.properties.precision);
+    assert.ok(rule.properties.tags.length > 0 && rule.properties.tags.every((t) => typeof t === 'string'));
+  }
+  assert.deepEqual(
+    run.results.map((x) => [x.ruleId, x.suppressions]),
+    [
+      ['uncleared-timer', undefined],
+      ['unclosed-resource', [{ kind: 'inSource' }]],
+    ],
+  );
+  const [invocation] = run.invocations;
+  assert.equal(invocation.executionSuccessful, false);
+  assert.deepEqual(
+    invocation.toolExecutionNotifications.map((n) => [n.level, n.message.text.split(': ')[0]]),
+    [['error', 'syntax error at 1:17']],
+  );
 });
