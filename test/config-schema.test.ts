@@ -53,3 +53,19 @@ test('the manifest wires the schema to leaklint.config.json, and the .vsix ships
   assert.deepEqual(manifest.contributes.jsonValidation, [{ fileMatch: 'leaklint.config.json', url: `./${CONFIG_SCHEMA_FILE}` }]);
   assert.match(readFileSync(join(REPO, '.vscodeignore'), 'utf8'), new RegExp(`^!${CONFIG_SCHEMA_FILE.replace('.', '\\.')}$`, 'm'));
 });
+
+test('marketplace hygiene: LICENSE, CHANGELOG, bugs and homepage, workspace trust and virtual workspaces explained', () => {
+  const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
+  const shipped = readFileSync(join(REPO, '.vscodeignore'), 'utf8');
+  for (const file of ['LICENSE', 'CHANGELOG.md']) {
+    assert.ok(readFileSync(join(REPO, file), 'utf8').length > 0, file);
+    assert.match(shipped, new RegExp(`^!${file.replace('.', '\\.')}$`, 'm'));
+  }
+  assert.match(readFileSync(join(REPO, 'LICENSE'), 'utf8'), new RegExp(`^${manifest.license} License`));
+  assert.match(manifest.bugs.url, /^https:\/\//);
+  assert.match(manifest.homepage, /^https:\/\//);
+  for (const kind of ['untrustedWorkspaces', 'virtualWorkspaces']) {
+    assert.equal(typeof manifest.capabilities[kind].supported, 'boolean', kind);
+    assert.ok(manifest.capabilities[kind].description, kind);
+  }
+});
