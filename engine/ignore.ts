@@ -1,4 +1,4 @@
-// `.gitignore` and `.leaklintignore` for the file walk, as git reads them (and oxlint does): each file's patterns are
+// `.gitignore` and `.leaklintignore` for the file walk, read as git reads them (and oxlint does): each file's patterns are
 // relative to its folder, deeper files and later lines win, `!` re-includes, a trailing `/` matches folders only, a
 // pattern without an inner `/` matches at any depth. A folder that is ignored is not entered.
 import { readFileSync } from 'node:fs';
@@ -32,9 +32,14 @@ function parseIgnoreFile(base: string, text: string): IgnoreRule[] {
   return rules;
 }
 
-/** Ignore files from the repository root (the nearest folder with `.git`, else the file system root) down. */
+/**
+ * The ignore files of `root` (the scanned folder) and the folders below it. Folders above it are not read: a scan
+ * reads only the workspace it was given.
+ */
 export class IgnoreFiles {
   private readonly byDir = new Map<string, IgnoreRule[]>();
+
+  constructor(private readonly root: string) {}
 
   /** True when `path` (a file, or a folder with `isDir`) is ignored by the ignore files of its folder and above. */
   ignores(path: string, isDir: boolean): boolean {
@@ -49,8 +54,7 @@ export class IgnoreFiles {
   private rulesOf(dir: string): IgnoreRule[] {
     let rules = this.byDir.get(dir);
     if (rules) return rules;
-    const parent = dirname(dir);
-    const inherited = parent === dir || this.isRepositoryRoot(dir) ? [] : this.rulesOf(parent);
+    const inherited = dir === this.root || dirname(dir) === dir ? [] : this.rulesOf(dirname(dir));
     const own = IGNORE_FILES.flatMap((name) => {
       try {
         return parseIgnoreFile(dir, readFileSync(join(dir, name), 'utf8'));
@@ -61,19 +65,5 @@ export class IgnoreFiles {
     rules = own.length ? [...inherited, ...own] : inherited;
     this.byDir.set(dir, rules);
     return rules;
-  }
-
-  private isRepositoryRoot(dir: string): boolean {
-    try {
-      readFileSync(join(dir, '.git', 'HEAD'));
-      return true;
-    } catch {
-      // `.git` is a file in a worktree or submodule
-      try {
-        return readFileSync(join(dir, '.git'), 'utf8').startsWith('gitdir:');
-      } catch {
-        return false;
-      }
-    }
   }
 }

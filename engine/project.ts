@@ -344,9 +344,9 @@ function releasingOnce(registry: ts.DocumentRegistry): ts.DocumentRegistry {
 
 /**
  * Every source file under `root`, skipping node_modules, build output, dot-folders, symlink loops and what
- * `.gitignore` and `.leaklintignore` files ignore (`root` itself is scanned because it was asked for).
+ * the `.gitignore` and `.leaklintignore` files in and below `root` ignore (`root` itself was asked for).
  */
-export function listSourceFiles(root: string, ignoreFiles = new IgnoreFiles()): string[] {
+export function listSourceFiles(root: string, ignoreFiles = new IgnoreFiles(resolve(root))): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   const walk = (dir: string): void => {
