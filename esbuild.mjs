@@ -4,13 +4,14 @@
 // server and CLI always run our own pinned TypeScript, never the workspace's.
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const withTests = process.argv.includes('--tests');
 const production = process.argv.includes('--production');
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 /** Rewrites `import ts from 'typescript'` in dist bundles to the copy shipped beside them. */
 const bundledTypeScript = {
@@ -49,6 +50,8 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
+  // `leaklint --version` and SARIF's tool version
+  define: { LEAKLINT_VERSION: JSON.stringify(version) },
 };
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });

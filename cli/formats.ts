@@ -1,6 +1,8 @@
 // Output formats of `leaklint scan`: text for people, JSON for scripts, SARIF 2.1.0 for code-scanning tools.
-import { relative, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { InputProblem } from '../engine/linter';
 import { docsUrl, type Finding, type Rule } from '../engine/rule';
 
 export interface Report {
@@ -10,6 +12,10 @@ export interface Report {
   version: string;
   /** Findings matched by the baseline: known debt, shown as suppressed (SARIF, JSON) or left out (text). */
   baselined?: ReadonlySet<Finding>;
+  /** Findings silenced by suppression comments (SARIF lists them as suppressed in source). */
+  suppressed?: readonly Finding[];
+  /** Files that could not be (fully) analysed (SARIF tool notifications). */
+  problems?: readonly InputProblem[];
 }
 
 /** SARIF partialFingerprints key; bump the version when the fingerprint recipe changes. */
@@ -23,8 +29,12 @@ export function compareTuples(a: readonly (string | number)[], b: readonly (stri
   return 0;
 }
 
-export function formatText({ findings: all, cwd, baselined }: Report): string {
-  const findings = baselined ? all.filter((f) => !baselined.has(f)) : all;
+/** Findings a text-like report shows: the baselined ones are known debt and left out. */
+const shown = ({ findings, baselined }: Report) => (baselined ? findings.filter((f) => !baselined.has(f)) : findings);
+
+export function formatText(report: Report): string {
+  const { cwd } = report;
+  const findings = shown(report);
   const lines = findings.map(
     (f) => `${rel(cwd, f.file)}:${f.line}:${f.column}  ${f.severity === 'error' ? 'error' : 'warning'}  ${f.message}  ${f.ruleId}`,
   );
@@ -56,7 +66,26 @@ export function formatJson({ findings, cwd, baselined }: Report): string {
 
 const level = (severity: string) => (severity === 'error' ? 'error' : 'warning');
 
-export function toSarif({ findings, rules, cwd, version, baselined }: Report): object {
+/** The rule's docs page (docs/rules, beside dist/ in the package and the repo); the description when it is missing. */
+function ruleHelp(rule: Rule): { text: string; markdown: string } {
+  try {
+    const markdown = readFileSync(join(__dirname, '..', 'docs', 'rules', `${rule.meta.id}.md`), 'utf8');
+    return { text: markdown, markdown };
+  } catch {
+    return { text: rule.meta.description, markdown: rule.meta.description };
+  }
+}
+
+/**
+ * GitHub code scanning's rule properties: `precision` ranks the alerts (the growth rules judge from how a collection is
+ * used, the release rules from where a value goes: fewer false alarms); `tags` filter them.
+ */
+function ruleProperties(rule: Rule): { precision: string; tags: string[] } {
+  const growth = rule.meta.id.startsWith('unbounded-') || rule.meta.id === 'object-keyed-cache';
+  return { precision: growth ? 'medium' : 'high', tags: ['reliability', growth ? 'memory-leak' : 'resource-leak'] };
+}
+
+export function toSarif({ findings, rules, cwd, version, baselined, suppressed = [], problems = [] }: Report): object {
   const index = new Map(rules.map((r, i) => [r.meta.id, i]));
   const artifact = (file: string) => ({ uri: rel(cwd, file), uriBaseId: '%SRCROOT%' });
   const region = (l: { line: number; column: number; endLine: number; endColumn: number }) => ({
@@ -79,13 +108,27 @@ export function toSarif({ findings, rules, cwd, version, baselined }: Report): o
               id: r.meta.id,
               name: r.meta.id,
               shortDescription: { text: r.meta.description },
+              fullDescription: { text: r.meta.description },
+              help: ruleHelp(r),
               helpUri: docsUrl(r.meta.id),
               defaultConfiguration: { level: level(r.meta.defaultSeverity) },
+              properties: ruleProperties(r),
             })),
           },
         },
+        invocations: [
+          {
+            executionSuccessful: !problems.some((p) => p.severity !== 'warning'),
+            toolExecutionNotifications: problems.map((p) => ({
+              level: p.severity === 'warning' ? 'warning' : 'error',
+              message: { text: p.message },
+              locations: [{ physicalLocation: { artifactLocation: artifact(resolve(cwd, p.file)) } }],
+            })),
+          },
+        ],
+        columnKind: 'utf16CodeUnits',
         originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(cwd + sep).href } },
-        results: findings.map((f) => ({
+        results: [...findings, ...suppressed].map((f) => ({
           ruleId: f.ruleId,
           ruleIndex: index.get(f.ruleId) ?? -1,
           level: level(f.severity),
@@ -93,6 +136,7 @@ export function toSarif({ findings, rules, cwd, version, baselined }: Report): o
           locations: [{ physicalLocation: { artifactLocation: artifact(f.file), region: region(f) } }],
           ...(f.fingerprint && { partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint } }),
           ...(baselined?.has(f) && { suppressions: [{ kind: 'external' }] }),
+          ...(suppressed.includes(f) && { suppressions: [{ kind: 'inSource' }] }),
           ...(f.related.length && {
             relatedLocations: f.related.map((r, i) => ({
               id: i,
@@ -120,10 +164,75 @@ export function toSarif({ findings, rules, cwd, version, baselined }: Report): o
   };
 }
 
+/** GitHub Actions workflow commands: each finding becomes an annotation on the pull request's diff. */
+export function formatGithub(report: Report): string {
+  // https://docs.github.com/actions/reference/workflow-commands-for-github-actions (escaping as @actions/core does)
+  const data = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const property = (s: string) => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  return shown(report)
+    .map((f) => {
+      const props = [
+        `file=${property(rel(report.cwd, f.file))}`,
+        `line=${f.line}`,
+        `col=${f.column}`,
+        `endLine=${f.endLine}`,
+        `endColumn=${f.endColumn}`,
+        `title=${property(f.ruleId)}`,
+      ];
+      return `::${level(f.severity)} ${props.join(',')}::${data(f.message)}\n`;
+    })
+    .join('');
+}
+
+const xml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+/** Findings grouped by file, files in path order. */
+function byFile(report: Report): [string, Finding[]][] {
+  const groups = new Map<string, Finding[]>();
+  for (const f of shown(report)) groups.set(rel(report.cwd, f.file), [...(groups.get(rel(report.cwd, f.file)) ?? []), f]);
+  return [...groups].sort((a, b) => compareTuples([a[0]], [b[0]]));
+}
+
+/** JUnit XML (Jenkins, GitLab, Azure Pipelines…): a test suite per file, a failed test case per finding. */
+export function formatJunit(report: Report): string {
+  const files = byFile(report);
+  const total = files.reduce((n, [, fs]) => n + fs.length, 0);
+  const out = ['<?xml version="1.0" encoding="utf-8"?>', `<testsuites name="leaklint" tests="${total}" failures="${total}">`];
+  for (const [file, findings] of files) {
+    out.push(`  <testsuite name="${xml(file)}" tests="${findings.length}" failures="${findings.length}" errors="0">`);
+    for (const f of findings) {
+      const where = `${file}:${f.line}:${f.column}`;
+      out.push(
+        `    <testcase name="${xml(`${f.ruleId} at ${f.line}:${f.column}`)}" classname="${xml(file)}">`,
+        `      <failure message="${xml(f.message)}" type="${level(f.severity)}">${xml(`${where} ${f.message} (${f.ruleId})`)}</failure>`,
+        '    </testcase>',
+      );
+    }
+    out.push('  </testsuite>');
+  }
+  out.push('</testsuites>');
+  return out.join('\n') + '\n';
+}
+
+/** Checkstyle XML (SonarQube, Jenkins' warnings plugin, reviewdog…). */
+export function formatCheckstyle(report: Report): string {
+  const out = ['<?xml version="1.0" encoding="utf-8"?>', '<checkstyle version="4.3">'];
+  for (const [file, findings] of byFile(report)) {
+    out.push(`  <file name="${xml(file)}">`);
+    for (const f of findings) {
+      const where = `line="${f.line}" column="${f.column}" severity="${level(f.severity)}"`;
+      out.push(`    <error ${where} message="${xml(f.message)}" source="leaklint.${xml(f.ruleId)}"/>`);
+    }
+    out.push('  </file>');
+  }
+  out.push('</checkstyle>');
+  return out.join('\n') + '\n';
+}
+
 export function formatSarif(report: Report): string {
   return JSON.stringify(toSarif(report), null, 2) + '\n';
 }
 
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+export function plural(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : nouns}`;
 }

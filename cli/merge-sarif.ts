@@ -16,6 +16,7 @@ interface SarifResult {
 interface SarifRun {
   tool: { driver: { rules?: { id: string }[] } & Record<string, unknown> };
   results?: SarifResult[];
+  invocations?: { executionSuccessful?: boolean; toolExecutionNotifications?: unknown[] }[];
 }
 export interface SarifLog {
   runs: SarifRun[];
@@ -37,9 +38,22 @@ export function mergeSarif(logs: { name: string; log: SarifLog }[]): object {
     .map((r) => ({ ...r, ruleIndex: index.get(r.ruleId) ?? -1 }))
     .sort((a, b) => compareTuples(sortKey(a), sortKey(b)));
   const [first] = runs;
+  // one scan in several jobs: it succeeded when every job did, and its notifications are all of theirs
+  const invocations = runs.flatMap((run) => run.invocations ?? []);
+  const invocation = {
+    executionSuccessful: invocations.every((i) => i.executionSuccessful !== false),
+    toolExecutionNotifications: invocations.flatMap((i) => i.toolExecutionNotifications ?? []),
+  };
   return {
     ...logs[0].log,
-    runs: [{ ...first, tool: { ...first.tool, driver: { ...first.tool.driver, rules: [...rules.values()] } }, results }],
+    runs: [
+      {
+        ...first,
+        tool: { ...first.tool, driver: { ...first.tool.driver, rules: [...rules.values()] } },
+        ...(invocations.length && { invocations: [invocation] }),
+        results,
+      },
+    ],
   };
 }
 

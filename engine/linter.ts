@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import ts = require('typescript');
-import { ConfigError, findConfig, loadConfig, defaultConfig, type LeakLintConfig } from './config';
+import { ConfigError, RECOMMENDED, findConfig, loadConfig, presetConfig, type LeakLintConfig } from './config';
 import { Project, ProjectError, createRegistry, isSourceFile, listSourceFiles } from './project';
 import { dependencyKey, type ResultCache } from './result-cache';
 import { withDefaults } from './options';
@@ -23,6 +23,9 @@ export interface InputProblem {
 
 export class Linter {
   private readonly active: ActiveRule[];
+  private readonly overrides: ((path: string) => boolean)[];
+  /** Active rules per combination of matching overrides (keyed by their indices). */
+  private readonly activeByOverrides = new Map<string, ActiveRule[]>();
   private readonly matchesInclude: (path: string) => boolean;
   private readonly matchesExclude: (path: string) => boolean;
   private readonly base: string;
@@ -34,15 +37,10 @@ export class Linter {
     root = process.cwd(),
     private readonly options: { timing?: Timing; cache?: ResultCache } = {},
   ) {
-    this.active = rules
-      .map((rule) => ({
-        rule,
-        severity: config.rules[rule.meta.id] ?? rule.meta.defaultSeverity,
-        options: withDefaults(rule.meta.defaultOptions, config.ruleOptions[rule.meta.id]),
-      }))
-      .filter((r): r is ActiveRule => r.severity !== 'off');
+    this.active = activate(rules, config);
     this.base = config.path ? dirname(config.path) : resolve(root);
     const opts = { dot: true };
+    this.overrides = config.overrides.map((o) => picomatch(o.files, opts));
     this.matchesInclude = config.include.length ? picomatch(config.include, opts) : () => true;
     this.matchesExclude = config.exclude.length ? picomatch(config.exclude, opts) : () => false;
   }
@@ -51,12 +49,32 @@ export class Linter {
     return this.active;
   }
 
+  /** The rules that run on `file`: the config's, with the overrides whose `files` match it applied in order. */
+  activeRulesFor(file: string): readonly ActiveRule[] {
+    if (!this.overrides.length) return this.active;
+    const path = this.configRelative(file);
+    const matching = this.config.overrides.filter((_, i) => this.overrides[i](path));
+    if (!matching.length) return this.active;
+    const key = matching.map((o) => this.config.overrides.indexOf(o)).join(',');
+    let active = this.activeByOverrides.get(key);
+    if (!active) {
+      const rules = Object.assign({}, this.config.rules, ...matching.map((o) => o.rules));
+      const ruleOptions = Object.assign({}, this.config.ruleOptions, ...matching.map((o) => o.ruleOptions));
+      this.activeByOverrides.set(key, (active = activate(this.rules, { rules, ruleOptions })));
+    }
+    return active;
+  }
+
   /** True when the config's include/exclude globs select the file. */
   selects(file: string): boolean {
-    // globs are relative to the config's folder; files outside it are matched by their absolute path
-    const inside = !relative(this.base, file).startsWith('..');
-    const path = (inside ? relative(this.base, file) : file.slice(1)).split(sep).join('/');
+    const path = this.configRelative(file);
     return this.matchesInclude(path) && !this.matchesExclude(path);
+  }
+
+  /** Globs are relative to the config's folder; files outside it are matched by their absolute path. */
+  private configRelative(file: string): string {
+    const inside = !relative(this.base, file).startsWith('..');
+    return (inside ? relative(this.base, file) : file.slice(1)).split(sep).join('/');
   }
 
   /** Lints one file of the project (its overlay text if it has one). Files with syntax errors are skipped with a note. */
@@ -83,10 +101,20 @@ export class Linter {
     const key = cache && dependencyKey(project, program, file);
     const cached = key && cache.get(project, fileName, key);
     if (cached) return cached;
-    const result = runRules(file, program, this.active, this.config, { budgetMs, timing });
+    const result = runRules(file, program, this.activeRulesFor(fileName), this.config, { budgetMs, timing });
     if (key) cache.set(project, fileName, key, result);
     return result;
   }
+}
+
+function activate(rules: readonly Rule[], config: Pick<LeakLintConfig, 'rules' | 'ruleOptions'>): ActiveRule[] {
+  return rules
+    .map((rule) => ({
+      rule,
+      severity: config.rules[rule.meta.id] ?? rule.meta.defaultSeverity,
+      options: withDefaults(rule.meta.defaultOptions, config.ruleOptions[rule.meta.id]),
+    }))
+    .filter((r): r is ActiveRule => r.severity !== 'off');
 }
 
 /** Loads the config for a scan: an explicit path, else the nearest one at or above `start`, else the defaults. Throws ConfigError. */
@@ -96,7 +124,7 @@ export function resolveConfig(start: string, rules: readonly Rule[], explicit?: 
     return loadConfig(resolve(explicit), rules);
   }
   const found = findConfig(start);
-  return found ? loadConfig(found, rules) : defaultConfig();
+  return found ? loadConfig(found, rules) : presetConfig(RECOMMENDED, rules)!;
 }
 
 export interface ScanRequest {

@@ -3,6 +3,7 @@
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import ts = require('typescript');
+import { IgnoreFiles } from './ignore';
 import { prepareDefaultLibs, withPreparedLibs } from './prepared-libs';
 import { EVERY_TYPES_PACKAGE, withWorkspaceTypes } from './project-types';
 import { WorkspacePackages, packageNameOf } from './project-workspace';
@@ -341,8 +342,11 @@ function releasingOnce(registry: ts.DocumentRegistry): ts.DocumentRegistry {
   };
 }
 
-/** Every source file under `root`, skipping node_modules, build output, dot-folders and symlink loops. */
-export function listSourceFiles(root: string): string[] {
+/**
+ * Every source file under `root`, skipping node_modules, build output, dot-folders, symlink loops and what
+ * the `.gitignore` and `.leaklintignore` files in and below `root` ignore (`root` itself was asked for).
+ */
+export function listSourceFiles(root: string, ignoreFiles = new IgnoreFiles(resolve(root))): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   const walk = (dir: string): void => {
@@ -370,8 +374,8 @@ export function listSourceFiles(root: string): string[] {
         continue; // dangling link or unreadable entry
       }
       if (stat.isDirectory()) {
-        if (!SKIPPED_DIRS.has(name)) walk(path);
-      } else if (stat.isFile() && isSourceFile(path)) out.push(path);
+        if (!SKIPPED_DIRS.has(name) && !ignoreFiles.ignores(path, true)) walk(path);
+      } else if (stat.isFile() && isSourceFile(path) && !ignoreFiles.ignores(path, false)) out.push(path);
     }
   };
   walk(resolve(root));

@@ -34,6 +34,10 @@ export interface FileResult {
   ruleErrors: RuleError[];
   /** Set when the file was not (fully) analysed: too slow, syntax errors. */
   skipped?: string;
+  /** Findings a suppression comment silenced (SARIF lists them as suppressed in source); absent when none. */
+  suppressed?: Finding[];
+  /** Suppression comments that silenced nothing of the rules that ran; absent when none. */
+  unusedDirectives?: Location[];
 }
 
 export interface RunOptions {
@@ -98,6 +102,7 @@ function runAll(
   const analysis = options.shared?.analysis ?? new Analysis(types, settings);
   const suppressions = parseSuppressions(file);
   const findings: Finding[] = [];
+  const suppressed: Finding[] = [];
   const ruleErrors: RuleError[] = [];
   const failed = new Set<string>();
   // indexed by SyntaxKind: a lookup per node of the file
@@ -117,8 +122,7 @@ function runAll(
           report(r) {
             const at = squiggleOf(r.node);
             const loc = locationOf(file, at.getStart(file), at.getEnd());
-            if (suppressions.isSuppressed(id, loc.line)) return;
-            findings.push({
+            (suppressions.isSuppressed(id, loc.line) ? suppressed : findings).push({
               ...loc,
               ruleId: id,
               messageId: r.messageId,
@@ -214,7 +218,14 @@ function runAll(
   // a rule that failed on this file reports nothing for it: partial results would be misleading
   const kept = findings.filter((f) => !failed.has(f.ruleId)).sort(byPosition);
   numberOccurrences(kept);
-  return { findings: kept, ruleErrors, skipped };
+  const result: FileResult = { findings: kept, ruleErrors, skipped };
+  const silenced = suppressed.filter((f) => !failed.has(f.ruleId)).sort(byPosition);
+  numberOccurrences(silenced);
+  if (silenced.length) result.suppressed = silenced;
+  const ran = new Set(rules.map((r) => r.rule.meta.id).filter((id) => !failed.has(id)));
+  const unused = suppressions.unused(ran).map((d) => locationOf(file, d.start, d.end));
+  if (unused.length) result.unusedDirectives = unused;
+  return result;
 }
 
 /** By SyntaxKind: kinds found only inside types (type nodes, members of type literals and interfaces, type parameters). */

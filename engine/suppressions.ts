@@ -7,6 +7,16 @@ export const DISABLE_FILE = 'leaklint-disable';
 
 export interface Suppressions {
   isSuppressed(ruleId: string, line: number): boolean;
+  /** The comments that suppressed nothing of `ran` (the rules that ran on the whole file). */
+  unused(ran: ReadonlySet<string>): Directive[];
+}
+
+/** A suppression comment: where it is (offsets of the comment) and what it names. */
+export interface Directive {
+  start: number;
+  end: number;
+  /** The rules it names; 'all' without a list. */
+  rules: ReadonlySet<string> | 'all';
 }
 
 const NEXT_LINE = /\/\/[ \t]*leaklint-disable-next-line\b([^\n]*)/g;
@@ -22,19 +32,31 @@ function ruleList(text: string): Set<string> | 'all' {
 
 export function parseSuppressions(file: ts.SourceFile): Suppressions {
   const text = file.text;
-  if (!text.includes('leaklint-disable')) return { isSuppressed: () => false };
-  const byLine = new Map<number, Set<string> | 'all'>();
-  let fileWide: Set<string> | 'all' | undefined;
+  if (!text.includes('leaklint-disable')) return { isSuppressed: () => false, unused: () => [] };
+  const byLine = new Map<number, Directive[]>();
+  const fileWide: Directive[] = [];
+  const all: Directive[] = [];
   for (const m of text.matchAll(NEXT_LINE)) {
     const line = file.getLineAndCharacterOfPosition(m.index).line + 2; // 1-based line after the comment
-    byLine.set(line, merge(byLine.get(line), ruleList(m[1])));
+    const directive = { start: m.index, end: m.index + m[0].length, rules: ruleList(m[1]) };
+    byLine.set(line, [...(byLine.get(line) ?? []), directive]);
+    all.push(directive);
   }
-  for (const m of text.matchAll(FILE)) fileWide = merge(fileWide, ruleList(m[1]));
-  const covers = (set: Set<string> | 'all' | undefined, ruleId: string) => set === 'all' || (set?.has(ruleId) ?? false);
-  return { isSuppressed: (ruleId, line) => covers(fileWide, ruleId) || covers(byLine.get(line), ruleId) };
-}
-
-function merge(a: Set<string> | 'all' | undefined, b: Set<string> | 'all'): Set<string> | 'all' {
-  if (a === 'all' || b === 'all') return 'all';
-  return new Set([...(a ?? []), ...b]);
+  for (const m of text.matchAll(FILE)) {
+    const directive = { start: m.index, end: m.index + m[0].length, rules: ruleList(m[1]) };
+    fileWide.push(directive);
+    all.push(directive);
+  }
+  // which rules each comment suppressed a finding of
+  const used = new Map<Directive, Set<string>>();
+  const covering = (ruleId: string, line: number) =>
+    [...fileWide, ...(byLine.get(line) ?? [])].filter((d) => d.rules === 'all' || d.rules.has(ruleId));
+  return {
+    isSuppressed: (ruleId, line) => {
+      const by = covering(ruleId, line);
+      for (const d of by) used.set(d, (used.get(d) ?? new Set()).add(ruleId));
+      return by.length > 0;
+    },
+    unused: (ran) => all.filter((d) => !used.has(d) && (d.rules === 'all' ? ran.size > 0 : [...d.rules].some((id) => ran.has(id)))),
+  };
 }

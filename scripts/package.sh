@@ -16,5 +16,5 @@ fi
 cd "$PROJ"
 node esbuild.mjs --production
 OUT=${1:-$PROJ/leaklint-$(node -p 'require("./package.json").version').vsix}
-# everything is bundled, so no dependency walk; no LICENSE file in the repo yet
-"$DIR/node_modules/.bin/vsce" package --no-dependencies --allow-missing-repository --skip-license -o "$OUT"
+# everything is bundled, so no dependency walk
+"$DIR/node_modules/.bin/vsce" package --no-dependencies --allow-missing-repository -o "$OUT"

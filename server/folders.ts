@@ -1,6 +1,6 @@
 // Per workspace folder: leaklint.config.json (nearest to the folder) and the leaklint.* settings, merged into a Linter.
 import { sep } from 'node:path';
-import { ConfigError, defaultConfig, type LeakLintConfig } from '../engine/config';
+import { ConfigError, RECOMMENDED, presetConfig, type LeakLintConfig } from '../engine/config';
 import { Linter, resolveConfig } from '../engine/linter';
 import { ResultCache } from '../engine/result-cache';
 import type { Rule, SeveritySetting } from '../engine/rule';
@@ -40,7 +40,7 @@ export function parseSettings(raw: unknown, warn: (message: string) => void): Se
 }
 
 export function makeFolder(uri: string | undefined, path: string | undefined, settings: Settings, rules: readonly Rule[] = RULES): Folder {
-  let config: LeakLintConfig = defaultConfig();
+  let config: LeakLintConfig = presetConfig(RECOMMENDED, rules)!;
   let configError: ConfigError | undefined;
   if (path) {
     try {

@@ -459,7 +459,7 @@ describe('extension manifest', () => {
       assert.ok(commands.includes(id), id);
     for (const language of ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'])
       assert.ok(manifest.activationEvents.includes(`onLanguage:${language}`));
-    assert.deepEqual(manifest.capabilities.untrustedWorkspaces, { supported: true });
+    assert.equal(manifest.capabilities.untrustedWorkspaces.supported, true);
     assert.equal(manifest.dependencies, undefined, 'everything is bundled');
   });
 });
