@@ -279,7 +279,7 @@ function runScan(
 /** `--report-unused-disable-directives`: a comment that suppresses nothing hides the next real finding there. */
 function unusedDirectiveFinding(at: Location): Finding {
   const message = 'Unused leaklint-disable directive: no finding here to suppress. Remove it.';
-  return { ...at, ruleId: UNUSED_DIRECTIVE, messageId: 'unused', severity: 'warn', message, related: [], fixes: [] };
+  return { ...at, ruleId: UNUSED_DIRECTIVE, messageId: 'unused', data: {}, severity: 'warn', message, related: [], fixes: [] };
 }
 
 /** `--rule id=severity`: overrides the config's severity for one rule. */
