@@ -311,6 +311,9 @@ export class Project {
   dispose(): void {
     this.service.dispose();
     this.snapshots.clear();
+    // with the source redirect, TypeScript patches the compiler host with closures over the whole program and checker
+    this.compilerHost = undefined;
+    this.resolutionCache = undefined;
   }
 }
 
