@@ -6,8 +6,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { defaultConfig } from '../engine/config';
 import { Linter, planScan, scan } from '../engine/linter';
+import { Project } from '../engine/project';
 import { RULES } from '../rules';
 import { leaklint } from './cli-harness';
 import { LspClient, makeWorkspace, writeFile } from './lsp-client';
@@ -140,6 +144,21 @@ describe('project references', () => {
     const fromOutputs = engineScan(referencesWorkspace({ disableSourceOfProjectReferenceRedirect: true }, true));
     assert.deepEqual(fromOutputs.findings, expected);
     assert.deepEqual(fromOutputs.problems, []);
+  });
+
+  it('a disposed project lets its program go (a scan keeps every project until the end)', async () => {
+    const root = referencesWorkspace({}, false);
+    // in a workspace the project keeps the compiler host TypeScript builds with (and patches for the source redirect)
+    writeFile(join(root, 'package.json'), JSON.stringify({ private: true, workspaces: ['packages/*'] }));
+    const project = Project.fromTsconfig(join(root, 'packages/b/tsconfig.json'));
+    const program = new WeakRef(project.program());
+    assert.ok(program.deref()?.getSourceFile(join(project.id, '../../a/src/index.ts')), 'the referenced source is in the program');
+    project.dispose();
+    setFlagsFromString('--expose-gc');
+    const collectGarbage = runInNewContext('gc') as () => void;
+    await nextTurn(); // a WeakRef holds its target until the turn that created it ends
+    collectGarbage();
+    assert.equal(program.deref(), undefined);
   });
 
   it('the CLI reports them from a workspace never built', () => {
