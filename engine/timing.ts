@@ -30,7 +30,8 @@ export class Timing {
       timed[name] = (...args: unknown[]) => {
         const start = performance.now();
         try {
-          return fn(...args);
+          // as a method of the timed object: queries that call other queries through `this` stay timed
+          return fn.apply(timed, args);
         } finally {
           this.checkerMs += performance.now() - start;
           this.checkerQueries++;
