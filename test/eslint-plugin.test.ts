@@ -106,9 +106,9 @@ test('the plugin: meta, every rule with its docs URL, messages and schema, and t
   assert.equal(manifest.exports['./eslint-plugin'], './dist/eslint-plugin.js');
 });
 
-test('real ESLint with the plugin finds in examples/leaky-service what `leaklint scan` finds', async () => {
-  const cwd = join(REPO, 'examples/leaky-service');
-  const eslint = new ESLint({
+/** Real ESLint with a flat config: typescript-eslint's parser (projectService) and the plugin's recommended config. */
+function eslintOn(cwd: string): ESLint {
+  return new ESLint({
     cwd,
     overrideConfigFile: true,
     overrideConfig: [
@@ -119,6 +119,11 @@ test('real ESLint with the plugin finds in examples/leaky-service what `leaklint
       plugin.configs.recommended,
     ],
   });
+}
+
+test('real ESLint with the plugin finds in examples/leaky-service what `leaklint scan` finds', async () => {
+  const cwd = join(REPO, 'examples/leaky-service');
+  const eslint = eslintOn(cwd);
   const fromEslint = (await eslint.lintFiles(['src/**/*.ts']))
     .flatMap((r) => r.messages.map((m) => `${r.filePath.slice(cwd.length + 1)}:${m.line}:${m.column} ${m.ruleId} ${m.message}`))
     .sort();
@@ -134,17 +139,7 @@ test("ESLint suppression comments and LeakLint's own both silence a finding", as
   const cwd = join(REPO, 'examples/leaky-service');
   const text = readFileSync(join(cwd, 'src/files.ts'), 'utf8');
   const lint = async (code: string) => {
-    const eslint = new ESLint({
-      cwd,
-      overrideConfigFile: true,
-      overrideConfig: [
-        {
-          files: ['**/*.ts'],
-          languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: cwd } },
-        },
-        plugin.configs.recommended,
-      ],
-    });
+    const eslint = eslintOn(cwd);
     const [result] = await eslint.lintText(code, { filePath: join(cwd, 'src/files.ts') });
     return result.messages.filter((m) => m.ruleId === 'leaklint/unclosed-resource').map((m) => m.line);
   };
