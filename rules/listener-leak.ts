@@ -297,7 +297,7 @@ function report(
     : r.anonymous
       ? { messageId: 'inlineHandler', data }
       : teardown
-        ? { messageId: 'notRemovedByTeardown', data: { ...data, teardown: teardown.name.getText(ctx.file) } }
+        ? { messageId: 'notRemovedByTeardown', data: { ...data, teardown: teardown.name } }
         : { messageId: 'neverRemoved', data };
   const out: Report<MessageId> = {
     node: r.call,
@@ -314,7 +314,7 @@ function report(
     out.fixes = [
       {
         messageId: 'removeInTeardown',
-        data: { teardown: editable.name.getText(ctx.file) },
+        data: { teardown: editable.name },
         edits: [appendToBody(ctx.file, editable.body, `${targetText}.${r.removal}(${args});`)],
         preferred: true,
       },

@@ -4,6 +4,7 @@ import ts = require('typescript');
 import {
   chunkSourceAt,
   containerUses,
+  growsOnlyWithDistinctKeys,
   isRepeatedAdd,
   keyType,
   keyedByCode,
@@ -60,7 +61,12 @@ export default defineRule({
       if (uses.some((u) => u.kind === 'remove' || u.kind === 'reset' || u.kind === 'bound' || u.kind === 'escape')) return;
       if (pinsObjectKeys(ctx.types, c, uses)) return; // object-keyed-cache reports it, with a WeakMap/WeakSet fix
       const growth = uses.filter(
-        (u) => u.kind === 'add' && isRepeatedAdd(ctx.types, c, u) && !accumulatesChunk(ctx, u) && !keyedByCode(ctx.types, c, u),
+        (u) =>
+          u.kind === 'add' &&
+          isRepeatedAdd(ctx.types, c, u) &&
+          !accumulatesChunk(ctx, u) &&
+          !keyedByCode(ctx.types, c, u) &&
+          !growsOnlyWithDistinctKeys(ctx.types, c, uses, u),
       );
       if (growth.length) ctx.report(report(ctx, lifecycle, c, growth));
     };
@@ -144,7 +150,7 @@ function teardownFix(ctx: Context, lifecycle: LifecycleAnalysis, c: Container): 
   return [
     {
       messageId: 'emptyInTeardown',
-      data: { field: x, teardown: teardown.name.getText(ctx.file) },
+      data: { field: x, teardown: teardown.name },
       edits: [appendToBody(ctx.file, teardown.body, code)],
       preferred: false,
     },

@@ -68,9 +68,7 @@ export default defineRule({
             node: call,
             messageId: passesCallback(ctx.types, call) ? 'droppedWithCallback' : 'dropped',
             data: { type: info.typeName, source },
-            related: teardown
-              ? [{ node: teardown.name, messageId: 'cannotDispose', data: { teardown: teardown.name.getText(ctx.file) } }]
-              : [],
+            related: teardown ? [{ node: teardown.name, messageId: 'cannotDispose', data: { teardown: teardown.name } }] : [],
             fixes: fixes(ctx, lifecycle, call, { wrap: parent.expression }),
           });
         } else if (local && ts.isIdentifier(local.name)) {

@@ -5,6 +5,7 @@
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { isPlatformSymbol } from './globals';
+import { resourceInfo } from './resource';
 import { runsOncePerApplication } from './lifetime';
 import { enclosingFunction } from './owner';
 import { someNode } from './walk';
@@ -436,6 +437,62 @@ function addedKey(c: Container, add: ContainerUse): ts.Expression | undefined {
     return (unwrap(add.site.left) as ts.ElementAccessExpression).argumentExpression;
   }
   return undefined;
+}
+
+/**
+ * The add reuses entries and its keys are not new at each call: before it, its function looks the same key up
+ * (`if (seen.has(k)) return; seen.add(k)`, `m.get(k) ?? …; m.set(k, …)`, `c[k] || (c[k] = …)`), so calls with a key
+ * seen before add nothing, and the collection grows with the distinct keys (names, paths, settings), not with the
+ * calls. Keys made per call (counters, clocks, random ids, the id of an object that ends) still grow.
+ */
+export function growsOnlyWithDistinctKeys(types: TypeQueries, c: Container, uses: readonly ContainerUse[], add: ContainerUse): boolean {
+  const key = addedKey(c, add);
+  if (!key || newAtEachCall(types, key, 2)) return false;
+  const fn = enclosingFunction(add.site);
+  const name = keyName(key);
+  return uses.some((use) => {
+    const looked = lookedUpKey(use);
+    return !!looked && use.site.getStart() < add.site.getStart() && enclosingFunction(use.site) === fn && keyName(looked) === name;
+  });
+}
+
+/** The key a read looks up: `m.get(k)`, `s.has(k)`, `o[k]`, `k in o`. */
+function lookedUpKey(use: ContainerUse): ts.Expression | undefined {
+  if (use.kind !== 'read') return undefined;
+  const site = use.site;
+  if (ts.isCallExpression(site)) return use.method === 'get' || use.method === 'has' ? site.arguments[0] : undefined;
+  if (ts.isElementAccessExpression(site)) return site.argumentExpression;
+  return ts.isBinaryExpression(site) && site.operatorToken.kind === ts.SyntaxKind.InKeyword ? site.left : undefined;
+}
+
+/** What a key is called, so that `name` and `this.name` (set from it) compare equal: a name, else the code. */
+function keyName(key: ts.Expression): string {
+  const e = unwrap(key);
+  if (ts.isIdentifier(e)) return e.text;
+  if (ts.isPropertyAccessExpression(e)) return e.name.text;
+  return e.getText().replace(/\s+|\?(?=\.)/g, '');
+}
+
+const FRESH_VALUE_CALLS = new Set(['Date.now', 'performance.now', 'Math.random', 'crypto.randomUUID', 'randomUUID', 'Symbol']);
+
+/** A counter (`id++`, `n += 1`), a clock or random value, or the identity of an object that ends (`widget.id`). */
+function newAtEachCall(types: TypeQueries, key: ts.Expression, depth: number): boolean {
+  const e = unwrap(key);
+  if (ts.isPostfixUnaryExpression(e) || ts.isPrefixUnaryExpression(e)) {
+    return e.operator === ts.SyntaxKind.PlusPlusToken || e.operator === ts.SyntaxKind.MinusMinusToken;
+  }
+  if (ts.isBinaryExpression(e)) {
+    if (e.operatorToken.kind === ts.SyntaxKind.PlusEqualsToken) return true;
+    return (
+      e.operatorToken.kind === ts.SyntaxKind.PlusToken && (newAtEachCall(types, e.left, depth) || newAtEachCall(types, e.right, depth))
+    );
+  }
+  if (ts.isTemplateExpression(e)) return e.templateSpans.some((span) => newAtEachCall(types, span.expression, depth));
+  if (ts.isCallExpression(e)) return FRESH_VALUE_CALLS.has(calleePath(e.expression).join('.'));
+  if (ts.isPropertyAccessExpression(e)) return !!resourceInfo(types, types.typeAt(e.expression));
+  if (!ts.isIdentifier(e) || depth === 0) return false;
+  const decl = types.symbolAt(e)?.valueDeclaration;
+  return !!decl && ts.isVariableDeclaration(decl) && !!decl.initializer && newAtEachCall(types, decl.initializer, depth - 1);
 }
 
 /**

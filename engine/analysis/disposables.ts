@@ -8,13 +8,8 @@ import { isPlatformSymbol } from './globals';
 import { callsMethod, type LifecycleAnalysis } from './lifecycle';
 import { enclosingFunction } from './owner';
 import { mayReturnResource, resourceInfo, type ResourceInfo } from './resource';
-import { calleeSummary } from './summaries';
+import { calleeSummary, namesLookup } from './summaries';
 
-/**
- * Calls that look up an existing value rather than create one (`_`/`#` prefixes of private helpers ignored): the
- * caller borrows the result.
- */
-const BORROWING_CALL = /^[_#]*(get|find|lookup|peek|at|pop|shift|item)([A-Z_]|$)/;
 /**
  * JSON-RPC handler registrations (vscode-jsonrpc, LSP connections and clients) are keyed by message type: one
  * handler per method, a new registration replaces the previous one, so re-registering cannot accumulate. Known by
@@ -76,7 +71,7 @@ export function createdDisposable(types: TypeQueries, call: ts.CallExpression): 
   if (!declaresDisposables(types)) return undefined;
   const callee = unwrap(call.expression);
   const id = calleeName(callee);
-  if (!id || BORROWING_CALL.test(id.text)) return undefined;
+  if (!id || namesLookup(id.text)) return undefined;
   if (KEYED_HANDLER_REGISTRATIONS.has(id.text) && call.arguments.length >= 2) return undefined;
   if (!mayReturnResource(types, call, 'disposable')) return undefined;
   const info = resourceInfo(types, types.typeAt(call));

@@ -78,6 +78,7 @@ export {
   collectionKind,
   comparesWithLimit,
   containerUses,
+  growsOnlyWithDistinctKeys,
   isRepeatedAdd,
   keyType,
   keyedByCode,

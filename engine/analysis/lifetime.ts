@@ -291,7 +291,7 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
   if (field !== target) return outlivesOwner(types, field, owner); // `this.store.events` lives as long as `this.store`
   if (ts.isPropertyAccessExpression(target) && target.expression.kind === ts.SyntaxKind.ThisKeyword) {
     if (owner.kind !== 'class') return false;
-    const field = types.symbolAt(target.name);
+    const field = fieldBehindGetter(types, types.symbolAt(target.name));
     if (!field || isViewQuery(field) || providedByOwnInjector(types, owner.cls, field)) return false;
     // a field a base class declares and creates (`protected readonly destroyed = new Subject()`) is the instance's too
     const declaring = field.valueDeclaration?.parent;
@@ -327,6 +327,16 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
     return outlivesOwner(types, init, owner);
   // a local: it is as short-lived as its function unless it was read from somewhere longer-lived
   return !holdsCreatedValue(types, decl);
+}
+
+/** `get editor() { return this._editor; }`: the field the getter reads (else the member itself). */
+function fieldBehindGetter(types: TypeQueries, member: ts.Symbol | undefined): ts.Symbol | undefined {
+  const getter = member?.declarations?.find(ts.isGetAccessorDeclaration);
+  const statements = getter?.body?.statements;
+  const returned = statements?.length === 1 && ts.isReturnStatement(statements[0]) ? statements[0].expression : undefined;
+  const read = returned && unwrap(returned);
+  if (!read || !ts.isPropertyAccessExpression(read) || read.expression.kind !== ts.SyntaxKind.ThisKeyword) return member;
+  return types.symbolAt(read.name) ?? member;
 }
 
 /** Node's HTTP message objects exist for one request/response exchange: what is registered on them goes with it. */

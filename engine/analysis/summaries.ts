@@ -28,7 +28,17 @@ export function calleeSummary(types: TypeQueries, call: ts.CallExpression): Func
   if (!symbol) return undefined;
   const bodies = types.declarationsOf(symbol).flatMap((d) => (ts.isMethodSignature(d) ? implementationsOf(types, d) : implementationOf(d)));
   if (!bodies.length) return undefined;
-  return { returnsBorrowed: bodies.every((b) => summaryOf(b).returnsBorrowed) };
+  return { returnsBorrowed: bodies.every((b) => summaryOf(types, b).returnsBorrowed) };
+}
+
+/**
+ * Names of calls that look up what something holds (`get`, `findById`, `peek`, `at`, `pop`…; `_`/`#` prefixes of
+ * private helpers ignored): the caller borrows the result.
+ */
+const LOOKUP_NAME = /^[_#]*(get|find|lookup|peek|at|pop|shift|item)([A-Z_]|$)/;
+
+export function namesLookup(name: string): boolean {
+  return LOOKUP_NAME.test(name);
 }
 
 /** A declaration's function with a body outside declaration files: `function f() {}`, a method, `const f = () => …`. */
@@ -64,44 +74,56 @@ function ownMethods(cls: ts.ClassLikeDeclaration, name: string): ts.FunctionLike
 }
 
 /** From the function's own code (and the methods of its class it returns the result of), so cached per declaration. */
-export function summaryOf(fn: ts.FunctionLikeDeclaration): FunctionSummary {
+function summaryOf(types: TypeQueries, fn: ts.FunctionLikeDeclaration): FunctionSummary {
   let summary = summaries.get(fn);
   if (summary) return summary;
   summaries.set(fn, { returnsBorrowed: false }); // a recursive return is no borrow
-  summaries.set(fn, (summary = { returnsBorrowed: returnsBorrowed(fn) }));
+  summaries.set(fn, (summary = { returnsBorrowed: returnsBorrowed(types, fn) }));
   return summary;
 }
 
-function returnsBorrowed(fn: ts.FunctionLikeDeclaration): boolean {
+function returnsBorrowed(types: TypeQueries, fn: ts.FunctionLikeDeclaration): boolean {
   const body = fn.body;
   if (!body) return false;
-  if (!ts.isBlock(body)) return isBorrowed(fn, body);
+  if (!ts.isBlock(body)) return isBorrowed(types, fn, body);
   const returned: ts.Expression[] = [];
   const visit = (n: ts.Node): void => {
     if (ts.isReturnStatement(n) && n.expression) returned.push(n.expression);
     else if (!ts.isFunctionLike(n) && !ts.isClassLike(n)) n.forEachChild(visit);
   };
   body.forEachChild(visit);
-  return returned.length > 0 && returned.every((e) => isBorrowed(fn, e));
+  return returned.length > 0 && returned.every((e) => isBorrowed(types, fn, e));
 }
 
-function isBorrowed(fn: ts.FunctionLikeDeclaration, returned: ts.Expression): boolean {
+function isBorrowed(types: TypeQueries, fn: ts.FunctionLikeDeclaration, returned: ts.Expression): boolean {
   const e = unwrap(returned, { await: true });
-  if (ts.isConditionalExpression(e)) return isBorrowed(fn, e.whenTrue) && isBorrowed(fn, e.whenFalse);
+  if (ts.isConditionalExpression(e)) return isBorrowed(types, fn, e.whenTrue) && isBorrowed(types, fn, e.whenFalse);
   if (ts.isBinaryExpression(e) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(e.operatorToken.kind))
-    return isBorrowed(fn, e.left) && isBorrowed(fn, e.right);
+    return isBorrowed(types, fn, e.left) && isBorrowed(types, fn, e.right);
   if (e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined')) return true;
-  if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+  // an element read from a collection (`this.preferred(path)[0]`) is held by the collection
+  if (ts.isElementAccessExpression(e)) return true;
+  if (ts.isPropertyAccessExpression(e)) {
     const root = rootOf(e);
     return root.kind === ts.SyntaxKind.ThisKeyword || (ts.isIdentifier(root) && isParameterOf(fn, root));
   }
-  // `return this._send(msg)`: what a method of the same class returns
-  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.expression.kind === ts.SyntaxKind.ThisKeyword) {
-    const cls = fn.parent;
-    const methods = ts.isClassLike(cls) ? ownMethods(cls, e.expression.name.text) : [];
-    return methods.length > 0 && methods.every((m) => summaryOf(m).returnsBorrowed);
-  }
+  if (ts.isCallExpression(e)) return returnsBorrowedCall(types, fn, e);
   return ts.isIdentifier(e) && keptByOwnObject(fn, e);
+}
+
+/**
+ * `return this._send(msg)` (a method of the same class), `return this._manager.contextFor(w)` or
+ * `return Private.property.get(w)`: what a lookup, or a call whose own summary borrows, hands back.
+ */
+function returnsBorrowedCall(types: TypeQueries, fn: ts.FunctionLikeDeclaration, call: ts.CallExpression): boolean {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return false;
+  if (callee.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    const cls = fn.parent;
+    const methods = ts.isClassLike(cls) ? ownMethods(cls, callee.name.text) : [];
+    return methods.length > 0 && methods.every((m) => summaryOf(types, m).returnsBorrowed);
+  }
+  return namesLookup(callee.name.text) || !!calleeSummary(types, call)?.returnsBorrowed;
 }
 
 /** By name among the function's own parameters (the body is the parameter's scope, shadowing aside). */
