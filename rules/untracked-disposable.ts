@@ -57,17 +57,19 @@ export default defineRule({
         const info = createdDisposable(ctx.types, call);
         if (!info || ctx.analysis.runsOncePerApplication(call) || ctx.analysis.ownership.isSink(call) || tracksItself(ctx.types, call))
           return;
-        // a subscription on an emitter that dies with its owner (a local panel, a watcher the class created) goes with it
+        // a subscription on an emitter that dies with its owner (a local panel, a watcher the class created) goes with
+        // it; an event called as a value (`onDidChange(listener)`) is its own source
         const callee = call.expression;
         const owner = ctx.analysis.ownerOf(call);
-        if (ts.isPropertyAccessExpression(callee) && !ctx.analysis.outlivesOwner(callee.expression, owner, lifecycle)) return;
-        const source = `${codeText(callee)}()`;
+        const source = ts.isPropertyAccessExpression(callee) ? callee.expression : callee;
+        if (!ctx.analysis.outlivesOwner(source, owner, lifecycle)) return;
+        const sourceText = `${codeText(callee)}()`;
         if (dropped) {
           const teardown = owner.kind === 'class' ? lifecycle.of(owner.cls).teardownToName : undefined;
           ctx.report({
             node: call,
             messageId: passesCallback(ctx.types, call) ? 'droppedWithCallback' : 'dropped',
-            data: { type: info.typeName, source },
+            data: { type: info.typeName, source: sourceText },
             related: teardown ? [{ node: teardown.name, messageId: 'cannotDispose', data: { teardown: teardown.name } }] : [],
             fixes: fixes(ctx, lifecycle, call, { wrap: parent.expression }),
           });
@@ -77,7 +79,7 @@ export default defineRule({
           ctx.report({
             node: call,
             messageId: 'localNeverDisposed',
-            data: { name: local.name.text, type: info.typeName, source },
+            data: { name: local.name.text, type: info.typeName, source: sourceText },
             related: outOfScope(local),
             fixes: fixes(ctx, lifecycle, call, { local }),
           });

@@ -232,9 +232,13 @@ function registeredOnlyAsSingleton(types: TypeQueries, name: ts.Identifier): boo
   let registrations = 0;
   for (const ref of types.programReferences(symbol)) {
     if (ref === name || isImportOrExport(ref) || isInType(ref)) continue;
-    const call = ref.parent;
-    const callee = ts.isCallExpression(call) && call.arguments.includes(ref) ? calleeName(call.expression) : undefined;
-    if (!callee || !/Singleton$/.test(callee.text)) return false;
+    // the class itself (`addSingleton(IToken, Service)`) or an instance made for the container
+    // (`addSingletonInstance(IToken, new Service(api))`)
+    const registered = ts.isNewExpression(ref.parent) && ref.parent.expression === ref ? ref.parent : ref;
+    const call = registered.parent;
+    const callee =
+      ts.isCallExpression(call) && call.arguments.includes(registered as ts.Expression) ? calleeName(call.expression) : undefined;
+    if (!callee || !/Singleton(Instance)?$/.test(callee.text)) return false;
     registrations++;
   }
   return registrations > 0;
@@ -296,8 +300,11 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
     // a field a base class declares and creates (`protected readonly destroyed = new Subject()`) is the instance's too
     const declaring = field.valueDeclaration?.parent;
     const inherited = !!declaring && ts.isClassLike(declaring) && declaring !== owner.cls && createdByClass(types, declaring, field);
+    const declaration = field.valueDeclaration;
+    const handedIn = !!declaration && ts.isParameter(declaration) && handedInAtConstruction(types, declaration, target);
     return (
       !inherited &&
+      !handedIn &&
       !createdByClass(types, owner.cls, field) &&
       !startedByClass(types, owner.cls, field) &&
       !setUpByBase(types, owner.cls, field)
@@ -313,6 +320,7 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
   if (decl.getSourceFile() !== target.getSourceFile()) return true; // a global or an import
   if (ts.isParameter(decl))
     return (
+      !handedInAtConstruction(types, decl, target) &&
       !eventPayload(types, decl) &&
       !resolvedFromFreshCall(types, decl) &&
       !setUpOncePerValue(types, decl) &&
@@ -337,6 +345,30 @@ function fieldBehindGetter(types: TypeQueries, member: ts.Symbol | undefined): t
   const read = returned && unwrap(returned);
   if (!read || !ts.isPropertyAccessExpression(read) || read.expression.kind !== ts.SyntaxKind.ThisKeyword) return member;
   return types.symbolAt(read.name) ?? member;
+}
+
+/**
+ * A constructor parameter read in that constructor, where no `new C(…)` in the program passes a value known to be
+ * shared beyond the creating code: the creator hands the instance a source to wrap or serve (`new DialogRef(ref)`,
+ * `new KeyManager(this.items)`, a factory's `(items) => new KeyManager(items)`) and holds both as long as either.
+ * Module-level, imported or injected arguments, subclasses and classes made by a container: false.
+ */
+function handedInAtConstruction(types: TypeQueries, param: ts.ParameterDeclaration, site: ts.Node): boolean {
+  const ctor = param.parent;
+  if (!ts.isConstructorDeclaration(ctor) || enclosingFunction(site) !== ctor) return false;
+  return everyInstantiationPasses(types, ctor.parent, param, (arg, created) => !sharedBeyondCreator(types, arg, ownerOf(created)));
+}
+
+/**
+ * An argument known to live beyond the code that passes it: module-level or imported, a field of the creator it does
+ * not own, a local read from one. A parameter of the creator is its own caller's to decide, and not known to be shared.
+ */
+function sharedBeyondCreator(types: TypeQueries, arg: ts.Expression, creator: Owner): boolean {
+  if (thisField(arg) !== arg || thisProperty(arg)) return outlivesOwner(types, arg, creator);
+  const root = rootIdentifier(arg);
+  const decl = root && types.symbolAt(root)?.valueDeclaration;
+  if (!decl) return true;
+  return !ts.isParameter(decl) && outlivesOwner(types, arg, creator);
 }
 
 /** Node's HTTP message objects exist for one request/response exchange: what is registered on them goes with it. */
@@ -747,22 +779,79 @@ function startedByClass(types: TypeQueries, cls: ts.ClassLikeDeclaration, field:
  * a shared value anywhere: false.
  */
 function freshFromEveryCaller(types: TypeQueries, cls: ts.ClassLikeDeclaration, param: ts.ParameterDeclaration): boolean {
+  return everyInstantiationPasses(types, cls, param, (arg) => madeForTheCall(types, arg));
+}
+
+/**
+ * Every `new C(…)` of the class in the program (in its file, when not exported) passes an argument `accepts` (and
+ * there is one). A subclass's `super(…)` passes its own: an argument, or its constructor's parameter followed to
+ * the subclass's instantiations.
+ */
+function everyInstantiationPasses(
+  types: TypeQueries,
+  cls: ts.ClassLikeDeclaration,
+  param: ts.ParameterDeclaration,
+  accepts: (arg: ts.Expression, created: ts.Node) => boolean,
+): boolean {
   const ctor = param.parent;
-  if (!ts.isConstructorDeclaration(ctor) || ctor.parent !== cls || !cls.name) return false;
-  const classSymbol = types.symbolAt(cls.name);
-  if (!classSymbol) return false;
+  if (!ts.isConstructorDeclaration(ctor) || ctor.parent !== cls) return false;
+  return passedAtEveryInstantiation(types, cls, ctor.parameters.indexOf(param), accepts, 0);
+}
+
+function passedAtEveryInstantiation(
+  types: TypeQueries,
+  cls: ts.ClassLikeDeclaration,
+  index: number,
+  accepts: (arg: ts.Expression, created: ts.Node) => boolean,
+  depth: number,
+): boolean {
+  const classSymbol = cls.name && types.symbolAt(cls.name);
+  if (!classSymbol || depth > 2) return false;
   const exported = (ts.getCombinedModifierFlags(cls) & ts.ModifierFlags.Export) !== 0;
-  const references = exported ? types.programReferences(classSymbol) : (referencesTo(types, cls.getSourceFile(), cls.name) ?? []);
-  const index = ctor.parameters.indexOf(param);
+  const references = exported ? types.programReferences(classSymbol) : (referencesTo(types, cls.getSourceFile(), cls.name!) ?? []);
   let instantiations = 0;
   for (const ref of references) {
     if (ref === cls.name || isImportOrExport(ref) || isInType(ref)) continue;
     const parent = ref.parent;
-    const arg = ts.isNewExpression(parent) && parent.expression === ref ? parent.arguments?.[index] : undefined;
-    if (!arg || !madeForTheCall(types, arg)) return false;
+    const subclass = extendingClass(ref);
+    if (subclass) {
+      if (!passedBySubclass(types, subclass, index, accepts, depth)) return false;
+    } else {
+      const arg = ts.isNewExpression(parent) && parent.expression === ref ? parent.arguments?.[index] : undefined;
+      if (!arg || ts.isSpreadElement(arg) || !accepts(arg, parent)) return false;
+    }
     instantiations++;
   }
   return instantiations > 0;
+}
+
+/** `class Sub extends C` at the reference `C`: Sub. */
+function extendingClass(ref: ts.Node): ts.ClassLikeDeclaration | undefined {
+  const heritage = ref.parent;
+  const clause = heritage.parent;
+  if (!ts.isExpressionWithTypeArguments(heritage) || !ts.isHeritageClause(clause) || clause.token !== ts.SyntaxKind.ExtendsKeyword)
+    return undefined;
+  return clause.parent as ts.ClassLikeDeclaration;
+}
+
+/** The subclass's `super(…)` argument at `index` is accepted, or is its own parameter that its instantiations fill so. */
+function passedBySubclass(
+  types: TypeQueries,
+  subclass: ts.ClassLikeDeclaration,
+  index: number,
+  accepts: (arg: ts.Expression, created: ts.Node) => boolean,
+  depth: number,
+): boolean {
+  const ctor = subclass.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
+  if (!ctor) return passedAtEveryInstantiation(types, subclass, index, accepts, depth + 1);
+  const superCall = ctor
+    .body!.statements.map((st) => (ts.isExpressionStatement(st) ? unwrap(st.expression) : undefined))
+    .find((e): e is ts.CallExpression => !!e && ts.isCallExpression(e) && e.expression.kind === ts.SyntaxKind.SuperKeyword);
+  const arg = superCall?.arguments[index];
+  if (!arg || ts.isSpreadElement(arg)) return false;
+  const x = unwrap(arg);
+  const own = ts.isIdentifier(x) ? ctor.parameters.findIndex((p) => ts.isIdentifier(p.name) && p.name.text === x.text) : -1;
+  return own >= 0 ? passedAtEveryInstantiation(types, subclass, own, accepts, depth + 1) : accepts(arg, superCall!);
 }
 
 function madeForTheCall(types: TypeQueries, arg: ts.Expression): boolean {
