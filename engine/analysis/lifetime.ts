@@ -300,8 +300,8 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
     // a field a base class declares and creates (`protected readonly destroyed = new Subject()`) is the instance's too
     const declaring = field.valueDeclaration?.parent;
     const inherited = !!declaring && ts.isClassLike(declaring) && declaring !== owner.cls && createdByClass(types, declaring, field);
-    const declaration = field.valueDeclaration;
-    const handedIn = !!declaration && ts.isParameter(declaration) && handedInAtConstruction(types, declaration, target);
+    const handedFrom = constructorParameterOf(types, owner.cls, field);
+    const handedIn = !!handedFrom && handedInAtConstruction(types, handedFrom, target);
     return (
       !inherited &&
       !handedIn &&
@@ -329,10 +329,9 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
   const declaringFn = enclosingFunction(decl);
   if (!declaringFn) return true; // module-level
   if (!ts.isVariableDeclaration(decl)) return false;
-  // `const c = this.connection`: as long-lived as the field it was read from
+  // `const c = this.connection` or `this.widget.content`: as long-lived as the field it was read from
   const init = decl.initializer && unwrap(decl.initializer);
-  if (init && ts.isPropertyAccessExpression(init) && init.expression.kind === ts.SyntaxKind.ThisKeyword)
-    return outlivesOwner(types, init, owner);
+  if (init && ts.isPropertyAccessExpression(init) && thisProperty(thisField(init))) return outlivesOwner(types, init, owner);
   // a local: it is as short-lived as its function unless it was read from somewhere longer-lived
   return !holdsCreatedValue(types, decl);
 }
@@ -357,6 +356,29 @@ function handedInAtConstruction(types: TypeQueries, param: ts.ParameterDeclarati
   const ctor = param.parent;
   if (!ts.isConstructorDeclaration(ctor) || enclosingFunction(site) !== ctor) return false;
   return everyInstantiationPasses(types, ctor.parent, param, (arg, created) => !sharedBeyondCreator(types, arg, ownerOf(created)));
+}
+
+/**
+ * The constructor parameter a field holds: a parameter property, or a field the constructor sets from a parameter
+ * or a parameter's property (`this._body = options.body`) and nothing else assigns.
+ */
+function constructorParameterOf(types: TypeQueries, cls: ts.ClassLikeDeclaration, field: ts.Symbol): ts.ParameterDeclaration | undefined {
+  const decl = field.valueDeclaration;
+  if (decl && ts.isParameter(decl)) return decl;
+  const ctor = cls.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
+  if (!ctor || !decl || !ts.isPropertyDeclaration(decl) || decl.initializer) return undefined;
+  const assignments: ts.BinaryExpression[] = [];
+  const visit = (n: ts.Node): void => {
+    if (isAssignment(n) && thisProperty(n.left) && types.symbolAt((n.left as ts.PropertyAccessExpression).name) === field)
+      assignments.push(n);
+    n.forEachChild(visit);
+  };
+  visit(cls);
+  const [only] = assignments;
+  if (assignments.length !== 1 || enclosingFunction(only) !== ctor) return undefined;
+  const root = rootIdentifier(only.right);
+  const param = root && types.symbolAt(root)?.valueDeclaration;
+  return param && ts.isParameter(param) && param.parent === ctor ? param : undefined;
 }
 
 /**
