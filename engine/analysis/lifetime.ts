@@ -833,7 +833,7 @@ function passedAtEveryInstantiation(
   const references = exported ? types.programReferences(classSymbol) : (referencesTo(types, cls.getSourceFile(), cls.name!) ?? []);
   let instantiations = 0;
   for (const ref of references) {
-    if (ref === cls.name || isImportOrExport(ref) || isInType(ref)) continue;
+    if (ref === cls.name || isImportOrExport(ref) || isInType(ref) || namesDeclaration(ref)) continue;
     const parent = ref.parent;
     const subclass = extendingClass(ref);
     if (subclass) {
@@ -845,6 +845,11 @@ function passedAtEveryInstantiation(
     instantiations++;
   }
   return instantiations > 0;
+}
+
+/** The name of a declaration merged with the class (`namespace Popup { … }` beside `class Popup`). */
+function namesDeclaration(ref: ts.Node): boolean {
+  return ts.isModuleDeclaration(ref.parent) && ref.parent.name === ref;
 }
 
 /** `class Sub extends C` at the reference `C`: Sub. */
