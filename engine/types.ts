@@ -188,7 +188,8 @@ export function checkerQueries(program: ts.Program): TypeQueries {
       found = [];
       const name = symbol.name;
       for (const file of program.getSourceFiles()) {
-        if (file.isDeclarationFile || program.isSourceFileFromExternalLibrary(file)) continue;
+        // a workspace package linked into node_modules counts as an external library, but its sources are the project's
+        if (file.isDeclarationFile || file.fileName.includes('/node_modules/')) continue;
         for (let at = file.text.indexOf(name); at >= 0; at = file.text.indexOf(name, at + name.length)) {
           const node = deepestNodeAt(file, at);
           if (ts.isIdentifier(node) && node.text === name && node.getStart(file) === at && this.symbolAt(node) === symbol) found.push(node);

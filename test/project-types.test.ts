@@ -227,6 +227,43 @@ describe('workspace packages', () => {
     link(root, 'packages/b/node_modules/@ws/a', 'libs/a');
     assert.deepEqual(engineScan(root).findings, expected);
   });
+
+  it("a linked, referenced package's sources are the program's: an interface's implementations there are found", () => {
+    const root = nodeWorkspace({
+      'pnpm-workspace.yaml': "packages:\n  - 'libs/*'\n",
+      'libs/a/package.json': JSON.stringify({ name: '@ws/a', main: 'lib/index.js', types: 'lib/index.d.ts' }),
+      'libs/a/tsconfig.json': JSON.stringify({ compilerOptions: { composite: true, outDir: 'lib', rootDir: 'src', strict: true } }),
+      'libs/a/src/index.ts': `export interface Context {
+  readonly path: string;
+  dispose(): void;
+}
+export interface Manager {
+  contextFor(id: string): Context | undefined;
+  open(id: string): Context;
+}
+export class DocumentManager implements Manager {
+  private readonly contexts = new Map<string, Context>();
+  contextFor(id: string): Context | undefined {
+    return this.contexts.get(id);
+  }
+  open(id: string): Context {
+    return { path: id, dispose: () => undefined };
+  }
+}
+`,
+      'packages/b/tsconfig.json': JSON.stringify({ compilerOptions: { strict: true }, references: [{ path: '../../libs/a' }] }),
+      'packages/b/src/main.ts': `import type { Manager } from "@ws/a";
+export function pathOf(manager: Manager, id: string): string {
+  const looked = manager.contextFor(id);
+  const opened = manager.open(id);
+  return (looked?.path ?? "") + opened.path;
+}
+`,
+    });
+    link(root, 'packages/b/node_modules/@ws/a', 'libs/a');
+    // the lookup borrows what the manager keeps; what `open` makes is the caller's
+    assert.deepEqual(engineScan(root).findings, ['packages/b/src/main.ts:4 untracked-disposable']);
+  });
 });
 
 /** A JavaScript project whose leak is seen only through its jsconfig's `paths`. */
