@@ -11,6 +11,7 @@ import type { Finding, Location, Rule, SeveritySetting } from '../engine/rule';
 import type { FileResult } from '../engine/runner';
 import { rel } from '../engine/portable';
 import { preparedLibsTaken } from '../engine/prepared-libs';
+import { UNUSED_DIRECTIVE, UNUSED_DIRECTIVE_MESSAGE } from '../engine/suppressions';
 import { Timing } from '../engine/timing';
 import { RULES, RULE_IDS } from '../rules';
 import { fixFiles, writeFixedFiles } from './fix';
@@ -44,9 +45,6 @@ const COMMAND_USAGE: Record<string, string> = {
 };
 
 class UsageError extends Error {}
-
-/** The rule id of `--report-unused-disable-directives` findings (ESLint reports them without a rule). */
-const UNUSED_DIRECTIVE = 'unused-disable-directive';
 
 const FORMATS = {
   text: formatText,
@@ -279,8 +277,16 @@ function runScan(
 
 /** `--report-unused-disable-directives`: a comment that suppresses nothing hides the next real finding there. */
 function unusedDirectiveFinding(at: Location): Finding {
-  const message = 'Unused leaklint-disable directive: no finding here to suppress. Remove it.';
-  return { ...at, ruleId: UNUSED_DIRECTIVE, messageId: 'unused', data: {}, severity: 'warn', message, related: [], fixes: [] };
+  return {
+    ...at,
+    ruleId: UNUSED_DIRECTIVE,
+    messageId: 'unused',
+    data: {},
+    severity: 'warn',
+    message: UNUSED_DIRECTIVE_MESSAGE,
+    related: [],
+    fixes: [],
+  };
 }
 
 /** `--rule id=severity`: overrides the config's severity for one rule. */
