@@ -1,7 +1,7 @@
 // The baseline file: findings accepted as known debt, so CI on a large codebase fails only on new ones and the
 // editor can hide them. Entries are keyed by file and fingerprint (engine/fingerprint.ts), so line shifts and
 // reformatting keep them.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { compareTuples, rel } from './portable';
 import type { Finding } from './rule';
@@ -107,6 +107,7 @@ export function writeBaseline(path: string, findings: readonly Finding[], untouc
   ];
   const order = (e: BaselineEntry) => [e.file, e.rule, e.fingerprint, e.message];
   entries.sort((a, b) => compareTuples(order(a), order(b)));
+  mkdirSync(root, { recursive: true });
   writeFileSync(path, JSON.stringify({ version: 1, findings: entries }, null, 2) + '\n');
   return entries.length;
 }
