@@ -98,15 +98,10 @@ const SAME_LINE_COMMENT = new RegExp(`//[ \\t]*${DISABLE_LINE}\\b`);
 
 /** A line's start offset and its text without the line break. */
 function lineAt(doc: TextDocument, line: number): { start: number; text: string } {
+  const all = doc.getText();
   const start = doc.offsetAt({ line, character: 0 });
-  const end = line + 1 < doc.lineCount ? doc.offsetAt({ line: line + 1, character: 0 }) : doc.getText().length;
-  return {
-    start,
-    text: doc
-      .getText()
-      .slice(start, end)
-      .replace(/\r?\n$/, ''),
-  };
+  const end = line + 1 < doc.lineCount ? doc.offsetAt({ line: line + 1, character: 0 }) : all.length;
+  return { start, text: all.slice(start, end).replace(/\r?\n$/, '') };
 }
 
 /** Adds the rule to the list of the suppression comment that `comment` finds in the line, when there is one. */
@@ -145,9 +140,11 @@ export function removeDirectiveAction(doc: TextDocument, diagnostic: Diagnostic)
   const newline = text.indexOf('\n', end);
   const lineEnd = newline < 0 ? text.length : newline + 1;
   const blank = (s: string) => /^[ \t]*$/.test(s);
-  if (blank(text.slice(lineStart, start)) && blank(text.slice(end, lineEnd).replace(/\r?\n$/, ''))) [start, end] = [lineStart, lineEnd];
-  // else the comment goes with the blanks that separate it from the code
-  else if (blank(text.slice(lineStart, start))) end += /^[ \t]*/.exec(text.slice(end))![0].length;
-  else start -= /[ \t]*$/.exec(text.slice(lineStart, start))![0].length;
+  const before = text.slice(lineStart, start);
+  const after = text.slice(end, lineEnd).replace(/\r?\n$/, '');
+  if (blank(before) && blank(after)) [start, end] = [lineStart, lineEnd];
+  // else the comment goes with the blanks between it and the code
+  else if (blank(before)) end += /^[ \t]*/.exec(after)![0].length;
+  else start -= /[ \t]*$/.exec(before)![0].length;
   return quickFix('Remove unused leaklint-disable directive', diagnostic, workspaceEdit(doc, [{ start, end, newText: '' }]), true);
 }

@@ -64,15 +64,15 @@ function unusedDirectiveDiagnostic(at: Location): Diagnostic {
 
 /** The diagnostic a client shows for this finding (matched on rule, range and message). */
 export function sameFinding(d: Diagnostic, finding: Finding): boolean {
-  const r = rangeOf(finding);
+  return d.source === SOURCE && d.code === finding.ruleId && d.message === finding.message && sameRange(d.range, rangeOf(finding));
+}
+
+export function sameRange(a: Range, b: Range): boolean {
   return (
-    d.source === SOURCE &&
-    d.code === finding.ruleId &&
-    d.message === finding.message &&
-    d.range.start.line === r.start.line &&
-    d.range.start.character === r.start.character &&
-    d.range.end.line === r.end.line &&
-    d.range.end.character === r.end.character
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
   );
 }
 

@@ -63,29 +63,28 @@ const SEVERITIES: readonly string[] = ['off', 'warn', 'error'];
 export function parseSettings(raw: unknown, warn: (message: string) => void): Settings {
   const settings: Settings = structuredClone(DEFAULT_SETTINGS);
   if (!isObject(raw)) return settings;
-  const r = raw;
-  if (typeof r.enable === 'boolean') settings.enable = r.enable;
-  if (r.run === 'onType' || r.run === 'onSave') settings.run = r.run;
-  if (r.rules && typeof r.rules === 'object') {
-    for (const [id, severity] of Object.entries(r.rules)) {
+  if (typeof raw.enable === 'boolean') settings.enable = raw.enable;
+  if (raw.run === 'onType' || raw.run === 'onSave') settings.run = raw.run;
+  if (raw.rules && typeof raw.rules === 'object') {
+    for (const [id, severity] of Object.entries(raw.rules)) {
       if (!ruleById(id)) warn(`leaklint.rules: unknown rule "${id}" ignored (valid rules: ${RULE_IDS.join(', ')})`);
       else if (typeof severity !== 'string' || !SEVERITIES.includes(severity)) warn(`leaklint.rules: "${id}" must be off, warn or error`);
       else settings.rules[id] = severity as SeveritySetting;
     }
   }
-  if (Array.isArray(r.exclude)) settings.exclude = r.exclude.filter((g): g is string => typeof g === 'string');
-  const baseline = isObject(r.baseline) ? r.baseline : {};
+  if (Array.isArray(raw.exclude)) settings.exclude = raw.exclude.filter((g): g is string => typeof g === 'string');
+  const baseline = isObject(raw.baseline) ? raw.baseline : {};
   settings.baseline.mode = oneOf(baseline.mode, BASELINE_MODES, settings.baseline.mode);
   if (typeof baseline.file === 'string' && baseline.file.trim()) settings.baseline.file = baseline.file;
-  if (typeof r.reportUnusedDisableDirectives === 'boolean') settings.reportUnusedDisableDirectives = r.reportUnusedDisableDirectives;
-  const comment = isObject(r.codeAction) && isObject(r.codeAction.disableRuleComment) ? r.codeAction.disableRuleComment : {};
+  if (typeof raw.reportUnusedDisableDirectives === 'boolean') settings.reportUnusedDisableDirectives = raw.reportUnusedDisableDirectives;
+  const comment = isObject(raw.codeAction) && isObject(raw.codeAction.disableRuleComment) ? raw.codeAction.disableRuleComment : {};
   settings.codeAction.disableRuleComment.location = oneOf(
     comment.location,
     DISABLE_COMMENT_LOCATIONS,
     settings.codeAction.disableRuleComment.location,
   );
-  if (isObject(r.codeActionsOnSave))
-    settings.codeActionsOnSave.mode = oneOf(r.codeActionsOnSave.mode, FIX_ALL_MODES, settings.codeActionsOnSave.mode);
+  if (isObject(raw.codeActionsOnSave))
+    settings.codeActionsOnSave.mode = oneOf(raw.codeActionsOnSave.mode, FIX_ALL_MODES, settings.codeActionsOnSave.mode);
   return settings;
 }
 

@@ -29,7 +29,7 @@ import type { FileResult } from '../engine/runner';
 import { UNUSED_DIRECTIVE } from '../engine/suppressions';
 import { RULES } from '../rules';
 import { actionsFor, removeDirectiveAction, replaceTextEdit } from './actions';
-import { configDiagnostic, problemCount, rangeOf, sameFinding, showResult, SOURCE } from './diagnostics';
+import { configDiagnostic, problemCount, rangeOf, sameFinding, sameRange, showResult, SOURCE } from './diagnostics';
 import { folderOf, isObject, makeFolder, parseSettings, type Folder } from './folders';
 import { ProjectHost } from './projects';
 import {
@@ -378,8 +378,8 @@ export class LeakLintServer {
       if (!file) continue;
       const name = basename(file);
       if (name === CONFIG_FILE) reloadConfig = true;
-      else if (baselines.has(file))
-        relint = true; // re-read when the files are linted again
+      // a baseline file is read again when the files are linted again
+      else if (baselines.has(file)) relint = true;
       else if (/^[tj]sconfig.*\.json$/.test(name)) resetProjects = true;
       else if (isSourceFile(file) || /\.d\.[cm]?ts$/.test(file)) {
         // added or removed files (open or not) change tsconfig file lists and module resolution: reload the
@@ -422,8 +422,7 @@ export class LeakLintServer {
       for (const d of params.context.diagnostics) {
         if (d.source !== SOURCE || typeof d.code !== 'string') continue;
         if (d.code === UNUSED_DIRECTIVE) {
-          const current = linted.unused.some((u) => JSON.stringify(rangeOf(u)) === JSON.stringify(d.range));
-          if (current) actions.push(removeDirectiveAction(doc, d));
+          if (linted.unused.some((u) => sameRange(d.range, rangeOf(u)))) actions.push(removeDirectiveAction(doc, d));
           continue;
         }
         const finding = linted.shown.find((f) => sameFinding(d, f));
