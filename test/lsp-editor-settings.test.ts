@@ -34,12 +34,16 @@ export function copy(p: string, q: string): void {
 const ofRule = (rule: string) => (ds: Diagnostic[]) => ds.some((d) => d.code === rule);
 const none = (ds: Diagnostic[]) => ds.length === 0;
 
-/** A server on a fresh workspace of `files`, with its `leaklint` settings. */
-function serve(files: Record<string, string>) {
+/**
+ * A server on a fresh workspace of `files`, started with these `leaklint` settings (a settings change is applied
+ * asynchronously: a test that cannot wait for its effect on diagnostics starts its server with the settings).
+ */
+function serve(files: Record<string, string>, settings: Record<string, unknown> = {}) {
   const state = { root: '', client: undefined as unknown as LspClient };
   before(async () => {
     state.root = makeWorkspace({ 'tsconfig.json': tsconfigJson(), ...files });
     state.client = new LspClient();
+    state.client.settings = settings;
     await state.client.initialize([state.root]);
   });
   after(async () => {
@@ -160,10 +164,12 @@ const SAME_LINE_OTHER = LEAKY.replace(
 );
 
 describe('"Disable … for this line" with leaklint.codeAction.disableRuleComment.location: sameLine', () => {
-  const ws = serve({ 'src/same.ts': LEAKY, 'src/more.ts': SAME_LINE_OTHER });
+  const ws = serve(
+    { 'src/same.ts': LEAKY, 'src/more.ts': SAME_LINE_OTHER },
+    { codeAction: { disableRuleComment: { location: 'sameLine' } } },
+  );
 
   it('writes `// leaklint-disable-line <rule>` at the end of the line, which suppresses the finding', async () => {
-    configure(ws.client, { codeAction: { disableRuleComment: { location: 'sameLine' } } });
     const uri = ws.client.open(join(ws.root, 'src/same.ts'), LEAKY);
     const diagnostics = await ws.client.diagnostics(uri, ofRule('unclosed-resource'));
     const disable = (await codeActions(ws.client, uri, diagnostics)).find((a) => a.title === 'Disable unclosed-resource for this line')!;
@@ -184,26 +190,30 @@ describe('"Disable … for this line" with leaklint.codeAction.disableRuleCommen
 });
 
 describe('source.fixAll.leaklint with leaklint.codeActionsOnSave.mode', () => {
-  const ws = serve({ 'src/all.ts': TWO_IN_ONE, 'src/problems.ts': TWO_IN_ONE });
-  const fixAll = async (name: string) => {
-    const uri = ws.client.open(join(ws.root, 'src', name), TWO_IN_ONE);
+  const fixAll = async (ws: { root: string; client: LspClient }) => {
+    const uri = ws.client.open(join(ws.root, 'src/copy.ts'), TWO_IN_ONE);
     await ws.client.diagnostics(uri, (ds) => ds.length === 2);
     const [action] = await codeActions(ws.client, uri, [], ['source.fixAll.leaklint']);
     const fixed = apply(ws.client, uri, TWO_IN_ONE, action);
     return ws.client.diagnostics(uri, () => true, fixed.version);
   };
 
-  it('all (the default) fixes everything fixable, pass after pass', async () => {
-    assert.deepEqual(await fixAll('all.ts'), []);
+  describe('all (the default)', () => {
+    const ws = serve({ 'src/copy.ts': TWO_IN_ONE });
+    it('fixes everything fixable, pass after pass', async () => {
+      assert.deepEqual(await fixAll(ws), []);
+    });
   });
 
-  it('problems fixes the problems shown now, in one pass', async () => {
-    configure(ws.client, { codeActionsOnSave: { mode: 'problems' } });
-    const left = await fixAll('problems.ts');
-    assert.deepEqual(
-      left.map((d) => [d.code, d.range.start.line]),
-      [['unclosed-resource', 5]],
-      'the second stream, whose fix overlapped the first',
-    );
+  describe('problems', () => {
+    const ws = serve({ 'src/copy.ts': TWO_IN_ONE }, { codeActionsOnSave: { mode: 'problems' } });
+    it('fixes the problems shown now, in one pass', async () => {
+      const left = await fixAll(ws);
+      assert.deepEqual(
+        left.map((d) => [d.code, d.range.start.line]),
+        [['unclosed-resource', 5]],
+        'the second stream, whose fix overlapped the first',
+      );
+    });
   });
 });

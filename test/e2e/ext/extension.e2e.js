@@ -144,6 +144,34 @@ describe('LeakLint in the extension host', () => {
     assert.equal(png.toString('latin1', 1, 4), 'PNG');
   });
 
+  it('leaklint.execArgv restarts the server with those node flags, and it analyses as before', async function () {
+    if (process.platform !== 'linux') this.skip(); // reads the processes' command lines from /proc
+    const flag = '--max-old-space-size=3071';
+    const serverHasFlag = () =>
+      fs
+        .readdirSync('/proc')
+        .filter((pid) => /^\d+$/.test(pid))
+        .some((pid) => {
+          try {
+            const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+            return argv.includes(flag) && argv.some((a) => a.endsWith(path.join('dist', 'server.js')));
+          } catch {
+            return false; // gone meanwhile
+          }
+        });
+    assert.equal(serverHasFlag(), false);
+    const config = () => vscode.workspace.getConfiguration('leaklint');
+    await config().update('execArgv', [flag], vscode.ConfigurationTarget.Global);
+    try {
+      await waitFor(`a LeakLint server started with ${flag}`, serverHasFlag, 30_000);
+      await open('src/metrics.ts');
+      await waitFor('diagnostics from the restarted server', () => summary(metrics()).includes('listener-leak@12'));
+    } finally {
+      await config().update('execArgv', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await waitFor('the server restarted without the flag', () => !serverHasFlag(), 30_000);
+  });
+
   // last: the file it writes must not steer the tests above
   it("VS Code checks and completes leaklint.config.json with the extension's schema (jsonValidation)", async () => {
     const uri = fileUri('schema-check/leaklint.config.json');
