@@ -1,8 +1,9 @@
 // Output formats of `leaklint scan`: text for people, JSON for scripts, SARIF 2.1.0 for code-scanning tools.
 import { readFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { InputProblem } from '../engine/linter';
+import { compareTuples, rel } from '../engine/portable';
 import { docsUrl, type Finding, type Rule } from '../engine/rule';
 
 export interface Report {
@@ -20,14 +21,6 @@ export interface Report {
 
 /** SARIF partialFingerprints key; bump the version when the fingerprint recipe changes. */
 export const FINGERPRINT_KEY = 'leaklint/v1';
-
-export const rel = (cwd: string, file: string) => relative(cwd, file).split(sep).join('/');
-
-/** Code-unit order, not locale order: the same on every machine. */
-export function compareTuples(a: readonly (string | number)[], b: readonly (string | number)[]): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
-  return 0;
-}
 
 /** Findings a text-like report shows: the baselined ones are known debt and left out. */
 const shown = ({ findings, baselined }: Report) => (baselined ? findings.filter((f) => !baselined.has(f)) : findings);

@@ -4,16 +4,18 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from '../engine/config';
+import { BaselineError, compareWithBaseline, readBaseline, writeBaseline } from '../engine/baseline';
 import { Linter, resolveConfig, scan } from '../engine/linter';
 import { unifiedDiff } from '../engine/diff';
 import type { Finding, Location, Rule, SeveritySetting } from '../engine/rule';
 import type { FileResult } from '../engine/runner';
+import { rel } from '../engine/portable';
 import { preparedLibsTaken } from '../engine/prepared-libs';
+import { UNUSED_DIRECTIVE, UNUSED_DIRECTIVE_MESSAGE } from '../engine/suppressions';
 import { Timing } from '../engine/timing';
 import { RULES, RULE_IDS } from '../rules';
-import { BaselineError, compareWithBaseline, readBaseline, writeBaseline } from './baseline';
 import { fixFiles, writeFixedFiles } from './fix';
-import { formatCheckstyle, formatGithub, formatJson, formatJunit, formatSarif, formatText, plural, rel, type Report } from './formats';
+import { formatCheckstyle, formatGithub, formatJson, formatJunit, formatSarif, formatText, plural, type Report } from './formats';
 import { MergeError, mergeSarif, type SarifLog } from './merge-sarif';
 import { SelectionError, parseShard, selectFiles } from './select';
 
@@ -43,9 +45,6 @@ const COMMAND_USAGE: Record<string, string> = {
 };
 
 class UsageError extends Error {}
-
-/** The rule id of `--report-unused-disable-directives` findings (ESLint reports them without a rule). */
-const UNUSED_DIRECTIVE = 'unused-disable-directive';
 
 const FORMATS = {
   text: formatText,
@@ -239,7 +238,7 @@ function runScan(
   let counted = result.findings;
   let baselined: Set<Finding> | undefined;
   if (baseline && baselinePath) {
-    const comparison = compareWithBaseline(baselinePath, baseline, result.findings, analysed);
+    const comparison = compareWithBaseline(baseline, result.findings, analysed);
     say(`${comparison.fresh.length} new, ${comparison.baselined.size} baselined, ${comparison.fixed.length} fixed`);
     if (values['update-baseline']) {
       const total = writeBaseline(baselinePath, result.findings, comparison.untouched);
@@ -278,8 +277,16 @@ function runScan(
 
 /** `--report-unused-disable-directives`: a comment that suppresses nothing hides the next real finding there. */
 function unusedDirectiveFinding(at: Location): Finding {
-  const message = 'Unused leaklint-disable directive: no finding here to suppress. Remove it.';
-  return { ...at, ruleId: UNUSED_DIRECTIVE, messageId: 'unused', data: {}, severity: 'warn', message, related: [], fixes: [] };
+  return {
+    ...at,
+    ruleId: UNUSED_DIRECTIVE,
+    messageId: 'unused',
+    data: {},
+    severity: 'warn',
+    message: UNUSED_DIRECTIVE_MESSAGE,
+    related: [],
+    fixes: [],
+  };
 }
 
 /** `--rule id=severity`: overrides the config's severity for one rule. */

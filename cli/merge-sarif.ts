@@ -1,6 +1,7 @@
 // `leaklint merge-sarif`: the SARIF logs of the shards of a CI matrix as one log with one run, as an unsharded scan
 // would give (code scanning wants one upload per tool and category).
-import { FINGERPRINT_KEY, compareTuples } from './formats';
+import { compareTuples } from '../engine/portable';
+import { FINGERPRINT_KEY } from './formats';
 
 interface SarifResult {
   ruleId: string;

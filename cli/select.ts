@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import ts = require('typescript');
 import { planScan, type Linter, type ScanRequest } from '../engine/linter';
 import type { Project } from '../engine/project';
-import { compareTuples, rel } from './formats';
+import { compareTuples, rel } from '../engine/portable';
 
 export class SelectionError extends Error {}
 

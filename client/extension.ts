@@ -2,14 +2,16 @@
 // status item and the output channel. All analysis happens in the server.
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, WorkDoneProgress, type LanguageClientOptions } from 'vscode-languageclient/node';
 import {
-  LanguageClient,
-  TransportKind,
-  WorkDoneProgress,
-  type LanguageClientOptions,
-  type ServerOptions,
-} from 'vscode-languageclient/node';
-import { ScanWorkspaceRequest, SETTINGS_SECTION, SHOW_DOCS_COMMAND, StatusNotification, type StatusParams } from '../server/protocol';
+  DEFAULT_BASELINE_FILE,
+  ScanWorkspaceRequest,
+  SETTINGS_SECTION,
+  SHOW_DOCS_COMMAND,
+  StatusNotification,
+  type StatusParams,
+} from '../server/protocol';
+import { execArgvSetting, serverOptions } from './server-options';
 
 const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
 const SELECTOR = LANGUAGES.flatMap((language) => [
@@ -38,9 +40,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     status.detail = s.message;
   };
 
-  const watchers = ['**/leaklint.config.json', '**/{tsconfig,jsconfig}*.json', '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'].map((glob) =>
-    vscode.workspace.createFileSystemWatcher(glob),
-  );
+  // a baseline under another name (leaklint.baseline.file) is re-read when a file is next analysed
+  const globs = [
+    '**/leaklint.config.json',
+    `**/${DEFAULT_BASELINE_FILE}`,
+    '**/{tsconfig,jsconfig}*.json',
+    '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}',
+  ];
+  const watchers = globs.map((glob) => vscode.workspace.createFileSystemWatcher(glob));
   context.subscriptions.push(...watchers);
 
   const start = async (): Promise<void> => {
@@ -57,6 +64,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     vscode.commands.registerCommand('leaklint.scanWorkspace', () => scanWorkspace()),
     vscode.commands.registerCommand('leaklint.restartServer', async () => {
+      await stopClient();
+      await start();
+    }),
+    // node flags apply to a new process only
+    vscode.workspace.onDidChangeConfiguration(async (event) => {
+      if (!event.affectsConfiguration(`${SETTINGS_SECTION}.execArgv`)) return;
       await stopClient();
       await start();
     }),
@@ -82,10 +95,8 @@ async function stopClient(): Promise<void> {
 }
 
 function createClient(module: string, output: vscode.LogOutputChannel, watchers: vscode.FileSystemWatcher[]): LanguageClient {
-  const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
-  };
+  // `leaklint.execArgv` is machine-scoped: a workspace cannot set it (node flags such as --require run code)
+  const execArgv = execArgvSetting(vscode.workspace.getConfiguration(SETTINGS_SECTION).get('execArgv'));
   const clientOptions: LanguageClientOptions = {
     documentSelector: SELECTOR,
     outputChannel: output,
@@ -96,7 +107,7 @@ function createClient(module: string, output: vscode.LogOutputChannel, watchers:
     },
   };
   // the client id `leaklint` makes vscode-languageclient honour the `leaklint.trace.server` setting
-  return new LanguageClient('leaklint', 'LeakLint', serverOptions, clientOptions);
+  return new LanguageClient('leaklint', 'LeakLint', serverOptions(module, TransportKind.ipc, execArgv), clientOptions);
 }
 
 /** Runs the server's workspace scan in a cancellable notification that follows the server's progress. */

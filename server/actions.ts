@@ -1,11 +1,12 @@
-// Code actions for LeakLint diagnostics: the rule's fixes, suppression comments, documentation, fix-all.
+// Code actions for LeakLint diagnostics: the rule's fixes, suppression comments (and removing unused ones),
+// documentation, fix-all.
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { mergeFixes, type Edit } from '../engine/fix';
 import { docsUrl, type Finding, type Fix } from '../engine/rule';
-import { DISABLE_FILE, DISABLE_NEXT_LINE } from '../engine/suppressions';
+import { DISABLE_FILE, DISABLE_LINE, DISABLE_NEXT_LINE } from '../engine/suppressions';
 import { ruleById } from '../rules';
-import { SHOW_DOCS_COMMAND } from './protocol';
+import { SHOW_DOCS_COMMAND, type DisableCommentLocation } from './protocol';
 
 /** The fix to apply when a finding is fixed as part of a batch: the preferred one, else the first. */
 export function batchFix(finding: Finding): Fix | undefined {
@@ -40,12 +41,14 @@ function quickFix(title: string, diagnostic: Diagnostic, edit: WorkspaceEdit, is
 /**
  * The actions for one LeakLint diagnostic. `finding` is the finding behind it in the current text (undefined when
  * it is stale) and `findings` all of the file's findings; edits are offsets into `doc`'s current text.
+ * `commentAt`: where "Disable … for this line" writes its comment.
  */
 export function actionsFor(
   doc: TextDocument,
   diagnostic: Diagnostic,
   finding: Finding | undefined,
   findings: readonly Finding[],
+  commentAt: DisableCommentLocation,
 ): CodeAction[] {
   const ruleId = String(diagnostic.code);
   const actions: CodeAction[] = [];
@@ -63,7 +66,7 @@ export function actionsFor(
     quickFix(
       `Disable ${ruleId} for this line`,
       diagnostic,
-      workspaceEdit(doc, [disableLineEdit(doc, diagnostic.range.start.line, ruleId, eol)]),
+      workspaceEdit(doc, [disableLineEdit(doc, diagnostic.range.start.line, ruleId, eol, commentAt)]),
     ),
   );
   // at the top, but after a shebang, which must stay on the first line
@@ -91,23 +94,57 @@ export function actionsFor(
 }
 
 const NEXT_LINE_COMMENT = new RegExp(`^[ \\t]*//[ \\t]*${DISABLE_NEXT_LINE}\\b`);
+const SAME_LINE_COMMENT = new RegExp(`//[ \\t]*${DISABLE_LINE}\\b`);
+
+/** A line's start offset and its text without the line break. */
+function lineAt(doc: TextDocument, line: number): { start: number; text: string } {
+  const all = doc.getText();
+  const start = doc.offsetAt({ line, character: 0 });
+  const end = line + 1 < doc.lineCount ? doc.offsetAt({ line: line + 1, character: 0 }) : all.length;
+  return { start, text: all.slice(start, end).replace(/\r?\n$/, '') };
+}
+
+/** Adds the rule to the list of the suppression comment that `comment` finds in the line, when there is one. */
+function addToComment(doc: TextDocument, line: number, comment: RegExp, ruleId: string): Edit | undefined {
+  const { start, text } = lineAt(doc, line);
+  const match = comment.exec(text);
+  if (!match) return undefined;
+  const listStart = match.index + match[0].length;
+  const reason = text.slice(listStart).search(/[ \t]*--/); // the rule list ends where a `-- reason` starts
+  const at = start + (reason < 0 ? text.length : listStart + reason);
+  return { start: at, end: at, newText: ` ${ruleId}` };
+}
 
 /**
- * `// leaklint-disable-next-line <rule>` above the line, in its indentation; when the line above already is such a
- * comment the rule is added to its list instead (a second comment line would end up suppressing the first).
+ * `separateLine`: `// leaklint-disable-next-line <rule>` above the line, in its indentation; `sameLine`:
+ * `// leaklint-disable-line <rule>` at its end. When the line already has such a comment the rule is added to its
+ * list instead (a second comment line above would end up suppressing the first).
  */
-function disableLineEdit(doc: TextDocument, line: number, ruleId: string, eol: string): Edit {
-  const text = doc.getText();
-  const lineStart = doc.offsetAt({ line, character: 0 });
-  if (line > 0) {
-    const aboveStart = doc.offsetAt({ line: line - 1, character: 0 });
-    const above = text.slice(aboveStart, lineStart).replace(/\r?\n$/, '');
-    if (NEXT_LINE_COMMENT.test(above)) {
-      const reason = above.search(/[ \t]*--/); // the rule list ends where a `-- reason` starts
-      const at = aboveStart + (reason < 0 ? above.length : reason);
-      return { start: at, end: at, newText: ` ${ruleId}` };
-    }
+function disableLineEdit(doc: TextDocument, line: number, ruleId: string, eol: string, commentAt: DisableCommentLocation): Edit {
+  const { start, text } = lineAt(doc, line);
+  if (commentAt === 'sameLine') {
+    const end = start + text.trimEnd().length;
+    return addToComment(doc, line, SAME_LINE_COMMENT, ruleId) ?? { start: end, end, newText: ` // ${DISABLE_LINE} ${ruleId}` };
   }
-  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
-  return { start: lineStart, end: lineStart, newText: `${indent}// ${DISABLE_NEXT_LINE} ${ruleId}${eol}` };
+  const above = line > 0 ? addToComment(doc, line - 1, NEXT_LINE_COMMENT, ruleId) : undefined;
+  const indent = /^[ \t]*/.exec(text)![0];
+  return above ?? { start, end: start, newText: `${indent}// ${DISABLE_NEXT_LINE} ${ruleId}${eol}` };
+}
+
+/** Removes a suppression comment that suppresses nothing: its whole line when nothing else is on it. */
+export function removeDirectiveAction(doc: TextDocument, diagnostic: Diagnostic): CodeAction {
+  const text = doc.getText();
+  let start = doc.offsetAt(diagnostic.range.start);
+  let end = doc.offsetAt(diagnostic.range.end);
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const newline = text.indexOf('\n', end);
+  const lineEnd = newline < 0 ? text.length : newline + 1;
+  const blank = (s: string) => /^[ \t]*$/.test(s);
+  const before = text.slice(lineStart, start);
+  const after = text.slice(end, lineEnd).replace(/\r?\n$/, '');
+  if (blank(before) && blank(after)) [start, end] = [lineStart, lineEnd];
+  // else the comment goes with the blanks between it and the code
+  else if (blank(before)) end += /^[ \t]*/.exec(after)![0].length;
+  else start -= /[ \t]*$/.exec(before)![0].length;
+  return quickFix('Remove unused leaklint-disable directive', diagnostic, workspaceEdit(doc, [{ start, end, newText: '' }]), true);
 }

@@ -1,11 +1,14 @@
-// Per workspace folder: leaklint.config.json (nearest to the folder) and the leaklint.* settings, merged into a Linter.
-import { sep } from 'node:path';
+// Per workspace folder: leaklint.config.json (nearest to the folder) and the leaklint.* settings, merged into a Linter;
+// and the folder's baseline file.
+import { statSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import { BaselineError, readBaseline, type Baseline } from '../engine/baseline';
 import { ConfigError, RECOMMENDED, presetConfig, type LeakLintConfig } from '../engine/config';
 import { Linter, resolveConfig } from '../engine/linter';
 import { ResultCache } from '../engine/result-cache';
 import type { Rule, SeveritySetting } from '../engine/rule';
 import { RULES, RULE_IDS, ruleById } from '../rules';
-import { DEFAULT_SETTINGS, type Settings } from './protocol';
+import { BASELINE_MODES, DEFAULT_SETTINGS, DISABLE_COMMENT_LOCATIONS, FIX_ALL_MODES, type Settings } from './protocol';
 
 export interface Folder {
   /** undefined for the catch-all of files outside every workspace folder. */
@@ -17,29 +20,89 @@ export interface Folder {
   cache: ResultCache;
   /** The config file could not be used; the defaults are in effect. */
   configError?: ConfigError;
+  /** Its baseline file (folders of files outside the workspace have none). */
+  baseline?: BaselineFile;
+}
+
+/** A folder's baseline file, read again whenever its size or modification time changes (any name works unwatched). */
+export class BaselineFile {
+  private stamp: string | undefined;
+  private baseline: Baseline | undefined;
+
+  constructor(
+    readonly path: string,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  /** The baseline as the file is now; undefined when there is none or it cannot be read (said once per version). */
+  current(): Baseline | undefined {
+    let stamp = 'missing';
+    try {
+      const stat = statSync(this.path);
+      stamp = `${stat.mtimeMs}:${stat.size}`;
+    } catch {
+      // no baseline file: nothing is baselined
+    }
+    if (stamp === this.stamp) return this.baseline;
+    this.stamp = stamp;
+    this.baseline = undefined;
+    if (stamp === 'missing') return undefined;
+    try {
+      this.baseline = readBaseline(this.path, true);
+    } catch (error) {
+      if (!(error instanceof BaselineError)) throw error;
+      this.warn(`baseline ignored: ${error.message}`);
+    }
+    return this.baseline;
+  }
 }
 
 const SEVERITIES: readonly string[] = ['off', 'warn', 'error'];
 
 /** Settings as the client sent them, checked field by field; bad fields fall back to the defaults with a warning. */
 export function parseSettings(raw: unknown, warn: (message: string) => void): Settings {
-  const settings: Settings = { ...DEFAULT_SETTINGS, rules: {}, exclude: [] };
-  if (!raw || typeof raw !== 'object') return settings;
-  const r = raw as Record<string, unknown>;
-  if (typeof r.enable === 'boolean') settings.enable = r.enable;
-  if (r.run === 'onType' || r.run === 'onSave') settings.run = r.run;
-  if (r.rules && typeof r.rules === 'object') {
-    for (const [id, severity] of Object.entries(r.rules)) {
+  const settings: Settings = structuredClone(DEFAULT_SETTINGS);
+  if (!isObject(raw)) return settings;
+  if (typeof raw.enable === 'boolean') settings.enable = raw.enable;
+  if (raw.run === 'onType' || raw.run === 'onSave') settings.run = raw.run;
+  if (raw.rules && typeof raw.rules === 'object') {
+    for (const [id, severity] of Object.entries(raw.rules)) {
       if (!ruleById(id)) warn(`leaklint.rules: unknown rule "${id}" ignored (valid rules: ${RULE_IDS.join(', ')})`);
       else if (typeof severity !== 'string' || !SEVERITIES.includes(severity)) warn(`leaklint.rules: "${id}" must be off, warn or error`);
       else settings.rules[id] = severity as SeveritySetting;
     }
   }
-  if (Array.isArray(r.exclude)) settings.exclude = r.exclude.filter((g): g is string => typeof g === 'string');
+  if (Array.isArray(raw.exclude)) settings.exclude = raw.exclude.filter((g): g is string => typeof g === 'string');
+  const baseline = isObject(raw.baseline) ? raw.baseline : {};
+  settings.baseline.mode = oneOf(baseline.mode, BASELINE_MODES, settings.baseline.mode);
+  if (typeof baseline.file === 'string' && baseline.file.trim()) settings.baseline.file = baseline.file;
+  if (typeof raw.reportUnusedDisableDirectives === 'boolean') settings.reportUnusedDisableDirectives = raw.reportUnusedDisableDirectives;
+  const comment = isObject(raw.codeAction) && isObject(raw.codeAction.disableRuleComment) ? raw.codeAction.disableRuleComment : {};
+  settings.codeAction.disableRuleComment.location = oneOf(
+    comment.location,
+    DISABLE_COMMENT_LOCATIONS,
+    settings.codeAction.disableRuleComment.location,
+  );
+  if (isObject(raw.codeActionsOnSave))
+    settings.codeActionsOnSave.mode = oneOf(raw.codeActionsOnSave.mode, FIX_ALL_MODES, settings.codeActionsOnSave.mode);
   return settings;
 }
 
-export function makeFolder(uri: string | undefined, path: string | undefined, settings: Settings, rules: readonly Rule[] = RULES): Folder {
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
+  return allowed.includes(value as T) ? (value as T) : fallback;
+}
+
+export function makeFolder(
+  uri: string | undefined,
+  path: string | undefined,
+  settings: Settings,
+  rules: readonly Rule[] = RULES,
+  warn: (message: string) => void = () => {},
+): Folder {
   let config: LeakLintConfig = presetConfig(RECOMMENDED, rules)!;
   let configError: ConfigError | undefined;
   if (path) {
@@ -56,7 +119,8 @@ export function makeFolder(uri: string | undefined, path: string | undefined, se
     exclude: [...config.exclude, ...settings.exclude],
   };
   const cache = new ResultCache();
-  return { uri, path, settings, linter: new Linter(rules, merged, path ?? sep, { cache }), cache, configError };
+  const baseline = path === undefined ? undefined : new BaselineFile(resolve(path, settings.baseline.file), warn);
+  return { uri, path, settings, linter: new Linter(rules, merged, path ?? sep, { cache }), cache, configError, baseline };
 }
 
 /** The innermost folder containing the file. */

@@ -10,6 +10,7 @@ export type ScanWorkspaceParams = WorkDoneProgressParams;
 
 export interface ScanSummary {
   files: number;
+  /** Problems as the editor shows them: the baseline's hidden findings and hints do not count. */
   findings: number;
   /** Files whose earlier results were reused: nothing they depend on changed since they were analysed. */
   unchanged: number;
@@ -41,7 +42,18 @@ export const FIX_ALL_KIND = 'source.fixAll.leaklint';
 export const SETTINGS_SECTION = 'leaklint';
 
 export type RunMode = 'onType' | 'onSave';
+/** Findings the baseline file records: left out, shown as hints, or shown like any other. */
+export type BaselineMode = 'hide' | 'hint' | 'show';
+/** Where "Disable … for this line" writes its comment: the line above (`-next-line`) or the end of the line (`-line`). */
+export type DisableCommentLocation = 'separateLine' | 'sameLine';
+/** What source.fixAll.leaklint fixes: all it can, re-analysing after each pass, or the current problems in one pass. */
+export type FixAllMode = 'all' | 'problems';
 
+export const BASELINE_MODES: readonly BaselineMode[] = ['hide', 'hint', 'show'];
+export const DISABLE_COMMENT_LOCATIONS: readonly DisableCommentLocation[] = ['separateLine', 'sameLine'];
+export const FIX_ALL_MODES: readonly FixAllMode[] = ['all', 'problems'];
+
+/** The `leaklint.*` settings the server reads, nested as VS Code hands them over (`leaklint.baseline.mode` → baseline.mode). */
 export interface Settings {
   enable: boolean;
   run: RunMode;
@@ -49,6 +61,27 @@ export interface Settings {
   rules: Record<string, SeveritySetting>;
   /** Extra globs of files not to lint. */
   exclude: string[];
+  baseline: {
+    mode: BaselineMode;
+    /** The baseline file, relative to the workspace folder. */
+    file: string;
+  };
+  /** Suppression comments that suppress nothing are shown as unnecessary code. */
+  reportUnusedDisableDirectives: boolean;
+  codeAction: { disableRuleComment: { location: DisableCommentLocation } };
+  codeActionsOnSave: { mode: FixAllMode };
 }
 
-export const DEFAULT_SETTINGS: Settings = { enable: true, run: 'onType', rules: {}, exclude: [] };
+/** The baseline file `leaklint scan --baseline` writes in docs/ci.md, looked for in each workspace folder. */
+export const DEFAULT_BASELINE_FILE = 'leaklint-baseline.json';
+
+export const DEFAULT_SETTINGS: Settings = {
+  enable: true,
+  run: 'onType',
+  rules: {},
+  exclude: [],
+  baseline: { mode: 'hide', file: DEFAULT_BASELINE_FILE },
+  reportUnusedDisableDirectives: true,
+  codeAction: { disableRuleComment: { location: 'separateLine' } },
+  codeActionsOnSave: { mode: 'all' },
+};

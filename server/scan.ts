@@ -11,7 +11,8 @@ import type { ProjectHost } from './projects';
 import type { ScanSummary } from './protocol';
 
 export interface ScanHooks {
-  onFile(file: string, result: FileResult): void;
+  /** Called with each file's result; returns how many problems the editor shows for it. */
+  onFile(folder: Folder, file: string, result: FileResult): number;
   log(message: string): void;
   isCancelled(): boolean;
 }
@@ -68,8 +69,7 @@ export async function scanWorkspace(
           };
         }
         files++;
-        findings += result.findings.length;
-        hooks.onFile(file, result);
+        findings += hooks.onFile(folder, file, result);
         await new Promise((resolve) => setImmediate(resolve));
       }
     }

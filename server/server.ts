@@ -24,12 +24,13 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CONFIG_FILE } from '../engine/config';
 import { fixUntilStable } from '../engine/fix';
 import { isSourceFile } from '../engine/project';
-import type { Finding, Rule } from '../engine/rule';
+import type { Finding, Location, Rule } from '../engine/rule';
 import type { FileResult } from '../engine/runner';
+import { UNUSED_DIRECTIVE } from '../engine/suppressions';
 import { RULES } from '../rules';
-import { actionsFor, replaceTextEdit } from './actions';
-import { configDiagnostic, sameFinding, SOURCE, toDiagnostic } from './diagnostics';
-import { folderOf, makeFolder, parseSettings, type Folder } from './folders';
+import { actionsFor, removeDirectiveAction, replaceTextEdit } from './actions';
+import { configDiagnostic, problemCount, rangeOf, sameFinding, sameRange, showResult, SOURCE } from './diagnostics';
+import { folderOf, isObject, makeFolder, parseSettings, type Folder } from './folders';
 import { ProjectHost } from './projects';
 import {
   DEFAULT_SETTINGS,
@@ -64,15 +65,18 @@ const UNTITLED_EXTENSIONS: Record<string, string> = {
 
 interface Linted {
   version: number;
+  /** All of the file's findings, the baseline's too. */
   findings: Finding[];
+  /** The findings that have a diagnostic. */
+  shown: Finding[];
+  /** Suppression comments that suppress nothing. */
+  unused: Location[];
 }
+
+const NOT_LINTED: FileResult = { findings: [], ruleErrors: [] };
 
 function invalidParams(message: string): ResponseError<void> {
   return new ResponseError(ErrorCodes.InvalidParams, message);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function fileOfUri(uri: string): string | undefined {
@@ -97,7 +101,7 @@ export class LeakLintServer {
   private readonly linted = new Map<string, Linted>();
   /** Open documents: file path → document URI. */
   private readonly openFiles = new Map<string, string>();
-  /** Problems currently published, per URI (for the status item). */
+  /** Problems currently published (hints not counted), per URI with diagnostics (for the status item). */
   private readonly problemCounts = new Map<string, number>();
   private configProblemUris = new Set<string>();
   private readonly logged = new Set<string>();
@@ -255,21 +259,18 @@ export class LeakLintServer {
   private lintDocument(doc: TextDocument): Linted {
     const file = this.fileOf(doc)!;
     const folder = this.folderFor(file);
-    const findings = folder.settings.enable && folder.linter.selects(file) ? this.analyse(folder, file).findings : [];
-    const linted = { version: doc.version, findings };
+    const result = folder.settings.enable && folder.linter.selects(file) ? this.analyse(folder, file) : NOT_LINTED;
+    const shown = this.show(folder, result);
+    const linted = { version: doc.version, findings: result.findings, shown: shown.findings, unused: result.unusedDirectives ?? [] };
     this.linted.set(doc.uri, linted);
-    this.publish(
-      doc.uri,
-      findings.map((f) => toDiagnostic(f, this.uriOf)),
-      doc.version,
-    );
+    this.publish(doc.uri, shown.diagnostics, doc.version);
     return linted;
   }
 
   /** The findings for the document's current version, linting now when they are missing or stale. */
   private current(doc: TextDocument): Linted {
     const linted = this.linted.get(doc.uri);
-    if (linted?.version === doc.version || !this.ready) return linted ?? { version: doc.version, findings: [] };
+    if (linted?.version === doc.version || !this.ready) return linted ?? { version: doc.version, findings: [], shown: [], unused: [] };
     this.scheduler.cancel(doc.uri);
     return this.lintDocument(doc);
   }
@@ -291,6 +292,10 @@ export class LeakLintServer {
     }
   }
 
+  private show(folder: Folder, result: FileResult) {
+    return showResult(result, folder.settings, folder.baseline?.current(), this.uriOf);
+  }
+
   private reportProblems(file: string, result: FileResult): void {
     for (const e of result.ruleErrors) this.logOnce(`rule:${e.ruleId}:${file}`, `rule ${e.ruleId} failed on ${file}: ${e.message}`);
     if (result.skipped) this.logOnce(`skipped:${file}:${result.skipped}`, `${file}: ${result.skipped}`);
@@ -298,7 +303,8 @@ export class LeakLintServer {
 
   private publish(uri: string, diagnostics: Diagnostic[], version?: number): void {
     void this.connection.sendDiagnostics({ uri, version, diagnostics });
-    if (diagnostics.length) this.problemCounts.set(uri, diagnostics.length);
+    // kept while anything is published (hints too), so a later clean result clears it
+    if (diagnostics.length) this.problemCounts.set(uri, problemCount(diagnostics));
     else this.problemCounts.delete(uri);
     this.sendStatus();
   }
@@ -341,7 +347,7 @@ export class LeakLintServer {
       }
     };
     const folders = await Promise.all(
-      this.workspaceFolders.map(async (f) => makeFolder(f.uri, fileOfUri(f.uri), await settingsFor(f.uri), this.rules)),
+      this.workspaceFolders.map(async (f) => makeFolder(f.uri, fileOfUri(f.uri), await settingsFor(f.uri), this.rules, warn)),
     );
     this.loose = makeFolder(undefined, undefined, await settingsFor(undefined), this.rules);
     this.folders = folders;
@@ -366,11 +372,14 @@ export class LeakLintServer {
     let reloadConfig = false;
     let resetProjects = false;
     let relint = false;
+    const baselines = new Set(this.folders.map((f) => f.baseline?.path));
     for (const change of params?.changes ?? []) {
       const file = fileOfUri(change.uri);
       if (!file) continue;
       const name = basename(file);
       if (name === CONFIG_FILE) reloadConfig = true;
+      // a baseline file is read again when the files are linted again
+      else if (baselines.has(file)) relint = true;
       else if (/^[tj]sconfig.*\.json$/.test(name)) resetProjects = true;
       else if (isSourceFile(file) || /\.d\.[cm]?ts$/.test(file)) {
         // added or removed files (open or not) change tsconfig file lists and module resolution: reload the
@@ -407,23 +416,22 @@ export class LeakLintServer {
     const only = params.context.only;
     const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
     const linted = this.current(doc);
+    const { settings } = this.folderFor(file);
     const actions: CodeAction[] = [];
     if (wants(CodeActionKind.QuickFix)) {
       for (const d of params.context.diagnostics) {
         if (d.source !== SOURCE || typeof d.code !== 'string') continue;
-        actions.push(
-          ...actionsFor(
-            doc,
-            d,
-            linted.findings.find((f) => sameFinding(d, f)),
-            linted.findings,
-          ),
-        );
+        if (d.code === UNUSED_DIRECTIVE) {
+          if (linted.unused.some((u) => sameRange(d.range, rangeOf(u)))) actions.push(removeDirectiveAction(doc, d));
+          continue;
+        }
+        const finding = linted.shown.find((f) => sameFinding(d, f));
+        actions.push(...actionsFor(doc, d, finding, linted.shown, settings.codeAction.disableRuleComment.location));
       }
     }
     // source actions are only computed when asked for (on save, or the Source Action menu)
     if (only && wants(FIX_ALL_KIND)) {
-      const edits = this.fixAllEdits(doc, file, linted.findings);
+      const edits = this.fixAllEdits(doc, file, linted);
       if (edits.length)
         actions.push({ title: 'Fix all auto-fixable LeakLint problems', kind: FIX_ALL_KIND, edit: { changes: { [doc.uri]: edits } } });
     }
@@ -433,9 +441,10 @@ export class LeakLintServer {
   /**
    * The engine's fix loop (engine/fix.ts fixUntilStable) on the document's text: the preferred fixes, merged, pass
    * after pass, never a pass whose text the linter cannot analyse. The passes are linted on scratch overlays and
-   * the document's own text is restored afterwards.
+   * the document's own text is restored afterwards. `leaklint.codeActionsOnSave.mode`: `all` fixes what it can
+   * (as `leaklint scan --fix`, baselined findings too); `problems` makes one pass over the problems shown.
    */
-  private fixAllEdits(doc: TextDocument, file: string, findings: Finding[]) {
+  private fixAllEdits(doc: TextDocument, file: string, linted: Linted) {
     const folder = this.folderFor(file);
     const original = doc.getText();
     let scratch = false;
@@ -446,7 +455,9 @@ export class LeakLintServer {
       return result.skipped ? undefined : result.findings;
     };
     try {
-      return replaceTextEdit(doc, fixUntilStable(lintOnce, original, { findings }).text);
+      const options =
+        folder.settings.codeActionsOnSave.mode === 'problems' ? { findings: linted.shown, maxPasses: 1 } : { findings: linted.findings };
+      return replaceTextEdit(doc, fixUntilStable(lintOnce, original, options).text);
     } finally {
       if (scratch) this.host.setText(file, original);
     }
@@ -476,16 +487,13 @@ export class LeakLintServer {
       return await scanWorkspace(this.folders, this.host, progress, {
         isCancelled: () => token.isCancellationRequested || !!progressCancel?.isCancellationRequested,
         log: (message) => this.connection.console.log(message),
-        onFile: (file, result) => {
+        onFile: (folder, file, result) => {
           this.reportProblems(file, result);
           const uri = pathToFileURL(file).href;
+          const { diagnostics } = this.show(folder, result);
           // open files keep their live diagnostics; clean files need a publish only to clear an earlier one
-          if (!this.openFiles.has(file) && (result.findings.length || this.problemCounts.has(uri))) {
-            this.publish(
-              uri,
-              result.findings.map((f) => toDiagnostic(f, this.uriOf)),
-            );
-          }
+          if (!this.openFiles.has(file) && (diagnostics.length || this.problemCounts.has(uri))) this.publish(uri, diagnostics);
+          return problemCount(diagnostics);
         },
       });
     } finally {

@@ -38,6 +38,18 @@ test('suppressions: next-line with and without rule lists, reasons, file-level',
   assert.equal(file.isSuppressed('listener-leak', 2), false);
 });
 
+test('suppressions: a same-line comment covers its own line only; a block comment with it is not file-wide', () => {
+  const s = parseSuppressions(
+    source(['a(); // leaklint-disable-line uncleared-timer -- polled once', 'b();', 'c(); /* leaklint-disable-line */'].join('\r\n')),
+  );
+  assert.equal(s.isSuppressed('uncleared-timer', 1), true);
+  assert.equal(s.isSuppressed('listener-leak', 1), false);
+  assert.equal(s.isSuppressed('uncleared-timer', 2), false);
+  assert.equal(s.isSuppressed('uncleared-timer', 3), false, 'line comments only; and no file-wide `leaklint-disable`');
+  const [unused] = parseSuppressions(source('x(); // leaklint-disable-line listener-leak\r\ny();\r\n')).unused(new Set(['listener-leak']));
+  assert.deepEqual([unused.start, unused.end], [5, 43], 'the comment up to, not including, the \\r');
+});
+
 test('config: valid config parsed; each kind of mistake named with its position', () => {
   const c = parseConfig(
     '/c.json',

@@ -1,6 +1,7 @@
 // A small LSP client for the protocol tests and the latency benchmark: starts the BUILT server
 // (`dist/server.js --stdio`) as a child process and speaks JSON-RPC over stdio with Content-Length framing,
 // as an editor would. It records everything the server sends and answers the server's own requests.
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +36,7 @@ export interface TextEdit {
 export interface Diagnostic {
   range: Range;
   severity?: number;
+  tags?: number[];
   code?: string | number;
   codeDescription?: { href: string };
   source?: string;
@@ -273,6 +275,23 @@ export function applyTextEdits(text: string, edits: readonly TextEdit[]): string
     out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
   }
   return out;
+}
+
+/** The code actions the server offers for the diagnostics (at the first one's range); `only` asks for kinds. */
+export function codeActions(client: LspClient, uri: string, diagnostics: Diagnostic[], only?: string[]): Promise<CodeAction[]> {
+  const range = diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  return client.request<CodeAction[]>('textDocument/codeAction', {
+    textDocument: { uri },
+    range,
+    context: { diagnostics, ...(only ? { only } : {}) },
+  });
+}
+
+/** Applies the action's edit to `text` locally and sends it to the server as incremental changes. */
+export function apply(client: LspClient, uri: string, text: string, action: CodeAction): { text: string; version: number } {
+  const edits = action.edit?.changes?.[uri];
+  assert.ok(edits?.length, `"${action.title}" has edits for ${uri}`);
+  return { text: applyTextEdits(text, edits), version: client.change(uri, edits) };
 }
 
 /** A temporary workspace folder with the given files (paths relative to it). */

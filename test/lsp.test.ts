@@ -8,14 +8,14 @@ import ts = require('typescript');
 import { RULE_IDS, rulesSetting } from '../rules';
 import { DEFAULT_SETTINGS } from '../server/protocol';
 import {
-  applyTextEdits,
+  apply,
+  codeActions,
   LspClient,
   REPO,
   makeWorkspace,
   tsconfigJson,
   uriOf,
   writeFile,
-  type CodeAction,
   type Diagnostic,
   type Message,
 } from './lsp-client';
@@ -89,22 +89,6 @@ function typeErrors(root: string, file: string, text: string): string[] {
     name === file ? ts.createSourceFile(name, text, lang) : getSourceFile.call(host, name, lang, ...rest);
   const program = ts.createProgram({ rootNames: [file], options: parsed.options, host });
   return ts.getPreEmitDiagnostics(program, program.getSourceFile(file)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' '));
-}
-
-function codeActions(client: LspClient, uri: string, diagnostics: Diagnostic[], only?: string[]): Promise<CodeAction[]> {
-  const range = diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-  return client.request<CodeAction[]>('textDocument/codeAction', {
-    textDocument: { uri },
-    range,
-    context: { diagnostics, ...(only ? { only } : {}) },
-  });
-}
-
-/** Applies the action's edit to `text` locally and sends it to the server as incremental changes. */
-function apply(client: LspClient, uri: string, text: string, action: CodeAction): { text: string; version: number } {
-  const edits = action.edit?.changes?.[uri];
-  assert.ok(edits?.length, `"${action.title}" has edits for ${uri}`);
-  return { text: applyTextEdits(text, edits), version: client.change(uri, edits) };
 }
 
 const ofRule = (rule: string) => (ds: Diagnostic[]) => ds.some((d) => d.code === rule);
@@ -440,10 +424,19 @@ describe('extension manifest', () => {
   const properties = manifest.contributes.configuration.properties;
 
   it('declares the settings the server reads, with its defaults', () => {
-    for (const [key, value] of Object.entries(DEFAULT_SETTINGS)) {
-      assert.deepEqual(properties[`leaklint.${key}`]?.default, value, `leaklint.${key}`);
-      assert.ok(properties[`leaklint.${key}`].description || properties[`leaklint.${key}`].markdownDescription);
+    // nested settings are dotted keys in the manifest (baseline.mode → leaklint.baseline.mode); `rules` is one object
+    const keys = (value: object, prefix: string): [string, unknown][] =>
+      Object.entries(value).flatMap(([key, v]): [string, unknown][] =>
+        v && typeof v === 'object' && !Array.isArray(v) && key !== 'rules' ? keys(v, `${prefix}${key}.`) : [[`${prefix}${key}`, v]],
+      );
+    const read = keys(DEFAULT_SETTINGS, 'leaklint.');
+    assert.ok(read.some(([key]) => key === 'leaklint.codeAction.disableRuleComment.location'));
+    for (const [key, value] of read) {
+      assert.deepEqual(properties[key]?.default, value, key);
+      assert.ok(properties[key].description || properties[key].markdownDescription);
     }
+    const documented = readFileSync(join(REPO, 'README.md'), 'utf8');
+    for (const key of Object.keys(properties)) assert.ok(documented.includes(`\`${key}\``), `README.md documents ${key}`);
     assert.deepEqual(properties['leaklint.trace.server'].enum, ['off', 'messages', 'verbose']);
   });
 

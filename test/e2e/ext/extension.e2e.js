@@ -2,6 +2,7 @@
 // The tests run in order and share the workspace: a fix applied in one is seen by the next.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
+const path = require('node:path');
 const vscode = require('vscode');
 
 const EXTENSION_ID = 'leaklint.leaklint';
@@ -134,5 +135,75 @@ describe('LeakLint in the extension host', () => {
     );
     await config().update('rules', undefined, vscode.ConfigurationTarget.Workspace);
     await waitFor('listener-leak to come back', () => summary(metrics()).includes('listener-leak@12'));
+  });
+
+  it('the installed .vsix has the Marketplace icon its package.json names', () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.equal(ext.packageJSON.icon, 'images/icon.png');
+    const png = fs.readFileSync(path.join(ext.extensionPath, ext.packageJSON.icon));
+    assert.equal(png.toString('latin1', 1, 4), 'PNG');
+  });
+
+  it('leaklint.execArgv restarts the server with those node flags, and it analyses as before', async function () {
+    if (process.platform !== 'linux') this.skip(); // reads the processes' command lines from /proc
+    const flag = '--max-old-space-size=3071';
+    const serverHasFlag = () =>
+      fs
+        .readdirSync('/proc')
+        .filter((pid) => /^\d+$/.test(pid))
+        .some((pid) => {
+          try {
+            const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+            return argv.includes(flag) && argv.some((a) => a.endsWith(path.join('dist', 'server.js')));
+          } catch {
+            return false; // gone meanwhile
+          }
+        });
+    assert.equal(serverHasFlag(), false);
+    const config = () => vscode.workspace.getConfiguration('leaklint');
+    await config().update('execArgv', [flag], vscode.ConfigurationTarget.Global);
+    try {
+      await waitFor(`a LeakLint server started with ${flag}`, serverHasFlag, 30_000);
+      await open('src/metrics.ts');
+      await waitFor('diagnostics from the restarted server', () => summary(metrics()).includes('listener-leak@12'));
+    } finally {
+      await config().update('execArgv', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await waitFor('the server restarted without the flag', () => !serverHasFlag(), 30_000);
+  });
+
+  // last: the file it writes must not steer the tests above
+  it("VS Code checks and completes leaklint.config.json with the extension's schema (jsonValidation)", async () => {
+    const uri = fileUri('schema-check/leaklint.config.json');
+    const bad = '{\n  "rules": {\n    "no-such-rule": "warn",\n    "uncleared-timer": "loud"\n  }\n}\n';
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(bad));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const schemaProblems = () => vscode.languages.getDiagnostics(uri).filter((d) => d.source !== 'leaklint');
+    const problems = await waitFor('JSON schema diagnostics on the unknown rule and the bad severity', () => {
+      const ds = schemaProblems();
+      return ds.some((d) => d.range.start.line === 2) && ds.some((d) => d.range.start.line === 3) && ds;
+    });
+    const onLine = (line) => problems.filter((d) => d.range.start.line === line).map((d) => d.message);
+    assert.match(onLine(2).join(' '), /no-such-rule/, 'the unknown rule is named');
+    assert.match(onLine(3).join(' '), /off|warn|error/, 'the valid severities are listed');
+
+    // completion inside "rules": the rule ids, from the rules the schema was generated from
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, new vscode.Range(0, 0, doc.lineCount, 0), '{\n  "rules": {\n    \n  }\n}\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const labels = await waitFor('rule ids among the completions', async () => {
+      const list = await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', uri, new vscode.Position(2, 4));
+      const all = list.items.map((item) => (typeof item.label === 'string' ? item.label : item.label.label));
+      return all.some((l) => l.includes('uncleared-timer')) && all;
+    });
+    for (const rule of ['unclosed-resource', 'listener-leak', 'uncleared-timer']) {
+      assert.ok(
+        labels.some((l) => l.includes(rule)),
+        `${rule} in ${JSON.stringify(labels)}`,
+      );
+    }
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await vscode.workspace.fs.delete(vscode.Uri.joinPath(uri, '..'), { recursive: true });
   });
 });
