@@ -489,7 +489,9 @@ function newAtEachCall(types: TypeQueries, key: ts.Expression, depth: number): b
   }
   if (ts.isTemplateExpression(e)) return e.templateSpans.some((span) => newAtEachCall(types, span.expression, depth));
   if (ts.isCallExpression(e)) return FRESH_VALUE_CALLS.has(calleePath(e.expression).join('.'));
-  if (ts.isPropertyAccessExpression(e)) return !!resourceInfo(types, types.typeAt(e.expression));
+  // `widget.id` of a widget that is disposed; what an instance reads from itself (`this.key`) is its configuration
+  if (ts.isPropertyAccessExpression(e))
+    return e.expression.kind !== ts.SyntaxKind.ThisKeyword && !!resourceInfo(types, types.typeAt(e.expression));
   if (!ts.isIdentifier(e) || depth === 0) return false;
   const decl = types.symbolAt(e)?.valueDeclaration;
   return !!decl && ts.isVariableDeclaration(decl) && !!decl.initializer && newAtEachCall(types, decl.initializer, depth - 1);
