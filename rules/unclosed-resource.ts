@@ -16,6 +16,7 @@ import {
   outOfScope,
   outerExpression,
   refersTo,
+  releasedThroughSubscription,
   statementList,
   type MissedRelease,
   type Releasers,
@@ -74,6 +75,8 @@ export default defineRule({
         // a numeric handle passed to a function is used, not handed off (fs.readSync(fd, …))
         const handedOff = handOffs.filter((u) => !(handle && u.kind === 'passed'));
         if (handedOff.length || uses.some((u) => u.kind === 'reassigned')) return;
+        const methodsCalled = uses.flatMap((u) => (u.method ? [u.method] : []));
+        if (info && releasedThroughSubscription(ctx.types, ctx.types.typeAt(decl.name), info.releaseMethods, methodsCalled)) return;
         const what = describe(decl.name.text, acquire, info);
         const releaseCode = handle ? `fs.${handle.release.name}(${decl.name.text})` : releaseCall(ctx, decl, info!);
         if (!releases.length) {

@@ -140,6 +140,7 @@ export {
   keptByReceiver,
   mayBeNullish,
   mayReturnResource,
+  releasedThroughSubscription,
   resourceInfo,
 } from './resource';
 export type { HandleFunction, ResourceInfo, ResourceKind } from './resource';

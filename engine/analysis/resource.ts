@@ -155,3 +155,42 @@ export function isCallTo(types: TypeQueries, call: ts.CallExpression, spec: Decl
   const id = calleeName(call.expression);
   return !!id && namesSpec(types, id, spec);
 }
+
+/** Subscribing calls whose returned unsubscribe (or subscription) the subscriber later releases. */
+const SUBSCRIBING = new Set(['subscribe', 'listen', 'addListener']);
+
+/**
+ * The local is subscribed to (`x.subscribe(…)`) and its class releases itself from another of its methods
+ * (`onUnsubscribe() { if (!this.hasListeners()) this.destroy(); }`): ending the subscription ends the value, so the
+ * code that subscribed owns no release of its own. Only classes with source in the program are read.
+ */
+export function releasedThroughSubscription(
+  types: TypeQueries,
+  type: ts.Type,
+  releaseMethods: readonly string[],
+  methodsCalled: readonly string[],
+): boolean {
+  if (!methodsCalled.some((m) => SUBSCRIBING.has(m))) return false;
+  const classes = (type.getSymbol()?.declarations ?? []).filter(ts.isClassLike);
+  return classes.some((cls) => [cls, ...types.baseClasses(cls)].some((c) => callsOwnRelease(c, releaseMethods)));
+}
+
+function callsOwnRelease(cls: ts.ClassLikeDeclaration, releaseMethods: readonly string[]): boolean {
+  if (cls.getSourceFile().isDeclarationFile) return false;
+  return cls.members.some((m) => {
+    if (!ts.isMethodDeclaration(m) || !m.body || !ts.isIdentifier(m.name) || releaseMethods.includes(m.name.text)) return false;
+    let calls = false;
+    const visit = (n: ts.Node): void => {
+      if (calls || ts.isFunctionLike(n)) return;
+      const callee = ts.isCallExpression(n) ? unwrap(n.expression) : undefined;
+      calls =
+        !!callee &&
+        ts.isPropertyAccessExpression(callee) &&
+        callee.expression.kind === ts.SyntaxKind.ThisKeyword &&
+        releaseMethods.includes(callee.name.text);
+      if (!calls) n.forEachChild(visit);
+    };
+    m.body.forEachChild(visit);
+    return calls;
+  });
+}
