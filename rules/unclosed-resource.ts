@@ -7,6 +7,7 @@ import {
   OUT_OF_SCOPE_MESSAGE,
   acquiringExpression,
   boundNames,
+  describeOwnedField,
   handleFunction,
   isCallTo,
   keptByReceiver,
@@ -23,7 +24,7 @@ import {
   type ResourceInfo,
   type Use,
 } from '../engine/analysis';
-import { inAsyncFunction, isTypeScriptFile, wrapInTryFinally, type Edit } from '../engine/fix';
+import { appendToBody, inAsyncFunction, isTypeScriptFile, wrapInTryFinally, type Edit } from '../engine/fix';
 import { NO_OPTIONS } from '../engine/options';
 import { codeText, defineRule, type Report, type RuleContext } from '../engine/rule';
 
@@ -36,6 +37,10 @@ const MESSAGES = {
   leavesHere: 'leaves here without releasing',
   mayThrowHere: 'may throw here, skipping the release',
   releasedOnNormalPathOnly: 'released here only on the normal path',
+  fieldNeverReleased:
+    '`this.{{field}}` ({{type}} from {{source}}) is owned by this class, but {{teardown}}() never releases it: call {{release}} there.',
+  teardownMissesRelease: 'teardown that misses the release',
+  releaseInTeardown: 'Release `this.{{field}}` in {{teardown}}()',
   declareWithUsing: 'Declare `{{name}}` with `using` so it is disposed at the end of the block',
   declareWithAwaitUsing: 'Declare `{{name}}` with `await using` so it is disposed at the end of the block',
   releaseInFinally: 'Release `{{name}}` in a finally block',
@@ -57,7 +62,29 @@ export default defineRule({
     fixable: true,
   },
   create(ctx) {
+    const ownedField = (node: ts.BinaryExpression | ts.PropertyDeclaration): void => {
+      const owned = ctx.analysis.unreleasedOwnedField(node);
+      if (owned?.info.kind !== 'handle') return;
+      const finding = describeOwnedField(ctx.types, ctx.analysis.lifecycle, owned);
+      ctx.report({
+        node: owned.acquire,
+        messageId: 'fieldNeverReleased',
+        data: finding.data,
+        related: [{ node: finding.teardown.name, messageId: 'teardownMissesRelease' }],
+        fixes: finding.fix && [
+          {
+            messageId: 'releaseInTeardown',
+            data: finding.data,
+            edits: [appendToBody(ctx.file, finding.fix.body, finding.fix.statement)],
+            preferred: true,
+          },
+        ],
+      });
+    };
     return {
+      // a resource kept in a field: the class's teardown must release it
+      [ts.SyntaxKind.BinaryExpression]: ownedField,
+      [ts.SyntaxKind.PropertyDeclaration]: ownedField,
       [ts.SyntaxKind.VariableDeclaration]: (decl) => {
         if (!ts.isIdentifier(decl.name) || !decl.initializer) return;
         const acquire = acquiringExpression(decl.initializer);

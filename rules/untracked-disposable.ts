@@ -4,6 +4,7 @@ import ts = require('typescript');
 import {
   OUT_OF_SCOPE_MESSAGE,
   createdDisposable,
+  describeOwnedField,
   disposableContainer,
   extensionContextInScope,
   hasRegisterMethod,
@@ -15,7 +16,7 @@ import {
   tracksItself,
   type LifecycleAnalysis,
 } from '../engine/analysis';
-import { insertAfterStatement, type Edit } from '../engine/fix';
+import { appendToBody, insertAfterStatement, type Edit } from '../engine/fix';
 import { TEARDOWN_OPTIONS } from '../engine/options';
 import { codeText, defineRule, type Report, type RuleContext } from '../engine/rule';
 
@@ -27,6 +28,10 @@ const MESSAGES = {
   cannotDispose: '{{teardown}}() cannot dispose it: it was not kept',
   localNeverDisposed: '`{{name}}` ({{type}} from {{source}}) is never disposed nor handed to an owner.',
   outOfScope: OUT_OF_SCOPE_MESSAGE,
+  fieldNeverDisposed:
+    '`this.{{field}}` ({{type}} from {{source}}) is owned by this class, but {{teardown}}() never disposes it: call {{release}} there.',
+  teardownMissesDispose: 'teardown that misses the dispose',
+  disposeInTeardown: 'Dispose `this.{{field}}` in {{teardown}}()',
   pushToSubscriptions: 'Push it to `{{context}}.subscriptions`',
   register: 'Register it with `this._register(…)`',
   addToContainer: 'Add it to `this.{{field}}`, which the class disposes',
@@ -46,7 +51,29 @@ export default defineRule({
   },
   create(ctx, options) {
     const lifecycle = ctx.analysis.lifecycleWith(options.teardownMethods);
+    const ownedField = (node: ts.BinaryExpression | ts.PropertyDeclaration): void => {
+      const owned = ctx.analysis.unreleasedOwnedField(node, lifecycle);
+      if (owned?.info.kind !== 'disposable') return;
+      const finding = describeOwnedField(ctx.types, lifecycle, owned);
+      ctx.report({
+        node: owned.acquire,
+        messageId: 'fieldNeverDisposed',
+        data: finding.data,
+        related: [{ node: finding.teardown.name, messageId: 'teardownMissesDispose' }],
+        fixes: finding.fix && [
+          {
+            messageId: 'disposeInTeardown',
+            data: finding.data,
+            edits: [appendToBody(ctx.file, finding.fix.body, finding.fix.statement)],
+            preferred: true,
+          },
+        ],
+      });
+    };
     return {
+      // a Disposable kept in a field: the class's teardown must dispose it
+      [ts.SyntaxKind.BinaryExpression]: ownedField,
+      [ts.SyntaxKind.PropertyDeclaration]: ownedField,
       [ts.SyntaxKind.CallExpression]: (call) => {
         // only a dropped result or a local's initializer can be reported: check the shape before asking the checker
         const expr = outerExpression(call);

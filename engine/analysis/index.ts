@@ -9,6 +9,7 @@ import { LifecycleAnalysis } from './lifecycle';
 import { outlivesOwner, runsOncePerApplication } from './lifetime';
 import { ownerOf, type Owner } from './owner';
 import { OwnershipAnalysis, type LocalUses, type Releasers } from './ownership';
+import { unreleasedOwnedField, type OwnedField } from './owning-fields';
 import { RELEASE_METHODS, resourceInfo, type ResourceInfo } from './resource';
 
 export class Analysis {
@@ -60,6 +61,14 @@ export class Analysis {
     const property = thisProperty(target);
     const field = property && this.types.symbolAt(property.name);
     return !field || !lifecycle.releasesField(owner.cls, field, { methods: RELEASE_METHODS });
+  }
+
+  /** The resource a field assignment or initialiser makes the class own and nothing releases (see owning-fields.ts). */
+  unreleasedOwnedField(
+    node: ts.BinaryExpression | ts.PropertyDeclaration,
+    lifecycle: LifecycleAnalysis = this.lifecycle,
+  ): OwnedField | undefined {
+    return unreleasedOwnedField(this.types, lifecycle, node, (call) => this.ownership.keptByCallee(call));
   }
 
   resource(node: ts.Node): ResourceInfo | undefined {
@@ -118,6 +127,8 @@ export { createsValue } from './lifetime';
 export { enclosingFunction, inInstanceMemberOf, statementIn, statementList } from './owner';
 export type { Owner } from './owner';
 export type { HandOff, LocalUses, Releasers, Use, UseKind } from './ownership';
+export { describeOwnedField } from './owning-fields';
+export type { OwnedField, OwnedFieldFinding } from './owning-fields';
 export {
   OUT_OF_SCOPE_MESSAGE,
   containsExit,

@@ -1,0 +1,195 @@
+// Owning fields, as the Checker Framework's Resource Leak Checker treats `@Owning` fields: a field the class fills
+// with a resource it acquires itself (`this.trap = factory.create(el)`, `this.socket = new Socket()`) is the class's
+// to release, and a class that has a teardown must release it there. A field the class hands on (passes, returns,
+// stores elsewhere, puts in a collection) or releases anywhere (on some path, from another class) is not reported:
+// someone else may own it then, and when unsure we stay silent.
+import ts = require('typescript');
+import { codeText } from '../rule';
+import type { TypeQueries } from '../types';
+import { declaredBy, nodeModule } from './declarations';
+import { createdDisposable } from './disposables';
+import { isAssignment, unwrap } from './expressions';
+import type { LifecycleAnalysis } from './lifecycle';
+import { inInstanceMemberOf } from './owner';
+import { acquiringExpression, keptByReceiver, mayBeNullish, mayReturnResource, resourceInfo, type ResourceInfo } from './resource';
+
+export interface OwnedField {
+  /** The `this.f` (or the field declaration's name) that receives the resource. */
+  name: ts.Identifier | ts.PrivateIdentifier;
+  acquire: ts.CallExpression | ts.NewExpression;
+  info: ResourceInfo;
+  cls: ts.ClassLikeDeclaration;
+}
+
+/**
+ * Node's in-memory streams (`new PassThrough()`) and emitters (VS Code's `new EventEmitter<T>()`: `fire` and
+ * `dispose`) hold nothing outside the instance: they go with it when it is collected, released or not.
+ */
+const IN_MEMORY_STREAMS = ['Readable', 'Writable', 'Duplex', 'Transform', 'PassThrough'];
+
+/**
+ * The resource a field assignment (`this.f = acquire()`) or initialiser (`f = new X()`) makes the class own, when
+ * the class has a teardown and nothing in the program releases or takes over the field. `keptByCallee` says whether
+ * the acquiring call's own function keeps what it returns (a manager's `createSession`).
+ */
+export function unreleasedOwnedField(
+  types: TypeQueries,
+  lifecycle: LifecycleAnalysis,
+  node: ts.BinaryExpression | ts.PropertyDeclaration,
+  keptByCallee: (call: ts.CallExpression | ts.NewExpression) => boolean,
+): OwnedField | undefined {
+  const target = ownedFieldTarget(node);
+  if (!target) return undefined;
+  const { name, value, cls } = target;
+  const acquire = acquiringExpression(value);
+  // the value itself must be made here: `this.x = await open()` or `this.x = new X()`, not `this.x = a || open()`
+  if (!acquire || unwrap(value, { await: true }) !== acquire) return undefined;
+  if (!lifecycle.of(cls).teardowns.length || !mayReturnResource(types, acquire)) return undefined;
+  const info = resourceInfo(types, types.typeAt(acquire));
+  if (!info || info.kind === 'worker' || holdsOnlyMemory(types, acquire)) return undefined;
+  if (keptByReceiver(types, acquire) || keptByCallee(acquire)) return undefined;
+  // a call's Disposable by the same judgement as a dropped one (no builders, lookups or windows the user closes)
+  if (info.kind === 'disposable' && ts.isCallExpression(acquire) && !createdDisposable(types, acquire)) return undefined;
+  const field = types.symbolAt(name);
+  const declaration = field?.valueDeclaration;
+  // a field of a base class is the base's to release; one declared here may be released by subclasses (below)
+  if (!field || !declaration || !declaredIn(declaration, cls)) return undefined;
+  if (lifecycle.releasesField(cls, field, { methods: info.releaseMethods })) return undefined;
+  if (references(types, field, cls).some((ref) => !keepsOwnership(ref, info))) return undefined;
+  return { name, acquire, info, cls };
+}
+
+function ownedFieldTarget(
+  node: ts.BinaryExpression | ts.PropertyDeclaration,
+): { name: ts.Identifier | ts.PrivateIdentifier; value: ts.Expression; cls: ts.ClassLikeDeclaration } | undefined {
+  if (ts.isPropertyDeclaration(node)) {
+    const static_ = (ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Static) !== 0;
+    if (static_ || !node.initializer || !(ts.isIdentifier(node.name) || ts.isPrivateIdentifier(node.name))) return undefined;
+    return ts.isClassLike(node.parent) ? { name: node.name, value: node.initializer, cls: node.parent } : undefined;
+  }
+  if (!isAssignment(node) || !ts.isExpressionStatement(node.parent)) return undefined;
+  const left = unwrap(node.left);
+  if (!ts.isPropertyAccessExpression(left) || left.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  let cls: ts.Node | undefined = node.parent;
+  while (cls && !ts.isClassLike(cls)) cls = cls.parent;
+  if (!cls || !ts.isClassLike(cls) || !inInstanceMemberOf(node, cls)) return undefined;
+  return { name: left.name, value: node.right, cls };
+}
+
+function declaredIn(declaration: ts.Declaration, cls: ts.ClassLikeDeclaration): boolean {
+  if (ts.isPropertyDeclaration(declaration)) return declaration.parent === cls;
+  // a parameter property: `constructor(private socket = new Socket())`
+  return ts.isParameter(declaration) && ts.isConstructorDeclaration(declaration.parent) && declaration.parent.parent === cls;
+}
+
+function holdsOnlyMemory(types: TypeQueries, acquire: ts.CallExpression | ts.NewExpression): boolean {
+  const type = types.typeAt(acquire);
+  const symbol = type.getSymbol();
+  if (symbol && IN_MEMORY_STREAMS.includes(symbol.name) && declaredBy(types, symbol, nodeModule('stream'))) return true;
+  return types.hasMethod(type, 'fire') && types.hasProperty(type, 'event');
+}
+
+/** Every reference to the field: in the class's file for a private one, else in the program. */
+function references(types: TypeQueries, field: ts.Symbol, cls: ts.ClassLikeDeclaration): readonly ts.Node[] {
+  const declaration = field.valueDeclaration!;
+  const name = ts.getNameOfDeclaration(declaration);
+  const isPrivate = (!!name && ts.isPrivateIdentifier(name)) || (ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Private) !== 0;
+  if (!isPrivate) return types.programReferences(field);
+  const found: ts.Node[] = [];
+  const visit = (n: ts.Node): void => {
+    if ((ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) && n.text === field.name && types.symbolAt(n) === field) found.push(n);
+    n.forEachChild(visit);
+  };
+  visit(cls);
+  return found;
+}
+
+/**
+ * A reference that leaves the field with the class and unreleased: its declaration, an assignment to it, a read of
+ * its members or a call of a method that is not a release, a test (`if (this.f)`, `!this.f`, `this.f === x`).
+ * Anything else (an argument, a return, an alias, an array element, a release) may hand it on or release it.
+ */
+function keepsOwnership(ref: ts.Node, info: ResourceInfo): boolean {
+  const parent = ref.parent;
+  if ((ts.isPropertyDeclaration(parent) || ts.isParameter(parent)) && parent.name === ref) return true;
+  if (!ts.isPropertyAccessExpression(parent) || parent.name !== ref) return false;
+  let access: ts.Node = parent;
+  while (ts.isNonNullExpression(access.parent) || ts.isParenthesizedExpression(access.parent)) access = access.parent;
+  const use = access.parent;
+  if (isAssignment(use) && use.left === access) return true;
+  if (ts.isPropertyAccessExpression(use) && use.expression === access) {
+    const called = ts.isCallExpression(use.parent) && use.parent.expression === use;
+    return !called || !info.releaseMethods.includes(use.name.text);
+  }
+  if (ts.isElementAccessExpression(use) && use.expression === access) return !isSymbolDispose(use);
+  if (ts.isPrefixUnaryExpression(use) && use.operator === ts.SyntaxKind.ExclamationToken) return true;
+  if (ts.isBinaryExpression(use) && use.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken && use.left === access) return true;
+  if (ts.isTypeOfExpression(use)) return true;
+  if ((ts.isIfStatement(use) || ts.isWhileStatement(use)) && use.expression === access) return true;
+  if (ts.isConditionalExpression(use) && use.condition === access) return true;
+  return ts.isBinaryExpression(use) && COMPARISONS.has(use.operatorToken.kind);
+}
+
+const COMPARISONS: ReadonlySet<ts.SyntaxKind> = new Set([
+  ts.SyntaxKind.EqualsEqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsEqualsToken,
+  ts.SyntaxKind.EqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsToken,
+]);
+
+function isSymbolDispose(access: ts.ElementAccessExpression): boolean {
+  const text = access.argumentExpression.getText();
+  return text === 'Symbol.dispose' || text === 'Symbol.asyncDispose';
+}
+
+/** What a finding about an owned field says, and where its fix adds the release (when one is safe). */
+export interface OwnedFieldFinding {
+  data: { field: string; type: string; source: string; teardown: string; release: string };
+  /** The teardown the message names. */
+  teardown: ts.MethodDeclaration;
+  /** The class's own teardown and the statement that releases the field there. */
+  fix?: { body: ts.Block; statement: string };
+}
+
+export function describeOwnedField(types: TypeQueries, lifecycle: LifecycleAnalysis, owned: OwnedField): OwnedFieldFinding {
+  const { teardownToName, teardownToEdit } = lifecycle.of(owned.cls);
+  const teardown = teardownToName!;
+  const callee = ts.isNewExpression(owned.acquire) ? `new ${codeText(owned.acquire.expression)}` : codeText(owned.acquire.expression);
+  const statement = teardownToEdit?.body && releaseStatement(types, owned, teardownToEdit);
+  const release = statement?.replace(/;$/, '') ?? `this.${owned.name.text}.${owned.info.releaseMethods[0] ?? 'dispose'}()`;
+  return {
+    data: { field: owned.name.text, type: owned.info.typeName, source: `${callee}()`, teardown: methodName(teardown), release },
+    teardown,
+    fix: statement ? { body: teardownToEdit!.body!, statement } : undefined,
+  };
+}
+
+const methodName = (m: ts.MethodDeclaration): string => (ts.isIdentifier(m.name) ? m.name.text : m.name.getText());
+
+/**
+ * The statement that releases the field in `teardown`, or undefined when none is safe to add there: a release that
+ * returns a promise outside an async teardown (it would be left floating). `?.` when the field may be empty.
+ */
+function releaseStatement(types: TypeQueries, owned: OwnedField, teardown: ts.MethodDeclaration): string | undefined {
+  const method = owned.info.releaseMethods[0];
+  if (!method) return undefined;
+  const field = types.symbolAt(owned.name)!;
+  const declared = field.valueDeclaration!;
+  const type = types.typeAt(owned.acquire);
+  const awaits = types.methodReturnsPromise(type, method);
+  const async = (ts.getCombinedModifierFlags(teardown) & ts.ModifierFlags.Async) !== 0;
+  if (awaits && !async) return undefined;
+  // only the constructor and the initialiser fill the field before any teardown can run
+  const filledAtConstruction =
+    ts.isPropertyDeclaration(owned.name.parent) || ts.isParameter(owned.name.parent) || inConstructor(owned.name);
+  const dot = filledAtConstruction && !mayBeNullish(types.typeAt(declared)) ? '.' : '?.';
+  return `${awaits ? 'await ' : ''}this.${owned.name.text}${dot}${method}();`;
+}
+
+function inConstructor(node: ts.Node): boolean {
+  for (let n = node.parent; n; n = n.parent) {
+    if (ts.isArrowFunction(n)) continue;
+    if (ts.isFunctionLike(n)) return ts.isConstructorDeclaration(n);
+  }
+  return false;
+}
