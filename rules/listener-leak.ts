@@ -8,10 +8,12 @@ import {
   accessPathKey,
   aliasPaths,
   enclosingFunction,
+  isAssignment,
   removalsOf,
   returnedCleanups,
   rootIdentifier,
   someCall,
+  someNode,
   thisProperty,
   unwrap,
 } from '../engine/analysis';
@@ -63,10 +65,14 @@ export default defineRule({
         if (callee.name.text === 'addEventListener' && livesAsLongAsProgram(ctx, handler)) return;
         const target = unwrap(callee.expression);
         const targetType = ctx.types.typeAt(target);
-        const removal = removalsOf(callee.name.text).find((m) => ctx.types.hasMethod(targetType, m));
-        if (!removal) return;
         const owner = ctx.analysis.ownerOf(call);
         const scope: ts.Node = owner.kind === 'class' ? owner.cls : owner.kind === 'function' ? owner.fn : ctx.file;
+        const removals = removalsOf(callee.name.text);
+        // an untyped target (its library's types are not there) is an emitter when the code removes listeners from it
+        const removal =
+          removals.find((m) => ctx.types.hasMethod(targetType, m)) ??
+          (isUntyped(targetType) ? removals.find((m) => removesFrom(ctx, scope, aliasPaths(ctx.types, target), [m])) : undefined);
+        if (!removal) return;
         const key = {
           target: accessPathKey(ctx.types, target),
           paths: aliasPaths(ctx.types, target),
@@ -87,7 +93,13 @@ export default defineRule({
         const near = nearMiss(ctx, scope, key, handler);
         // the same bind() or inline function at both places is a bug wherever the target lives: each run adds one more
         const repeatsFreshHandler = !!near && sameFreshHandler(ctx, handler, near.removal.arguments[1]);
-        if (!repeatsFreshHandler && !ctx.analysis.outlivesOwner(target, owner, lifecycle)) return;
+        // the function removes its previous listener before it adds the next, or re-registers itself to run again:
+        // it runs again on the same target, and each run leaves one more listener there, whoever owns the target
+        const repeats =
+          repeatsFreshHandler ||
+          (sameTargetAtEveryRun(ctx, call, target) &&
+            ((!!near && replacesPrevious(near.removal, call)) || reentersItself(ctx, call, handler)));
+        if (!repeats && !ctx.analysis.outlivesOwner(target, owner, lifecycle)) return;
         const teardown = owner.kind === 'class' ? lifecycle.of(owner.cls).teardownToName : undefined;
         const editable = owner.kind === 'class' ? lifecycle.of(owner.cls).teardownToEdit : undefined;
         const registration = { call, target, event, handler, removal, capture: key.capture, anonymous: !key.handler };
@@ -230,6 +242,49 @@ function nearMiss(ctx: Context, scope: ts.Node, key: ListenerKey, added: ts.Expr
   }
   const [removal] = removals;
   return removal && { removal, difference: `handler identity: ${handlerDifference(added, removal.arguments[1])}` };
+}
+
+function isUntyped(type: ts.Type): boolean {
+  return (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) !== 0;
+}
+
+/**
+ * The target is not made anew by the registering function: `this.x` or a name from outside it, which the function
+ * does not assign. A fresh target per run takes its listeners with it.
+ */
+function sameTargetAtEveryRun(ctx: Context, registration: ts.CallExpression, target: ts.Expression): boolean {
+  const fn = enclosingFunction(registration);
+  const root = rootIdentifier(target);
+  const path = accessPathKey(ctx.types, target);
+  if (!fn || !path) return false;
+  const decl = root && ctx.types.symbolAt(root)?.valueDeclaration;
+  if (decl && decl.pos >= fn.pos && decl.end <= fn.end) return false;
+  return !someNode(fn, (n) => isAssignment(n) && accessPathKey(ctx.types, n.left) === path);
+}
+
+/** A removal earlier in the same function than the registration: meant to take off what the last run added. */
+function replacesPrevious(removal: ts.CallExpression, registration: ts.CallExpression): boolean {
+  return enclosingFunction(removal) === enclosingFunction(registration) && removal.end <= registration.getStart();
+}
+
+/**
+ * A method (or function) that registers a fresh copy of itself (`this.update.bind(this, x)`, `() => this.update(x)`)
+ * with a persistent registration: a retry that waits for an event. Every call that waits adds another listener,
+ * and each stays, calling the method again at every later event.
+ */
+function reentersItself(ctx: Context, registration: ts.CallExpression, handler: ts.Expression): boolean {
+  const fn = enclosingFunction(registration);
+  const self = fn && fn.name && ctx.types.symbolAt(fn.name);
+  if (!self) return false;
+  const h = unwrap(handler);
+  const callsSelf = (e: ts.Expression): boolean => {
+    const x = unwrap(e);
+    return ctx.types.symbolAt(ts.isPropertyAccessExpression(x) ? x.name : x) === self;
+  };
+  if (ts.isCallExpression(h) && ts.isPropertyAccessExpression(h.expression) && h.expression.name.text === 'bind')
+    return callsSelf(h.expression.expression);
+  if (!ts.isArrowFunction(h) && !ts.isFunctionExpression(h)) return false;
+  return someCall(h.body, (c) => callsSelf(c.expression));
 }
 
 /** `this.f.bind(this)` at both places, or the same inline function's code: made afresh, so never the same function. */

@@ -1,5 +1,6 @@
 // Access paths compared by checker symbol, so acquire/release pairs match by identity, not by spelling:
-// `this.bus` → "this.#3", `window` → "#7", `child.stdout` → "#9.#12", `map[event]` → "#4[#5]". Keys share a prefix with their owners.
+// `this.bus` → "this.#3", `window` → "#7", `child.stdout` → "#9.#12", `map[event]` → "#4[#5]", `anyValue.x` → "#2.x".
+// Keys share a prefix with their owners.
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { isAssignment, unwrap } from './expressions';
@@ -15,7 +16,8 @@ export function accessPathKey(types: TypeQueries, e: ts.Expression): string | un
   if (ts.isPropertyAccessExpression(x)) {
     const base = accessPathKey(types, x.expression);
     const s = types.symbolAt(x.name);
-    return base && s && `${base}.#${symbolKey(s)}`;
+    // a property the checker does not know (an untyped receiver) is known by its name on the same base
+    return base && (s ? `${base}.#${symbolKey(s)}` : `${base}.${x.name.text}`);
   }
   if (ts.isElementAccessExpression(x)) {
     // `map[event]`, `handlers['close']`: keyed by a variable's symbol or a literal

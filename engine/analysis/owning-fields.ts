@@ -54,7 +54,9 @@ export function unreleasedOwnedField(
   const declaration = field?.valueDeclaration;
   // a field of a base class is the base's to release; one declared here may be released by subclasses (below)
   if (!field || !declaration || !declaredIn(declaration, cls)) return undefined;
-  if (lifecycle.releasesField(cls, field, { methods: info.releaseMethods })) return undefined;
+  // a field redeclared over a base's (`protected trap?: EscapeTrap`) is released where the base releases its own
+  const released = [field, ...overridden(types, cls, field.name)];
+  if (released.some((f) => lifecycle.releasesField(cls, f, { methods: info.releaseMethods }))) return undefined;
   if (references(types, field, cls).some((ref) => !keepsOwnership(ref, info))) return undefined;
   return { name, acquire, info, cls };
 }
@@ -74,6 +76,15 @@ function ownedFieldTarget(
   while (cls && !ts.isClassLike(cls)) cls = cls.parent;
   if (!cls || !ts.isClassLike(cls) || !inInstanceMemberOf(node, cls)) return undefined;
   return { name: left.name, value: node.right, cls };
+}
+
+/** The same-named fields the base classes declare. */
+function overridden(types: TypeQueries, cls: ts.ClassLikeDeclaration, name: string): ts.Symbol[] {
+  return types
+    .baseClasses(cls)
+    .flatMap((base) =>
+      base.members.flatMap((m) => (ts.isPropertyDeclaration(m) && m.name.getText() === name ? (types.symbolAt(m.name) ?? []) : [])),
+    );
 }
 
 function declaredIn(declaration: ts.Declaration, cls: ts.ClassLikeDeclaration): boolean {
