@@ -18,6 +18,7 @@ import {
   outerExpression,
   refersTo,
   releasedThroughSubscription,
+  unwrap,
   statementList,
   type MissedRelease,
   type Releasers,
@@ -40,6 +41,7 @@ const MESSAGES = {
   fieldNeverReleased:
     '`this.{{field}}` ({{type}} from {{source}}) is owned by this class, but {{teardown}}() never releases it: call {{release}} there.',
   teardownMissesRelease: 'teardown that misses the release',
+  handleNotKept: 'The handle from {{source}} is passed on and kept nowhere: nothing can call {{release}} on it.',
   releaseInTeardown: 'Release `this.{{field}}` in {{teardown}}()',
   declareWithUsing: 'Declare `{{name}}` with `using` so it is disposed at the end of the block',
   declareWithAwaitUsing: 'Declare `{{name}}` with `await using` so it is disposed at the end of the block',
@@ -85,6 +87,19 @@ export default defineRule({
       // a resource kept in a field: the class's teardown must release it
       [ts.SyntaxKind.BinaryExpression]: ownedField,
       [ts.SyntaxKind.PropertyDeclaration]: ownedField,
+      // a handle made right into another call's argument is kept nowhere: nothing can release it
+      [ts.SyntaxKind.CallExpression]: (call) => {
+        const argumentOf = outerExpression(call).parent;
+        if (!(ts.isCallExpression(argumentOf) || ts.isNewExpression(argumentOf)) || argumentOf.expression === outerExpression(call)) return;
+        const handle = acquiringExpression(call) === call ? handleFunction(ctx.types, call) : undefined;
+        if (!handle || isCallTo(ctx.types, argumentOf as ts.CallExpression, handle.release) || mayKeepArguments(ctx, argumentOf)) return;
+        if (ctx.analysis.runsOncePerApplication(call)) return;
+        ctx.report({
+          node: call,
+          messageId: 'handleNotKept',
+          data: { source: `${codeText(call.expression)}()`, release: `${handle.namespace}.${handle.release.name}()` },
+        });
+      },
       [ts.SyntaxKind.VariableDeclaration]: (decl) => {
         if (!ts.isIdentifier(decl.name) || !decl.initializer) return;
         const acquire = acquiringExpression(decl.initializer);
@@ -105,14 +120,14 @@ export default defineRule({
         const methodsCalled = uses.flatMap((u) => (u.method ? [u.method] : []));
         if (info && releasedThroughSubscription(ctx.types, ctx.types.typeAt(decl.name), info.releaseMethods, methodsCalled)) return;
         const what = describe(decl.name.text, acquire, info);
-        const releaseCode = handle ? `fs.${handle.release.name}(${decl.name.text})` : releaseCall(ctx, decl, info!);
+        const releaseCode = handle ? `${handle.namespace}.${handle.release.name}(${decl.name.text})` : releaseCall(ctx, decl, info!);
         if (!releases.length) {
           ctx.report({
             node: acquire,
             messageId: 'neverReleased',
             data: { what, release: releaseCode },
             related: outOfScope(decl),
-            fixes: neverReleasedFixes(ctx, decl, uses, info, releaseCode),
+            fixes: handle?.readLater ? [] : neverReleasedFixes(ctx, decl, uses, info, releaseCode),
           });
           return;
         }
@@ -122,6 +137,17 @@ export default defineRule({
     };
   },
 });
+
+/** A function of the program's own source, which may keep or release what it is given (unlike the platform's). */
+function mayKeepArguments(ctx: Context, call: ts.CallExpression | ts.NewExpression): boolean {
+  const symbol = ctx.types.symbolAt(ts.isNewExpression(call) ? call.expression : calleeNameOrSelf(call.expression));
+  return !!symbol && ctx.types.declarationsOf(symbol).some((d) => !d.getSourceFile().isDeclarationFile);
+}
+
+function calleeNameOrSelf(callee: ts.Expression): ts.Node {
+  const x = unwrap(callee);
+  return ts.isPropertyAccessExpression(x) ? x.name : x;
+}
 
 function isUsing(decl: ts.VariableDeclaration): boolean {
   return ts.isVariableDeclarationList(decl.parent) && (decl.parent.flags & ts.NodeFlags.Using) !== 0;

@@ -100,14 +100,30 @@ export function mayReturnResource(types: TypeQueries, call: ts.CallExpression | 
 /** Names of calls that create a resource the caller owns; other calls (getters, lookups) may return shared ones. */
 const ACQUIRING_CALL = /^(create|open|connect|watch|request|listen)/;
 
-/** Functions whose numeric handles must be released by a paired function (fs.openSync → fs.closeSync). */
+/**
+ * Functions whose handles must be released by a paired function: a file descriptor (fs.openSync → fs.closeSync), a
+ * blob URL, which keeps its Blob or MediaSource alive until it is revoked or the document unloads.
+ */
 export interface HandleFunction {
   acquire: DeclarationSpec & { name: string };
   release: DeclarationSpec & { name: string };
+  /** What the release is called on in a message or fix: `fs.closeSync(fd)`, `URL.revokeObjectURL(url)`. */
+  namespace: string;
+  /** Whoever is given the handle reads it later (an image or a video loads from the URL): releasing it at the end of the block is too early. */
+  readLater: boolean;
 }
 
 const FS = nodeModule('fs', 'fs/promises');
-const HANDLE_FUNCTIONS: readonly HandleFunction[] = [{ acquire: { name: 'openSync', from: FS }, release: { name: 'closeSync', from: FS } }];
+const LIB: readonly DeclarationSource[] = [{ from: 'lib' }];
+const HANDLE_FUNCTIONS: readonly HandleFunction[] = [
+  { acquire: { name: 'openSync', from: FS }, release: { name: 'closeSync', from: FS }, namespace: 'fs', readLater: false },
+  {
+    acquire: { name: 'createObjectURL', from: LIB },
+    release: { name: 'revokeObjectURL', from: LIB },
+    namespace: 'URL',
+    readLater: true,
+  },
+];
 
 /** The acquiring `new X()` / `createX()` / `openSync()` call an initializer makes, looking through `await` and wrappers. */
 export function acquiringExpression(init: ts.Expression): ts.CallExpression | ts.NewExpression | undefined {
