@@ -69,8 +69,9 @@ export default defineRule({
         const scope: ts.Node = owner.kind === 'class' ? owner.cls : owner.kind === 'function' ? owner.fn : ctx.file;
         const removals = removalsOf(callee.name.text);
         // an untyped target (its library's types are not there) is an emitter when the code removes listeners from it
+        const typedRemoval = removals.find((m) => ctx.types.hasMethod(targetType, m));
         const removal =
-          removals.find((m) => ctx.types.hasMethod(targetType, m)) ??
+          typedRemoval ??
           (isUntyped(targetType) ? removals.find((m) => removesFrom(ctx, scope, aliasPaths(ctx.types, target), [m])) : undefined);
         if (!removal) return;
         const key = {
@@ -93,13 +94,14 @@ export default defineRule({
         const near = nearMiss(ctx, scope, key, handler);
         // the same bind() or inline function at both places is a bug wherever the target lives: each run adds one more
         const repeatsFreshHandler = !!near && sameFreshHandler(ctx, handler, near.removal.arguments[1]);
-        // the function removes its previous listener before it adds the next, or re-registers itself to run again:
-        // it runs again on the same target, and each run leaves one more listener there, whoever owns the target
+        // the function means to take its previous listener off before it adds the next (but removes nothing), or
+        // re-registers itself to run again: it runs again on the same target, and each run leaves one more listener
         const repeats =
           repeatsFreshHandler ||
           (sameTargetAtEveryRun(ctx, call, target) &&
-            ((!!near && replacesPrevious(near.removal, call)) || reentersItself(ctx, call, handler)));
-        if (!repeats && !ctx.analysis.outlivesOwner(target, owner, lifecycle)) return;
+            ((!!near && removesNothingBefore(ctx, near.removal, call)) || reentersItself(ctx, call, handler)));
+        // an untyped target is judged only by what the code itself shows
+        if (!repeats && (!typedRemoval || !ctx.analysis.outlivesOwner(target, owner, lifecycle))) return;
         const teardown = owner.kind === 'class' ? lifecycle.of(owner.cls).teardownToName : undefined;
         const editable = owner.kind === 'class' ? lifecycle.of(owner.cls).teardownToEdit : undefined;
         const registration = { call, target, event, handler, removal, capture: key.capture, anonymous: !key.handler };
@@ -249,8 +251,8 @@ function isUntyped(type: ts.Type): boolean {
 }
 
 /**
- * The target is not made anew by the registering function: `this.x` or a name from outside it, which the function
- * does not assign. A fresh target per run takes its listeners with it.
+ * The target is not made anew by the registering function: `this.x`, a parameter or a name from outside it, which
+ * the function does not assign. A fresh target per run takes its listeners with it.
  */
 function sameTargetAtEveryRun(ctx: Context, registration: ts.CallExpression, target: ts.Expression): boolean {
   const fn = enclosingFunction(registration);
@@ -258,13 +260,29 @@ function sameTargetAtEveryRun(ctx: Context, registration: ts.CallExpression, tar
   const path = accessPathKey(ctx.types, target);
   if (!fn || !path) return false;
   const decl = root && ctx.types.symbolAt(root)?.valueDeclaration;
-  if (decl && decl.pos >= fn.pos && decl.end <= fn.end) return false;
+  // a local of the function is made anew at each run; a parameter is whatever the caller hands it again
+  if (decl && !ts.isParameter(decl) && decl.pos >= fn.pos && decl.end <= fn.end) return false;
   return !someNode(fn, (n) => isAssignment(n) && accessPathKey(ctx.types, n.left) === path);
 }
 
-/** A removal earlier in the same function than the registration: meant to take off what the last run added. */
-function replacesPrevious(removal: ts.CallExpression, registration: ts.CallExpression): boolean {
-  return enclosingFunction(removal) === enclosingFunction(registration) && removal.end <= registration.getStart();
+/**
+ * A removal earlier in the same function than the registration, meant to take off what the last run added, whose
+ * handler is a property that nothing in the file sets (`el.listenerSymbol` where the listener went to
+ * `el[listenerSymbol]`): it removes nothing. (A removal of another named handler is a hand-over, not a miss.)
+ */
+function removesNothingBefore(ctx: Context, removal: ts.CallExpression, registration: ts.CallExpression): boolean {
+  if (enclosingFunction(removal) !== enclosingFunction(registration) || removal.end > registration.getStart()) return false;
+  const removed = unwrap(removal.arguments[1]);
+  if (!ts.isPropertyAccessExpression(removed) || ctx.types.symbolAt(removed.name)) return false;
+  const name = removed.name.text;
+  return !someNode(ctx.file, (n) => {
+    if (isAssignment(n)) {
+      const left = unwrap(n.left);
+      return ts.isPropertyAccessExpression(left) && left.name.text === name;
+    }
+    const declared = (ts.isPropertyAssignment(n) || ts.isPropertyDeclaration(n) || ts.isShorthandPropertyAssignment(n)) && n.name;
+    return !!declared && declared.getText(ctx.file) === name;
+  });
 }
 
 /**
