@@ -3,6 +3,7 @@
 import ts = require('typescript');
 import {
   LISTENER_REMOVALS,
+  ONCE_REGISTRATIONS,
   PERSISTENT_REGISTRATIONS,
   REMOVE_ALL_LISTENERS,
   accessPathKey,
@@ -16,6 +17,7 @@ import {
   someNode,
   thisProperty,
   unwrap,
+  type LifecycleAnalysis,
 } from '../engine/analysis';
 import { appendToBody } from '../engine/fix';
 import { TEARDOWN_OPTIONS } from '../engine/options';
@@ -38,6 +40,10 @@ const MESSAGES = {
   removalThatDiffers: 'the removal that does not match',
   teardownMissesRemoval: 'teardown that misses the removal',
   removeInTeardown: 'Remove the listener in {{teardown}}()',
+  onceLeftBehind:
+    'Once-listener for {{event}} on `{{target}}` stays when {{other}} comes first: that handler does not remove it, so every run ' +
+    'leaves one more on the longer-lived target.',
+  otherOutcome: 'comes instead, and its handler leaves the other listener',
 };
 type MessageId = keyof typeof MESSAGES;
 type Context = RuleContext<MessageId>;
@@ -56,7 +62,9 @@ export default defineRule({
     return {
       [ts.SyntaxKind.CallExpression]: (call) => {
         const callee = unwrap(call.expression);
-        if (!ts.isPropertyAccessExpression(callee) || !PERSISTENT_REGISTRATIONS.has(callee.name.text) || call.arguments.length < 2) return;
+        if (!ts.isPropertyAccessExpression(callee) || call.arguments.length < 2) return;
+        if (ONCE_REGISTRATIONS.has(callee.name.text)) return reportOnceLeftBehind(ctx, call, callee, lifecycle);
+        if (!PERSISTENT_REGISTRATIONS.has(callee.name.text)) return;
         const [event, handler, options] = call.arguments;
         if (registersNothing(handler) || removesItself(options) || ctx.analysis.runsOncePerApplication(call)) return;
         // the function registers what its caller hands it: the caller's registration to undo
@@ -403,4 +411,142 @@ function reachableFromTeardown(ctx: Context, e: ts.Expression): boolean {
   if (!root) return false;
   const decl = ctx.types.symbolAt(root)?.valueDeclaration;
   return !!decl && (decl.getSourceFile() !== ctx.file || !enclosingFunction(decl)) && !ts.isParameter(decl);
+}
+
+/**
+ * `once` listeners for alternative outcomes (`con.once('noData', a); con.once('rowDescription', b)`): only one of the
+ * events comes, and when it does, the other listener stays unless the handler that ran removes it. On a target that
+ * outlives the registering code, every run leaves one more. Reported at the listener left behind.
+ */
+function reportOnceLeftBehind(
+  ctx: Context,
+  call: ts.CallExpression,
+  callee: ts.PropertyAccessExpression,
+  lifecycle: LifecycleAnalysis,
+): void {
+  const [event, handler] = call.arguments;
+  if (!ts.isStringLiteralLike(event) || registersNothing(handler) || ctx.analysis.runsOncePerApplication(call)) return;
+  const fn = enclosingFunction(call);
+  const target = unwrap(callee.expression);
+  const path = accessPathKey(ctx.types, target);
+  if (!fn || !path) return;
+  const alternative = onceRegistrations(ctx, fn, path).find(
+    (other) =>
+      other !== call && (other.arguments[0] as ts.StringLiteralLike).text !== event.text && !removesIn(ctx, other, event.text, handler),
+  );
+  if (!alternative) return;
+  const targetType = ctx.types.typeAt(target);
+  const owner = ctx.analysis.ownerOf(call);
+  const removals = removalsOf(callee.name.text);
+  // an untyped target is an emitter when the file removes listeners for this event
+  const emitter =
+    removals.some((m) => ctx.types.hasMethod(targetType, m)) || (isUntyped(targetType) && removesEvent(ctx, removals, event.text));
+  if (!emitter) return;
+  if (!ctx.analysis.outlivesOwner(target, owner, lifecycle)) return;
+  ctx.report({
+    node: call,
+    messageId: 'onceLeftBehind',
+    data: { event: event.getText(ctx.file), target, other: alternative.arguments[0].getText(ctx.file) },
+    related: [{ node: alternative, messageId: 'otherOutcome' }],
+  });
+}
+
+function removesEvent(ctx: Context, removals: readonly string[], event: string): boolean {
+  return someCall(ctx.file, (c) => {
+    const callee = unwrap(c.expression);
+    const [removed] = c.arguments;
+    return (
+      ts.isPropertyAccessExpression(callee) &&
+      removals.includes(callee.name.text) &&
+      !!removed &&
+      ts.isStringLiteralLike(removed) &&
+      removed.text === event
+    );
+  });
+}
+
+/** The `once` registrations for a literal event on the target (by access path) in the function's own body. */
+function onceRegistrations(ctx: Context, fn: ts.SignatureDeclaration, path: string): ts.CallExpression[] {
+  const found: ts.CallExpression[] = [];
+  someCall(fn, (c) => {
+    const callee = unwrap(c.expression);
+    if (
+      enclosingFunction(c) === fn &&
+      ts.isPropertyAccessExpression(callee) &&
+      ONCE_REGISTRATIONS.has(callee.name.text) &&
+      c.arguments.length >= 2 &&
+      ts.isStringLiteralLike(c.arguments[0]) &&
+      accessPathKey(ctx.types, callee.expression) === path
+    )
+      found.push(c);
+    return false;
+  });
+  return found;
+}
+
+/**
+ * The handler of `other` (followed into the functions it calls, two levels) removes the listener for `event`: by
+ * `removeAllListeners`, or by a removal for that event. A handler whose body cannot be found might: true.
+ */
+function removesIn(ctx: Context, other: ts.CallExpression, event: string, handler: ts.Expression): boolean {
+  const body = functionBody(ctx, other.arguments[1]);
+  if (!body) return true;
+  const handlerPath = handlerKey(ctx, handler);
+  const removes = (node: ts.Node, depth: number): boolean =>
+    someCall(node, (c) => {
+      const callee = unwrap(c.expression);
+      if (ts.isPropertyAccessExpression(callee) && LISTENER_REMOVALS.has(callee.name.text)) {
+        const [removed, removedHandler] = c.arguments;
+        if (!removed) return true; // removeAllListeners()
+        if (ts.isStringLiteralLike(removed) && removed.text !== event) return false;
+        return !removedHandler || !handlerPath || handlerKey(ctx, removedHandler) === handlerPath || !ts.isStringLiteralLike(removed);
+      }
+      const called = depth < 2 ? functionBody(ctx, c.expression) : undefined;
+      return !!called && removes(called, depth + 1);
+    });
+  return removes(body, 0);
+}
+
+/**
+ * The body of a function given by value: inline, `f.bind(…)`, or a function, method or function-valued field by name
+ * (in JavaScript also a prototype method, `C.prototype.m = function …`, that `this.m = this.m.bind(this)` binds).
+ */
+function functionBody(ctx: Context, e: ts.Expression): ts.Node | undefined {
+  let x = unwrap(e);
+  if (isBindCall(x)) x = unwrap(x.expression.expression);
+  if (ts.isArrowFunction(x) || ts.isFunctionExpression(x)) return x.body;
+  const name = ts.isPropertyAccessExpression(x) ? x.name : ts.isIdentifier(x) ? x : undefined;
+  const symbol = name && ctx.types.symbolAt(name);
+  for (const d of symbol ? ctx.types.declarationsOf(symbol) : []) {
+    if ((ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d)) && d.body) return d.body;
+    const value =
+      ts.isVariableDeclaration(d) || ts.isPropertyDeclaration(d)
+        ? d.initializer
+        : isAssignment(d)
+          ? d.right
+          : isAssignment(d.parent)
+            ? d.parent.right
+            : undefined;
+    const fn = value && unwrap(value);
+    if (fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return fn.body;
+  }
+  return name && ts.isPropertyAccessExpression(x) ? prototypeMethod(ctx, name.text) : undefined;
+}
+
+function isBindCall(x: ts.Expression): x is ts.CallExpression & { expression: ts.PropertyAccessExpression } {
+  return ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression) && x.expression.name.text === 'bind';
+}
+
+/** `C.prototype.name = function () { … }` in the file: the body. */
+function prototypeMethod(ctx: Context, name: string): ts.Node | undefined {
+  let body: ts.Node | undefined;
+  someNode(ctx.file, (n) => {
+    if (!isAssignment(n) || !ts.isPropertyAccessExpression(n.left) || n.left.name.text !== name) return false;
+    const owner = unwrap(n.left.expression);
+    const fn = unwrap(n.right);
+    if (!ts.isPropertyAccessExpression(owner) || owner.name.text !== 'prototype' || !ts.isFunctionExpression(fn)) return false;
+    body = fn.body;
+    return true;
+  });
+  return body;
 }

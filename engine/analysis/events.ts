@@ -18,6 +18,9 @@ export const LISTENER_REGISTRATIONS: ReadonlySet<string> = new Set(Object.keys(R
 /** Methods that register a listener that stays until it is removed. */
 export const PERSISTENT_REGISTRATIONS: ReadonlySet<string> = new Set(Object.keys(REGISTRATIONS).filter((m) => !REGISTRATIONS[m].once));
 
+/** Methods that register a listener that removes itself after one event. */
+export const ONCE_REGISTRATIONS: ReadonlySet<string> = new Set(Object.keys(REGISTRATIONS).filter((m) => REGISTRATIONS[m].once));
+
 /** Methods that remove listeners. */
 export const LISTENER_REMOVALS: ReadonlySet<string> = new Set([
   ...Object.values(REGISTRATIONS).flatMap((r) => r.removals),

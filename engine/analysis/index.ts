@@ -106,7 +106,14 @@ export {
   passesCallback,
   tracksItself,
 } from './disposables';
-export { LISTENER_REGISTRATIONS, LISTENER_REMOVALS, PERSISTENT_REGISTRATIONS, REMOVE_ALL_LISTENERS, removalsOf } from './events';
+export {
+  LISTENER_REGISTRATIONS,
+  LISTENER_REMOVALS,
+  ONCE_REGISTRATIONS,
+  PERSISTENT_REGISTRATIONS,
+  REMOVE_ALL_LISTENERS,
+  removalsOf,
+} from './events';
 export {
   boundNames,
   calledName,
