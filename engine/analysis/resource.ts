@@ -109,7 +109,7 @@ export interface HandleFunction {
   release: DeclarationSpec & { name: string };
   /** What the release is called on in a message or fix: `fs.closeSync(fd)`, `URL.revokeObjectURL(url)`. */
   namespace: string;
-  /** Whoever is given the handle reads it later (an image or a video loads from the URL): releasing it at the end of the block is too early. */
+  /** Whoever is given the handle reads it later (an image loads from the URL): releasing it at the end of the block is too early. */
   readLater: boolean;
 }
 
