@@ -68,7 +68,13 @@ export class Analysis {
     node: ts.BinaryExpression | ts.PropertyDeclaration,
     lifecycle: LifecycleAnalysis = this.lifecycle,
   ): OwnedField | undefined {
-    return unreleasedOwnedField(this.types, lifecycle, node, (call) => this.ownership.keptByCallee(call));
+    return unreleasedOwnedField(
+      this.types,
+      lifecycle,
+      node,
+      (call) => this.ownership.keptByCallee(call),
+      (e, owner) => this.outlivesOwner(e, owner, lifecycle),
+    );
   }
 
   resource(node: ts.Node): ResourceInfo | undefined {

@@ -6,11 +6,11 @@
 import ts = require('typescript');
 import { codeText } from '../rule';
 import type { TypeQueries } from '../types';
-import { declaredBy, nodeModule } from './declarations';
+import { PLATFORM, declaredBy, nodeModule } from './declarations';
 import { createdDisposable } from './disposables';
 import { isAssignment, unwrap } from './expressions';
 import type { LifecycleAnalysis } from './lifecycle';
-import { inInstanceMemberOf } from './owner';
+import { inInstanceMemberOf, ownerOf, type Owner } from './owner';
 import { acquiringExpression, keptByReceiver, mayBeNullish, mayReturnResource, resourceInfo, type ResourceInfo } from './resource';
 
 export interface OwnedField {
@@ -37,6 +37,7 @@ export function unreleasedOwnedField(
   lifecycle: LifecycleAnalysis,
   node: ts.BinaryExpression | ts.PropertyDeclaration,
   keptByCallee: (call: ts.CallExpression | ts.NewExpression) => boolean,
+  outlivesOwner: (e: ts.Expression, owner: Owner) => boolean,
 ): OwnedField | undefined {
   const target = ownedFieldTarget(node);
   if (!target) return undefined;
@@ -48,6 +49,8 @@ export function unreleasedOwnedField(
   const info = resourceInfo(types, types.typeAt(acquire));
   if (!info || info.kind === 'worker' || holdsOnlyMemory(types, acquire)) return undefined;
   if (keptByReceiver(types, acquire) || keptByCallee(acquire)) return undefined;
+  const owner = ownerOf(acquire);
+  if (!heldOutsideTheInstance(types, acquire, info, (e) => outlivesOwner(e, owner))) return undefined;
   // a call's Disposable by the same judgement as a dropped one (no builders, lookups or windows the user closes)
   if (info.kind === 'disposable' && ts.isCallExpression(acquire) && !createdDisposable(types, acquire)) return undefined;
   const field = types.symbolAt(name);
@@ -59,6 +62,39 @@ export function unreleasedOwnedField(
   if (released.some((f) => lifecycle.releasesField(cls, f, { methods: info.releaseMethods }))) return undefined;
   if (references(types, field, cls).some((ref) => !keepsOwnership(ref, info))) return undefined;
   return { name, acquire, info, cls };
+}
+
+/**
+ * Left unreleased, the value stays reachable (or keeps working) beyond the instance: it holds an OS handle (a socket,
+ * stream or watcher of the platform), or it was made by, or given, something that outlives the instance (a shared
+ * service's factory, `vscode.workspace`, a borrowed signal) and may have registered there. A value made only from
+ * what the instance owns (`new Debouncer(fn, 500)`, `new Drag({ source: this })`) goes with the instance.
+ */
+function heldOutsideTheInstance(
+  types: TypeQueries,
+  acquire: ts.CallExpression | ts.NewExpression,
+  info: ResourceInfo,
+  outlives: (e: ts.Expression) => boolean,
+): boolean {
+  const symbol = types.typeAt(acquire).getSymbol();
+  if (info.kind === 'handle' && symbol && declaredBy(types, symbol, PLATFORM)) return true;
+  const callee = unwrap(acquire.expression);
+  if (ts.isCallExpression(acquire) && ts.isPropertyAccessExpression(callee) && outlives(callee.expression)) return true;
+  const given = (acquire.arguments ?? []).flatMap((a) => {
+    const x = unwrap(a);
+    // an options object: its values, one level down
+    if (!ts.isObjectLiteralExpression(x)) return [x];
+    return x.properties.flatMap((p) => (ts.isPropertyAssignment(p) ? [unwrap(p.initializer)] : []));
+  });
+  return given.some((e) => sharesObject(types, e) && outlives(e));
+}
+
+/** An argument that hands over an object (not a primitive, a function or a literal made here). */
+function sharesObject(types: TypeQueries, e: ts.Expression): boolean {
+  if (ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e) || ts.isArrowFunction(e) || ts.isFunctionExpression(e))
+    return false;
+  const type = types.typeAt(e);
+  return types.isObjectType(type) && !types.isCallable(type);
 }
 
 function ownedFieldTarget(
@@ -129,8 +165,11 @@ function keepsOwnership(ref: ts.Node, info: ResourceInfo): boolean {
   const use = access.parent;
   if (isAssignment(use) && use.left === access) return true;
   if (ts.isPropertyAccessExpression(use) && use.expression === access) {
-    const called = ts.isCallExpression(use.parent) && use.parent.expression === use;
-    return !called || !info.releaseMethods.includes(use.name.text);
+    const call = ts.isCallExpression(use.parent) && use.parent.expression === use ? use.parent : undefined;
+    if (!call) return true;
+    // a subscription the class keeps is how such a value is let go (it tears down when its last subscriber leaves)
+    if (use.name.text === 'subscribe' && !ts.isExpressionStatement(call.parent)) return false;
+    return !info.releaseMethods.includes(use.name.text);
   }
   if (ts.isElementAccessExpression(use) && use.expression === access) return !isSymbolDispose(use);
   if (ts.isPrefixUnaryExpression(use) && use.operator === ts.SyntaxKind.ExclamationToken) return true;
