@@ -18,6 +18,8 @@ export interface OwnedField {
   name: ts.Identifier | ts.PrivateIdentifier;
   acquire: ts.CallExpression | ts.NewExpression;
   info: ResourceInfo;
+  /** The methods that release it, the preferred first. */
+  releases: readonly string[];
   cls: ts.ClassLikeDeclaration;
 }
 
@@ -59,9 +61,10 @@ export function unreleasedOwnedField(
   if (!field || !declaration || !declaredIn(declaration, cls)) return undefined;
   // a field redeclared over a base's (`protected trap?: EscapeTrap`) is released where the base releases its own
   const released = [field, ...overridden(types, cls, field.name)];
-  if (released.some((f) => lifecycle.releasesField(cls, f, { methods: info.releaseMethods }))) return undefined;
-  if (references(types, field, cls).some((ref) => !keepsOwnership(ref, info))) return undefined;
-  return { name, acquire, info, cls };
+  const releases = fullReleases(types, acquire, info);
+  if (released.some((f) => lifecycle.releasesField(cls, f, { methods: releases }))) return undefined;
+  if (references(types, field, cls).some((ref) => !keepsOwnership(ref, releases))) return undefined;
+  return { name, acquire, info, releases, cls };
 }
 
 /**
@@ -156,7 +159,7 @@ function references(types: TypeQueries, field: ts.Symbol, cls: ts.ClassLikeDecla
  * its members or a call of a method that is not a release, a test (`if (this.f)`, `!this.f`, `this.f === x`).
  * Anything else (an argument, a return, an alias, an array element, a release) may hand it on or release it.
  */
-function keepsOwnership(ref: ts.Node, info: ResourceInfo): boolean {
+function keepsOwnership(ref: ts.Node, releases: readonly string[]): boolean {
   const parent = ref.parent;
   if ((ts.isPropertyDeclaration(parent) || ts.isParameter(parent)) && parent.name === ref) return true;
   if (!ts.isPropertyAccessExpression(parent) || parent.name !== ref) return false;
@@ -169,7 +172,7 @@ function keepsOwnership(ref: ts.Node, info: ResourceInfo): boolean {
     if (!call) return true;
     // a subscription the class keeps is how such a value is let go (it tears down when its last subscriber leaves)
     if (use.name.text === 'subscribe' && !ts.isExpressionStatement(call.parent)) return false;
-    return !info.releaseMethods.includes(use.name.text);
+    return !releases.includes(use.name.text);
   }
   if (ts.isElementAccessExpression(use) && use.expression === access) return !isSymbolDispose(use);
   if (ts.isPrefixUnaryExpression(use) && use.operator === ts.SyntaxKind.ExclamationToken) return true;
@@ -206,12 +209,23 @@ export function describeOwnedField(types: TypeQueries, lifecycle: LifecycleAnaly
   const teardown = teardownToName!;
   const callee = ts.isNewExpression(owned.acquire) ? `new ${codeText(owned.acquire.expression)}` : codeText(owned.acquire.expression);
   const statement = teardownToEdit?.body && releaseStatement(types, owned, teardownToEdit);
-  const release = statement?.replace(/;$/, '') ?? `this.${owned.name.text}.${owned.info.releaseMethods[0] ?? 'dispose'}()`;
+  const release = statement?.replace(/;$/, '') ?? `this.${owned.name.text}.${owned.releases[0] ?? 'dispose'}()`;
   return {
     data: { field: owned.name.text, type: owned.info.typeName, source: `${callee}()`, teardown: methodName(teardown), release },
     teardown,
     fix: statement ? { body: teardownToEdit!.body!, statement } : undefined,
   };
+}
+
+/**
+ * The methods that release a value of the type: all the platform's (a stream's `close`, `end`, `destroy`), else
+ * `dispose` or `destroy` when the type has them, since a library's `close` often only hides (a menu, a dialog).
+ */
+function fullReleases(types: TypeQueries, acquire: ts.CallExpression | ts.NewExpression, info: ResourceInfo): readonly string[] {
+  const symbol = types.typeAt(acquire).getSymbol();
+  if (symbol && declaredBy(types, symbol, PLATFORM)) return info.releaseMethods;
+  const full = info.releaseMethods.filter((m) => m === 'dispose' || m === 'destroy');
+  return full.length ? full : info.releaseMethods;
 }
 
 const methodName = (m: ts.MethodDeclaration): string => (ts.isIdentifier(m.name) ? m.name.text : m.name.getText());
@@ -221,7 +235,7 @@ const methodName = (m: ts.MethodDeclaration): string => (ts.isIdentifier(m.name)
  * returns a promise outside an async teardown (it would be left floating). `?.` when the field may be empty.
  */
 function releaseStatement(types: TypeQueries, owned: OwnedField, teardown: ts.MethodDeclaration): string | undefined {
-  const method = owned.info.releaseMethods[0];
+  const method = owned.releases[0];
   if (!method) return undefined;
   const field = types.symbolAt(owned.name)!;
   const declared = field.valueDeclaration!;
