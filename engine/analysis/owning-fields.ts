@@ -11,7 +11,15 @@ import { createdDisposable } from './disposables';
 import { isAssignment, unwrap } from './expressions';
 import type { LifecycleAnalysis } from './lifecycle';
 import { inInstanceMemberOf, ownerOf, type Owner } from './owner';
-import { acquiringExpression, keptByReceiver, mayBeNullish, mayReturnResource, resourceInfo, type ResourceInfo } from './resource';
+import {
+  acquiringExpression,
+  keptByReceiver,
+  mayBeNullish,
+  mayReturnResource,
+  releasedThroughSubscription,
+  resourceInfo,
+  type ResourceInfo,
+} from './resource';
 
 export interface OwnedField {
   /** The `this.f` (or the field declaration's name) that receives the resource. */
@@ -63,7 +71,10 @@ export function unreleasedOwnedField(
   const released = [field, ...overridden(types, cls, field.name)];
   const releases = fullReleases(types, acquire, info);
   if (released.some((f) => lifecycle.releasesField(cls, f, { methods: releases }))) return undefined;
-  if (references(types, field, cls).some((ref) => !keepsOwnership(ref, releases))) return undefined;
+  const refs = references(types, field, cls);
+  if (refs.some((ref) => !keepsOwnership(ref, releases))) return undefined;
+  // a value that releases itself when its last subscriber leaves is let go by ending the subscription
+  if (releasedThroughSubscription(types, types.typeAt(acquire), releases, refs.flatMap(methodCalledOn))) return undefined;
   return { name, acquire, info, releases, cls };
 }
 
@@ -168,11 +179,8 @@ function keepsOwnership(ref: ts.Node, releases: readonly string[]): boolean {
   const use = access.parent;
   if (isAssignment(use) && use.left === access) return true;
   if (ts.isPropertyAccessExpression(use) && use.expression === access) {
-    const call = ts.isCallExpression(use.parent) && use.parent.expression === use ? use.parent : undefined;
-    if (!call) return true;
-    // a subscription the class keeps is how such a value is let go (it tears down when its last subscriber leaves)
-    if (use.name.text === 'subscribe' && !ts.isExpressionStatement(call.parent)) return false;
-    return !releases.includes(use.name.text);
+    const called = ts.isCallExpression(use.parent) && use.parent.expression === use;
+    return !called || !releases.includes(use.name.text);
   }
   if (ts.isElementAccessExpression(use) && use.expression === access) return !isSymbolDispose(use);
   if (ts.isPrefixUnaryExpression(use) && use.operator === ts.SyntaxKind.ExclamationToken) return true;
@@ -181,6 +189,14 @@ function keepsOwnership(ref: ts.Node, releases: readonly string[]): boolean {
   if ((ts.isIfStatement(use) || ts.isWhileStatement(use)) && use.expression === access) return true;
   if (ts.isConditionalExpression(use) && use.condition === access) return true;
   return ts.isBinaryExpression(use) && COMPARISONS.has(use.operatorToken.kind);
+}
+
+/** `this.f.m(…)` at a reference to the field: `m`. */
+function methodCalledOn(ref: ts.Node): string[] {
+  let access: ts.Node = ref.parent;
+  while (ts.isNonNullExpression(access.parent) || ts.isParenthesizedExpression(access.parent)) access = access.parent;
+  const use = access.parent;
+  return ts.isPropertyAccessExpression(use) && ts.isCallExpression(use.parent) && use.parent.expression === use ? [use.name.text] : [];
 }
 
 const COMPARISONS: ReadonlySet<ts.SyntaxKind> = new Set([
