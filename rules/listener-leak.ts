@@ -44,6 +44,11 @@ const MESSAGES = {
     'Once-listener for {{event}} on `{{target}}` stays when {{other}} comes first: that handler does not remove it, so every run ' +
     'leaves one more on the longer-lived target.',
   otherOutcome: 'comes instead, and its handler leaves the other listener',
+  replacedWithoutRemoval:
+    'The registration on `this.{{field}}` stays on the old value when {{method}}() replaces the field without {{removal}}(…) ' +
+    '(as {{other}}() does first): the old value keeps `{{handler}}` alive.',
+  replacedHere: 'replaced here without the removal',
+  removedBeforeReplacing: 'removed here before the field is replaced',
 };
 type MessageId = keyof typeof MESSAGES;
 type Context = RuleContext<MessageId>;
@@ -62,7 +67,9 @@ export default defineRule({
     return {
       [ts.SyntaxKind.CallExpression]: (call) => {
         const callee = unwrap(call.expression);
-        if (!ts.isPropertyAccessExpression(callee) || call.arguments.length < 2) return;
+        if (!ts.isPropertyAccessExpression(callee)) return;
+        if (call.arguments.length === 1) return reportReplacedWithoutRemoval(ctx, call, callee);
+        if (call.arguments.length < 2) return;
         if (ONCE_REGISTRATIONS.has(callee.name.text)) return reportOnceLeftBehind(ctx, call, callee, lifecycle);
         if (!PERSISTENT_REGISTRATIONS.has(callee.name.text)) return;
         const [event, handler, options] = call.arguments;
@@ -549,4 +556,83 @@ function prototypeMethod(ctx: Context, name: string): ts.Node | undefined {
     return true;
   });
   return body;
+}
+
+/**
+ * `this.f.addObserver(this)` where the type pairs `addX` with `removeX`, and the class replaces or clears the field
+ * in one method without removing the registration while another method removes it first: the old value (which the
+ * class evidently expects to outlive the field) keeps the observer. Reported at the registration.
+ */
+function reportReplacedWithoutRemoval(ctx: Context, call: ts.CallExpression, callee: ts.PropertyAccessExpression): void {
+  const added = /^add([A-Z]\w*)$/.exec(callee.name.text);
+  const field = added && thisProperty(callee.expression);
+  const owner = ctx.analysis.ownerOf(call);
+  if (!added || !field || owner.kind !== 'class') return;
+  const removal = `remove${added[1]}`;
+  if (!ctx.types.hasMethod(ctx.types.typeAt(field), removal)) return;
+  const fieldSymbol = ctx.types.symbolAt(field.name);
+  const registered = accessPathKey(ctx.types, call.arguments[0]);
+  if (!fieldSymbol || !registered) return;
+  const isField = (e: ts.Expression): boolean => {
+    const x = thisProperty(e);
+    return !!x && ctx.types.symbolAt(x.name) === fieldSymbol;
+  };
+  const removes = (n: ts.Node): ts.CallExpression | undefined => {
+    let found: ts.CallExpression | undefined;
+    someCall(n, (c) => {
+      const x = unwrap(c.expression);
+      const hit =
+        ts.isPropertyAccessExpression(x) &&
+        x.name.text === removal &&
+        isField(x.expression) &&
+        !!c.arguments[0] &&
+        accessPathKey(ctx.types, c.arguments[0]) === registered;
+      if (hit) found = c;
+      return hit;
+    });
+    return found;
+  };
+  const replacements: { assignment: ts.BinaryExpression; method: ts.MethodDeclaration; removedBefore?: ts.CallExpression }[] = [];
+  for (const member of owner.cls.members) {
+    if (!ts.isMethodDeclaration(member) || !member.body) continue;
+    someNode(member.body, (n) => {
+      if (isAssignment(n) && isField(n.left) && ts.isExpressionStatement(n.parent)) {
+        const removedBefore = removesInBlockBefore(n, removes);
+        replacements.push({ assignment: n, method: member, removedBefore });
+      }
+      return false;
+    });
+  }
+  const careful = replacements.find((r) => r.removedBefore);
+  const careless = replacements.find((r) => !r.removedBefore);
+  if (!careful || !careless) return;
+  const name = (m: ts.MethodDeclaration): string => m.name.getText(ctx.file);
+  ctx.report({
+    node: call,
+    messageId: 'replacedWithoutRemoval',
+    data: {
+      field: field.name.text,
+      method: name(careless.method),
+      removal,
+      other: name(careful.method),
+      handler: codeText(call.arguments[0]),
+    },
+    related: [
+      { node: careless.assignment, messageId: 'replacedHere' },
+      { node: careful.removedBefore!, messageId: 'removedBeforeReplacing' },
+    ],
+  });
+}
+
+/** A removal in an earlier statement of a block that encloses the assignment (inside ifs and loops of the method). */
+function removesInBlockBefore(assignment: ts.Node, removes: (n: ts.Node) => ts.CallExpression | undefined): ts.CallExpression | undefined {
+  for (let n: ts.Node = assignment; n.parent && !ts.isFunctionLike(n.parent); n = n.parent) {
+    if (!ts.isBlock(n.parent)) continue;
+    const found = n.parent.statements
+      .filter((st) => st.end <= assignment.getStart())
+      .map(removes)
+      .find((r) => !!r);
+    if (found) return found;
+  }
+  return undefined;
 }
