@@ -224,12 +224,20 @@ export function describeOwnedField(types: TypeQueries, lifecycle: LifecycleAnaly
   const { teardownToName, teardownToEdit } = lifecycle.of(owned.cls);
   const teardown = teardownToName!;
   const callee = ts.isNewExpression(owned.acquire) ? `new ${codeText(owned.acquire.expression)}` : codeText(owned.acquire.expression);
-  const statement = teardownToEdit?.body && releaseStatement(types, owned, teardownToEdit);
-  const release = statement?.replace(/;$/, '') ?? `this.${owned.name.text}.${owned.releases[0] ?? 'dispose'}()`;
+  const release = releaseCall(types, owned);
+  // a release that returns a promise is only added to an async teardown (elsewhere it would be left floating)
+  const async = !!teardownToEdit && (ts.getCombinedModifierFlags(teardownToEdit) & ts.ModifierFlags.Async) !== 0;
+  const fixable = teardownToEdit?.body && (!release.awaits || async);
   return {
-    data: { field: owned.name.text, type: owned.info.typeName, source: `${callee}()`, teardown: methodName(teardown), release },
+    data: {
+      field: owned.name.text,
+      type: owned.info.typeName,
+      source: `${callee}()`,
+      teardown: methodName(teardown),
+      release: release.code,
+    },
     teardown,
-    fix: statement ? { body: teardownToEdit!.body!, statement } : undefined,
+    fix: fixable ? { body: teardownToEdit.body!, statement: `${release.awaits ? 'await ' : ''}${release.code};` } : undefined,
   };
 }
 
@@ -246,24 +254,15 @@ function fullReleases(types: TypeQueries, acquire: ts.CallExpression | ts.NewExp
 
 const methodName = (m: ts.MethodDeclaration): string => (ts.isIdentifier(m.name) ? m.name.text : m.name.getText());
 
-/**
- * The statement that releases the field in `teardown`, or undefined when none is safe to add there: a release that
- * returns a promise outside an async teardown (it would be left floating). `?.` when the field may be empty.
- */
-function releaseStatement(types: TypeQueries, owned: OwnedField, teardown: ts.MethodDeclaration): string | undefined {
-  const method = owned.releases[0];
-  if (!method) return undefined;
-  const field = types.symbolAt(owned.name)!;
-  const declared = field.valueDeclaration!;
-  const type = types.typeAt(owned.acquire);
-  const awaits = types.methodReturnsPromise(type, method);
-  const async = (ts.getCombinedModifierFlags(teardown) & ts.ModifierFlags.Async) !== 0;
-  if (awaits && !async) return undefined;
+/** `this.f.close()` (`?.` when the field may be empty), and whether it returns a promise. */
+function releaseCall(types: TypeQueries, owned: OwnedField): { code: string; awaits: boolean } {
+  const method = owned.releases[0] ?? 'dispose';
+  const declared = types.symbolAt(owned.name)!.valueDeclaration!;
   // only the constructor and the initialiser fill the field before any teardown can run
   const filledAtConstruction =
     ts.isPropertyDeclaration(owned.name.parent) || ts.isParameter(owned.name.parent) || inConstructor(owned.name);
   const dot = filledAtConstruction && !mayBeNullish(types.typeAt(declared)) ? '.' : '?.';
-  return `${awaits ? 'await ' : ''}this.${owned.name.text}${dot}${method}();`;
+  return { code: `this.${owned.name.text}${dot}${method}()`, awaits: types.methodReturnsPromise(types.typeAt(owned.acquire), method) };
 }
 
 function inConstructor(node: ts.Node): boolean {
