@@ -10,7 +10,7 @@
 // `npm run bench:corpus -- --ts --prepare --only vscode-python,jupyterlab,angular-components` (mirrors from the
 // `fetch` tool, see that file's header). Flags: --runs N (paired CLI runs, default 3), --edits N (edits of the
 // memory-growth run, default 10000), --only <name,...> (medium, large, or a real project's name), --skip-cli,
-// --skip-lsp.
+// --skip-lsp, --dist <folder> (measure another build's dist/, e.g. main's for a before/after).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -37,6 +37,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'skip-cli': { type: 'boolean' },
     'skip-lsp': { type: 'boolean' },
+    dist: { type: 'string' },
   },
 });
 const RUNS = Number(args.runs);
@@ -69,10 +70,11 @@ function ensureTools(): void {
 }
 
 function snapshotDist(): void {
-  if (!existsSync(join(REPO, 'dist/cli.js')) || !existsSync(join(REPO, 'dist/server.js')))
-    throw new Error('dist/ is not built: run `node esbuild.mjs`');
+  const built = resolve(args.dist ?? join(REPO, 'dist'));
+  if (!existsSync(join(built, 'cli.js')) || !existsSync(join(built, 'server.js')))
+    throw new Error(`${built} is not built: run \`node esbuild.mjs\``);
   rmSync(DIST, { recursive: true, force: true });
-  cpSync(join(REPO, 'dist'), DIST, { recursive: true });
+  cpSync(built, DIST, { recursive: true });
   // the command loads ../dist/cli.js: beside the snapshot, it runs the snapshot
   mkdirSync(join(CACHE, 'bin'), { recursive: true });
   cpSync(join(REPO, 'bin/leaklint.js'), LEAKLINT);
