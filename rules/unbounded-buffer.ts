@@ -155,7 +155,9 @@ function trimmedOrChecked(ctx: Context, acc: Accumulation): boolean {
 function usesOf(ctx: Context, acc: Accumulation): (ts.Identifier | ts.PrivateIdentifier)[] {
   // a local is used only in the function that declares it (many functions may each have a `text` of their own)
   const decl = ctx.types.declarationsOf(acc.symbol)[0];
-  const local = decl && (ts.isVariableDeclaration(decl) || ts.isParameter(decl)) ? enclosingFunction(decl) : undefined;
+  const isLocal =
+    decl && (ts.isVariableDeclaration(decl) || (ts.isParameter(decl) && !ts.isParameterPropertyDeclaration(decl, decl.parent)));
+  const local = isLocal ? enclosingFunction(decl) : undefined;
   const uses = referencesTo(ctx.types, local ?? ctx.file, acc.name) ?? [];
   return [acc.name, ...uses].filter((n) => !isDeclarationName(n));
 }
