@@ -1,13 +1,18 @@
-// Performance against the tools a user would compare LeakLint with, on a medium project (rxjs's own source, from
-// the rxjs package in node_modules) and a large generated one (≥ 2,000 files): cold CLI scan vs `tsc --noEmit` and
-// vs ESLint + typescript-eslint (no-floating-promises only, type-aware) and ESLint running LeakLint's rules through
-// its plugin, peak memory, and edit → diagnostics
-// latency and memory growth through the real language server. Run with `npm run bench`.
+// Performance against the tools a user would compare LeakLint with: on a medium project (rxjs's own source, from
+// the rxjs package in node_modules, with a node_modules folder of its own as every real project has), a large
+// generated one (≥ 2,000 files) and real repositories (REAL_PROJECTS below): cold CLI scan vs `tsc --noEmit` and (on
+// the first two) vs ESLint + typescript-eslint (no-floating-promises only, type-aware) and ESLint running LeakLint's
+// rules through its plugin, peak memory, and edit → diagnostics latency and memory growth through the real language
+// server. Run with `npm run bench`.
 // Tools are installed into .bench-cache/tools (pinned); the built dist/ is snapshotted into .bench-cache/dist so a
-// concurrent rebuild cannot change what is measured. Flags: --runs N (paired CLI runs, default 3), --edits N
-// (edits of the memory-growth run, default 10000), --only medium|large, --skip-cli, --skip-lsp.
+// concurrent rebuild cannot change what is measured. The real repositories are entries of the TypeScript corpus of
+// bench/corpus.ts, at its pinned commits with their dependencies installed: re-create them with
+// `npm run bench:corpus -- --ts --prepare --only vscode-python,jupyterlab,angular-components` (mirrors from the
+// `fetch` tool, see that file's header). Flags: --runs N (paired CLI runs, default 3), --edits N (edits of the
+// memory-growth run, default 10000), --only <name,...> (medium, large, or a real project's name), --skip-cli,
+// --skip-lsp, --dist <folder> (measure another build's dist/, e.g. main's for a before/after).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -32,6 +37,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'skip-cli': { type: 'boolean' },
     'skip-lsp': { type: 'boolean' },
+    dist: { type: 'string' },
   },
 });
 const RUNS = Number(args.runs);
@@ -64,10 +70,11 @@ function ensureTools(): void {
 }
 
 function snapshotDist(): void {
-  if (!existsSync(join(REPO, 'dist/cli.js')) || !existsSync(join(REPO, 'dist/server.js')))
-    throw new Error('dist/ is not built: run `node esbuild.mjs`');
+  const built = resolve(args.dist ?? join(REPO, 'dist'));
+  if (!existsSync(join(built, 'cli.js')) || !existsSync(join(built, 'server.js')))
+    throw new Error(`${built} is not built: run \`node esbuild.mjs\``);
   rmSync(DIST, { recursive: true, force: true });
-  cpSync(join(REPO, 'dist'), DIST, { recursive: true });
+  cpSync(built, DIST, { recursive: true });
   // the command loads ../dist/cli.js: beside the snapshot, it runs the snapshot
   mkdirSync(join(CACHE, 'bin'), { recursive: true });
   cpSync(join(REPO, 'bin/leaklint.js'), LEAKLINT);
@@ -144,10 +151,15 @@ function prepareMedium(): BenchProject {
   writeProjectFile(root, 'tsconfig.json', JSON.stringify({ compilerOptions, include: ['src/**/*.ts'] }, null, 2));
   writeProjectFile(root, 'eslint.config.mjs', eslintConfig());
   writeProjectFile(root, 'eslint-leaklint.config.mjs', eslintLeakLintConfig());
+  // a node_modules folder, as every real project has (a missing one once hid a program build twice as slow)
+  for (const name of ['@types/node', '@types/vscode', 'rxjs', 'typescript']) {
+    mkdirSync(join(root, 'node_modules', name, '..'), { recursive: true });
+    symlinkSync(join(REPO, 'node_modules', name), join(root, 'node_modules', name));
+  }
   const files = countTs(root);
   const src = (p: string) => join(root, 'src/internal', p);
   return {
-    name: 'medium (rxjs 7.8.2 src)',
+    name: 'medium (rxjs 7.8.2 src, with node_modules)',
     root,
     files,
     editFile: src('Subscriber.ts'),
@@ -359,6 +371,79 @@ function countTs(root: string): number {
   return out.split('\n').filter(Boolean).length;
 }
 
+/** A repository of bench/corpus.ts's TypeScript corpus, measured where that bench materialised it. */
+interface RealProject {
+  /** Its folder under .bench-cache/ts-corpus (the corpus entry's name). */
+  name: string;
+  about: string;
+  /** What `tsc -p … --noEmit` checks: the program LeakLint builds for the scanned files. */
+  tsconfig: string;
+  /** The arguments of `leaklint scan`, run in the repository's root. */
+  scan: string[];
+  /** Files typed into through the language server (a 3,000+ line one and a mid-size one), in their own projects. */
+  edits?: string[];
+  /** Writes what tsc needs beside the repository's own files. */
+  prepare?: (root: string) => void;
+}
+
+const TS_CORPUS = join(CACHE, 'ts-corpus');
+
+/**
+ * A tsconfig for tsc that holds what an editor's (and LeakLint's) program of `pkg` holds: its sources and, where they
+ * import a referenced workspace package, that package's sources (tsserver's source redirect; tsc itself would read
+ * the referenced projects' build output, which a checkout does not have, and `tsc -b` cannot skip emitting).
+ */
+const REFERENCES_AS_SOURCES = '.leaklint-bench.tsconfig.json';
+
+function writeReferencesAsSources(root: string, pkg: string): void {
+  const config = {
+    extends: `./${pkg}/tsconfig.json`,
+    compilerOptions: {
+      composite: false,
+      incremental: false,
+      declaration: false,
+      noEmit: true,
+      rootDir: '.',
+      ignoreDeprecations: '6.0',
+      // the workspace's package folders are named as its packages (@jupyterlab/notebook: packages/notebook)
+      paths: { '@jupyterlab/*': ['./packages/*/src'] },
+    },
+    include: [`${pkg}/src/**/*`],
+  };
+  writeFileSync(join(root, REFERENCES_AS_SOURCES), `${JSON.stringify(config, null, 2)}\n`);
+}
+
+const REAL_PROJECTS: RealProject[] = [
+  {
+    name: 'vscode-python',
+    about: 'microsoft/vscode-python@757def8f844b, VS Code extension',
+    tsconfig: 'tsconfig.json',
+    scan: ['src/client'],
+  },
+  {
+    name: 'jupyterlab',
+    about: 'jupyterlab/jupyterlab@6ef5a17ad831, packages/notebook: project references',
+    tsconfig: REFERENCES_AS_SOURCES,
+    scan: ['packages/notebook/src'],
+    edits: ['packages/notebook/src/actions.tsx', 'packages/notebook/src/notebooktools.ts'],
+    prepare: (root) => writeReferencesAsSources(root, 'packages/notebook'),
+  },
+  {
+    name: 'angular-components',
+    about: 'angular/components@ef620d83d552, every package (the root tsconfig)',
+    tsconfig: 'tsconfig.json',
+    scan: ['src', '--project', 'tsconfig.json'],
+  },
+];
+
+function realRoot(p: RealProject): string {
+  const root = join(TS_CORPUS, p.name);
+  if (!existsSync(join(root, '.leaklint-corpus.json')))
+    throw new Error(`${p.name}: not in ${relative(REPO, TS_CORPUS)}: run \`npm run bench:corpus -- --ts --prepare --only ${p.name}\``);
+  p.prepare?.(root);
+  return root;
+}
+
 // ---- measuring -------------------------------------------------------------------------------------------------
 
 interface CliRun {
@@ -432,6 +517,61 @@ function benchCli(p: BenchProject): CliResult {
     phasesOf(runNode(LEAKLINT, ['scan', 'src', '--timing', '--format', 'json', '--output', report], p.root, [0, 1]).stderr),
   );
   return result;
+}
+
+interface RealCliResult {
+  tsc: CliRun[];
+  leaklint: CliRun[];
+  phases: Phases;
+  findings: number;
+  files: number;
+}
+
+/** tsc and LeakLint back to back on a real repository (ESLint is left out: minutes per run on the larger ones). */
+function benchRealCli(p: RealProject, root: string): RealCliResult {
+  const report = join(CACHE, 'leaklint-report.json');
+  const tsc: CliRun[] = [];
+  const leaklint: CliRun[] = [];
+  // exit 2: some file of a real repository is an input problem (reported, the rest scanned); tsc: type errors
+  for (let run = 1; run <= RUNS; run++) {
+    console.log(`  run ${run}/${RUNS} (load ${loadavg()[0].toFixed(2)})`);
+    tsc.push(runNode(TSC, ['-p', p.tsconfig, '--noEmit'], root, [0, 1, 2]));
+    leaklint.push(runNode(LEAKLINT, ['scan', ...p.scan, '--format', 'json', '--output', report], root, [0, 1, 2]));
+  }
+  const findings = (JSON.parse(readFileSync(report, 'utf8')) as unknown[]).length;
+  const phases = phasesOf(
+    runNode(LEAKLINT, ['scan', ...p.scan, '--timing', '--format', 'json', '--output', report], root, [0, 1, 2]).stderr,
+  );
+  return { tsc, leaklint, phases, findings, files: phases.files };
+}
+
+interface EditResult {
+  file: string;
+  lines: number;
+  openMs: number;
+  typing: number[];
+}
+
+/** Each file opened (the first open loads its project) and typed into, in one server; and the server's peak RSS. */
+async function benchEdits(root: string, files: string[]): Promise<{ edits: EditResult[]; peakKb: number }> {
+  const client = new LspClient(join(DIST, 'server.js'));
+  try {
+    await client.initialize([root]);
+    const edits: EditResult[] = [];
+    for (const rel of files) {
+      const start = performance.now();
+      const typist = new Typist(client, join(root, rel));
+      await client.diagnostics(typist.uri, () => true, 1, 600_000);
+      const openMs = performance.now() - start;
+      for (let i = 0; i < 10; i++) await typist.keystroke();
+      const typing: number[] = [];
+      for (let i = 0; i < LATENCY_EDITS; i++) typing.push(await typist.keystroke());
+      edits.push({ file: rel, lines: readFileSync(join(root, rel), 'utf8').split('\n').length, openMs, typing });
+    }
+    return { edits, peakKb: procStatus(client.pid!, 'VmHWM') };
+  } finally {
+    await client.shutdown().catch(() => client.kill());
+  }
 }
 
 interface LspResult {
@@ -579,6 +719,44 @@ function reportLsp(p: BenchProject, r: LspResult, tscPeakKb: number | undefined,
   return out;
 }
 
+const REAL_TARGET = 0.4;
+const EDIT_TARGETS = { big: 80, mid: 40, openMs: 1500 };
+
+function reportReal(p: RealProject, cli: RealCliResult | undefined, lsp: Awaited<ReturnType<typeof benchEdits>> | undefined): string[] {
+  const out = [`${p.name} (${p.about})`];
+  const tscPeakKb = cli && median(cli.tsc.map((x) => x.peakKb));
+  if (cli) {
+    const vsTsc = median(cli.leaklint.map((x, i) => x.ms / cli.tsc[i].ms));
+    const ph = cli.phases;
+    out.push(
+      `  ${cli.files} files scanned, ${cli.findings} findings; medians of ${cli.tsc.length} paired runs`,
+      `  tsc -p ${p.tsconfig} --noEmit ${sec(median(cli.tsc.map((x) => x.ms))).padStart(9)}   peak RSS ${mb(tscPeakKb!)}`,
+      `  leaklint scan ${p.scan.join(' ')} ${sec(median(cli.leaklint.map((x) => x.ms))).padStart(9)}   ` +
+        `peak RSS ${mb(median(cli.leaklint.map((x) => x.peakKb)))}`,
+      `  leaklint / tsc    ${ratio(vsTsc, 1)} (target ≤ ${REAL_TARGET.toFixed(2)}×: ${pass(vsTsc <= REAL_TARGET)})`,
+      `  leaklint phases (--timing): program build ${sec(ph.program)}, checker ${sec(ph.checker)}, rules ${sec(ph.rules)}; ` +
+        `${ph.asking} of ${ph.files} files asked the checker`,
+    );
+  }
+  if (lsp) {
+    lsp.edits.forEach((e, i) => {
+      const target = e.lines >= 3000 ? EDIT_TARGETS.big : EDIT_TARGETS.mid;
+      const p95 = percentile(e.typing, 95);
+      out.push(
+        `  ${e.file} (${e.lines} lines): open → diagnostics ${sec(e.openMs)}${i === 0 ? ' (loads the project)' : ''}` +
+          (i === 0 ? ` (target ≤ ${sec(EDIT_TARGETS.openMs)}: ${pass(e.openMs <= EDIT_TARGETS.openMs)})` : ''),
+        `    keystroke → diagnostics p50 ${median(e.typing).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, ` +
+          `max ${Math.max(...e.typing).toFixed(1)} ms (p95 target ≤ ${target} ms: ${pass(p95 <= target)})`,
+      );
+    });
+    out.push(
+      `  server peak RSS ${mb(lsp.peakKb)}` +
+        (tscPeakKb ? ` = ${ratio(lsp.peakKb, tscPeakKb)} tsc's (target ≤ 1.2×: ${pass(lsp.peakKb <= 1.2 * tscPeakKb)})` : ''),
+    );
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const loadAtStart = loadavg()[0];
   ensureTools();
@@ -586,12 +764,14 @@ async function main(): Promise<void> {
   const lines: string[] = [
     `LeakLint performance, node ${process.version}, ${RUNS} paired runs; 1-minute load at start ${loadAtStart.toFixed(2)}`,
   ];
-  const projects: [() => BenchProject, number, number][] = [
-    [prepareMedium, 50, GROWTH_EDITS],
-    [prepareLarge, 150, 0],
+  const only = args.only?.split(',');
+  const wanted = (name: string) => !only || only.includes(name);
+  const projects: [string, () => BenchProject, number, number][] = [
+    ['medium', prepareMedium, 50, GROWTH_EDITS],
+    ['large', prepareLarge, 150, 0],
   ];
-  for (const [prepare, target, growthEdits] of projects) {
-    if (args.only && !prepare.name.toLowerCase().includes(args.only)) continue;
+  for (const [name, prepare, target, growthEdits] of projects) {
+    if (!wanted(name)) continue;
     const p = prepare();
     console.log(`${p.name}`);
     let tscPeakKb: number | undefined;
@@ -604,6 +784,18 @@ async function main(): Promise<void> {
       console.log('  language server …');
       lines.push(...reportLsp(p, await benchLsp(p, growthEdits), tscPeakKb, target));
     }
+  }
+  for (const p of REAL_PROJECTS) {
+    if (!wanted(p.name)) continue;
+    const root = realRoot(p);
+    console.log(`${p.name}`);
+    const cli = args['skip-cli'] ? undefined : benchRealCli(p, root);
+    let lsp: Awaited<ReturnType<typeof benchEdits>> | undefined;
+    if (!args['skip-lsp'] && p.edits) {
+      console.log('  language server …');
+      lsp = await benchEdits(root, p.edits);
+    }
+    lines.push(...reportReal(p, cli, lsp));
   }
   lines.push(`1-minute load at end ${loadavg()[0].toFixed(2)}`);
   console.log(`\n${lines.join('\n')}`);

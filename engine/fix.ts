@@ -169,15 +169,26 @@ export function insertModuleDeclaration(file: ts.SourceFile, node: ts.Node, code
 
 /** An identifier based on `base` that the file does not use anywhere yet. */
 export function freshIdentifier(file: ts.SourceFile, base: string): string {
-  const taken = new Set<string>();
-  const visit = (n: ts.Node): void => {
-    if (ts.isIdentifier(n)) taken.add(n.text);
-    n.forEachChild(visit);
-  };
-  visit(file);
+  const taken = identifierTexts(file);
   let name = base;
   for (let i = 2; taken.has(name); i++) name = `${base}_${i}`;
   return name;
+}
+
+/** Per parsed file (its tree never changes): every identifier's text, so a file's fixes do not walk it once each. */
+const identifiersByFile = new WeakMap<ts.SourceFile, Set<string>>();
+
+function identifierTexts(file: ts.SourceFile): Set<string> {
+  let taken = identifiersByFile.get(file);
+  if (taken) return taken;
+  const found = new Set<string>();
+  const visit = (n: ts.Node): void => {
+    if (ts.isIdentifier(n)) found.add(n.text);
+    n.forEachChild(visit);
+  };
+  visit(file);
+  identifiersByFile.set(file, (taken = found));
+  return taken;
 }
 
 /** `seenIds` → `SEEN_IDS`, `#sessions` → `SESSIONS`: a name for a constant derived from a variable name. */

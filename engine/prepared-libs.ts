@@ -22,8 +22,6 @@ const { bindSourceFile } = ts as unknown as { bindSourceFile(file: ts.SourceFile
 interface Prepared {
   file: ts.SourceFile;
   jsDocParsingMode: ts.JSDocParsingMode;
-  /** The languageVersion of the first program that took it: a file shared by programs must agree with each. */
-  claimedFor?: ts.ScriptTarget;
 }
 
 /** By file name: the blob may run from a copy of dist/ (a program names the files it takes as it found them). */
@@ -37,8 +35,11 @@ export function preparedLibsTaken(): number {
 
 /**
  * Parses and binds the usual default libraries of `libDir` as a project would. The tree is the same for every
- * target from ES2015 on (only the scanner's identifier tables differ before it), so the target is set when a
- * program first takes a file.
+ * target from ES2015 on (only the scanner's identifier tables differ before it, and the libraries' identifiers are
+ * ASCII), so programs of different targets share one file: its languageVersion only steers scanning its text again
+ * (incremental reparsing, error spans), which nothing does for an unchanged, unchecked library. A scan whose
+ * projects differ in target (project references, a stray file's inferred project) parses the libraries not once per
+ * target but never.
  */
 export function prepareDefaultLibs(libDir: string, jsDocParsingMode: ts.JSDocParsingMode): void {
   for (const name of readdirSync(libDir)) {
@@ -73,16 +74,9 @@ export function withPreparedLibs(registry: ts.DocumentRegistry, jsDocParsingMode
     if (!entry || version !== UNCHANGED_VERSION || (scriptKind !== undefined && scriptKind !== ts.ScriptKind.TS)) return undefined;
     const target = typeof options === 'object' ? options.languageVersion : options;
     const mode = typeof options === 'object' ? (options.jsDocParsingMode ?? jsDocParsingMode) : jsDocParsingMode;
-    if (
-      target < ts.ScriptTarget.ES2015 ||
-      mode !== entry.jsDocParsingMode ||
-      (entry.claimedFor !== undefined && entry.claimedFor !== target)
-    )
-      return undefined;
+    if (target < ts.ScriptTarget.ES2015 || mode !== entry.jsDocParsingMode) return undefined;
     if (snapshot.getLength() !== entry.file.text.length || snapshot.getText(0, snapshot.getLength()) !== entry.file.text) return undefined;
-    entry.claimedFor = target;
     taken++;
-    entry.file.languageVersion = target;
     return entry.file;
   };
   // per registry key and path, how many services hold a prepared file: the registry itself never counted those

@@ -249,10 +249,11 @@ HOLDS_ONLY_TYPES[ts.SyntaxKind.TypeAliasDeclaration] = true;
 function timedListener(timing: Timing, ruleId: string, listener: (node?: ts.Node) => void): (node?: ts.Node) => void {
   return (node) => {
     const start = performance.now();
+    const queriesBefore = timing.checkerQueries;
     try {
       listener(node);
     } finally {
-      timing.addRule(ruleId, performance.now() - start);
+      timing.addRule(ruleId, performance.now() - start, timing.checkerQueries - queriesBefore);
     }
   };
 }

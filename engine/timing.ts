@@ -15,11 +15,12 @@ export class Timing {
   checkerQueries = 0;
   /** Default libraries the programs took parsed and bound ahead of time (from the CLI's startup snapshot). */
   preparedLibs = 0;
-  /** Per rule: time in its visitors, checker queries included. */
-  readonly byRule = new Map<string, number>();
+  /** Per rule: time in its visitors (checker queries included) and the checker queries they made. */
+  readonly byRule = new Map<string, { ms: number; queries: number }>();
 
-  addRule(id: string, ms: number): void {
-    this.byRule.set(id, (this.byRule.get(id) ?? 0) + ms);
+  addRule(id: string, ms: number, queries: number): void {
+    const sum = this.byRule.get(id) ?? { ms: 0, queries: 0 };
+    this.byRule.set(id, { ms: sum.ms + ms, queries: sum.queries + queries });
   }
 
   /** The queries with each call timed into checkerMs; `used()` says whether any was made since the wrap. */
@@ -44,7 +45,9 @@ export class Timing {
   /** A human-readable summary (the CLI prints it to stderr). */
   format(totalMs: number): string {
     const ms = (n: number) => `${Math.round(n)} ms`;
-    const rules = [...this.byRule].sort((a, b) => b[1] - a[1]).map(([id, t]) => `    ${id.padEnd(26)} ${ms(t)}`);
+    const rules = [...this.byRule]
+      .sort((a, b) => b[1].ms - a[1].ms)
+      .map(([id, t]) => `    ${id.padEnd(26)} ${ms(t.ms).padStart(8)}, ${t.queries} queries`);
     return [
       `timing: total ${ms(totalMs)}; program build ${ms(this.programMs)}, ` +
         `checker ${ms(this.checkerMs)} (${this.checkerQueries} queries), rules ${ms(this.rulesMs)}`,

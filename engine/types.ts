@@ -1,6 +1,7 @@
 // The adapter between rules and the TypeScript checker. Rules ask these questions and never hold a
 // ts.TypeChecker themselves, so a TypeScript 7 (native) backend can be added behind this interface.
 import ts = require('typescript');
+import { deepestNodeAt, identifiersNamed } from './analysis/walk';
 
 export interface TypeQueries {
   /** The symbol a name or property access refers to, with import aliases resolved. */
@@ -186,14 +187,11 @@ export function checkerQueries(program: ts.Program): TypeQueries {
       let found = referencesBySymbol.get(symbol);
       if (found) return found;
       found = [];
-      const name = symbol.name;
       for (const file of program.getSourceFiles()) {
         // a workspace package linked into node_modules counts as an external library, but its sources are the project's
         if (file.isDeclarationFile || file.fileName.includes('/node_modules/')) continue;
-        for (let at = file.text.indexOf(name); at >= 0; at = file.text.indexOf(name, at + name.length)) {
-          const node = deepestNodeAt(file, at);
-          if (ts.isIdentifier(node) && node.text === name && node.getStart(file) === at && this.symbolAt(node) === symbol) found.push(node);
-        }
+        for (const node of identifiersNamed(file, symbol.name))
+          if (ts.isIdentifier(node) && this.symbolAt(node) === symbol) found.push(node);
       }
       referencesBySymbol.set(symbol, found);
       return found;
@@ -305,22 +303,12 @@ function memberDeclarationsIn(file: ts.SourceFile, name: string): ts.Node[] {
 /** Calls whose callee ends with `name` (`f(…)`, `a.f(…)`), found at the name's occurrences in the file's text. */
 function callsNamedIn(file: ts.SourceFile, name: string): ts.CallExpression[] {
   const found: ts.CallExpression[] = [];
-  for (let at = file.text.indexOf(name); at >= 0; at = file.text.indexOf(name, at + name.length)) {
-    const node = deepestNodeAt(file, at);
-    if (!ts.isIdentifier(node) || node.getStart(file) !== at || node.text !== name) continue;
+  for (const node of identifiersNamed(file, name)) {
+    if (!ts.isIdentifier(node)) continue;
     const callee = ts.isPropertyAccessExpression(node.parent) && node.parent.name === node ? node.parent : node;
     if (ts.isCallExpression(callee.parent) && callee.parent.expression === callee) found.push(callee.parent);
   }
   return found;
-}
-
-function deepestNodeAt(file: ts.SourceFile, position: number): ts.Node {
-  let node: ts.Node = file;
-  for (;;) {
-    const child: ts.Node | undefined = ts.forEachChild(node, (c) => (c.pos <= position && position < c.end ? c : undefined));
-    if (!child) return node;
-    node = child;
-  }
 }
 
 /** The name of a method, property, object literal member, parameter property or expando assignment (`x.name = …`). */

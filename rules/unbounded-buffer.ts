@@ -14,9 +14,9 @@ import {
   enclosingFunction,
   isAssignment,
   outerExpression,
+  referencesTo,
   refersTo,
   someCall,
-  someNode,
   statementList,
   unwrap,
   type ChunkSource,
@@ -46,6 +46,8 @@ interface Accumulation {
   site: ts.Expression;
   /** The accumulator as written: `buf`, `this.buf`. */
   target: ts.Expression;
+  /** The accumulator's name at the site: `buf`, the `buf` of `this.buf`. */
+  name: ts.Identifier | ts.PrivateIdentifier;
   symbol: ts.Symbol;
   kind: AccumulatorKind;
 }
@@ -125,7 +127,7 @@ function target(
       : undefined;
   const symbol = name && ctx.types.symbolAt(name);
   const kind = symbol && kindOf(ctx.types.typeAt(t));
-  return symbol && kind ? { site, target: t, symbol, kind } : undefined;
+  return symbol && kind ? { site, target: t, name, symbol, kind } : undefined;
 }
 
 function sameTarget(ctx: Context, a: ts.Expression, b: ts.Expression): boolean {
@@ -143,12 +145,21 @@ function sameTarget(ctx: Context, a: ts.Expression, b: ts.Expression): boolean {
  * code (which may drain it).
  */
 function trimmedOrChecked(ctx: Context, acc: Accumulation): boolean {
-  return someNode(ctx.file, (n) => isReferenceTo(ctx, n, acc.symbol) && keepsInCheck(ctx, n, acc));
+  return usesOf(ctx, acc).some((n) => keepsInCheck(ctx, n, acc));
 }
 
-/** A use of the symbol (not its declaration's name). */
-function isReferenceTo(ctx: Context, n: ts.Node, symbol: ts.Symbol): n is ts.Identifier | ts.PrivateIdentifier {
-  return (ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) && !isDeclarationName(n) && ctx.types.symbolAt(n) === symbol;
+/**
+ * Every use of the accumulator in the file (not its declaration's name), found by its name: a search per
+ * accumulation, not a walk of the file asking the checker about every name in it.
+ */
+function usesOf(ctx: Context, acc: Accumulation): (ts.Identifier | ts.PrivateIdentifier)[] {
+  // a local is used only in the function that declares it (many functions may each have a `text` of their own)
+  const decl = ctx.types.declarationsOf(acc.symbol)[0];
+  const isLocal =
+    decl && (ts.isVariableDeclaration(decl) || (ts.isParameter(decl) && !ts.isParameterPropertyDeclaration(decl, decl.parent)));
+  const local = isLocal ? enclosingFunction(decl) : undefined;
+  const uses = referencesTo(ctx.types, local ?? ctx.file, acc.name) ?? [];
+  return [acc.name, ...uses].filter((n) => !isDeclarationName(n));
 }
 
 function isDeclarationName(n: ts.Node): boolean {
@@ -195,27 +206,29 @@ const READING_CALLS = /^(Buffer\.\w+|JSON\.stringify|console\.\w+|String)$/;
 function readsWholeBody(ctx: Context, acc: Accumulation, source: ChunkSource): boolean {
   if (source.kind === 'for-await') {
     const scope: ts.Node = enclosingFunction(source.body) ?? ctx.file;
-    return refersTo(ctx.types, scope, acc.symbol, { after: source.body.end });
+    return usesOf(ctx, acc).some((n) => n.pos >= source.body.end && n.end <= scope.end);
   }
   const stream = accessPathKey(ctx.types, source.stream);
   if (!stream) return false;
   // a function (not program-lifetime code) that waits for the end, with the accumulator used outside the handler
   const fn = ctx.analysis.runsOncePerApplication(source.body) ? undefined : enclosingFunction(source.body);
   const waits = !!fn && someCall(fn, (call) => waitsForEnd(ctx, call, stream)) && referencedOutside(ctx, acc, source.body);
-  return (
-    waits ||
-    someCall(ctx.file, (call) => {
-      const listener = endEventListener(call);
-      return (
-        !!listener && sameStream(accessPathKey(ctx.types, listener.stream), stream) && refersTo(ctx.types, listener.handler, acc.symbol)
-      );
-    })
-  );
+  return waits || usesOf(ctx, acc).some((n) => inEndListenerOf(ctx, n, stream));
 }
 
-/** A reference to the accumulator that is not part of an accumulation and sits outside `body`. */
+/** A use of the accumulator outside `body`. */
 function referencedOutside(ctx: Context, acc: Accumulation, body: ts.Node): boolean {
-  return someNode(ctx.file, (n) => isReferenceTo(ctx, n, acc.symbol), { skip: (n) => n === body });
+  return usesOf(ctx, acc).some((n) => n.end <= body.pos || n.pos >= body.end);
+}
+
+/** True when `use` is inside the handler of an end/close/finish listener on `stream` (or its owner). */
+function inEndListenerOf(ctx: Context, use: ts.Node, stream: string): boolean {
+  for (let n = use.parent; !ts.isSourceFile(n); n = n.parent) {
+    const listener = ts.isCallExpression(n) ? endEventListener(n) : undefined;
+    const inHandler = listener && use.pos >= listener.handler.pos && use.end <= listener.handler.end;
+    if (inHandler && sameStream(accessPathKey(ctx.types, listener.stream), stream)) return true;
+  }
+  return false;
 }
 
 /** `s.on('end', handler)` and the like. */

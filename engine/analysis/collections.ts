@@ -8,7 +8,7 @@ import { isPlatformSymbol } from './globals';
 import { resourceInfo } from './resource';
 import { runsOncePerApplication } from './lifetime';
 import { enclosingFunction } from './owner';
-import { someNode } from './walk';
+import { identifiersNamed, someNode } from './walk';
 import { calleePath, outerExpression, unwrap } from './expressions';
 
 export type CollectionKind = 'map' | 'set' | 'array' | 'dictionary';
@@ -278,18 +278,13 @@ const SIZE_PROPERTIES = new Set(['size', 'length']);
 
 /** Every use of the container in its file (declaration and constructor initialisation excluded). */
 export function containerUses(types: TypeQueries, c: Container): ContainerUse[] {
-  const text = c.decl.name.getText();
   const creations = new Set<ts.Node>(c.creations);
   const out: ContainerUse[] = [];
-  const visit = (n: ts.Node): void => {
-    if ((ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) && n !== c.decl.name && n.text === text && types.symbolAt(n) === c.symbol) {
-      const use = classify(n, c.kind);
-      if (!(use.kind === 'reset' && ts.isBinaryExpression(use.site) && creations.has(use.site.right))) out.push(use);
-      return;
-    }
-    n.forEachChild(visit);
-  };
-  visit(c.decl.getSourceFile());
+  for (const n of identifiersNamed(c.decl.getSourceFile(), c.decl.name.getText())) {
+    if (n === c.decl.name || types.symbolAt(n) !== c.symbol) continue;
+    const use = classify(n, c.kind);
+    if (!(use.kind === 'reset' && ts.isBinaryExpression(use.site) && creations.has(use.site.right))) out.push(use);
+  }
   return out;
 }
 

@@ -172,4 +172,4 @@ export { COMPLETING_OPERATORS, chainSources, completesItself, forwardsToOuterSub
 export type { ObservableChain } from './rx';
 export { chunkSourceAt } from './streams';
 export type { ChunkSource } from './streams';
-export { findNode, refersTo, someCall, someNode } from './walk';
+export { findNode, referencesTo, refersTo, someCall, someNode } from './walk';

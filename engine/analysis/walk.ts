@@ -63,12 +63,30 @@ export function referencesTo(
 ): (ts.Identifier | ts.PrivateIdentifier)[] | undefined {
   const symbol = types.symbolAt(name);
   if (!symbol) return undefined;
+  return identifiersNamed(scope, name.text).filter((n) => n !== name && types.symbolAt(n) === symbol);
+}
+
+/**
+ * The identifiers (private names included) under `scope` spelled `name`, found at the name's occurrences in the
+ * file's text: a name occurs in few places, so this costs a text search, not a walk of the scope (a walk per
+ * candidate grows with the file times its candidates). Names in JSDoc are not found, as no walk enters JSDoc.
+ */
+export function identifiersNamed(scope: ts.Node, name: string): (ts.Identifier | ts.PrivateIdentifier)[] {
+  const file = scope.getSourceFile();
   const out: (ts.Identifier | ts.PrivateIdentifier)[] = [];
-  someNode(scope, (n) => {
-    // the text first: the checker only for names that can be it
-    if ((ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) && n !== name && n.text === name.text && types.symbolAt(n) === symbol)
-      out.push(n);
-    return false;
-  });
+  for (let at = file.text.indexOf(name, scope.pos); at >= 0 && at < scope.end; at = file.text.indexOf(name, at + name.length)) {
+    const node = deepestNodeAt(scope, at);
+    if ((ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) && node.text === name && node.getStart(file) === at) out.push(node);
+  }
   return out;
+}
+
+/** The innermost node under `root` whose span (leading trivia included) holds `position`. */
+export function deepestNodeAt(root: ts.Node, position: number): ts.Node {
+  let node = root;
+  for (;;) {
+    const child: ts.Node | undefined = ts.forEachChild(node, (c) => (c.pos <= position && position < c.end ? c : undefined));
+    if (!child) return node;
+    node = child;
+  }
 }

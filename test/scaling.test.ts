@@ -1,0 +1,124 @@
+// No rule's cost grows faster than the number of its candidates: a file with 10× the candidates of every rule costs
+// every rule at most ~10× the checker queries (counted, not timed: the count does not depend on the machine). Two
+// layouts, since whole-file and whole-class searches per candidate are the usual ways to go quadratic: the
+// candidates in classes of their own, and all of them in one class.
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { defaultConfig } from '../engine/config';
+import { Linter } from '../engine/linter';
+import { Project } from '../engine/project';
+import { Timing } from '../engine/timing';
+import { RULES } from '../rules';
+import { REPO, makeWorkspace } from './lsp-client';
+
+/** Per rule, one candidate (a finding in the recommended config): members of a class, and module-level code. */
+const CANDIDATES: Record<string, (i: number) => { members: string; top?: string }> = {
+  'unclosed-resource': (i) => ({ members: `save${i}(p: string): void { const s = fs.createWriteStream(p); s.write('${i}'); }` }),
+  'untracked-disposable': (i) => ({ members: `watch${i}(): void { vscode.workspace.onDidChangeConfiguration(() => this.count++); }` }),
+  'listener-leak': (i) => ({ members: `listen${i}(socket: net.Socket): void { socket.on('data', (chunk: Buffer) => this.count++); }` }),
+  'subscription-leak': (i) => ({ members: `follow${i}(): void { interval(${i + 1}).subscribe(() => this.count++); }` }),
+  'uncleared-timer': (i) => ({ members: `poll${i}(): void { setInterval(() => this.count++, ${i + 1}); }` }),
+  'orphan-async-loop': (i) => ({ members: `async loop${i}(): Promise<void> { while (true) { await sleep(${i + 1}); this.count++; } }` }),
+  'unterminated-worker': (i) => ({ members: `work${i}(): void { const w = new Worker('./w${i}.js'); w.postMessage(${i}); }` }),
+  'unconsumed-response-body': (i) => ({
+    members: `async status${i}(url: string): Promise<number> { const res = await fetch(url); return res.status + ${i}; }`,
+  }),
+  'unbounded-fanout': (i) => ({
+    members: `async fetchAll${i}(urls: string[]): Promise<Response[]> { return Promise.all(urls.map((u) => fetch(u + ${i}))); }`,
+  }),
+  'unbounded-buffer': (i) => ({
+    top: `let input${i} = '';\nprocess.stdin.on('data', (chunk) => {\n  input${i} += chunk;\n});`,
+    members: '',
+  }),
+  'unbounded-collection': (i) => ({
+    top: `const history${i}: string[] = [];\nexport function record${i}(m: string): void { history${i}.push(m); }`,
+    members: '',
+  }),
+  'object-keyed-cache': (i) => ({
+    top: `const sizes${i} = new Map<object, number>();
+export function size${i}(key: object): number {
+  let size = sizes${i}.get(key);
+  if (size === undefined) sizes${i}.set(key, (size = ${i}));
+  return size;
+}`,
+    members: '',
+  }),
+};
+
+const PREAMBLE = `import * as fs from 'node:fs';
+import * as net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
+import { interval } from 'rxjs';
+import * as vscode from 'vscode';
+`;
+
+const classOf = (name: string, members: string[]) =>
+  `export class ${name} {\n  count = 0;\n  ${members.join('\n  ')}\n  dispose(): void {\n    this.count = 0;\n  }\n}\n`;
+
+/** Every rule's candidates n times: in n classes (one candidate of each rule per class), or all in one class. */
+function generated(n: number, layout: 'class each' | 'one class'): string {
+  const units = Array.from({ length: n }, (_, i) => Object.values(CANDIDATES).map((candidate) => candidate(i)));
+  const tops = units.flatMap((u) => u.map((c) => c.top).filter((t) => t !== undefined));
+  const members = (u: { members: string }[]) => u.map((c) => c.members).filter(Boolean);
+  const classes = layout === 'one class' ? [classOf('All', units.flatMap(members))] : units.map((u, i) => classOf(`Unit${i}`, members(u)));
+  return [PREAMBLE, ...tops, ...classes].join('\n');
+}
+
+const TSCONFIG = JSON.stringify({
+  compilerOptions: {
+    target: 'es2022',
+    lib: ['es2022', 'esnext.disposable', 'dom'],
+    module: 'nodenext',
+    moduleResolution: 'nodenext',
+    strict: true,
+    skipLibCheck: true,
+    noEmit: true,
+    types: ['node', 'vscode'],
+    typeRoots: [join(REPO, 'node_modules/@types')],
+    paths: { rxjs: [join(REPO, 'node_modules/rxjs/dist/types/index.d.ts')] },
+  },
+  include: ['src'],
+});
+
+interface RuleCost {
+  queries: number;
+  findings: number;
+}
+
+function costs(n: number, layout: 'class each' | 'one class'): Map<string, RuleCost> {
+  const root = makeWorkspace({ 'tsconfig.json': TSCONFIG, 'src/generated.ts': generated(n, layout) });
+  try {
+    const timing = new Timing();
+    const linter = new Linter(RULES, { ...defaultConfig(), exclude: [] }, root, { timing });
+    const project = Project.fromTsconfig(join(root, 'tsconfig.json'));
+    const { findings } = linter.lintFile(project, join(root, 'src/generated.ts'));
+    project.dispose();
+    const out = new Map<string, RuleCost>();
+    for (const id of Object.keys(CANDIDATES)) {
+      out.set(id, { queries: timing.byRule.get(id)?.queries ?? 0, findings: findings.filter((f) => f.ruleId === id).length });
+    }
+    return out;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+const N = 4;
+
+for (const layout of ['class each', 'one class'] as const) {
+  test(`10× the candidates cost every rule at most ~10× the checker queries (${layout})`, () => {
+    const small = costs(N, layout);
+    const large = costs(10 * N, layout);
+    for (const [id, cost] of small) {
+      const big = large.get(id)!;
+      // the candidates are real: each is a finding at both sizes
+      assert.equal(cost.findings, N, `${id}: ${cost.findings} findings of ${N} candidates`);
+      assert.equal(big.findings, 10 * N, `${id}: ${big.findings} findings of ${10 * N} candidates`);
+      assert.ok(cost.queries > 0, `${id} asked the checker nothing`);
+      assert.ok(big.queries <= 12 * cost.queries, `${id}: ${cost.queries} queries for ${N} candidates, ${big.queries} for ${10 * N}`);
+    }
+  });
+}
