@@ -10,7 +10,7 @@
 // which is this repository's own node_modules (@types/node, @types/vscode, rxjs, typescript, vscode-languageclient…),
 // the same for both modes. Types from anything else are unresolved, and the rules stay silent on them.
 //
-//   npm run bench:leakbench -- [--set cases|reserve] [--mode file|repo|both] [--only <id-substring>] [--json <file>]
+//   npm run bench:leakbench -- [--set cases|reserve] [--mode file|repo|both] [--only <id-substring>[,…]] [--json <file>]
 //
 // --set reserve scans the held-out reserve.json and prints only aggregate figures (no per-case lines, no file
 // content, no problem details); --json then also writes only the aggregates. Tune on cases.json only.
@@ -403,7 +403,8 @@ function main(): void {
   if (held && only) throw new Error('--only would show single reserve cases: the reserve set is scored only as a whole');
   const setFile = join(DATA, `${set}.json`);
   if (!existsSync(setFile)) throw new Error(`${setFile} not found (set LEAKBENCH_DIR)`);
-  const cases = (JSON.parse(readFileSync(setFile, 'utf8')) as LeakCase[]).filter((c) => !only || c.id.includes(only));
+  const wanted = only?.split(',').filter(Boolean) ?? [];
+  const cases = (JSON.parse(readFileSync(setFile, 'utf8')) as LeakCase[]).filter((c) => !only || wanted.some((id) => c.id.includes(id)));
 
   const mirrors = new Map<string, string | undefined>();
   for (const repo of new Set(cases.map((c) => c.repo))) mirrors.set(repo, findMirror(repo));

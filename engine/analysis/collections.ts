@@ -306,6 +306,7 @@ function classify(name: ts.Identifier | ts.PrivateIdentifier, kind: CollectionKi
     const member = p.name.text;
     if (ts.isCallExpression(p.parent) && p.parent.expression === p) {
       if (ADDS[kind].includes(member)) return use('add', p.parent, member);
+      if (member === 'splice' && splicesNothing(p.parent)) return use(p.parent.arguments.length > 2 ? 'add' : 'read', p.parent, member);
       if (REMOVES[kind].includes(member)) return use('remove', p.parent, member);
       return use(ITERATING_METHODS.has(member) ? 'iterate' : 'read', p.parent, member);
     }
@@ -358,6 +359,14 @@ function classify(name: ts.Identifier | ts.PrivateIdentifier, kind: CollectionKi
   if (ts.isTypeOfExpression(p) || ts.isPrefixUnaryExpression(p) || ts.isTemplateSpan(p) || (ts.isIfStatement(p) && p.expression === expr))
     return use('read', p);
   return use('escape', p);
+}
+
+/** `a.splice(i, 0)` or `a.splice(i, -1)`: a delete count of zero or less removes nothing (it may only insert). */
+function splicesNothing(call: ts.CallExpression): boolean {
+  const count = call.arguments[1];
+  if (!count) return false;
+  if (ts.isNumericLiteral(count)) return Number(count.text) === 0;
+  return ts.isPrefixUnaryExpression(count) && count.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(count.operand);
 }
 
 function isAssignmentTarget(e: ts.Expression): boolean {
