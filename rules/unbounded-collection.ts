@@ -35,7 +35,11 @@ const MESSAGES = {
   onlyGrows:
     '`{{name}}` (a {{lifetime}} {{kind}}) is only ever added to ({{adds}}) and never deleted from, cleared, trimmed or bounded by a size ' +
     'check: it grows for as long as the program runs.',
+  removesNothing:
+    '`{{name}}` (a {{lifetime}} {{kind}}) never loses an entry: this splice has a delete count of {{count}} and removes nothing, ' +
+    'so everything added ({{adds}}) stays for as long as the program runs.',
   addedHere: 'added here, on every call',
+  spliceOne: 'Remove the entry: splice(…, 1)',
   bound: 'Bound `{{name}}` to {{max}} entries (drop {{oldest}} after each add)',
   emptyInTeardown: 'Empty `{{field}}` in {{teardown}}()',
 };
@@ -68,7 +72,9 @@ export default defineRule({
           !keyedByCode(ctx.types, c, u) &&
           !growsOnlyWithDistinctKeys(ctx.types, c, uses, u),
       );
-      if (growth.length) ctx.report(report(ctx, lifecycle, c, growth));
+      if (!growth.length) return;
+      const noOp = uses.find((u) => u.kind === 'no-op remove');
+      ctx.report(noOp ? removesNothing(ctx, c, growth, noOp) : report(ctx, lifecycle, c, growth));
     };
     return {
       [ts.SyntaxKind.VariableDeclaration]: check,
@@ -105,6 +111,27 @@ function report(ctx: Context, lifecycle: LifecycleAnalysis, c: Container, growth
     data: { name, lifetime: c.lifetime, kind: KIND_NAMES[c.kind], adds },
     related: growth.slice(0, 3).map((u) => ({ node: u.site, messageId: 'addedHere' })),
     fixes: [...boundFix(ctx, c, growth), ...teardownFix(ctx, lifecycle, c)],
+  };
+}
+
+/** The broken removal is the finding: it is where the fix goes (a delete count of 1). */
+function removesNothing(ctx: Context, c: Container, growth: ContainerUse[], noOp: ContainerUse): Report<MessageId> {
+  const call = noOp.site as ts.CallExpression;
+  const count = call.arguments[1];
+  const adds = [...new Set(growth.map((u) => u.method ?? 'index assignment'))].join('/');
+  return {
+    node: count,
+    messageId: 'removesNothing',
+    data: { name: c.decl.name.getText(ctx.file), lifetime: c.lifetime, kind: KIND_NAMES[c.kind], count: count.getText(ctx.file), adds },
+    related: growth.slice(0, 3).map((u) => ({ node: u.site, messageId: 'addedHere' })),
+    fixes: [
+      {
+        messageId: 'spliceOne',
+        data: {},
+        edits: [{ start: count.getStart(ctx.file), end: count.end, newText: '1' }],
+        preferred: true,
+      },
+    ],
   };
 }
 

@@ -55,18 +55,26 @@ export default defineRule({
       [ts.SyntaxKind.CallExpression]: (call) => {
         const name = platformCallName(ctx.types, call, TIMER_STARTS);
         if (!name || ctx.analysis.runsOncePerApplication(call)) return;
-        if (name === 'setTimeout' && !reschedulesItself(ctx, call)) return;
+        const oneShot = name === 'setTimeout' && !reschedulesItself(ctx, call);
         const timer = {
-          kind: name === 'setInterval' ? 'interval' : 'self-rescheduling timeout',
+          kind: name === 'setInterval' ? 'interval' : oneShot ? 'timeout' : 'self-rescheduling timeout',
           clear: name === 'setInterval' ? 'clearInterval' : 'clearTimeout',
         };
         const expr = outerExpression(call);
         const parent = expr.parent;
         const owner = ctx.analysis.ownerOf(call);
         const cls = owner.kind === 'class' ? owner.cls : undefined;
+        const field = assignedField(ctx, expr);
+        // a one-shot timeout ends by itself: a finding only when a class with a teardown keeps its handle and never
+        // clears it (torn down early, the object still runs the callback, and is held until then)
+        const keptNeverCleared = () =>
+          !!field &&
+          !!cls &&
+          !!lifecycle.of(cls).teardownToName &&
+          !clearsFieldAnywhere(ctx, lifecycle, cls, field.symbol, { rearming: true });
+        if (oneShot && !keptNeverCleared()) return;
 
         // h = setInterval(…) into a field: the class must clear it somewhere (its teardown, or a stop method)
-        const field = assignedField(ctx, expr);
         if (field) {
           if (cls && clearsFieldAnywhere(ctx, lifecycle, cls, field.symbol)) return;
           const { teardownToName: named, teardownToEdit: editable } = cls
@@ -131,10 +139,16 @@ function assignedField(ctx: Context, expr: ts.Expression): { symbol: ts.Symbol; 
 
 /**
  * clearInterval(this.f) / clearTimeout(this.f) anywhere in the class (a teardown, or a stop method the owner calls),
- * except a clear that only makes way for a new timer in `this.f` later in the same function: that one never stops
- * the timer for good.
+ * except, unless `rearming` counts, a clear that only makes way for a new timer in `this.f` later in the same
+ * function: that one never stops the timer for good.
  */
-function clearsFieldAnywhere(ctx: Context, lifecycle: LifecycleAnalysis, cls: ts.ClassLikeDeclaration, field: ts.Symbol): boolean {
+function clearsFieldAnywhere(
+  ctx: Context,
+  lifecycle: LifecycleAnalysis,
+  cls: ts.ClassLikeDeclaration,
+  field: ts.Symbol,
+  count = { rearming: false },
+): boolean {
   const isClear = (c: ts.CallExpression, i: number) => i === 0 && isTimerClear(ctx.types, c);
   const rearmsAfter = (clear: ts.CallExpression): boolean => {
     const fn = enclosingFunction(clear);
@@ -148,8 +162,10 @@ function clearsFieldAnywhere(ctx: Context, lifecycle: LifecycleAnalysis, cls: ts
     );
   };
   return (
-    someCall(cls, (c) => !!c.arguments[0] && lifecycle.isField(c.arguments[0], field) && isClear(c, 0) && !rearmsAfter(c)) ||
-    lifecycle.releasesField(cls, field, { methods: [], isReleaseCall: isClear })
+    someCall(
+      cls,
+      (c) => !!c.arguments[0] && lifecycle.isField(c.arguments[0], field) && isClear(c, 0) && (count.rearming || !rearmsAfter(c)),
+    ) || lifecycle.releasesField(cls, field, { methods: [], isReleaseCall: isClear })
   );
 }
 

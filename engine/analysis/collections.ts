@@ -219,6 +219,8 @@ export type ContainerUseKind =
   | 'add'
   /** delete/clear/splice/shift/pop, `length = n`, `delete o[k]` */
   | 'remove'
+  /** a removal that removes nothing: `splice(i, 0)`, `splice(i, -1)` */
+  | 'no-op remove'
   /** the variable or field is assigned another collection */
   | 'reset'
   /** `.size`/`.length` (or `Object.keys(o).length`) compared with a limit */
@@ -306,7 +308,8 @@ function classify(name: ts.Identifier | ts.PrivateIdentifier, kind: CollectionKi
     const member = p.name.text;
     if (ts.isCallExpression(p.parent) && p.parent.expression === p) {
       if (ADDS[kind].includes(member)) return use('add', p.parent, member);
-      if (member === 'splice' && splicesNothing(p.parent)) return use(p.parent.arguments.length > 2 ? 'add' : 'read', p.parent, member);
+      if (member === 'splice' && splicesNothing(p.parent))
+        return use(p.parent.arguments.length > 2 ? 'add' : 'no-op remove', p.parent, member);
       if (REMOVES[kind].includes(member)) return use('remove', p.parent, member);
       return use(ITERATING_METHODS.has(member) ? 'iterate' : 'read', p.parent, member);
     }
@@ -362,7 +365,7 @@ function classify(name: ts.Identifier | ts.PrivateIdentifier, kind: CollectionKi
 }
 
 /** `a.splice(i, 0)` or `a.splice(i, -1)`: a delete count of zero or less removes nothing (it may only insert). */
-function splicesNothing(call: ts.CallExpression): boolean {
+export function splicesNothing(call: ts.CallExpression): boolean {
   const count = call.arguments[1];
   if (!count) return false;
   if (ts.isNumericLiteral(count)) return Number(count.text) === 0;
