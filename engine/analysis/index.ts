@@ -84,6 +84,7 @@ export {
   keyedByCode,
   longLivedContainer,
   pinsObjectKeys,
+  releasedApart,
   valueType,
 } from './collections';
 export type { CollectionKind, Container, ContainerUse, ContainerUseKind, Lifetime } from './collections';
