@@ -127,10 +127,11 @@ export {
   leavesLoop,
   missedRelease,
   outOfScope,
+  successOnlyHandOff,
   uncoveredExit,
   uncoveredExits,
 } from './paths';
-export type { MissedRelease } from './paths';
+export type { MissedRelease, SuccessOnlyHandOff } from './paths';
 export { PROCESS_STOPS, processStart } from './processes';
 export type { ProcessStart } from './processes';
 export {
