@@ -66,12 +66,10 @@ export default defineRule({
         const cls = owner.kind === 'class' ? owner.cls : undefined;
         const field = assignedField(ctx, expr);
         // a one-shot timeout ends by itself: a finding only when a class with a teardown keeps its handle and never
-        // clears it (torn down early, the object still runs the callback, and is held until then)
+        // hands it to any call (clearTimeout, or a helper that clears it): torn down early, the object still runs
+        // the callback, and is held until then
         const keptNeverCleared = () =>
-          !!field &&
-          !!cls &&
-          !!lifecycle.of(cls).teardownToName &&
-          !clearsFieldAnywhere(ctx, lifecycle, cls, field.symbol, { rearming: true });
+          !!field && !!cls && !!lifecycle.of(cls).teardownToName && !passesFieldToACall(ctx, lifecycle, cls, field.symbol);
         if (oneShot && !keptNeverCleared()) return;
 
         // h = setInterval(…) into a field: the class must clear it somewhere (its teardown, or a stop method)
@@ -139,16 +137,10 @@ function assignedField(ctx: Context, expr: ts.Expression): { symbol: ts.Symbol; 
 
 /**
  * clearInterval(this.f) / clearTimeout(this.f) anywhere in the class (a teardown, or a stop method the owner calls),
- * except, unless `rearming` counts, a clear that only makes way for a new timer in `this.f` later in the same
- * function: that one never stops the timer for good.
+ * except a clear that only makes way for a new timer in `this.f` later in the same function: that one never stops
+ * the timer for good.
  */
-function clearsFieldAnywhere(
-  ctx: Context,
-  lifecycle: LifecycleAnalysis,
-  cls: ts.ClassLikeDeclaration,
-  field: ts.Symbol,
-  count = { rearming: false },
-): boolean {
+function clearsFieldAnywhere(ctx: Context, lifecycle: LifecycleAnalysis, cls: ts.ClassLikeDeclaration, field: ts.Symbol): boolean {
   const isClear = (c: ts.CallExpression, i: number) => i === 0 && isTimerClear(ctx.types, c);
   const rearmsAfter = (clear: ts.CallExpression): boolean => {
     const fn = enclosingFunction(clear);
@@ -162,10 +154,17 @@ function clearsFieldAnywhere(
     );
   };
   return (
-    someCall(
-      cls,
-      (c) => !!c.arguments[0] && lifecycle.isField(c.arguments[0], field) && isClear(c, 0) && (count.rearming || !rearmsAfter(c)),
-    ) || lifecycle.releasesField(cls, field, { methods: [], isReleaseCall: isClear })
+    someCall(cls, (c) => !!c.arguments[0] && lifecycle.isField(c.arguments[0], field) && isClear(c, 0) && !rearmsAfter(c)) ||
+    lifecycle.releasesField(cls, field, { methods: [], isReleaseCall: isClear })
+  );
+}
+
+/** `this.f` passed to any call in the class (a clear, or a helper that clears it), or released by its teardown. */
+function passesFieldToACall(ctx: Context, lifecycle: LifecycleAnalysis, cls: ts.ClassLikeDeclaration, field: ts.Symbol): boolean {
+  const isClear = (c: ts.CallExpression, i: number) => i === 0 && isTimerClear(ctx.types, c);
+  return (
+    someCall(cls, (c) => c.arguments.some((a) => lifecycle.isField(a, field))) ||
+    lifecycle.releasesField(cls, field, { methods: [], isReleaseCall: isClear })
   );
 }
 
