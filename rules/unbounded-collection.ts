@@ -4,6 +4,7 @@ import ts = require('typescript');
 import {
   chunkSourceAt,
   containerUses,
+  enclosingFunction,
   growsOnlyWithDistinctKeys,
   isRepeatedAdd,
   keyType,
@@ -11,6 +12,7 @@ import {
   longLivedContainer,
   pinsObjectKeys,
   refersTo,
+  releasedApart,
   statementList,
   valueType,
   type Container,
@@ -35,7 +37,16 @@ const MESSAGES = {
   onlyGrows:
     '`{{name}}` (a {{lifetime}} {{kind}}) is only ever added to ({{adds}}) and never deleted from, cleared, trimmed or bounded by a size ' +
     'check: it grows for as long as the program runs.',
+  removesNothing:
+    '`{{name}}` (a {{lifetime}} {{kind}}) never loses an entry: this splice has a delete count of {{count}} and removes nothing, ' +
+    'so everything added ({{adds}}) stays for as long as the program runs.',
+  keptAfterRelease:
+    '`{{name}}` keeps `{{value}}` after {{release}}() releases it: nothing removes it from the {{kind}}, which gains a dead entry on ' +
+    'every call while its owner lives.',
+  releasedHere: 'released here, but left in `{{name}}`',
   addedHere: 'added here, on every call',
+  removeOnRelease: 'Remove `{{value}}` from `{{name}}` when it is released',
+  spliceOne: 'Remove the entry: splice(…, 1)',
   bound: 'Bound `{{name}}` to {{max}} entries (drop {{oldest}} after each add)',
   emptyInTeardown: 'Empty `{{field}}` in {{teardown}}()',
 };
@@ -55,10 +66,19 @@ export default defineRule({
   create(ctx, options) {
     const lifecycle = ctx.analysis.lifecycleWith(options.teardownMethods);
     const check = (decl: ts.VariableDeclaration | ts.PropertyDeclaration): void => {
-      const c = longLivedContainer(ctx.types, decl);
-      if (!c || boundedDomain(ctx, c)) return;
+      const c = longLivedContainer(ctx.types, decl, { instanceFields: true });
+      if (!c || (c.lifetime !== 'instance field' && boundedDomain(ctx, c))) return;
       const uses = containerUses(ctx.types, c);
       if (uses.some((u) => u.kind === 'remove' || u.kind === 'reset' || u.kind === 'bound' || u.kind === 'escape')) return;
+      // an instance's field lives as long as the instance: it grows without bound only with entries that are dead
+      if (c.lifetime === 'instance field') {
+        const kept = uses.flatMap((u) => {
+          const release = isRepeatedAdd(ctx.types, c, u) ? releasedApart(ctx.types, u) : undefined;
+          return release ? [{ add: u, release }] : [];
+        });
+        if (kept.length) ctx.report(keptAfterRelease(ctx, c, kept[0].add, kept[0].release));
+        return;
+      }
       if (pinsObjectKeys(ctx.types, c, uses)) return; // object-keyed-cache reports it, with a WeakMap/WeakSet fix
       const growth = uses.filter(
         (u) =>
@@ -68,7 +88,9 @@ export default defineRule({
           !keyedByCode(ctx.types, c, u) &&
           !growsOnlyWithDistinctKeys(ctx.types, c, uses, u),
       );
-      if (growth.length) ctx.report(report(ctx, lifecycle, c, growth));
+      if (!growth.length) return;
+      const noOp = uses.find((u) => u.kind === 'no-op remove');
+      ctx.report(noOp ? removesNothing(ctx, c, growth, noOp) : report(ctx, lifecycle, c, growth));
     };
     return {
       [ts.SyntaxKind.VariableDeclaration]: check,
@@ -105,6 +127,67 @@ function report(ctx: Context, lifecycle: LifecycleAnalysis, c: Container, growth
     data: { name, lifetime: c.lifetime, kind: KIND_NAMES[c.kind], adds },
     related: growth.slice(0, 3).map((u) => ({ node: u.site, messageId: 'addedHere' })),
     fixes: [...boundFix(ctx, c, growth), ...teardownFix(ctx, lifecycle, c)],
+  };
+}
+
+/** Reported at the add; the fix removes the entry right after the release (arrays by index, Sets by value). */
+function keptAfterRelease(ctx: Context, c: Container, add: ContainerUse, release: ts.CallExpression): Report<MessageId> {
+  const name = c.decl.name.getText(ctx.file);
+  const value = (add.site as ts.CallExpression).arguments.at(-1)!.getText(ctx.file);
+  const method = (release.expression as ts.PropertyAccessExpression).name.text;
+  const x = add.ref.getText(ctx.file);
+  const statement = release.parent;
+  const fixes: Fixes = [];
+  if (
+    ts.isExpressionStatement(statement) &&
+    statement.expression === release &&
+    statementList(statement) &&
+    c.kind !== 'map' &&
+    sameThis(release, add.site)
+  ) {
+    const code = c.kind === 'set' ? `${x}.delete(${value});` : `if (${x}.includes(${value})) ${x}.splice(${x}.indexOf(${value}), 1);`;
+    fixes.push({
+      messageId: 'removeOnRelease',
+      data: { name, value },
+      edits: [insertAfterStatement(ctx.file, statement, code)],
+      preferred: true,
+    });
+  }
+  const callee = (add.site as ts.CallExpression).expression;
+  return {
+    node: ts.isPropertyAccessExpression(callee) ? callee.name : add.site,
+    messageId: 'keptAfterRelease',
+    data: { name, value, release: method, kind: KIND_NAMES[c.kind] },
+    related: [{ node: release, messageId: 'releasedHere', data: { name } }],
+    fixes,
+  };
+}
+
+/** No `function` between the release and the add's function: `this` at the release is the add's `this`. */
+function sameThis(release: ts.Node, add: ts.Node): boolean {
+  const fn = enclosingFunction(add);
+  for (let n = release.parent; n && n !== fn; n = n.parent) if (ts.isFunctionLike(n) && !ts.isArrowFunction(n)) return false;
+  return true;
+}
+
+/** The broken removal is the finding: it is where the fix goes (a delete count of 1). */
+function removesNothing(ctx: Context, c: Container, growth: ContainerUse[], noOp: ContainerUse): Report<MessageId> {
+  const call = noOp.site as ts.CallExpression;
+  const count = call.arguments[1];
+  const adds = [...new Set(growth.map((u) => u.method ?? 'index assignment'))].join('/');
+  return {
+    node: count,
+    messageId: 'removesNothing',
+    data: { name: c.decl.name.getText(ctx.file), lifetime: c.lifetime, kind: KIND_NAMES[c.kind], count: count.getText(ctx.file), adds },
+    related: growth.slice(0, 3).map((u) => ({ node: u.site, messageId: 'addedHere' })),
+    fixes: [
+      {
+        messageId: 'spliceOne',
+        data: {},
+        edits: [{ start: count.getStart(ctx.file), end: count.end, newText: '1' }],
+        preferred: true,
+      },
+    ],
   };
 }
 

@@ -55,18 +55,24 @@ export default defineRule({
       [ts.SyntaxKind.CallExpression]: (call) => {
         const name = platformCallName(ctx.types, call, TIMER_STARTS);
         if (!name || ctx.analysis.runsOncePerApplication(call)) return;
-        if (name === 'setTimeout' && !reschedulesItself(ctx, call)) return;
+        const oneShot = name === 'setTimeout' && !reschedulesItself(ctx, call);
         const timer = {
-          kind: name === 'setInterval' ? 'interval' : 'self-rescheduling timeout',
+          kind: name === 'setInterval' ? 'interval' : oneShot ? 'timeout' : 'self-rescheduling timeout',
           clear: name === 'setInterval' ? 'clearInterval' : 'clearTimeout',
         };
         const expr = outerExpression(call);
         const parent = expr.parent;
         const owner = ctx.analysis.ownerOf(call);
         const cls = owner.kind === 'class' ? owner.cls : undefined;
+        const field = assignedField(ctx, expr);
+        // a one-shot timeout ends by itself: a finding only when a class with a teardown keeps its handle and never
+        // hands it to any call (clearTimeout, or a helper that clears it): torn down early, the object still runs
+        // the callback, and is held until then
+        const keptNeverCleared = () =>
+          !!field && !!cls && !!lifecycle.of(cls).teardownToName && !passesFieldToACall(ctx, lifecycle, cls, field.symbol);
+        if (oneShot && !keptNeverCleared()) return;
 
         // h = setInterval(…) into a field: the class must clear it somewhere (its teardown, or a stop method)
-        const field = assignedField(ctx, expr);
         if (field) {
           if (cls && clearsFieldAnywhere(ctx, lifecycle, cls, field.symbol)) return;
           const { teardownToName: named, teardownToEdit: editable } = cls
@@ -149,6 +155,15 @@ function clearsFieldAnywhere(ctx: Context, lifecycle: LifecycleAnalysis, cls: ts
   };
   return (
     someCall(cls, (c) => !!c.arguments[0] && lifecycle.isField(c.arguments[0], field) && isClear(c, 0) && !rearmsAfter(c)) ||
+    lifecycle.releasesField(cls, field, { methods: [], isReleaseCall: isClear })
+  );
+}
+
+/** `this.f` passed to any call in the class (a clear, or a helper that clears it), or released by its teardown. */
+function passesFieldToACall(ctx: Context, lifecycle: LifecycleAnalysis, cls: ts.ClassLikeDeclaration, field: ts.Symbol): boolean {
+  const isClear = (c: ts.CallExpression, i: number) => i === 0 && isTimerClear(ctx.types, c);
+  return (
+    someCall(cls, (c) => c.arguments.some((a) => lifecycle.isField(a, field))) ||
     lifecycle.releasesField(cls, field, { methods: [], isReleaseCall: isClear })
   );
 }

@@ -8,7 +8,10 @@ import {
   acquiringExpression,
   boundNames,
   describeOwnedField,
+  enclosingFunction,
+  findNode,
   handleFunction,
+  isAssignment,
   isCallTo,
   keptByReceiver,
   mayBeNullish,
@@ -20,12 +23,14 @@ import {
   releasedThroughSubscription,
   unwrap,
   statementList,
+  successOnlyHandOff,
   type MissedRelease,
   type Releasers,
   type ResourceInfo,
+  type SuccessOnlyHandOff,
   type Use,
 } from '../engine/analysis';
-import { appendToBody, inAsyncFunction, isTypeScriptFile, wrapInTryFinally, type Edit } from '../engine/fix';
+import { appendToBody, inAsyncFunction, insertBeforeStatement, isTypeScriptFile, wrapInTryFinally, type Edit } from '../engine/fix';
 import { NO_OPTIONS } from '../engine/options';
 import { codeText, defineRule, type Report, type RuleContext } from '../engine/rule';
 
@@ -43,6 +48,12 @@ const MESSAGES = {
   teardownMissesRelease: 'teardown that misses the release',
   handleNotKept: 'The handle from {{source}} is passed on and kept nowhere: nothing can call {{release}} on it.',
   releaseInTeardown: 'Release `this.{{field}}` in {{teardown}}()',
+  handedOffOnSuccessOnly:
+    '{{what}} is handed to {{callback}}() only on success (line {{successLine}}): the failure reported at line {{failureLine}} ' +
+    'neither passes it on nor releases it.',
+  failsWithoutRelease: 'reports a failure here and leaves it open',
+  handedOffHere: 'handed off here, on success',
+  releaseOnFailure: 'Release `{{name}}` before reporting the failure',
   declareWithUsing: 'Declare `{{name}}` with `using` so it is disposed at the end of the block',
   declareWithAwaitUsing: 'Declare `{{name}}` with `await using` so it is disposed at the end of the block',
   releaseInFinally: 'Release `{{name}}` in a finally block',
@@ -101,12 +112,14 @@ export default defineRule({
         });
       },
       [ts.SyntaxKind.VariableDeclaration]: (decl) => {
-        if (!ts.isIdentifier(decl.name) || !decl.initializer) return;
-        const acquire = acquiringExpression(decl.initializer);
+        if (!ts.isIdentifier(decl.name)) return;
+        // `let socket; … socket = net.connect(…)`: only whether a callback gets it on every path is asked below
+        const acquire = decl.initializer ? acquiringExpression(decl.initializer) : assignedAcquisition(ctx, decl.name);
         if (!acquire || ctx.analysis.runsOncePerApplication(decl) || isUsing(decl)) return;
         const handle = handleFunction(ctx.types, acquire);
         // the declared return types first: a call that cannot return a resource needs no resolving
-        const info = handle || !mayReturnResource(ctx.types, acquire) ? undefined : ctx.analysis.resource(decl.name);
+        const info =
+          handle || !mayReturnResource(ctx.types, acquire) ? undefined : ctx.analysis.resource(decl.initializer ? decl.name : acquire);
         if (!handle && info?.kind !== 'handle') return;
         // a factory that keeps what it returns (and disposes it with itself) hands the caller nothing to release
         if (!handle && (keptByReceiver(ctx.types, acquire) || ctx.analysis.ownership.keptByCallee(acquire))) return;
@@ -116,10 +129,15 @@ export default defineRule({
         const { uses, releases, handOffs } = ctx.analysis.usesOf(decl.name, releasers);
         // a numeric handle passed to a function is used, not handed off (fs.readSync(fd, …))
         const handedOff = handOffs.filter((u) => !(handle && u.kind === 'passed'));
-        if (handedOff.length || uses.some((u) => u.kind === 'reassigned')) return;
+        const what = describe(decl.name.text, acquire, info);
+        if (handedOff.length || uses.some((u) => u.kind === 'reassigned')) {
+          const symbol = !handle && ctx.types.symbolAt(decl.name);
+          const partial = symbol && successOnlyHandOff(ctx.types, acquire, symbol, handedOff, releases);
+          if (partial) ctx.report(successOnlyReport(ctx, acquire, what, info!, decl.name.text, partial));
+          return;
+        }
         const methodsCalled = uses.flatMap((u) => (u.method ? [u.method] : []));
         if (info && releasedThroughSubscription(ctx.types, ctx.types.typeAt(decl.name), info.releaseMethods, methodsCalled)) return;
-        const what = describe(decl.name.text, acquire, info);
         const releaseCode = handle ? `${handle.namespace}.${handle.release.name}(${decl.name.text})` : releaseCall(ctx, decl, info!);
         if (!releases.length) {
           ctx.report({
@@ -147,6 +165,55 @@ function mayKeepArguments(ctx: Context, call: ts.CallExpression | ts.NewExpressi
 function calleeNameOrSelf(callee: ts.Expression): ts.Node {
   const x = unwrap(callee);
   return ts.isPropertyAccessExpression(x) ? x.name : x;
+}
+
+/** The first `x = <acquiring call>` of a variable declared without an initializer, in the function that declares it. */
+function assignedAcquisition(ctx: Context, name: ts.Identifier): ts.CallExpression | ts.NewExpression | undefined {
+  const scope = enclosingFunction(name);
+  const symbol = ctx.types.symbolAt(name);
+  if (!scope || !symbol) return undefined;
+  const assignment = findNode(
+    scope,
+    (n) => isAssignment(n) && ts.isIdentifier(n.left) && n.left.text === name.text && !!acquiringExpression(n.right),
+  ) as ts.BinaryExpression | undefined;
+  return assignment && ctx.types.symbolAt(assignment.left) === symbol ? acquiringExpression(assignment.right) : undefined;
+}
+
+/** Reported at the acquisition; the fix releases the value just before the failing callback call. */
+function successOnlyReport(
+  ctx: Context,
+  acquire: ts.Node,
+  what: string,
+  info: ResourceInfo,
+  name: string,
+  partial: SuccessOnlyHandOff,
+): Report<MessageId> {
+  const line = (n: ts.Node) => ctx.file.getLineAndCharacterOfPosition(n.getStart(ctx.file)).line + 1;
+  const statement = outerExpression(partial.failure).parent;
+  const release = info.releaseMethods.includes('destroy') ? 'destroy' : info.releaseMethods[0];
+  const fixes: Fixes =
+    release && (ts.isExpressionStatement(statement) || ts.isReturnStatement(statement)) && statementList(statement)
+      ? [
+          {
+            messageId: 'releaseOnFailure',
+            data: { name },
+            edits: [
+              insertBeforeStatement(ctx.file, statement, `${name}${mayBeNullish(ctx.types.typeAt(acquire)) ? '?.' : '.'}${release}();`),
+            ],
+            preferred: true,
+          },
+        ]
+      : [];
+  return {
+    node: acquire,
+    messageId: 'handedOffOnSuccessOnly',
+    data: { what, callback: partial.callback.text, successLine: line(partial.success), failureLine: line(partial.failure) },
+    related: [
+      { node: partial.failure, messageId: 'failsWithoutRelease' },
+      { node: partial.success, messageId: 'handedOffHere' },
+    ],
+    fixes,
+  };
 }
 
 function isUsing(decl: ts.VariableDeclaration): boolean {

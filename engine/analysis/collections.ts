@@ -5,10 +5,10 @@
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { isPlatformSymbol } from './globals';
-import { resourceInfo } from './resource';
+import { RELEASE_METHODS, resourceInfo } from './resource';
 import { runsOncePerApplication } from './lifetime';
 import { enclosingFunction } from './owner';
-import { identifiersNamed, someNode } from './walk';
+import { findNode, identifiersNamed, someNode } from './walk';
 import { calleePath, outerExpression, unwrap } from './expressions';
 
 export type CollectionKind = 'map' | 'set' | 'array' | 'dictionary';
@@ -30,7 +30,7 @@ export function collectionKind(types: TypeQueries, type: ts.Type): CollectionKin
   return !lib && types.stringIndexType(type) && !types.isCallable(type) ? 'dictionary' : undefined;
 }
 
-export type Lifetime = 'module-level' | 'static' | 'singleton field';
+export type Lifetime = 'module-level' | 'static' | 'singleton field' | 'instance field';
 
 export interface Container {
   decl: ts.VariableDeclaration | ts.PropertyDeclaration;
@@ -46,9 +46,14 @@ export interface Container {
 
 /**
  * The container declared by `decl` when it holds a collection this code creates, lives as long as the program, and
- * every use of it is visible in this file (not exported, or a private field).
+ * every use of it is visible in this file (not exported, or a private field). With `instanceFields`, also a private
+ * field of a class whose instances have no known lifetime ('instance field').
  */
-export function longLivedContainer(types: TypeQueries, decl: ts.VariableDeclaration | ts.PropertyDeclaration): Container | undefined {
+export function longLivedContainer(
+  types: TypeQueries,
+  decl: ts.VariableDeclaration | ts.PropertyDeclaration,
+  options: { instanceFields?: boolean } = {},
+): Container | undefined {
   const name = decl.name;
   if (!ts.isIdentifier(name) && !ts.isPrivateIdentifier(name)) return undefined;
   // only module-level variables and fields of top-level classes live long: settle that before asking the checker
@@ -84,9 +89,13 @@ export function longLivedContainer(types: TypeQueries, decl: ts.VariableDeclarat
       lifetime = 'static';
     } else {
       const instances = singletonInstances(types, cls, classSymbol);
-      if (!instances) return undefined;
-      if (!isPrivate && (classExported || instances.exported)) return undefined;
-      lifetime = 'singleton field';
+      if (instances) {
+        if (!isPrivate && (classExported || instances.exported)) return undefined;
+        lifetime = 'singleton field';
+      } else {
+        if (!options.instanceFields || !isPrivate) return undefined;
+        lifetime = 'instance field';
+      }
     }
   }
   // the type last: most fields of most classes are settled by their lifetime above
@@ -219,6 +228,8 @@ export type ContainerUseKind =
   | 'add'
   /** delete/clear/splice/shift/pop, `length = n`, `delete o[k]` */
   | 'remove'
+  /** a removal that removes nothing: `splice(i, 0)`, `splice(i, -1)` */
+  | 'no-op remove'
   /** the variable or field is assigned another collection */
   | 'reset'
   /** `.size`/`.length` (or `Object.keys(o).length`) compared with a limit */
@@ -301,6 +312,8 @@ function classify(name: ts.Identifier | ts.PrivateIdentifier, kind: CollectionKi
     const member = p.name.text;
     if (ts.isCallExpression(p.parent) && p.parent.expression === p) {
       if (ADDS[kind].includes(member)) return use('add', p.parent, member);
+      if (member === 'splice' && splicesNothing(p.parent))
+        return use(p.parent.arguments.length > 2 ? 'add' : 'no-op remove', p.parent, member);
       if (REMOVES[kind].includes(member)) return use('remove', p.parent, member);
       return use(ITERATING_METHODS.has(member) ? 'iterate' : 'read', p.parent, member);
     }
@@ -355,6 +368,14 @@ function classify(name: ts.Identifier | ts.PrivateIdentifier, kind: CollectionKi
   return use('escape', p);
 }
 
+/** `a.splice(i, 0)` or `a.splice(i, -1)`: a delete count of zero or less removes nothing (it may only insert). */
+function splicesNothing(call: ts.CallExpression): boolean {
+  const count = call.arguments[1];
+  if (!count) return false;
+  if (ts.isNumericLiteral(count)) return Number(count.text) === 0;
+  return ts.isPrefixUnaryExpression(count) && count.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(count.operand);
+}
+
 function isAssignmentTarget(e: ts.Expression): boolean {
   const outer = outerExpression(e, {});
   const p = outer.parent;
@@ -388,12 +409,36 @@ export function comparesWithLimit(sizeRead: ts.Expression): boolean {
   return !(ts.isNumericLiteral(other) && Number(other.text) <= 1);
 }
 
-/** Adds that run repeatedly: not program-lifetime code, and not a singleton's constructor (which runs once). */
+/** Adds that run repeatedly: not program-lifetime code, and not the owning instance's constructor (which runs once). */
 export function isRepeatedAdd(types: TypeQueries, c: Container, use: ContainerUse): boolean {
   if (runsOncePerApplication(types, use.site)) return false;
-  if (c.lifetime !== 'singleton field') return true;
+  if (c.lifetime !== 'singleton field' && c.lifetime !== 'instance field') return true;
   const fn = enclosingFunction(use.site);
   return !(fn && ts.isConstructorDeclaration(fn) && fn.parent === c.cls);
+}
+
+/** Methods that end a value's own life (a handle's close, a subscription's unsubscribe), when its type has them. */
+const ENDS_LIFE = [...RELEASE_METHODS, 'unsubscribe', 'disconnect'];
+
+/**
+ * An add of a local value that the same function (or a closure it returns) also releases on its own, not through
+ * the container: `this.handles.push(sub); return () => sub.unsubscribe();`. The entry outlives what it holds, so
+ * a container nothing removes from keeps one dead entry per add. Returns the release call.
+ */
+export function releasedApart(types: TypeQueries, add: ContainerUse): ts.CallExpression | undefined {
+  if (!ts.isCallExpression(add.site) || add.kind !== 'add') return undefined;
+  const value = add.site.arguments.at(-1);
+  const fn = enclosingFunction(add.site) as ts.FunctionLikeDeclaration | undefined;
+  if (!value || !ts.isIdentifier(value) || !fn?.body) return undefined;
+  const symbol = types.symbolAt(value);
+  // a local of this function: a parameter or a field may be released by whoever owns it
+  if (!symbol || !types.declarationsOf(symbol).every((d) => ts.isVariableDeclaration(d) && enclosingFunction(d) === fn)) return undefined;
+  const endsLife = (n: ts.Node): n is ts.CallExpression => {
+    if (!ts.isCallExpression(n) || !ts.isPropertyAccessExpression(n.expression) || !ts.isIdentifier(n.expression.expression)) return false;
+    const { name, expression: receiver } = n.expression;
+    return ENDS_LIFE.includes(name.text) && types.symbolAt(receiver) === symbol && types.hasMethod(types.typeAt(receiver), name.text);
+  };
+  return findNode(fn.body, endsLife) as ts.CallExpression | undefined;
 }
 
 /** The key type of a Map/Set/dictionary, the element type of an array. */

@@ -99,6 +99,7 @@ export {
   keyedByCode,
   longLivedContainer,
   pinsObjectKeys,
+  releasedApart,
   valueType,
 } from './collections';
 export type { CollectionKind, Container, ContainerUse, ContainerUseKind, Lifetime } from './collections';
@@ -150,10 +151,11 @@ export {
   leavesLoop,
   missedRelease,
   outOfScope,
+  successOnlyHandOff,
   uncoveredExit,
   uncoveredExits,
 } from './paths';
-export type { MissedRelease } from './paths';
+export type { MissedRelease, SuccessOnlyHandOff } from './paths';
 export { PROCESS_STOPS, processStart } from './processes';
 export type { ProcessStart } from './processes';
 export {

@@ -1,10 +1,11 @@
 // Paths out of code: early exits (return/throw/break/continue) that skip a release, the throw path before a release
 // that is not in a finally block, the exits of a loop, and where a local goes out of scope.
 import ts = require('typescript');
-import { calleePath } from './expressions';
+import type { TypeQueries } from '../types';
+import { calleePath, outerExpression } from './expressions';
 import { enclosingFunction, statementIn, statementList } from './owner';
 import type { Use } from './ownership';
-import { findNode, someNode } from './walk';
+import { findNode, refersTo, someNode } from './walk';
 
 /** A return/throw/break/continue inside `statement` (not in nested functions or inner loops) with no release before it in its blocks. */
 export function uncoveredExit(statement: ts.Statement, releases: Use[]): ts.Node | undefined {
@@ -158,4 +159,75 @@ export function exitsBeforeFirstUse(decl: ts.VariableDeclaration, uses: Use[]): 
   if (!(firstIndex > start) || !Number.isFinite(firstIndex)) return [];
   const inside = (exit: ts.Node) => direct.some((u) => u.site.pos >= exit.pos && u.site.end <= exit.end);
   return list.slice(start + 1, firstIndex).flatMap((s) => uncoveredExits(s, direct).filter((e) => !inside(e)));
+}
+
+/** A callback-style hand-off made only on success, and the failure that gives up the value instead. */
+export interface SuccessOnlyHandOff {
+  callback: ts.Identifier;
+  success: ts.CallExpression;
+  failure: ts.CallExpression;
+}
+
+/** Events after which a stream or socket is ending by itself: its listener for them has nothing left to release. */
+const ENDING_EVENTS = new Set(['error', 'close', 'end', 'finish']);
+
+/**
+ * The function hands `value` to its callback parameter (`callback(null, socket)`), and another call of that callback
+ * after the acquisition reports a failure without it and with no release in the same function: the value is left
+ * open on that path (a handshake that fails on a connected socket). Calls in the catch of the try that made the value
+ * (nothing was made) and in the value's own 'error'/'close'/'end' listeners (it is ending already) are no such path.
+ */
+export function successOnlyHandOff(
+  types: TypeQueries,
+  acquire: ts.Node,
+  value: ts.Symbol,
+  handOffs: readonly Use[],
+  releases: readonly Use[],
+): SuccessOnlyHandOff | undefined {
+  const fn = enclosingFunction(acquire) as ts.FunctionLikeDeclaration | undefined;
+  if (!fn?.body || !handOffs.length) return undefined;
+  const parameters = fn.parameters.flatMap((p) => (ts.isIdentifier(p.name) ? [types.symbolAt(p.name)] : []));
+  const callbackOf = (use: Use) => {
+    const call = use.site;
+    if (use.kind !== 'passed' || !ts.isCallExpression(call) || !ts.isIdentifier(call.expression)) return undefined;
+    const symbol = types.symbolAt(call.expression);
+    return symbol && parameters.includes(symbol) ? symbol : undefined;
+  };
+  const callback = callbackOf(handOffs[0]);
+  if (!callback || handOffs.some((u) => callbackOf(u) !== callback)) return undefined;
+  const failure = findNode(fn.body, (n) => {
+    if (!ts.isCallExpression(n) || !ts.isIdentifier(n.expression) || n.pos < acquire.end) return false;
+    if (types.symbolAt(n.expression) !== callback || refersTo(types, n, value)) return false;
+    if (madeNothing(n, acquire) || inEndingListener(types, n, value)) return false;
+    const where = enclosingFunction(n);
+    return !releases.some((r) => enclosingFunction(r.site) === where);
+  }) as ts.CallExpression | undefined;
+  const success = handOffs[0].site as ts.CallExpression;
+  return failure && { callback: success.expression as ts.Identifier, success, failure };
+}
+
+/** In a catch clause of a try whose block holds the acquisition: the acquisition threw. */
+function madeNothing(call: ts.Node, acquire: ts.Node): boolean {
+  for (let n: ts.Node = call; n.parent; n = n.parent) {
+    const p = n.parent;
+    if (ts.isCatchClause(n) && ts.isTryStatement(p) && acquire.pos >= p.tryBlock.pos && acquire.end <= p.tryBlock.end) return true;
+  }
+  return false;
+}
+
+/** Inside `value.on('error' | 'close' | 'end' | 'finish', listener)`. */
+function inEndingListener(types: TypeQueries, call: ts.Node, value: ts.Symbol): boolean {
+  const listener = enclosingFunction(call);
+  if (!listener || !(ts.isArrowFunction(listener) || ts.isFunctionExpression(listener))) return false;
+  const registration = outerExpression(listener, {}).parent;
+  if (!ts.isCallExpression(registration) || !ts.isPropertyAccessExpression(registration.expression)) return false;
+  const [event] = registration.arguments;
+  const receiver = registration.expression.expression;
+  return (
+    !!event &&
+    ts.isStringLiteralLike(event) &&
+    ENDING_EVENTS.has(event.text) &&
+    ts.isIdentifier(receiver) &&
+    types.symbolAt(receiver) === value
+  );
 }
