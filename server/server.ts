@@ -23,6 +23,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CONFIG_FILE } from '../engine/config';
 import { fixUntilStable } from '../engine/fix';
+import { declarationSignature } from '../engine/result-cache';
 import { isSourceFile } from '../engine/project';
 import type { Finding, Location, Rule } from '../engine/rule';
 import type { FileResult } from '../engine/runner';
@@ -71,6 +72,8 @@ interface Linted {
   shown: Finding[];
   /** Suppression comments that suppress nothing. */
   unused: Location[];
+  /** What the files importing it saw of it when it was linted (engine/result-cache.ts declarationSignature). */
+  signature?: string;
 }
 
 const NOT_LINTED: FileResult = { findings: [], ruleErrors: [] };
@@ -172,7 +175,10 @@ export class LeakLintServer {
     this.documents.onDidChangeContent(({ document }) => this.changed(document));
     this.documents.onDidSave(({ document }) => {
       const file = this.fileOf(document);
-      if (file && this.folderFor(file).settings.run === 'onSave') this.scheduleWithDependents(file, document.uri);
+      if (file && this.folderFor(file).settings.run === 'onSave') {
+        this.scheduleEdited(document.uri);
+        this.scheduleDependents(file);
+      }
     });
     this.documents.onDidClose(({ document }) => this.closed(document));
     this.documents.listen(c);
@@ -205,7 +211,7 @@ export class LeakLintServer {
     this.openFiles.set(file, doc.uri);
     this.host.setText(file, doc.getText());
     if (opened) this.scheduler.schedule(doc.uri, 0);
-    else if (this.folderFor(file).settings.run === 'onType') this.scheduleWithDependents(file, doc.uri);
+    else if (this.folderFor(file).settings.run === 'onType') this.scheduleEdited(doc.uri);
   }
 
   private closed(doc: TextDocument): void {
@@ -216,22 +222,21 @@ export class LeakLintServer {
     this.lastChangeAt.delete(doc.uri);
     this.publish(doc.uri, []);
     // dependents now see the file's text on disk again
-    this.scheduleWithDependents(file, undefined);
+    this.scheduleDependents(file);
     this.openFiles.delete(file);
     this.host.close(file);
   }
 
-  /**
-   * Lints the document almost at once (a burst of changes coalesces into one lint), then, once typing pauses,
-   * the other open files of its project (they may depend on it).
-   */
-  private scheduleWithDependents(file: string, uri: string | undefined): void {
-    if (uri) {
-      const now = performance.now();
-      const inBurst = now - (this.lastChangeAt.get(uri) ?? -Infinity) < BURST_MS;
-      this.lastChangeAt.set(uri, now);
-      this.scheduler.schedule(uri, inBurst ? BURST_MS : 0);
-    }
+  /** Lints the edited document almost at once (a burst of changes coalesces into one lint). */
+  private scheduleEdited(uri: string): void {
+    const now = performance.now();
+    const inBurst = now - (this.lastChangeAt.get(uri) ?? -Infinity) < BURST_MS;
+    this.lastChangeAt.set(uri, now);
+    this.scheduler.schedule(uri, inBurst ? BURST_MS : 0);
+  }
+
+  /** Once typing pauses, lints the other open files of the file's project (they may depend on it). */
+  private scheduleDependents(file: string): void {
     if (!this.ready) return;
     const folderOfFile = (f: string) => this.folderFor(f).path ?? dirname(f);
     const project = this.host.projectFor(file, folderOfFile(file));
@@ -256,12 +261,25 @@ export class LeakLintServer {
     }
   }
 
+  /**
+   * Lints the document and publishes its diagnostics. Its dependents are linted again (later) only when what they
+   * see of it changed: typing inside a function body leaves them as they are.
+   */
   private lintDocument(doc: TextDocument): Linted {
     const file = this.fileOf(doc)!;
     const folder = this.folderFor(file);
     const result = folder.settings.enable && folder.linter.selects(file) ? this.analyse(folder, file) : NOT_LINTED;
     const shown = this.show(folder, result);
-    const linted = { version: doc.version, findings: result.findings, shown: shown.findings, unused: result.unusedDirectives ?? [] };
+    const signature = folder.settings.enable ? this.signatureOf(folder, file) : undefined;
+    const linted = {
+      version: doc.version,
+      findings: result.findings,
+      shown: shown.findings,
+      unused: result.unusedDirectives ?? [],
+      signature,
+    };
+    const before = this.linted.get(doc.uri)?.signature;
+    if (before !== undefined && before !== signature) this.scheduleDependents(file);
     this.linted.set(doc.uri, linted);
     this.publish(doc.uri, shown.diagnostics, doc.version);
     return linted;
@@ -294,6 +312,18 @@ export class LeakLintServer {
 
   private show(folder: Folder, result: FileResult) {
     return showResult(result, folder.settings, folder.baseline?.current(), this.uriOf);
+  }
+
+  private signatureOf(folder: Folder, file: string): string | undefined {
+    try {
+      const source = this.host
+        .projectFor(file, folder.path ?? dirname(file))
+        .program()
+        .getSourceFile(file);
+      return source && declarationSignature(source);
+    } catch {
+      return undefined; // the program could not be built: analyse() has said so
+    }
   }
 
   private reportProblems(file: string, result: FileResult): void {

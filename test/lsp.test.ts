@@ -365,6 +365,58 @@ describe('language server result cache', () => {
   });
 });
 
+describe('language server dependents', () => {
+  let root: string;
+  let client: LspClient;
+  const src = (name: string) => join(root, 'src', name);
+  const LOGS = `import * as fs from 'node:fs';
+
+export function openLog(p: string): fs.WriteStream {
+  return fs.createWriteStream(p);
+}
+`;
+  const USES_LOGS = USES_FACTORY.replace('./factory.js', './logs.js');
+
+  before(async () => {
+    root = makeWorkspace({ 'tsconfig.json': tsconfigJson(), 'src/logs.ts': LOGS, 'src/uses-logs.ts': USES_LOGS });
+    client = new LspClient();
+    await client.initialize([root]);
+  });
+
+  after(async () => {
+    await client.shutdown().catch(() => client.kill());
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  /** Every diagnostics publish for the URI from message `from` on, once the server has gone idle after it. */
+  const publishedUntilIdle = async (from: number, uri: string) => {
+    await client.until((m) => client.received.indexOf(m) >= from && m.method === 'leaklint/status' && m.params.state === 'idle', 'idle');
+    return client.received.slice(from).filter((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri);
+  };
+
+  it('lints open dependents again only when what they see of the edited file changes', async () => {
+    const user = client.open(src('uses-logs.ts'), USES_LOGS);
+    await client.diagnostics(user, ofRule('unclosed-resource'));
+    const logs = client.open(src('logs.ts'), LOGS);
+    await client.diagnostics(logs, none);
+
+    // typing in a body under a declared return type: the edited file is linted, its importer is left alone
+    const typing = client.received.length;
+    const body = { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } };
+    const version = client.change(logs, [{ range: body, newText: '  void p;\n' }]);
+    await client.diagnostics(logs, none, version);
+    assert.deepEqual(await publishedUntilIdle(typing, user), []);
+
+    // the export's type changes: the importer is linted again and its finding goes
+    const retyped = client.received.length;
+    client.replace(logs, `export function openLog(_p: string): { write(s: string): void } {\n  return { write() {} };\n}\n`);
+    assert.deepEqual(
+      (await publishedUntilIdle(retyped, user)).map((m) => m.params.diagnostics),
+      [[]],
+    );
+  });
+});
+
 describe('language server configuration', () => {
   let root: string;
   let client: LspClient;
