@@ -1,9 +1,23 @@
-// Latency of the language server as an editor sees it: open → diagnostics and edit → diagnostics, through the
-// BUILT server over stdio, on a generated 200-file project. Run with `npm run bench:lsp`.
-import { rmSync } from 'node:fs';
+// Latency of the language server as an editor sees it, through the BUILT server over stdio. Run with
+// `npm run bench:lsp [-- --only generated|real] [--cpu-prof <dir>]`:
+// - generated: open → diagnostics and edit → diagnostics on a generated 200-file project;
+// - real: typing in a function body of a 3,641-line and of a 409-line file of JupyterLab's notebook package (19 project
+//   references, their sources in the program), from .bench-cache/ts-corpus/jupyterlab at the commit pinned in
+//   bench/corpus.ts (`npm run bench:corpus:ts -- --prepare` materialises it with its node_modules).
+// `--cpu-prof <dir>` writes the server's CPU profile there (node --cpu-prof) to see where the time goes.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { LspClient, makeWorkspace, tsconfigJson, uriOf, writeFile } from '../test/lsp-client';
+import { LspClient, REPO, makeWorkspace, tsconfigJson, uriOf, writeFile } from '../test/lsp-client';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const only = flag('--only');
+const cpuProfileDir = flag('--cpu-prof');
+const serverArgs = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
 
 const FILES = 200;
 const WARM_OPENS = 20;
@@ -81,11 +95,11 @@ const ms = (n: number) => `${n.toFixed(1)} ms`;
 const summary = (values: number[]) =>
   `p50 ${ms(percentile(values, 50))}, p95 ${ms(percentile(values, 95))}, max ${ms(Math.max(...values))} (n=${values.length})`;
 
-async function main(): Promise<void> {
+async function generatedProject(): Promise<void> {
   const files: Record<string, string> = { 'tsconfig.json': tsconfigJson() };
   for (let i = 0; i < FILES; i++) files[`src/mod${i}.ts`] = moduleText(i);
   const root = makeWorkspace(files, 'leaklint-bench-');
-  const client = new LspClient();
+  const client = new LspClient(undefined, serverArgs);
   try {
     await client.initialize([root]);
     const path = (i: number) => join(root, 'src', `mod${i}.ts`);
@@ -144,6 +158,86 @@ async function main(): Promise<void> {
     await client.shutdown().catch(() => client.kill());
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+const JUPYTERLAB = join(REPO, '.bench-cache/ts-corpus/jupyterlab');
+const REAL_FILES = ['packages/notebook/src/actions.tsx', 'packages/notebook/src/history.ts'];
+const WARM_KEYSTROKES = 10;
+const KEYSTROKES = 60;
+
+/**
+ * A document typed into: a string statement inserted at the top of a function body mid-file, into which letters are
+ * typed (every 40th keystroke clears it, like deleting a word). The code stays valid and the exports unchanged.
+ */
+class Typist {
+  readonly uri: string;
+  private readonly line: number;
+  private readonly column: number;
+  private typed = 0;
+
+  constructor(
+    private readonly client: LspClient,
+    file: string,
+  ) {
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const at = lines.findIndex((l, i) => i >= lines.length / 2 && /^\s{2,}(const|let|if|return)\b/.test(l));
+    if (at < 0) throw new Error(`${file}: no statement in a function body in its second half`);
+    const indent = /^\s*/.exec(lines[at])![0];
+    lines.splice(at, 0, `${indent}void '';`);
+    this.line = at;
+    this.column = indent.length + "void '".length;
+    this.uri = client.open(file, lines.join('\n'), file.endsWith('x') ? 'typescriptreact' : 'typescript');
+  }
+
+  /** One keystroke; resolves with the time until its diagnostics arrive. */
+  async keystroke(): Promise<number> {
+    const start = performance.now();
+    const clear = this.typed === 40;
+    const from = { line: this.line, character: this.column + (clear ? 0 : this.typed) };
+    const to = { line: this.line, character: this.column + this.typed };
+    const version = this.client.change(this.uri, [
+      { range: { start: from, end: to }, newText: clear ? '' : String.fromCharCode(97 + (this.typed % 26)) },
+    ]);
+    this.typed = clear ? 0 : this.typed + 1;
+    await this.client.diagnostics(this.uri, () => true, version, 120_000);
+    return performance.now() - start;
+  }
+}
+
+async function realProject(): Promise<void> {
+  if (!existsSync(join(JUPYTERLAB, 'node_modules'))) {
+    console.log(`real: ${JUPYTERLAB} is missing; run \`npm run bench:corpus:ts -- --prepare\` first`);
+    return;
+  }
+  const client = new LspClient(undefined, serverArgs);
+  try {
+    await client.initialize([JUPYTERLAB]);
+    console.log(`LeakLint LSP latency: JupyterLab (${JUPYTERLAB}), node ${process.version}`);
+    for (const rel of REAL_FILES) {
+      const file = join(JUPYTERLAB, rel);
+      const start = performance.now();
+      const typist = new Typist(client, file);
+      await client.diagnostics(typist.uri, () => true, 1, 300_000);
+      const open = performance.now() - start;
+      for (let k = 0; k < WARM_KEYSTROKES; k++) await typist.keystroke();
+      const keystrokes: number[] = [];
+      for (let k = 0; k < KEYSTROKES; k++) keystrokes.push(await typist.keystroke());
+      const lines = readFileSync(file, 'utf8').split('\n').length;
+      console.log(`  ${rel} (${lines} lines): open → diagnostics ${ms(open)}; keystroke → diagnostics ${summary(keystrokes)}`);
+    }
+    console.log(`  server peak RSS ${(procStatusKb(client.pid!, 'VmHWM') / 1024).toFixed(0)} MB`);
+  } finally {
+    await client.shutdown().catch(() => client.kill());
+  }
+}
+
+function procStatusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+}
+
+async function main(): Promise<void> {
+  if (!only || only === 'generated') await generatedProject();
+  if (!only || only === 'real') await realProject();
 }
 
 main().catch((error) => {
