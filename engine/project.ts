@@ -334,6 +334,13 @@ export class Project {
     return snapshot;
   }
 
+  /** Lets the program and checker go (to bound memory); the next `program()` builds them again. */
+  unload(): void {
+    this.service.cleanupSemanticCache();
+    this.compilerHost = undefined; // it holds closures over the program (see dispose)
+    this.projectVersion++; // the service would otherwise take its dropped program for up to date
+  }
+
   dispose(): void {
     this.service.dispose();
     this.snapshots.clear();

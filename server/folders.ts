@@ -72,6 +72,10 @@ export function parseSettings(raw: unknown, warn: (message: string) => void): Se
       else settings.rules[id] = severity as SeveritySetting;
     }
   }
+  if (raw.maxProjects !== undefined) {
+    if (Number.isInteger(raw.maxProjects) && (raw.maxProjects as number) >= 1) settings.maxProjects = raw.maxProjects as number;
+    else warn('leaklint.maxProjects must be a whole number of at least 1');
+  }
   if (Array.isArray(raw.exclude)) settings.exclude = raw.exclude.filter((g): g is string => typeof g === 'string');
   const baseline = isObject(raw.baseline) ? raw.baseline : {};
   settings.baseline.mode = oneOf(baseline.mode, BASELINE_MODES, settings.baseline.mode);

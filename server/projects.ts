@@ -2,6 +2,7 @@
 // inferred project per folder for files no tsconfig includes, all fed the open documents' unsaved text.
 import { ProjectLocator, planScan, type InputProblem, type Linter } from '../engine/linter';
 import { Project, createRegistry } from '../engine/project';
+import { DEFAULT_SETTINGS } from './protocol';
 
 export class ProjectHost {
   /** Shared by every project (and workspace scans) so each file is parsed once per version. */
@@ -11,10 +12,18 @@ export class ProjectHost {
   private readonly overlays = new Map<string, { text: string; version: number }>();
   private primed = new WeakSet<Project>();
   private retired: Project[] = [];
+  /** Projects that have been linted in (so hold a program), least recently used first. */
+  private readonly withPrograms = new Set<Project>();
+  /** Past this many projects with a program, the least recently used lets its program go (`leaklint.maxProjects`). */
+  maxProjects = DEFAULT_SETTINGS.maxProjects;
   // Unique over the server's lifetime: a reopened file must never reuse the version of a stale snapshot.
   private nextVersion = 1;
 
-  constructor(private readonly onProblem: (problem: InputProblem) => void) {
+  constructor(
+    private readonly onProblem: (problem: InputProblem) => void,
+    /** Called when a project lets its program go to stay within `maxProjects`. */
+    private readonly onUnload: (project: Project) => void = () => {},
+  ) {
     this.locator = new ProjectLocator(this.registry, onProblem);
   }
 
@@ -38,6 +47,27 @@ export class ProjectHost {
     const plan = planScan({ paths: [folder], registry: this.registry, locator: this.locator }, linter);
     for (const { project } of plan.work) this.applyOverlays(project);
     return plan;
+  }
+
+  /**
+   * Marks the project as about to be linted in. One workspace scan loads every tsconfig of the workspace, and each
+   * program with its checker takes tens to hundreds of MB: beyond `maxProjects` the least recently used ones are
+   * unloaded (their results cache stays, and a program is built again when one of their files is linted).
+   */
+  use(project: Project): void {
+    this.withPrograms.delete(project);
+    this.withPrograms.add(project);
+    for (const oldest of this.withPrograms) {
+      if (this.withPrograms.size <= Math.max(1, this.maxProjects)) break;
+      this.withPrograms.delete(oldest);
+      oldest.unload();
+      this.onUnload(oldest);
+    }
+  }
+
+  /** Forgets a project disposed elsewhere (a workspace scan's inferred project). */
+  forget(project: Project): void {
+    this.withPrograms.delete(project);
   }
 
   /** Gives a project created elsewhere (a workspace scan) the open documents' text. */
@@ -73,6 +103,7 @@ export class ProjectHost {
    */
   reset(): void {
     this.retired.push(...this.projects());
+    this.withPrograms.clear();
     this.locator = new ProjectLocator(this.registry, this.onProblem);
     this.inferred.clear();
     this.primed = new WeakSet();

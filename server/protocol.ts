@@ -70,6 +70,8 @@ export interface Settings {
   reportUnusedDisableDirectives: boolean;
   codeAction: { disableRuleComment: { location: DisableCommentLocation } };
   codeActionsOnSave: { mode: FixAllMode };
+  /** How many projects keep their program and checker; the least recently used beyond it are unloaded. */
+  maxProjects: number;
 }
 
 /** The baseline file `leaklint scan --baseline` writes in docs/ci.md, looked for in each workspace folder. */
@@ -84,4 +86,5 @@ export const DEFAULT_SETTINGS: Settings = {
   reportUnusedDisableDirectives: true,
   codeAction: { disableRuleComment: { location: 'separateLine' } },
   codeActionsOnSave: { mode: 'all' },
+  maxProjects: 8,
 };

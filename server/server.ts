@@ -93,7 +93,14 @@ function fileOfUri(uri: string): string | undefined {
 
 export class LeakLintServer {
   private readonly documents = new TextDocuments(TextDocument);
-  private readonly host = new ProjectHost((p) => this.logOnce(`tsconfig:${p.file}:${p.message}`, `${p.file}: ${p.message}`));
+  private readonly host = new ProjectHost(
+    (p) => this.logOnce(`tsconfig:${p.file}:${p.message}`, `${p.file}: ${p.message}`),
+    (project) =>
+      this.connection.console.log(
+        `unloaded the program of ${project.id}, the least recently used of more than ${this.host.maxProjects} projects ` +
+          '(leaklint.maxProjects); it is built again when one of its files is analysed',
+      ),
+  );
   private readonly scheduler = new LintScheduler(
     (uri) => this.lint(uri),
     () => this.sendStatus(),
@@ -302,7 +309,9 @@ export class LeakLintServer {
   /** The file's result without logging its problems (for scratch texts such as fix-all's passes). */
   private analyseQuietly(folder: Folder, file: string): FileResult {
     try {
-      const result = folder.linter.lintFile(this.host.projectFor(file, folder.path ?? dirname(file)), file);
+      const project = this.host.projectFor(file, folder.path ?? dirname(file));
+      this.host.use(project);
+      const result = folder.linter.lintFile(project, file);
       this.host.releaseRetired();
       return result;
     } catch (error) {
@@ -380,6 +389,7 @@ export class LeakLintServer {
       this.workspaceFolders.map(async (f) => makeFolder(f.uri, fileOfUri(f.uri), await settingsFor(f.uri), this.rules, warn)),
     );
     this.loose = makeFolder(undefined, undefined, await settingsFor(undefined), this.rules);
+    this.host.maxProjects = this.loose.settings.maxProjects; // one for the window, as the projects are shared
     this.folders = folders;
     this.publishConfigProblems();
   }

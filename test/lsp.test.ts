@@ -417,6 +417,49 @@ export function openLog(p: string): fs.WriteStream {
   });
 });
 
+describe('language server memory bound', () => {
+  let root: string;
+  let client: LspClient;
+  const PROJECTS = ['a', 'b', 'c'];
+
+  before(async () => {
+    const files: Record<string, string> = {};
+    for (const p of PROJECTS) Object.assign(files, { [`${p}/tsconfig.json`]: tsconfigJson(), [`${p}/src/leaky.ts`]: LEAKY });
+    root = makeWorkspace(files);
+    client = new LspClient();
+    client.settings = { maxProjects: 2 };
+    await client.initialize([root]);
+  });
+
+  after(async () => {
+    await client.shutdown().catch(() => client.kill());
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const unloaded = (from: number) =>
+    client.received
+      .slice(from)
+      .filter((m) => m.method === 'window/logMessage' && /unloaded the program of/.test(m.params.message))
+      .map((m) => /of (\S+tsconfig\.json)/.exec(m.params.message)?.[1]);
+
+  it('keeps at most leaklint.maxProjects programs, and still answers for every project', async () => {
+    const uris = PROJECTS.map((p) => client.open(join(root, p, 'src/leaky.ts'), LEAKY));
+    for (const uri of uris) await client.diagnostics(uri, ofRule('unclosed-resource'));
+    assert.deepEqual(unloaded(0), [join(root, 'a/tsconfig.json')]);
+
+    // the unloaded project is built again for its file's next edit and code actions, and the oldest other one goes
+    const from = client.received.length;
+    const version = client.change(uris[0], [
+      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: '\n' },
+    ]);
+    const diagnostics = await client.diagnostics(uris[0], ofRule('unclosed-resource'), version);
+    assert.ok((await codeActions(client, uris[0], diagnostics)).some((a) => a.isPreferred));
+    assert.deepEqual(unloaded(from), [join(root, 'b/tsconfig.json')]);
+    const scan = await client.request('leaklint/scanWorkspace', {});
+    assert.deepEqual([scan.files, scan.findings], [3, 3]);
+  });
+});
+
 describe('language server configuration', () => {
   let root: string;
   let client: LspClient;
