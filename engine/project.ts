@@ -70,6 +70,10 @@ export class Project {
   private readonly overlays = new Map<string, { text: string; version: number }>();
   private readonly diskVersions = new Map<string, number>();
   private readonly snapshots = new Map<string, { version: string; snapshot: ts.IScriptSnapshot | undefined }>();
+  /** Each file's text as the editor or the disk has it, read once per version. */
+  private readonly texts = new Map<string, { version: string; text: string | undefined }>();
+  /** Source files longer than this (in characters) are set aside as too large (`setMaxFileLength`). */
+  private maxFileLength = Infinity;
   private projectVersion = 0;
   private rootSet: Set<string>;
   /** Files whose text (at the version recorded) overflows TypeScript's recursive parser, binder or checker. */
@@ -262,6 +266,24 @@ export class Project {
   }
 
   /**
+   * Source files longer than `length` characters are seen as empty by the program (their importers see no exports):
+   * parsing, binding and checking a multi-megabyte file takes seconds, and in the language server it would hold up
+   * every other file. Declaration files and dependencies are never set aside.
+   */
+  setMaxFileLength(length: number): void {
+    if (length === this.maxFileLength) return;
+    this.maxFileLength = length;
+    this.projectVersion++;
+  }
+
+  /** The file's length when it is over the limit of `setMaxFileLength` (the program then sees it as empty). */
+  tooLarge(file: string): { length: number; limit: number } | undefined {
+    if (this.maxFileLength === Infinity || !isSourceFile(file) || file.includes('/node_modules/')) return undefined;
+    const length = this.textOf(file)?.length ?? 0;
+    return length > this.maxFileLength ? { length, limit: this.maxFileLength } : undefined;
+  }
+
+  /**
    * Sets aside every root file the parser overflows on, else the single most deeply nested one (the binder or
    * checker overflowed). False when there is nothing left to set aside.
    */
@@ -313,9 +335,9 @@ export class Project {
     return overlay ? `o${overlay.version}` : `d${this.diskVersions.get(file) ?? 0}`;
   }
 
-  /** What TypeScript sees as the file's version: a set-aside file's (empty) text is a different version. */
+  /** What TypeScript sees as the file's version: a set-aside or too large file's (empty) text is a different version. */
   private scriptVersion(file: string): string {
-    return this.isSetAside(file) ? `${this.versionOf(file)}:set-aside` : this.versionOf(file);
+    return this.isSetAside(file) || this.tooLarge(file) ? `${this.versionOf(file)}:set-aside` : this.versionOf(file);
   }
 
   private bumpDisk(file: string): void {
@@ -327,9 +349,10 @@ export class Project {
     const version = this.scriptVersion(file);
     const cached = this.snapshots.get(file);
     if (cached?.version === version) return cached.snapshot;
-    const overlay = this.overlays.get(file);
-    const text = this.isSetAside(file) ? '' : overlay ? overlay.text : ts.sys.readFile(file);
-    const snapshot = text === undefined ? undefined : new TextSnapshot(text);
+    const text = this.textOf(file);
+    // a set-aside file's empty text is parsed from scratch: updating the old tree walks it, which may be what overflowed
+    const setAside = this.isSetAside(file) || this.tooLarge(file);
+    const snapshot = text === undefined ? undefined : setAside ? ts.ScriptSnapshot.fromString('') : new TextSnapshot(text);
     this.snapshots.set(file, { version, snapshot });
     return snapshot;
   }
@@ -341,9 +364,19 @@ export class Project {
     this.projectVersion++; // the service would otherwise take its dropped program for up to date
   }
 
+  private textOf(file: string): string | undefined {
+    const version = this.versionOf(file);
+    const cached = this.texts.get(file);
+    if (cached?.version === version) return cached.text;
+    const text = this.overlays.get(file)?.text ?? ts.sys.readFile(file);
+    this.texts.set(file, { version, text });
+    return text;
+  }
+
   dispose(): void {
     this.service.dispose();
     this.snapshots.clear();
+    this.texts.clear();
     // with the source redirect, TypeScript patches the compiler host with closures over the whole program and checker
     this.compilerHost = undefined;
     this.resolutionCache = undefined;

@@ -1,6 +1,6 @@
 // The TypeScript projects behind open documents: one per tsconfig or jsconfig (located exactly as the CLI scan does) plus an
 // inferred project per folder for files no tsconfig includes, all fed the open documents' unsaved text.
-import { ProjectLocator, planScan, type InputProblem, type Linter } from '../engine/linter';
+import { MB, ProjectLocator, planScan, type InputProblem, type Linter } from '../engine/linter';
 import { Project, createRegistry } from '../engine/project';
 import { DEFAULT_SETTINGS } from './protocol';
 
@@ -16,6 +16,8 @@ export class ProjectHost {
   private readonly withPrograms = new Set<Project>();
   /** Past this many projects with a program, the least recently used lets its program go (`leaklint.maxProjects`). */
   maxProjects = DEFAULT_SETTINGS.maxProjects;
+  /** Source files longer than this (characters) are set aside as too large in every project. */
+  private maxFileLength = DEFAULT_SETTINGS.maxFileSizeMB * MB;
   // Unique over the server's lifetime: a reopened file must never reuse the version of a stale snapshot.
   private nextVersion = 1;
 
@@ -70,9 +72,15 @@ export class ProjectHost {
     this.withPrograms.delete(project);
   }
 
-  /** Gives a project created elsewhere (a workspace scan) the open documents' text. */
+  setMaxFileLength(length: number): void {
+    this.maxFileLength = length;
+    for (const p of this.projects()) p.setMaxFileLength(length);
+  }
+
+  /** Gives a project created elsewhere (a workspace scan) the open documents' text and the file size limit. */
   applyOverlays(project: Project): void {
     if (this.primed.has(project)) return;
+    project.setMaxFileLength(this.maxFileLength);
     for (const [file, { text, version }] of this.overlays) project.setOverlay(file, text, version);
     this.primed.add(project);
   }

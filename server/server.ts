@@ -22,6 +22,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CONFIG_FILE } from '../engine/config';
+import { MB, TOO_LARGE } from '../engine/linter';
 import { fixUntilStable } from '../engine/fix';
 import { declarationSignature } from '../engine/result-cache';
 import { isSourceFile } from '../engine/project';
@@ -77,6 +78,11 @@ interface Linted {
 }
 
 const NOT_LINTED: FileResult = { findings: [], ruleErrors: [] };
+
+/** Names the setting that decides a skip, where there is one. */
+function settingFor(skipped: string): string {
+  return skipped.startsWith(TOO_LARGE) ? ' (leaklint.maxFileSizeMB)' : '';
+}
 
 function invalidParams(message: string): ResponseError<void> {
   return new ResponseError(ErrorCodes.InvalidParams, message);
@@ -337,7 +343,7 @@ export class LeakLintServer {
 
   private reportProblems(file: string, result: FileResult): void {
     for (const e of result.ruleErrors) this.logOnce(`rule:${e.ruleId}:${file}`, `rule ${e.ruleId} failed on ${file}: ${e.message}`);
-    if (result.skipped) this.logOnce(`skipped:${file}:${result.skipped}`, `${file}: ${result.skipped}`);
+    if (result.skipped) this.logOnce(`skipped:${file}:${result.skipped}`, `${file}: ${result.skipped}${settingFor(result.skipped)}`);
   }
 
   private publish(uri: string, diagnostics: Diagnostic[], version?: number): void {
@@ -389,7 +395,9 @@ export class LeakLintServer {
       this.workspaceFolders.map(async (f) => makeFolder(f.uri, fileOfUri(f.uri), await settingsFor(f.uri), this.rules, warn)),
     );
     this.loose = makeFolder(undefined, undefined, await settingsFor(undefined), this.rules);
-    this.host.maxProjects = this.loose.settings.maxProjects; // one for the window, as the projects are shared
+    // window-wide, as the projects are shared by the folders
+    this.host.maxProjects = this.loose.settings.maxProjects;
+    this.host.setMaxFileLength(this.loose.settings.maxFileSizeMB * MB);
     this.folders = folders;
     this.publishConfigProblems();
   }

@@ -460,6 +460,44 @@ describe('language server memory bound', () => {
   });
 });
 
+describe('language server large files', () => {
+  let root: string;
+  let client: LspClient;
+  const src = (name: string) => join(root, 'src', name);
+  // a generated file, 40 KB: over the limit of 0.02 MB set below (the default is 4 MB)
+  const HUGE = `${LEAKY}\n${Array.from({ length: 800 }, (_, i) => `export const value${i} = { id: ${i}, name: 'v${i}' };`).join('\n')}\n`;
+
+  before(async () => {
+    root = makeWorkspace({ 'tsconfig.json': tsconfigJson(), 'src/huge.ts': HUGE, 'src/leaky.ts': LEAKY });
+    client = new LspClient();
+    client.settings = { maxFileSizeMB: 0.02 };
+    await client.initialize([root]);
+  });
+
+  after(async () => {
+    await client.shutdown().catch(() => client.kill());
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('skips a file over leaklint.maxFileSizeMB with a message, and goes on with the others', async () => {
+    const huge = client.open(src('huge.ts'), HUGE);
+    const leaky = client.open(src('leaky.ts'), LEAKY);
+    const diagnostics = await client.diagnostics(leaky, ofRule('unclosed-resource'));
+    assert.ok((await codeActions(client, leaky, diagnostics)).some((a) => a.isPreferred));
+    const note = await client.until(
+      (m) => m.method === 'window/logMessage' && m.params.message.includes('huge.ts'),
+      'a message about huge.ts',
+    );
+    assert.match(note.params.message, /too large to analyse \(0\.04 MB, over the limit of 0\.02 MB\) \(leaklint\.maxFileSizeMB\)/);
+    assert.deepEqual(await client.diagnostics(huge, () => true), []);
+
+    // under a higher limit it is analysed
+    client.settings = { maxFileSizeMB: 1 };
+    client.notify('workspace/didChangeConfiguration', { settings: {} });
+    await client.diagnostics(huge, ofRule('unclosed-resource'));
+  });
+});
+
 describe('language server configuration', () => {
   let root: string;
   let client: LspClient;
