@@ -1,10 +1,13 @@
 // Latency of the language server as an editor sees it, through the BUILT server over stdio. Run with
-// `npm run bench:lsp [-- --only generated|real] [--cpu-prof <dir>]`:
+// `npm run bench:lsp [-- --only generated|real|huge|tsconfigs] [--cpu-prof <dir>]`:
 // - generated: open → diagnostics and edit → diagnostics on a generated 200-file project;
 // - real: typing in a function body of a 3,641-line and of a 409-line file of JupyterLab's notebook package (19 project
 //   references, their sources in the program), from .bench-cache/ts-corpus/jupyterlab at the commit pinned in
-//   bench/corpus.ts (`npm run bench:corpus:ts -- --prepare` materialises it with its node_modules).
-// `--cpu-prof <dir>` writes the server's CPU profile there (node --cpu-prof) to see where the time goes.
+//   bench/corpus.ts (`npm run bench:corpus:ts -- --prepare` materialises it with its node_modules);
+// - huge: a request about one file while a 5 MB file is opened, with and without leaklint.maxFileSizeMB's limit;
+// - tsconfigs: the peak RSS of one workspace scan of 30 tsconfigs, with and without leaklint.maxProjects's bound.
+// `--cpu-prof <dir>` writes the server's CPU profile there (node --cpu-prof) to see where the time goes; `--server
+// <dist/server.js>` runs another build of the server.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -18,6 +21,8 @@ const flag = (name: string) => {
 const only = flag('--only');
 const cpuProfileDir = flag('--cpu-prof');
 const serverArgs = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
+/** Another build of the server (e.g. main's, for a before/after comparison). */
+const serverPath = flag('--server');
 
 const FILES = 200;
 const WARM_OPENS = 20;
@@ -99,7 +104,7 @@ async function generatedProject(): Promise<void> {
   const files: Record<string, string> = { 'tsconfig.json': tsconfigJson() };
   for (let i = 0; i < FILES; i++) files[`src/mod${i}.ts`] = moduleText(i);
   const root = makeWorkspace(files, 'leaklint-bench-');
-  const client = new LspClient(undefined, serverArgs);
+  const client = new LspClient(serverPath, serverArgs);
   try {
     await client.initialize([root]);
     const path = (i: number) => join(root, 'src', `mod${i}.ts`);
@@ -209,7 +214,7 @@ async function realProject(): Promise<void> {
     console.log(`real: ${JUPYTERLAB} is missing; run \`npm run bench:corpus:ts -- --prepare\` first`);
     return;
   }
-  const client = new LspClient(undefined, serverArgs);
+  const client = new LspClient(serverPath, serverArgs);
   try {
     await client.initialize([JUPYTERLAB]);
     console.log(`LeakLint LSP latency: JupyterLab (${JUPYTERLAB}), node ${process.version}`);
@@ -235,9 +240,101 @@ function procStatusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
 }
 
+const HUGE_BYTES = 5_000_000;
+
+/**
+ * A 5 MB generated file opened next to an ordinary one: how long a code action request for the ordinary file waits
+ * while the server takes the huge file in, with the default leaklint.maxFileSizeMB (4: the file is set aside) and with
+ * a limit above it (the file is analysed, as every file was before the limit).
+ */
+async function hugeFile(): Promise<void> {
+  const lines = ["import * as fs from 'node:fs';"];
+  for (let i = 0, size = 0; size < HUGE_BYTES; i++) {
+    const line = `export function f${i}(p: string): number { const a = [1, 2, 3].map((x) => x * 2); return a.length + p.length; }`;
+    lines.push(line);
+    size += line.length + 1;
+  }
+  const huge = lines.join('\n');
+  const files = { 'tsconfig.json': tsconfigJson(), 'src/huge.ts': huge, 'src/mod0.ts': moduleText(0) };
+  const root = makeWorkspace(files, 'leaklint-bench-');
+  console.log(`LeakLint LSP: a request about another file while a ${(huge.length / 1e6).toFixed(1)} MB file is opened`);
+  try {
+    for (const maxFileSizeMB of [4, 100]) {
+      const client = new LspClient(serverPath, serverArgs);
+      client.settings = { maxFileSizeMB };
+      try {
+        await client.initialize([root]);
+        const other = client.open(join(root, 'src/mod0.ts'), files['src/mod0.ts']);
+        const diagnostics = await client.diagnostics(other, (ds) => ds.length > 0, 1, 120_000);
+        const opened = performance.now();
+        const hugeUri = client.open(join(root, 'src/huge.ts'), huge);
+        await new Promise((resolve) => setTimeout(resolve, 50)); // the server has started on the huge file
+        const asked = performance.now();
+        await client.request('textDocument/codeAction', {
+          textDocument: { uri: other },
+          range: diagnostics[0].range,
+          context: { diagnostics },
+        });
+        const answered = performance.now() - asked;
+        await client.diagnostics(hugeUri, () => true, 1, 300_000);
+        const hugeDone = performance.now() - opened;
+        console.log(
+          `  leaklint.maxFileSizeMB ${maxFileSizeMB}: code action for the other file answered in ${ms(answered)}; ` +
+            `huge file's diagnostics after ${ms(hugeDone)}`,
+        );
+      } finally {
+        await client.shutdown().catch(() => client.kill());
+      }
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+const PACKAGES = 30;
+const PACKAGE_FILES = 40;
+
+/**
+ * A workspace of 30 tsconfigs (packages of 40 modules each) scanned once: the server's peak RSS with
+ * leaklint.maxProjects at its default (8) and with no bound (every program kept, as before the setting).
+ */
+async function manyTsconfigs(): Promise<void> {
+  const files: Record<string, string> = {};
+  for (let p = 0; p < PACKAGES; p++) {
+    files[`packages/p${p}/tsconfig.json`] = tsconfigJson();
+    for (let i = 0; i < PACKAGE_FILES; i++) files[`packages/p${p}/src/mod${i}.ts`] = moduleText(i);
+  }
+  const root = makeWorkspace(files, 'leaklint-bench-');
+  console.log(`LeakLint LSP: one workspace scan of ${PACKAGES} tsconfigs × ${PACKAGE_FILES} files`);
+  try {
+    for (const maxProjects of [8, 1000]) {
+      const client = new LspClient(serverPath, serverArgs);
+      client.settings = { maxProjects };
+      try {
+        await client.initialize([root]);
+        const start = performance.now();
+        const summary = await client.request('leaklint/scanWorkspace', {});
+        const took = performance.now() - start;
+        if (summary.files !== PACKAGES * PACKAGE_FILES) throw new Error(`scanned ${summary.files} files`);
+        const peak = procStatusKb(client.pid!, 'VmHWM') / 1024;
+        const rss = procStatusKb(client.pid!, 'VmRSS') / 1024;
+        console.log(
+          `  leaklint.maxProjects ${maxProjects}: scan ${ms(took)}, peak RSS ${peak.toFixed(0)} MB, RSS after ${rss.toFixed(0)} MB`,
+        );
+      } finally {
+        await client.shutdown().catch(() => client.kill());
+      }
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   if (!only || only === 'generated') await generatedProject();
   if (!only || only === 'real') await realProject();
+  if (!only || only === 'huge') await hugeFile();
+  if (!only || only === 'tsconfigs') await manyTsconfigs();
 }
 
 main().catch((error) => {
