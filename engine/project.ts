@@ -278,7 +278,7 @@ export class Project {
 
   /** The file's length when it is over the limit of `setMaxFileLength` (the program then sees it as empty). */
   tooLarge(file: string): { length: number; limit: number } | undefined {
-    if (this.maxFileLength === Infinity || !isSourceFile(file) || file.includes('/node_modules/')) return undefined;
+    if (this.maxFileLength === Infinity || !isSourceFile(file) || /[\\/]node_modules[\\/]/.test(file)) return undefined;
     const length = this.textOf(file)?.length ?? 0;
     return length > this.maxFileLength ? { length, limit: this.maxFileLength } : undefined;
   }
