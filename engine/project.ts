@@ -360,6 +360,9 @@ export class Project {
   /** Lets the program and checker go (to bound memory); the next `program()` builds them again. */
   unload(): void {
     this.service.cleanupSemanticCache();
+    // the texts read from disk (default libraries and @types included) are read again with the program
+    this.snapshots.clear();
+    this.texts.clear();
     this.compilerHost = undefined; // it holds closures over the program (see dispose)
     this.projectVersion++; // the service would otherwise take its dropped program for up to date
   }
