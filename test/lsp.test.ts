@@ -388,9 +388,18 @@ export function openLog(p: string): fs.WriteStream {
     rmSync(root, { recursive: true, force: true });
   });
 
-  /** Every diagnostics publish for the URI from message `from` on, once the server has gone idle after it. */
-  const publishedUntilIdle = async (from: number, uri: string) => {
-    await client.until((m) => client.received.indexOf(m) >= from && m.method === 'leaklint/status' && m.params.state === 'idle', 'idle');
+  /**
+   * Every diagnostics publish for `uri` from message `from` on, once the server has gone idle after publishing `edited`
+   * at `version` (an idle status ends the busy spell that edit began, delayed lints of dependents included).
+   */
+  const publishedUntilIdle = async (from: number, uri: string, edited: string, version: number) => {
+    await client.diagnostics(edited, () => true, version);
+    const publishedAt = client.received.reduce(
+      (last, m, i) => (m.method === 'textDocument/publishDiagnostics' && m.params.uri === edited ? i : last),
+      -1,
+    );
+    const idle = (m: Message) => client.received.indexOf(m) > publishedAt && m.method === 'leaklint/status' && m.params.state === 'idle';
+    await client.until(idle, 'idle');
     return client.received.slice(from).filter((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri);
   };
 
@@ -404,14 +413,16 @@ export function openLog(p: string): fs.WriteStream {
     const typing = client.received.length;
     const body = { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } };
     const version = client.change(logs, [{ range: body, newText: '  void p;\n' }]);
-    await client.diagnostics(logs, none, version);
-    assert.deepEqual(await publishedUntilIdle(typing, user), []);
+    assert.deepEqual(await publishedUntilIdle(typing, user, logs, version), []);
 
     // the export's type changes: the importer is linted again and its finding goes
     const retyped = client.received.length;
-    client.replace(logs, `export function openLog(_p: string): { write(s: string): void } {\n  return { write() {} };\n}\n`);
+    const retypedVersion = client.replace(
+      logs,
+      `export function openLog(_p: string): { write(s: string): void } {\n  return { write() {} };\n}\n`,
+    );
     assert.deepEqual(
-      (await publishedUntilIdle(retyped, user)).map((m) => m.params.diagnostics),
+      (await publishedUntilIdle(retyped, user, logs, retypedVersion)).map((m) => m.params.diagnostics),
       [[]],
     );
   });
