@@ -88,6 +88,8 @@ export class Linter {
     const file = program.getSourceFile(fileName);
     if (!file) return { findings: [], ruleErrors: [], skipped: 'not part of the project' };
     if (project.isSetAside(fileName)) return { findings: [], ruleErrors: [], skipped: TOO_DEEP };
+    const tooLarge = project.tooLarge(fileName);
+    if (tooLarge) return { findings: [], ruleErrors: [], skipped: tooLargeNote(tooLarge.length, tooLarge.limit) };
     const syntax = program.getSyntacticDiagnostics(file)[0];
     if (syntax) {
       const { line, character } = file.getLineAndCharacterOfPosition(syntax.start ?? 0);
@@ -105,6 +107,17 @@ export class Linter {
     if (key) cache.set(project, fileName, key, result);
     return result;
   }
+}
+
+/** A megabyte of text, in characters (as tsserver counts its 4 MB large-file limit). */
+export const MB = 1024 * 1024;
+
+export const TOO_LARGE = 'skipped: too large to analyse';
+
+/** The note for a file over the project's size limit (`Project.setMaxFileLength`). */
+function tooLargeNote(length: number, limit: number): string {
+  const mb = (n: number) => `${(n / MB).toFixed(n < MB ? 2 : 1)} MB`;
+  return `${TOO_LARGE} (${mb(length)}, over the limit of ${mb(limit)})`;
 }
 
 function activate(rules: readonly Rule[], config: Pick<LeakLintConfig, 'rules' | 'ruleOptions'>): ActiveRule[] {

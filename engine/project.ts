@@ -70,13 +70,29 @@ export class Project {
   private readonly overlays = new Map<string, { text: string; version: number }>();
   private readonly diskVersions = new Map<string, number>();
   private readonly snapshots = new Map<string, { version: string; snapshot: ts.IScriptSnapshot | undefined }>();
+  /** Each file's text as the editor or the disk has it, read once per version. */
+  private readonly texts = new Map<string, { version: string; text: string | undefined }>();
+  /** Source files longer than this (in characters) are set aside as too large (`setMaxFileLength`). */
+  private maxFileLength = Infinity;
   private projectVersion = 0;
   private rootSet: Set<string>;
   /** Files whose text (at the version recorded) overflows TypeScript's recursive parser, binder or checker. */
   private readonly setAside = new Map<string, string>();
   /** The compiler host TypeScript builds programs with (its fileExists knows project references' outputs). */
   private compilerHost: ts.ModuleResolutionHost | undefined;
-  private resolutionCache: { projectVersion: number; cache: ts.ModuleResolutionCache } | undefined;
+  /**
+   * Module resolutions and package.json lookups, kept while the set of files stays the same: an edit of a file's
+   * text changes no resolution, and without the cache every program update read every file's package.json scope again
+   * from disk (a third of an edit's program update in JupyterLab). Files added or removed on disk reload the project.
+   */
+  private resolutionCache: { filesVersion: number; cache: ts.ModuleResolutionCache } | undefined;
+  /** Bumped when files appear or disappear for this project (root files added, overlays of new files opened or closed). */
+  private filesVersion = 0;
+  /**
+   * Referenced projects' parsed tsconfigs, for the project's lifetime (a tsconfig change reloads every project). The
+   * language service would parse every reference again, directory walk included, at each program update.
+   */
+  private readonly referencedCommandLines = new Map<string, ts.ParsedCommandLine | undefined>();
 
   private constructor(
     /** The tsconfig path, or the folder of an inferred project. */
@@ -109,25 +125,25 @@ export class Project {
       jsDocParsingMode: JSDOC_PARSING,
       // as tsserver does: a referenced project's files are its sources, not its built .d.ts (which may not exist yet)
       useSourceOfProjectReferenceRedirect: () => true,
+      getParsedCommandLine: (configFile) => this.referencedCommandLine(configFile),
     };
-    const workspace = WorkspacePackages.find(currentDirectory);
-    if (workspace) this.resolveWorkspacePackages(host, workspace);
+    this.resolveModules(host, WorkspacePackages.find(currentDirectory));
     this.rootSet = new Set(rootNames);
     this.service = ts.createLanguageService(host, releasingOnce(registry));
   }
 
   /**
-   * Module resolution that falls back to workspace packages' sources (see project-workspace.ts). TypeScript's own
-   * resolution runs first, on the host TypeScript builds the program with (`setCompilerHost`, which tsserver uses the
-   * same way: its fileExists sees project references' outputs) and a cache renewed with each project version, as
-   * the language service's default resolution renews its cache with each program.
+   * Module resolution with a cache kept across edits (`resolutionCache`), falling back to workspace packages' sources
+   * when there is a workspace (see project-workspace.ts). TypeScript's own resolution runs first, on the host
+   * TypeScript builds the program with (`setCompilerHost`, which tsserver uses the same way: its fileExists sees
+   * project references' outputs).
    */
-  private resolveWorkspacePackages(host: ts.LanguageServiceHost & ServiceHostInternals, workspace: WorkspacePackages): void {
+  private resolveModules(host: ts.LanguageServiceHost & ServiceHostInternals, workspace: WorkspacePackages | undefined): void {
     const cache = (): ts.ModuleResolutionCache => {
-      if (this.resolutionCache?.projectVersion !== this.projectVersion) {
+      if (this.resolutionCache?.filesVersion !== this.filesVersion) {
         const canonical = (f: string) => (ts.sys.useCaseSensitiveFileNames ? f : f.toLowerCase());
         const fresh = ts.createModuleResolutionCache(host.getCurrentDirectory(), canonical, this.options);
-        this.resolutionCache = { projectVersion: this.projectVersion, cache: fresh };
+        this.resolutionCache = { filesVersion: this.filesVersion, cache: fresh };
       }
       return this.resolutionCache.cache;
     };
@@ -147,13 +163,24 @@ export class Project {
           redirectedReference,
           mode,
         );
-        const source = resolved.resolvedModule ? undefined : workspace.sourceOf(literal.text, Boolean(options.allowJs));
+        const source = resolved.resolvedModule ? undefined : workspace?.sourceOf(literal.text, Boolean(options.allowJs));
         if (!source) return resolved;
         return {
           ...resolved,
           resolvedModule: { resolvedFileName: source, extension: extensionOf(source), isExternalLibraryImport: false },
         };
       });
+  }
+
+  private referencedCommandLine(configFile: string): ts.ParsedCommandLine | undefined {
+    if (!this.referencedCommandLines.has(configFile)) {
+      const parsed = ts.getParsedCommandLineOfConfigFile(configFile, undefined, {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: () => {},
+      });
+      this.referencedCommandLines.set(configFile, parsed);
+    }
+    return this.referencedCommandLines.get(configFile);
   }
 
   /**
@@ -210,6 +237,7 @@ export class Project {
       this.rootNames = [...this.rootNames, file];
       this.rootSet.add(file);
       this.projectVersion++;
+      this.filesVersion++;
     }
   }
 
@@ -235,6 +263,24 @@ export class Project {
   /** True when the file's current text is too deeply nested for TypeScript; the program sees it as empty. */
   isSetAside(file: string): boolean {
     return this.setAside.get(file) === this.versionOf(file);
+  }
+
+  /**
+   * Source files longer than `length` characters are seen as empty by the program (their importers see no exports):
+   * parsing, binding and checking a multi-megabyte file takes seconds, and in the language server it would hold up
+   * every other file. Declaration files and dependencies are never set aside.
+   */
+  setMaxFileLength(length: number): void {
+    if (length === this.maxFileLength) return;
+    this.maxFileLength = length;
+    this.projectVersion++;
+  }
+
+  /** The file's length when it is over the limit of `setMaxFileLength` (the program then sees it as empty). */
+  tooLarge(file: string): { length: number; limit: number } | undefined {
+    if (this.maxFileLength === Infinity || !isSourceFile(file) || /[\\/]node_modules[\\/]/.test(file)) return undefined;
+    const length = this.textOf(file)?.length ?? 0;
+    return length > this.maxFileLength ? { length, limit: this.maxFileLength } : undefined;
   }
 
   /**
@@ -266,12 +312,14 @@ export class Project {
 
   /** Uses `text` instead of the file on disk (an open editor document). */
   setOverlay(file: string, text: string, version: number): void {
+    if (!this.overlays.has(file)) this.filesVersion++; // the file may not exist on disk
     this.overlays.set(file, { text, version });
     this.projectVersion++;
   }
 
   removeOverlay(file: string): void {
     if (this.overlays.delete(file)) {
+      this.filesVersion++;
       this.bumpDisk(file);
     }
   }
@@ -287,9 +335,9 @@ export class Project {
     return overlay ? `o${overlay.version}` : `d${this.diskVersions.get(file) ?? 0}`;
   }
 
-  /** What TypeScript sees as the file's version: a set-aside file's (empty) text is a different version. */
+  /** What TypeScript sees as the file's version: a set-aside or too large file's (empty) text is a different version. */
   private scriptVersion(file: string): string {
-    return this.isSetAside(file) ? `${this.versionOf(file)}:set-aside` : this.versionOf(file);
+    return this.isSetAside(file) || this.tooLarge(file) ? `${this.versionOf(file)}:set-aside` : this.versionOf(file);
   }
 
   private bumpDisk(file: string): void {
@@ -301,19 +349,70 @@ export class Project {
     const version = this.scriptVersion(file);
     const cached = this.snapshots.get(file);
     if (cached?.version === version) return cached.snapshot;
-    const overlay = this.overlays.get(file);
-    const text = this.isSetAside(file) ? '' : overlay ? overlay.text : ts.sys.readFile(file);
-    const snapshot = text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+    const text = this.textOf(file);
+    // a set-aside file's empty text is parsed from scratch: updating the old tree walks it, which may be what overflowed
+    const setAside = this.isSetAside(file) || this.tooLarge(file);
+    const snapshot = text === undefined ? undefined : setAside ? ts.ScriptSnapshot.fromString('') : new TextSnapshot(text);
     this.snapshots.set(file, { version, snapshot });
     return snapshot;
+  }
+
+  /** Lets the program and checker go (to bound memory); the next `program()` builds them again. */
+  unload(): void {
+    this.service.cleanupSemanticCache();
+    // the texts read from disk (default libraries and @types included) are read again with the program
+    this.snapshots.clear();
+    this.texts.clear();
+    this.compilerHost = undefined; // it holds closures over the program (see dispose)
+    this.projectVersion++; // the service would otherwise take its dropped program for up to date
+  }
+
+  private textOf(file: string): string | undefined {
+    const version = this.versionOf(file);
+    const cached = this.texts.get(file);
+    if (cached?.version === version) return cached.text;
+    const text = this.overlays.get(file)?.text ?? ts.sys.readFile(file);
+    this.texts.set(file, { version, text });
+    return text;
   }
 
   dispose(): void {
     this.service.dispose();
     this.snapshots.clear();
+    this.texts.clear();
     // with the source redirect, TypeScript patches the compiler host with closures over the whole program and checker
     this.compilerHost = undefined;
     this.resolutionCache = undefined;
+  }
+}
+
+/**
+ * A file's text that tells TypeScript which span changed since an earlier text, so that an edit is parsed
+ * incrementally (the nodes outside the span are reused) rather than from scratch: in a 3,600-line file, most of the
+ * parse of each keystroke. The span is the one between the texts' common prefix and common suffix.
+ */
+class TextSnapshot implements ts.IScriptSnapshot {
+  constructor(readonly text: string) {}
+
+  getText(start: number, end: number): string {
+    return this.text.substring(start, end);
+  }
+
+  getLength(): number {
+    return this.text.length;
+  }
+
+  getChangeRange(old: ts.IScriptSnapshot): ts.TextChangeRange | undefined {
+    if (!(old instanceof TextSnapshot)) return undefined;
+    const before = old.text;
+    const after = this.text;
+    const shorter = Math.min(before.length, after.length);
+    let prefix = 0;
+    while (prefix < shorter && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
+    let suffix = 0;
+    while (suffix < shorter - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix))
+      suffix++;
+    return ts.createTextChangeRange(ts.createTextSpan(prefix, before.length - prefix - suffix), after.length - prefix - suffix);
   }
 }
 

@@ -1,8 +1,9 @@
 // Per-file results kept across lints (the language server: re-lints of open files, workspace scans). A file's
 // findings depend on its own text, on the files it imports, transitively (types flow through them), and on the
-// program's global declarations (scripts, ambient .d.ts, the default libraries): the key is the versions of all of
-// those. A cache belongs to one linter (its rules and config) and keeps an entry per project object, so a project
-// reloaded with other compiler options starts empty.
+// program's global declarations (scripts, ambient .d.ts, the default libraries): the key is the file's own version
+// and, of the files it depends on, what importers can see of them (`declarationSignature`). A cache belongs to one
+// linter (its rules and config) and keeps an entry per project object, so a project reloaded with other compiler
+// options starts empty.
 import { createHash } from 'node:crypto';
 import ts = require('typescript');
 import type { Project } from './project';
@@ -37,7 +38,10 @@ export class ResultCache {
   }
 }
 
-/** A hash of the versions of the file, of every file it imports (transitively) and of the program's global files. */
+/**
+ * A hash of the file's version and of the signatures of every file it imports (transitively) and of the program's
+ * global files.
+ */
 export function dependencyKey(project: Project, program: ts.Program, file: ts.SourceFile): string {
   const resolutions = program as unknown as ResolvedModules;
   // an explicit stack: import chains can be thousands of files deep
@@ -54,6 +58,55 @@ export function dependencyKey(project: Project, program: ts.Program, file: ts.So
   }
   for (const f of program.getSourceFiles()) if (!ts.isExternalModule(f)) seen.add(f);
   const hash = createHash('sha1');
-  for (const name of [...seen].map((f) => f.fileName).sort()) hash.update(`${name}\0${project.versionOf(name)}\0`);
+  hash.update(`${file.fileName}\0${project.versionOf(file.fileName)}\0`);
+  seen.delete(file);
+  for (const f of [...seen].sort((a, b) => (a.fileName < b.fileName ? -1 : 1))) {
+    hash.update(`${f.fileName}\0${signatureIsText(f) ? project.versionOf(f.fileName) : declarationSignature(f)}\0`);
+  }
   return hash.digest('hex');
+}
+
+const signatures = new WeakMap<ts.SourceFile, string>();
+
+/**
+ * What the files that import a TypeScript file see of it: its text without the bodies whose code cannot change a
+ * type (functions, methods and accessors with a declared return type, constructors, setters), hashed. Typing inside
+ * such a body leaves its importers' results valid. Rules also read other files' bodies through function summaries
+ * (analysis/summaries.ts: does a call hand back a borrowed value), which this does not cover: such an importer's
+ * finding follows at its next own change or a reload. Declaration and JavaScript files (whose members can be
+ * declared by assignments in bodies) use their whole text.
+ */
+export function declarationSignature(file: ts.SourceFile): string {
+  let signature = signatures.get(file);
+  if (signature) return signature;
+  const hash = createHash('sha1');
+  let from = 0;
+  const visit = (node: ts.Node): void => {
+    const body = typeFreeBody(node);
+    if (body) {
+      hash.update(file.text.slice(from, body.pos));
+      from = body.end;
+    } else node.forEachChild(visit);
+  };
+  file.forEachChild(visit);
+  hash.update(file.text.slice(from));
+  signatures.set(file, (signature = hash.digest('hex')));
+  return signature;
+}
+
+function signatureIsText(file: ts.SourceFile): boolean {
+  return file.isDeclarationFile || /\.[cm]?jsx?$/.test(file.fileName);
+}
+
+/** The body of a function-like node when the node's type does not depend on it. */
+function typeFreeBody(node: ts.Node): ts.Node | undefined {
+  if (ts.isConstructorDeclaration(node) || ts.isSetAccessorDeclaration(node)) return node.body;
+  const declaresReturnType =
+    (ts.isFunctionDeclaration(node) ||
+      ts.isMethodDeclaration(node) ||
+      ts.isGetAccessorDeclaration(node) ||
+      ts.isArrowFunction(node) ||
+      ts.isFunctionExpression(node)) &&
+    node.type !== undefined;
+  return declaresReturnType ? node.body : undefined;
 }

@@ -72,6 +72,14 @@ export function parseSettings(raw: unknown, warn: (message: string) => void): Se
       else settings.rules[id] = severity as SeveritySetting;
     }
   }
+  if (raw.maxProjects !== undefined) {
+    if (Number.isInteger(raw.maxProjects) && (raw.maxProjects as number) >= 1) settings.maxProjects = raw.maxProjects as number;
+    else warn('leaklint.maxProjects must be a whole number of at least 1');
+  }
+  if (raw.maxFileSizeMB !== undefined) {
+    if (typeof raw.maxFileSizeMB === 'number' && raw.maxFileSizeMB > 0) settings.maxFileSizeMB = raw.maxFileSizeMB;
+    else warn('leaklint.maxFileSizeMB must be a positive number');
+  }
   if (Array.isArray(raw.exclude)) settings.exclude = raw.exclude.filter((g): g is string => typeof g === 'string');
   const baseline = isObject(raw.baseline) ? raw.baseline : {};
   settings.baseline.mode = oneOf(baseline.mode, BASELINE_MODES, settings.baseline.mode);

@@ -1,7 +1,8 @@
 // The TypeScript projects behind open documents: one per tsconfig or jsconfig (located exactly as the CLI scan does) plus an
 // inferred project per folder for files no tsconfig includes, all fed the open documents' unsaved text.
-import { ProjectLocator, planScan, type InputProblem, type Linter } from '../engine/linter';
+import { MB, ProjectLocator, planScan, type InputProblem, type Linter } from '../engine/linter';
 import { Project, createRegistry } from '../engine/project';
+import { DEFAULT_SETTINGS } from './protocol';
 
 export class ProjectHost {
   /** Shared by every project (and workspace scans) so each file is parsed once per version. */
@@ -11,10 +12,20 @@ export class ProjectHost {
   private readonly overlays = new Map<string, { text: string; version: number }>();
   private primed = new WeakSet<Project>();
   private retired: Project[] = [];
+  /** Projects that have been linted in (so hold a program), least recently used first. */
+  private readonly withPrograms = new Set<Project>();
+  /** Past this many projects with a program, the least recently used lets its program go (`leaklint.maxProjects`). */
+  maxProjects = DEFAULT_SETTINGS.maxProjects;
+  /** Source files longer than this (characters) are set aside as too large in every project. */
+  private maxFileLength = DEFAULT_SETTINGS.maxFileSizeMB * MB;
   // Unique over the server's lifetime: a reopened file must never reuse the version of a stale snapshot.
   private nextVersion = 1;
 
-  constructor(private readonly onProblem: (problem: InputProblem) => void) {
+  constructor(
+    private readonly onProblem: (problem: InputProblem) => void,
+    /** Called when a project lets its program go to stay within `maxProjects`. */
+    private readonly onUnload: (project: Project) => void = () => {},
+  ) {
     this.locator = new ProjectLocator(this.registry, onProblem);
   }
 
@@ -40,9 +51,36 @@ export class ProjectHost {
     return plan;
   }
 
-  /** Gives a project created elsewhere (a workspace scan) the open documents' text. */
+  /**
+   * Marks the project as about to be linted in. One workspace scan loads every tsconfig of the workspace, and each
+   * program with its checker takes tens to hundreds of MB: beyond `maxProjects` the least recently used ones are
+   * unloaded (their results cache stays, and a program is built again when one of their files is linted).
+   */
+  use(project: Project): void {
+    this.withPrograms.delete(project);
+    this.withPrograms.add(project);
+    for (const oldest of this.withPrograms) {
+      if (this.withPrograms.size <= Math.max(1, this.maxProjects)) break;
+      this.withPrograms.delete(oldest);
+      oldest.unload();
+      this.onUnload(oldest);
+    }
+  }
+
+  /** Forgets a project disposed elsewhere (a workspace scan's inferred project). */
+  forget(project: Project): void {
+    this.withPrograms.delete(project);
+  }
+
+  setMaxFileLength(length: number): void {
+    this.maxFileLength = length;
+    for (const p of this.projects()) p.setMaxFileLength(length);
+  }
+
+  /** Gives a project created elsewhere (a workspace scan) the open documents' text and the file size limit. */
   applyOverlays(project: Project): void {
     if (this.primed.has(project)) return;
+    project.setMaxFileLength(this.maxFileLength);
     for (const [file, { text, version }] of this.overlays) project.setOverlay(file, text, version);
     this.primed.add(project);
   }
@@ -73,6 +111,7 @@ export class ProjectHost {
    */
   reset(): void {
     this.retired.push(...this.projects());
+    this.withPrograms.clear();
     this.locator = new ProjectLocator(this.registry, this.onProblem);
     this.inferred.clear();
     this.primed = new WeakSet();

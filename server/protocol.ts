@@ -70,6 +70,10 @@ export interface Settings {
   reportUnusedDisableDirectives: boolean;
   codeAction: { disableRuleComment: { location: DisableCommentLocation } };
   codeActionsOnSave: { mode: FixAllMode };
+  /** How many projects keep their program and checker; the least recently used beyond it are unloaded. */
+  maxProjects: number;
+  /** Files larger than this many MB are not analysed (and are empty to the files importing them). */
+  maxFileSizeMB: number;
 }
 
 /** The baseline file `leaklint scan --baseline` writes in docs/ci.md, looked for in each workspace folder. */
@@ -84,4 +88,6 @@ export const DEFAULT_SETTINGS: Settings = {
   reportUnusedDisableDirectives: true,
   codeAction: { disableRuleComment: { location: 'separateLine' } },
   codeActionsOnSave: { mode: 'all' },
+  maxProjects: 8,
+  maxFileSizeMB: 4,
 };

@@ -1,7 +1,7 @@
 // The workspace scan: every project of every workspace folder, linted file by file with progress, yielding to
 // the event loop between files so editor requests are served meanwhile. tsconfig projects are the server's own (one
-// program and checker for the open documents and the scan, results cached across scans); inferred projects made for
-// the scan are disposed after it.
+// program and checker for the open documents and the scan, results cached across scans, the least recently used
+// unloaded beyond leaklint.maxProjects); inferred projects made for the scan are disposed once their files are done.
 import { relative } from 'node:path';
 import type { WorkDoneProgressReporter } from 'vscode-languageserver';
 import type { Project } from '../engine/project';
@@ -32,6 +32,8 @@ export async function scanWorkspace(
   let findings = 0;
   let cancelled = false;
   let unchanged = 0;
+  /** The scan's own inferred projects not yet disposed. */
+  const temporary = new Set<Project>();
   try {
     for (const folder of folders) {
       if (!folder.path || !folder.settings.enable) continue;
@@ -44,6 +46,8 @@ export async function scanWorkspace(
     const total = jobs.reduce((n, j) => n + j.files.length, 0);
     let lastPercent = -1;
     let lastReport = 0;
+    const kept = new Set(host.projects());
+    for (const { project } of jobs) if (!kept.has(project)) temporary.add(project);
     outer: for (const { folder, project, files: batch } of jobs) {
       for (const file of batch) {
         if (hooks.isCancelled()) {
@@ -57,6 +61,7 @@ export async function scanWorkspace(
           lastReport = Date.now();
         }
         let result: FileResult;
+        host.use(project); // per file: editor requests served between files use projects too
         try {
           const hits = folder.cache.hits;
           result = folder.linter.lintFile(project, file);
@@ -72,11 +77,16 @@ export async function scanWorkspace(
         findings += hooks.onFile(folder, file, result);
         await new Promise((resolve) => setImmediate(resolve));
       }
+      if (temporary.delete(project)) disposeTemporary(host, project);
     }
   } finally {
-    const kept = new Set(host.projects());
-    for (const project of new Set(jobs.map((j) => j.project))) if (!kept.has(project)) project.dispose();
+    for (const project of temporary) disposeTemporary(host, project);
     progress.done();
   }
   return { files, findings, unchanged, cancelled };
+}
+
+function disposeTemporary(host: ProjectHost, project: Project): void {
+  host.forget(project);
+  project.dispose();
 }

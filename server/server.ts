@@ -22,7 +22,9 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CONFIG_FILE } from '../engine/config';
+import { MB, TOO_LARGE } from '../engine/linter';
 import { fixUntilStable } from '../engine/fix';
+import { declarationSignature } from '../engine/result-cache';
 import { isSourceFile } from '../engine/project';
 import type { Finding, Location, Rule } from '../engine/rule';
 import type { FileResult } from '../engine/runner';
@@ -71,9 +73,16 @@ interface Linted {
   shown: Finding[];
   /** Suppression comments that suppress nothing. */
   unused: Location[];
+  /** What the files importing it saw of it when it was linted (engine/result-cache.ts declarationSignature). */
+  signature?: string;
 }
 
 const NOT_LINTED: FileResult = { findings: [], ruleErrors: [] };
+
+/** Names the setting that decides a skip, where there is one. */
+function settingFor(skipped: string): string {
+  return skipped.startsWith(TOO_LARGE) ? ' (leaklint.maxFileSizeMB)' : '';
+}
 
 function invalidParams(message: string): ResponseError<void> {
   return new ResponseError(ErrorCodes.InvalidParams, message);
@@ -90,7 +99,14 @@ function fileOfUri(uri: string): string | undefined {
 
 export class LeakLintServer {
   private readonly documents = new TextDocuments(TextDocument);
-  private readonly host = new ProjectHost((p) => this.logOnce(`tsconfig:${p.file}:${p.message}`, `${p.file}: ${p.message}`));
+  private readonly host = new ProjectHost(
+    (p) => this.logOnce(`tsconfig:${p.file}:${p.message}`, `${p.file}: ${p.message}`),
+    (project) =>
+      this.connection.console.log(
+        `unloaded the program of ${project.id}, the least recently used of more than ${this.host.maxProjects} projects ` +
+          '(leaklint.maxProjects); it is built again when one of its files is analysed',
+      ),
+  );
   private readonly scheduler = new LintScheduler(
     (uri) => this.lint(uri),
     () => this.sendStatus(),
@@ -172,7 +188,10 @@ export class LeakLintServer {
     this.documents.onDidChangeContent(({ document }) => this.changed(document));
     this.documents.onDidSave(({ document }) => {
       const file = this.fileOf(document);
-      if (file && this.folderFor(file).settings.run === 'onSave') this.scheduleWithDependents(file, document.uri);
+      if (file && this.folderFor(file).settings.run === 'onSave') {
+        this.scheduleEdited(document.uri);
+        this.scheduleDependents(file);
+      }
     });
     this.documents.onDidClose(({ document }) => this.closed(document));
     this.documents.listen(c);
@@ -205,7 +224,7 @@ export class LeakLintServer {
     this.openFiles.set(file, doc.uri);
     this.host.setText(file, doc.getText());
     if (opened) this.scheduler.schedule(doc.uri, 0);
-    else if (this.folderFor(file).settings.run === 'onType') this.scheduleWithDependents(file, doc.uri);
+    else if (this.folderFor(file).settings.run === 'onType') this.scheduleEdited(doc.uri);
   }
 
   private closed(doc: TextDocument): void {
@@ -216,22 +235,21 @@ export class LeakLintServer {
     this.lastChangeAt.delete(doc.uri);
     this.publish(doc.uri, []);
     // dependents now see the file's text on disk again
-    this.scheduleWithDependents(file, undefined);
+    this.scheduleDependents(file);
     this.openFiles.delete(file);
     this.host.close(file);
   }
 
-  /**
-   * Lints the document almost at once (a burst of changes coalesces into one lint), then, once typing pauses,
-   * the other open files of its project (they may depend on it).
-   */
-  private scheduleWithDependents(file: string, uri: string | undefined): void {
-    if (uri) {
-      const now = performance.now();
-      const inBurst = now - (this.lastChangeAt.get(uri) ?? -Infinity) < BURST_MS;
-      this.lastChangeAt.set(uri, now);
-      this.scheduler.schedule(uri, inBurst ? BURST_MS : 0);
-    }
+  /** Lints the edited document almost at once (a burst of changes coalesces into one lint). */
+  private scheduleEdited(uri: string): void {
+    const now = performance.now();
+    const inBurst = now - (this.lastChangeAt.get(uri) ?? -Infinity) < BURST_MS;
+    this.lastChangeAt.set(uri, now);
+    this.scheduler.schedule(uri, inBurst ? BURST_MS : 0);
+  }
+
+  /** Once typing pauses, lints the other open files of the file's project (they may depend on it). */
+  private scheduleDependents(file: string): void {
     if (!this.ready) return;
     const folderOfFile = (f: string) => this.folderFor(f).path ?? dirname(f);
     const project = this.host.projectFor(file, folderOfFile(file));
@@ -256,12 +274,25 @@ export class LeakLintServer {
     }
   }
 
+  /**
+   * Lints the document and publishes its diagnostics. Its dependents are linted again (later) only when what they
+   * see of it changed: typing inside a function body leaves them as they are.
+   */
   private lintDocument(doc: TextDocument): Linted {
     const file = this.fileOf(doc)!;
     const folder = this.folderFor(file);
     const result = folder.settings.enable && folder.linter.selects(file) ? this.analyse(folder, file) : NOT_LINTED;
     const shown = this.show(folder, result);
-    const linted = { version: doc.version, findings: result.findings, shown: shown.findings, unused: result.unusedDirectives ?? [] };
+    const signature = folder.settings.enable ? this.signatureOf(folder, file) : undefined;
+    const linted = {
+      version: doc.version,
+      findings: result.findings,
+      shown: shown.findings,
+      unused: result.unusedDirectives ?? [],
+      signature,
+    };
+    const before = this.linted.get(doc.uri)?.signature;
+    if (before !== undefined && before !== signature) this.scheduleDependents(file);
     this.linted.set(doc.uri, linted);
     this.publish(doc.uri, shown.diagnostics, doc.version);
     return linted;
@@ -284,7 +315,9 @@ export class LeakLintServer {
   /** The file's result without logging its problems (for scratch texts such as fix-all's passes). */
   private analyseQuietly(folder: Folder, file: string): FileResult {
     try {
-      const result = folder.linter.lintFile(this.host.projectFor(file, folder.path ?? dirname(file)), file);
+      const project = this.host.projectFor(file, folder.path ?? dirname(file));
+      this.host.use(project);
+      const result = folder.linter.lintFile(project, file);
       this.host.releaseRetired();
       return result;
     } catch (error) {
@@ -296,9 +329,21 @@ export class LeakLintServer {
     return showResult(result, folder.settings, folder.baseline?.current(), this.uriOf);
   }
 
+  private signatureOf(folder: Folder, file: string): string | undefined {
+    try {
+      const source = this.host
+        .projectFor(file, folder.path ?? dirname(file))
+        .program()
+        .getSourceFile(file);
+      return source && declarationSignature(source);
+    } catch {
+      return undefined; // the program could not be built: analyse() has said so
+    }
+  }
+
   private reportProblems(file: string, result: FileResult): void {
     for (const e of result.ruleErrors) this.logOnce(`rule:${e.ruleId}:${file}`, `rule ${e.ruleId} failed on ${file}: ${e.message}`);
-    if (result.skipped) this.logOnce(`skipped:${file}:${result.skipped}`, `${file}: ${result.skipped}`);
+    if (result.skipped) this.logOnce(`skipped:${file}:${result.skipped}`, `${file}: ${result.skipped}${settingFor(result.skipped)}`);
   }
 
   private publish(uri: string, diagnostics: Diagnostic[], version?: number): void {
@@ -350,6 +395,9 @@ export class LeakLintServer {
       this.workspaceFolders.map(async (f) => makeFolder(f.uri, fileOfUri(f.uri), await settingsFor(f.uri), this.rules, warn)),
     );
     this.loose = makeFolder(undefined, undefined, await settingsFor(undefined), this.rules);
+    // window-wide, as the projects are shared by the folders
+    this.host.maxProjects = this.loose.settings.maxProjects;
+    this.host.setMaxFileLength(this.loose.settings.maxFileSizeMB * MB);
     this.folders = folders;
     this.publishConfigProblems();
   }

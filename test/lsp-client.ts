@@ -77,8 +77,9 @@ export class LspClient {
   private readonly waiters = new Set<{ match: (m: Message) => boolean; resolve: (m: Message) => void }>();
   private readonly versions = new Map<string, number>();
 
-  constructor(serverPath = SERVER) {
-    this.child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: 'pipe' });
+  /** `nodeArgs` go to node before the server's path (benchmarks profile the server with `--cpu-prof`). */
+  constructor(serverPath = SERVER, nodeArgs: readonly string[] = []) {
+    this.child = spawn(process.execPath, [...nodeArgs, serverPath, '--stdio'], { stdio: 'pipe' });
     this.child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     this.child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.child.on('exit', () => (this.exited = true));

@@ -365,6 +365,150 @@ describe('language server result cache', () => {
   });
 });
 
+describe('language server dependents', () => {
+  let root: string;
+  let client: LspClient;
+  const src = (name: string) => join(root, 'src', name);
+  const LOGS = `import * as fs from 'node:fs';
+
+export function openLog(p: string): fs.WriteStream {
+  return fs.createWriteStream(p);
+}
+`;
+  const USES_LOGS = USES_FACTORY.replace('./factory.js', './logs.js');
+
+  before(async () => {
+    root = makeWorkspace({ 'tsconfig.json': tsconfigJson(), 'src/logs.ts': LOGS, 'src/uses-logs.ts': USES_LOGS });
+    client = new LspClient();
+    await client.initialize([root]);
+  });
+
+  after(async () => {
+    await client.shutdown().catch(() => client.kill());
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  /**
+   * Every diagnostics publish for `uri` from message `from` on, once the server has gone idle after publishing `edited`
+   * at `version` (an idle status ends the busy spell that edit began, delayed lints of dependents included).
+   */
+  const publishedUntilIdle = async (from: number, uri: string, edited: string, version: number) => {
+    await client.diagnostics(edited, () => true, version);
+    const publishedAt = client.received.reduce(
+      (last, m, i) => (m.method === 'textDocument/publishDiagnostics' && m.params.uri === edited ? i : last),
+      -1,
+    );
+    const idle = (m: Message) => client.received.indexOf(m) > publishedAt && m.method === 'leaklint/status' && m.params.state === 'idle';
+    await client.until(idle, 'idle');
+    return client.received.slice(from).filter((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri);
+  };
+
+  it('lints open dependents again only when what they see of the edited file changes', async () => {
+    const user = client.open(src('uses-logs.ts'), USES_LOGS);
+    await client.diagnostics(user, ofRule('unclosed-resource'));
+    const logs = client.open(src('logs.ts'), LOGS);
+    await client.diagnostics(logs, none);
+
+    // typing in a body under a declared return type: the edited file is linted, its importer is left alone
+    const typing = client.received.length;
+    const body = { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } };
+    const version = client.change(logs, [{ range: body, newText: '  void p;\n' }]);
+    assert.deepEqual(await publishedUntilIdle(typing, user, logs, version), []);
+
+    // the export's type changes: the importer is linted again and its finding goes
+    const retyped = client.received.length;
+    const retypedVersion = client.replace(
+      logs,
+      `export function openLog(_p: string): { write(s: string): void } {\n  return { write() {} };\n}\n`,
+    );
+    assert.deepEqual(
+      (await publishedUntilIdle(retyped, user, logs, retypedVersion)).map((m) => m.params.diagnostics),
+      [[]],
+    );
+  });
+});
+
+describe('language server memory bound', () => {
+  let root: string;
+  let client: LspClient;
+  const PROJECTS = ['a', 'b', 'c'];
+
+  before(async () => {
+    const files: Record<string, string> = {};
+    for (const p of PROJECTS) Object.assign(files, { [`${p}/tsconfig.json`]: tsconfigJson(), [`${p}/src/leaky.ts`]: LEAKY });
+    root = makeWorkspace(files);
+    client = new LspClient();
+    client.settings = { maxProjects: 2 };
+    await client.initialize([root]);
+  });
+
+  after(async () => {
+    await client.shutdown().catch(() => client.kill());
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const unloaded = (from: number) =>
+    client.received
+      .slice(from)
+      .filter((m) => m.method === 'window/logMessage' && /unloaded the program of/.test(m.params.message))
+      .map((m) => /of (\S+tsconfig\.json)/.exec(m.params.message)?.[1]);
+
+  it('keeps at most leaklint.maxProjects programs, and still answers for every project', async () => {
+    const uris = PROJECTS.map((p) => client.open(join(root, p, 'src/leaky.ts'), LEAKY));
+    for (const uri of uris) await client.diagnostics(uri, ofRule('unclosed-resource'));
+    assert.deepEqual(unloaded(0), [join(root, 'a/tsconfig.json')]);
+
+    // the unloaded project is built again for its file's next edit and code actions, and the oldest other one goes
+    const from = client.received.length;
+    const version = client.change(uris[0], [
+      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: '\n' },
+    ]);
+    const diagnostics = await client.diagnostics(uris[0], ofRule('unclosed-resource'), version);
+    assert.ok((await codeActions(client, uris[0], diagnostics)).some((a) => a.isPreferred));
+    assert.deepEqual(unloaded(from), [join(root, 'b/tsconfig.json')]);
+    const scan = await client.request('leaklint/scanWorkspace', {});
+    assert.deepEqual([scan.files, scan.findings], [3, 3]);
+  });
+});
+
+describe('language server large files', () => {
+  let root: string;
+  let client: LspClient;
+  const src = (name: string) => join(root, 'src', name);
+  // a generated file, 40 KB: over the limit of 0.02 MB set below (the default is 4 MB)
+  const HUGE = `${LEAKY}\n${Array.from({ length: 800 }, (_, i) => `export const value${i} = { id: ${i}, name: 'v${i}' };`).join('\n')}\n`;
+
+  before(async () => {
+    root = makeWorkspace({ 'tsconfig.json': tsconfigJson(), 'src/huge.ts': HUGE, 'src/leaky.ts': LEAKY });
+    client = new LspClient();
+    client.settings = { maxFileSizeMB: 0.02 };
+    await client.initialize([root]);
+  });
+
+  after(async () => {
+    await client.shutdown().catch(() => client.kill());
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('skips a file over leaklint.maxFileSizeMB with a message, and goes on with the others', async () => {
+    const huge = client.open(src('huge.ts'), HUGE);
+    const leaky = client.open(src('leaky.ts'), LEAKY);
+    const diagnostics = await client.diagnostics(leaky, ofRule('unclosed-resource'));
+    assert.ok((await codeActions(client, leaky, diagnostics)).some((a) => a.isPreferred));
+    const note = await client.until(
+      (m) => m.method === 'window/logMessage' && m.params.message.includes('huge.ts'),
+      'a message about huge.ts',
+    );
+    assert.match(note.params.message, /too large to analyse \(0\.04 MB, over the limit of 0\.02 MB\) \(leaklint\.maxFileSizeMB\)/);
+    assert.deepEqual(await client.diagnostics(huge, () => true), []);
+
+    // under a higher limit it is analysed
+    client.settings = { maxFileSizeMB: 1 };
+    client.notify('workspace/didChangeConfiguration', { settings: {} });
+    await client.diagnostics(huge, ofRule('unclosed-resource'));
+  });
+});
+
 describe('language server configuration', () => {
   let root: string;
   let client: LspClient;

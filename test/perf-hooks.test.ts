@@ -72,3 +72,33 @@ test('scheduler: lints at once when idle, coalesces a burst, debounces delayed w
     mock.timers.reset();
   }
 });
+
+test('scheduler: delayed work that comes due waits behind the file being typed in', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const linted: string[] = [];
+    const scheduler = new LintScheduler(
+      (uri) => {
+        linted.push(uri);
+        // each lint of the edited file takes long enough for the dependents' delay to run out, and typing goes on
+        if (uri === 'edited' && linted.length < 2) {
+          mock.timers.tick(150);
+          scheduler.schedule('edited', 0);
+        }
+      },
+      () => {},
+    );
+    scheduler.schedule('dependent', 150);
+    scheduler.schedule('other', 150);
+    scheduler.schedule('edited', 0);
+    for (let i = 0; i < 8; i++) await tick();
+    assert.deepEqual(linted, ['edited', 'edited', 'dependent', 'other']);
+    // a file due now stays due now when a delayed lint of it is asked for
+    scheduler.schedule('edited', 0);
+    scheduler.schedule('edited', 150);
+    for (let i = 0; i < 3; i++) await tick();
+    assert.deepEqual(linted.slice(4), ['edited']);
+  } finally {
+    mock.timers.reset();
+  }
+});
