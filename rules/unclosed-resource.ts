@@ -7,7 +7,6 @@ import {
   OUT_OF_SCOPE_MESSAGE,
   acquiringExpression,
   boundNames,
-  describeOwnedField,
   enclosingFunction,
   findNode,
   handleFunction,
@@ -29,8 +28,9 @@ import {
   type ResourceInfo,
   type SuccessOnlyHandOff,
   type Use,
+  ownedFieldReport,
 } from '../engine/analysis';
-import { appendToBody, inAsyncFunction, insertBeforeStatement, isTypeScriptFile, wrapInTryFinally, type Edit } from '../engine/fix';
+import { inAsyncFunction, insertBeforeStatement, isTypeScriptFile, wrapInTryFinally, type Edit } from '../engine/fix';
 import { NO_OPTIONS } from '../engine/options';
 import { codeText, defineRule, type Report, type RuleContext } from '../engine/rule';
 
@@ -78,21 +78,8 @@ export default defineRule({
     const ownedField = (node: ts.BinaryExpression | ts.PropertyDeclaration): void => {
       const owned = ctx.analysis.unreleasedOwnedField(node);
       if (owned?.info.kind !== 'handle') return;
-      const finding = describeOwnedField(ctx.types, ctx.analysis.lifecycle, owned);
-      ctx.report({
-        node: owned.acquire,
-        messageId: 'fieldNeverReleased',
-        data: finding.data,
-        related: [{ node: finding.teardown.name, messageId: 'teardownMissesRelease' }],
-        fixes: finding.fix && [
-          {
-            messageId: 'releaseInTeardown',
-            data: finding.data,
-            edits: [appendToBody(ctx.file, finding.fix.body, finding.fix.statement)],
-            preferred: true,
-          },
-        ],
-      });
+      const messages = { finding: 'fieldNeverReleased', teardown: 'teardownMissesRelease', fix: 'releaseInTeardown' } as const;
+      ctx.report(ownedFieldReport(ctx.types, ctx.analysis.lifecycle, owned, messages));
     };
     return {
       // a resource kept in a field: the class's teardown must release it

@@ -4,7 +4,6 @@ import ts = require('typescript');
 import {
   OUT_OF_SCOPE_MESSAGE,
   createdDisposable,
-  describeOwnedField,
   disposableContainer,
   extensionContextInScope,
   hasRegisterMethod,
@@ -15,8 +14,9 @@ import {
   statementList,
   tracksItself,
   type LifecycleAnalysis,
+  ownedFieldReport,
 } from '../engine/analysis';
-import { appendToBody, insertAfterStatement, type Edit } from '../engine/fix';
+import { insertAfterStatement, type Edit } from '../engine/fix';
 import { TEARDOWN_OPTIONS } from '../engine/options';
 import { codeText, defineRule, type Report, type RuleContext } from '../engine/rule';
 
@@ -54,21 +54,8 @@ export default defineRule({
     const ownedField = (node: ts.BinaryExpression | ts.PropertyDeclaration): void => {
       const owned = ctx.analysis.unreleasedOwnedField(node, lifecycle);
       if (owned?.info.kind !== 'disposable') return;
-      const finding = describeOwnedField(ctx.types, lifecycle, owned);
-      ctx.report({
-        node: owned.acquire,
-        messageId: 'fieldNeverDisposed',
-        data: finding.data,
-        related: [{ node: finding.teardown.name, messageId: 'teardownMissesDispose' }],
-        fixes: finding.fix && [
-          {
-            messageId: 'disposeInTeardown',
-            data: finding.data,
-            edits: [appendToBody(ctx.file, finding.fix.body, finding.fix.statement)],
-            preferred: true,
-          },
-        ],
-      });
+      const messages = { finding: 'fieldNeverDisposed', teardown: 'teardownMissesDispose', fix: 'disposeInTeardown' } as const;
+      ctx.report(ownedFieldReport(ctx.types, lifecycle, owned, messages));
     };
     return {
       // a Disposable kept in a field: the class's teardown must dispose it

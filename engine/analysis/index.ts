@@ -141,8 +141,8 @@ export { createsValue } from './lifetime';
 export { enclosingFunction, inInstanceMemberOf, statementIn, statementList } from './owner';
 export type { Owner } from './owner';
 export type { HandOff, LocalUses, Releasers, Use, UseKind } from './ownership';
-export { describeOwnedField } from './owning-fields';
-export type { OwnedField, OwnedFieldFinding } from './owning-fields';
+export { ownedFieldReport } from './owning-fields';
+export type { OwnedField, OwnedFieldMessages } from './owning-fields';
 export {
   OUT_OF_SCOPE_MESSAGE,
   containsExit,

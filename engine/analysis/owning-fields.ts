@@ -4,7 +4,8 @@
 // stores elsewhere, puts in a collection) or releases anywhere (on some path, from another class) is not reported:
 // someone else may own it then, and when unsure we stay silent.
 import ts = require('typescript');
-import { codeText } from '../rule';
+import { appendToBody } from '../fix';
+import { codeText, type Report } from '../rule';
 import type { TypeQueries } from '../types';
 import { PLATFORM, declaredBy, nodeModule } from './declarations';
 import { createdDisposable } from './disposables';
@@ -211,16 +212,20 @@ function isSymbolDispose(access: ts.ElementAccessExpression): boolean {
   return text === 'Symbol.dispose' || text === 'Symbol.asyncDispose';
 }
 
-/** What a finding about an owned field says, and where its fix adds the release (when one is safe). */
-export interface OwnedFieldFinding {
-  data: { field: string; type: string; source: string; teardown: string; release: string };
-  /** The teardown the message names. */
-  teardown: ts.MethodDeclaration;
-  /** The class's own teardown and the statement that releases the field there. */
-  fix?: { body: ts.Block; statement: string };
+/** The messages a rule reports an owned field with: the finding, the teardown that misses the release, the fix. */
+export interface OwnedFieldMessages<MessageId extends string> {
+  finding: MessageId;
+  teardown: MessageId;
+  fix: MessageId;
 }
 
-export function describeOwnedField(types: TypeQueries, lifecycle: LifecycleAnalysis, owned: OwnedField): OwnedFieldFinding {
+/** The finding about an owned field: at its acquisition, naming the teardown, with a fix that adds the release there when safe. */
+export function ownedFieldReport<MessageId extends string>(
+  types: TypeQueries,
+  lifecycle: LifecycleAnalysis,
+  owned: OwnedField,
+  messages: OwnedFieldMessages<MessageId>,
+): Report<MessageId> {
   const { teardownToName, teardownToEdit } = lifecycle.of(owned.cls);
   const teardown = teardownToName!;
   const callee = ts.isNewExpression(owned.acquire) ? `new ${codeText(owned.acquire.expression)}` : codeText(owned.acquire.expression);
@@ -228,16 +233,29 @@ export function describeOwnedField(types: TypeQueries, lifecycle: LifecycleAnaly
   // a release that returns a promise is only added to an async teardown (elsewhere it would be left floating)
   const async = !!teardownToEdit && (ts.getCombinedModifierFlags(teardownToEdit) & ts.ModifierFlags.Async) !== 0;
   const fixable = teardownToEdit?.body && (!release.awaits || async);
+  const data = {
+    field: owned.name.text,
+    type: owned.info.typeName,
+    source: `${callee}()`,
+    teardown: methodName(teardown),
+    release: release.code,
+  };
+  const statement = `${release.awaits ? 'await ' : ''}${release.code};`;
   return {
-    data: {
-      field: owned.name.text,
-      type: owned.info.typeName,
-      source: `${callee}()`,
-      teardown: methodName(teardown),
-      release: release.code,
-    },
-    teardown,
-    fix: fixable ? { body: teardownToEdit.body!, statement: `${release.awaits ? 'await ' : ''}${release.code};` } : undefined,
+    node: owned.acquire,
+    messageId: messages.finding,
+    data,
+    related: [{ node: teardown.name, messageId: messages.teardown }],
+    fixes: fixable
+      ? [
+          {
+            messageId: messages.fix,
+            data,
+            edits: [appendToBody(owned.acquire.getSourceFile(), teardownToEdit.body!, statement)],
+            preferred: true,
+          },
+        ]
+      : undefined,
   };
 }
 
