@@ -21,3 +21,15 @@ export function workspace(files: Record<string, string>, prefix = 'ws-'): string
   }
   return dir;
 }
+
+/** A file with one leak (a write stream never closed) and one with another (an interval never cleared). */
+export const LEAK = `import * as fs from 'node:fs';
+export function f(p: string): void {
+  const out = fs.createWriteStream(p);
+  out.write('x');
+}
+`;
+export const TIMER = `export function g(tick: () => void): void {
+  setInterval(tick, 10);
+}
+`;

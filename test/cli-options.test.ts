@@ -5,19 +5,9 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Ajv from 'ajv-draft-04';
-import { BIN, leaklint, workspace } from './cli-harness';
+import { BIN, LEAK, TIMER, leaklint, workspace } from './cli-harness';
 import { REPO } from './rule-tester';
 
-const LEAK = `import * as fs from 'node:fs';
-export function f(p: string): void {
-  const out = fs.createWriteStream(p);
-  out.write('x');
-}
-`;
-const TIMER = `export function g(tick: () => void): void {
-  setInterval(tick, 10);
-}
-`;
 const LOOP = `export async function poll(step: () => Promise<void>): Promise<void> {
   while (true) {
     await step();

@@ -5,21 +5,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import Ajv from 'ajv-draft-04';
 import { RULE_IDS } from '../rules';
-import { leaklint, workspace } from './cli-harness';
+import { LEAK, TIMER, leaklint, workspace } from './cli-harness';
 import { REPO } from './rule-tester';
 
 const EXAMPLES = join(REPO, 'examples/leaky-service');
-
-const LEAK = `import * as fs from 'node:fs';
-export function f(p: string): void {
-  const out = fs.createWriteStream(p);
-  out.write('x');
-}
-`;
-const TIMER = `export function g(tick: () => void): void {
-  setInterval(tick, 10);
-}
-`;
 
 test('scanning the examples prints findings of every rule family and exits 0 (warnings only)', () => {
   const r = leaklint(['scan', EXAMPLES]);
