@@ -21,6 +21,9 @@ export interface InputProblem {
   severity?: 'warning';
 }
 
+/** Syntax errors of code that is legal sloppy-mode JavaScript: the parser built the whole tree. */
+const STRICT_MODE_ONLY = new Set([1100, 1101, 1102, 1121, 1210, 1212, 1213, 1214, 1215, 1250, 1251, 1252, 1487, 1489]);
+
 export class Linter {
   private readonly active: ActiveRule[];
   private readonly overrides: ((path: string) => boolean)[];
@@ -77,7 +80,10 @@ export class Linter {
     return (inside ? relative(this.base, file) : file.slice(1)).split(sep).join('/');
   }
 
-  /** Lints one file of the project (its overlay text if it has one). Files with syntax errors are skipped with a note. */
+  /**
+   * Lints one file of the project (its overlay text if it has one). Files with syntax errors are skipped with a note;
+   * errors only strict mode makes (legacy octals, `with`) leave the tree whole and do not count.
+   */
   lintFile(project: Project, fileName: string, budgetMs = DEFAULT_FILE_BUDGET_MS): FileResult {
     const { timing } = this.options;
     const started = performance.now();
@@ -90,7 +96,7 @@ export class Linter {
     if (project.isSetAside(fileName)) return { findings: [], ruleErrors: [], skipped: TOO_DEEP };
     const tooLarge = project.tooLarge(fileName);
     if (tooLarge) return { findings: [], ruleErrors: [], skipped: tooLargeNote(tooLarge.length, tooLarge.limit) };
-    const syntax = program.getSyntacticDiagnostics(file)[0];
+    const syntax = program.getSyntacticDiagnostics(file).find((d) => !STRICT_MODE_ONLY.has(d.code));
     if (syntax) {
       const { line, character } = file.getLineAndCharacterOfPosition(syntax.start ?? 0);
       return {

@@ -115,6 +115,27 @@ test('a folder without tsconfig is an inferred project (JavaScript included)', (
   );
 });
 
+test('sloppy-mode JavaScript (a legacy octal, a `with` block) is analysed, not skipped as a syntax error', () => {
+  const dir = workspace({
+    'lib/store.js': [
+      "var fs = require('fs');",
+      'function save(p, text) {',
+      '  var out = fs.createWriteStream(p, { mode: 0666 });',
+      '  with (out) write(text);',
+      '}',
+      'module.exports = { save: save };',
+      '',
+    ].join('\n'),
+  });
+  const r = leaklint(['scan', dir, '--format', 'json']);
+  assert.equal(r.code, 0, r.err);
+  const findings = JSON.parse(r.out) as { ruleId: string; line: number }[];
+  assert.deepEqual(
+    findings.map((f) => [f.ruleId, f.line]),
+    [['unclosed-resource', 3]],
+  );
+});
+
 test('--project uses the given tsconfig and follows project references', () => {
   const dir = workspace({
     'tsconfig.json': JSON.stringify({ files: [], references: [{ path: './pkg' }] }),
