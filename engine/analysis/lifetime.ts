@@ -17,6 +17,7 @@ import type { TypeQueries } from '../types';
 import { accessPathKey } from './access-path';
 import { nodeModule, namesSpec, type DeclarationSpec } from './declarations';
 import { calleeName, isAssignment, outerExpression, rootIdentifier, thisField, thisProperty, unwrap } from './expressions';
+import { returnsFresh } from './summaries';
 import { referencesTo } from './walk';
 import { enclosingFunction, isProgramLifetime, ownerOf, type Owner } from './owner';
 import { LISTENER_REGISTRATIONS } from './events';
@@ -296,7 +297,7 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
   if (ts.isPropertyAccessExpression(target) && target.expression.kind === ts.SyntaxKind.ThisKeyword) {
     if (owner.kind !== 'class') return false;
     const field = fieldBehindGetter(types, types.symbolAt(target.name));
-    if (!field || isViewQuery(field) || providedByOwnInjector(types, owner.cls, field)) return false;
+    if (!field || isViewQuery(field) || holdsComponent(types, field) || providedByOwnInjector(types, owner.cls, field)) return false;
     // a field a base class declares and creates (`protected readonly destroyed = new Subject()`) is the instance's too
     const declaring = field.valueDeclaration?.parent;
     const inherited = !!declaring && ts.isClassLike(declaring) && declaring !== owner.cls && createdByClass(types, declaring, field);
@@ -383,9 +384,12 @@ function constructorParameterOf(types: TypeQueries, cls: ts.ClassLikeDeclaration
 
 /**
  * An argument known to live beyond the code that passes it: module-level or imported, a field of the creator it does
- * not own, a local read from one. A parameter of the creator is its own caller's to decide, and not known to be shared.
+ * not own, a local read from one. A parameter of the creator is its own caller's to decide, and not known to be shared;
+ * a value made for the call (`new Socket()`, `net.connect(port)`, not a look-up) is the creator's.
  */
 function sharedBeyondCreator(types: TypeQueries, arg: ts.Expression, creator: Owner): boolean {
+  const made = unwrap(arg, { await: true });
+  if (ts.isNewExpression(made) || (ts.isCallExpression(made) && !isInjection(made) && returnsFresh(types, made))) return false;
   if (thisField(arg) !== arg || thisProperty(arg)) return outlivesOwner(types, arg, creator);
   const root = rootIdentifier(arg);
   const decl = root && types.symbolAt(root)?.valueDeclaration;
@@ -419,7 +423,7 @@ function eventPayload(types: TypeQueries, param: ts.ParameterDeclaration): boole
   const type = types.typeAt(param);
   if (!types.hasMethod(type, 'destroy') && !types.hasMethod(type, 'close')) return false;
   if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) return receivesEvents(types, outerCall(fn));
-  if (!ts.isMethodDeclaration(fn) || !ts.isClassLike(fn.parent) || !isPrivateMethod(fn)) return false;
+  if (!ts.isMethodDeclaration(fn) || !ts.isClassLike(fn.parent) || !isPrivateMember(fn)) return false;
   if (!ts.isIdentifier(fn.name) && !ts.isPrivateIdentifier(fn.name)) return false;
   const givenToRegistration = (n: ts.Node): boolean =>
     ts.isPropertyAccessExpression(n.parent) && n.parent.name === n && receivesEvents(types, outerCall(boundReference(n.parent)));
@@ -453,8 +457,8 @@ function boundReference(reference: ts.PropertyAccessExpression): ts.Expression {
   return reference;
 }
 
-function isPrivateMethod(fn: ts.MethodDeclaration): boolean {
-  return ts.isPrivateIdentifier(fn.name) || (ts.getCombinedModifierFlags(fn) & ts.ModifierFlags.Private) !== 0;
+function isPrivateMember(member: ts.MethodDeclaration | ts.PropertyDeclaration): boolean {
+  return ts.isPrivateIdentifier(member.name) || (ts.getCombinedModifierFlags(member) & ts.ModifierFlags.Private) !== 0;
 }
 
 /**
@@ -517,7 +521,7 @@ function outerCall(fn: ts.Expression): ts.CallExpression | undefined {
 function boundToOwnedAtEveryCall(types: TypeQueries, param: ts.ParameterDeclaration, owner: Owner, depth = 0): boolean {
   const fn = param.parent;
   if (depth > 2 || !ts.isMethodDeclaration(fn) || !fn.name || owner.kind !== 'class' || fn.parent !== owner.cls) return false;
-  if (!isPrivateMethod(fn) || !(ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name))) return false;
+  if (!isPrivateMember(fn) || !(ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name))) return false;
   const index = fn.parameters.indexOf(param);
   const passesOwned = (n: ts.Node): boolean => {
     const access = n.parent;
@@ -586,7 +590,20 @@ function providedByOwnInjector(types: TypeQueries, cls: ts.ClassLikeDeclaration,
   if (isComponentToken(token)) return true;
   const declaring = decl?.parent && ts.isClassLike(decl.parent) ? decl.parent : undefined;
   const classes = declaring && declaring !== cls ? [cls, declaring] : [cls];
-  return classes.some((c) => ownProviders(c).some((p) => providesOwnInstance(types, p, token)));
+  const provides = (c: ts.ClassLikeDeclaration) => ownProviders(c).some((p) => providesOwnInstance(types, p, token));
+  return classes.some(provides) || everyConcreteSubclass(types, cls, provides);
+}
+
+/** An abstract class whose subclasses in the program (one at least) all satisfy `holds`: each instance is one of them. */
+function everyConcreteSubclass(
+  types: TypeQueries,
+  cls: ts.ClassLikeDeclaration,
+  holds: (subclass: ts.ClassLikeDeclaration) => boolean,
+): boolean {
+  const symbol = cls.name && types.symbolAt(cls.name);
+  if (!symbol || (ts.getCombinedModifierFlags(cls) & ts.ModifierFlags.Abstract) === 0) return false;
+  const subclasses = types.programReferences(symbol).flatMap((ref) => extendingClass(ref) ?? []);
+  return subclasses.length > 0 && subclasses.every(holds);
 }
 
 /** `inject(T, { self: true })` or `{ host: true }`: looked up no further than this element or its host's view. */
@@ -611,6 +628,19 @@ const COMPONENT_DECORATORS = new Set(['Component', 'Directive']);
 function isComponentToken(token: ts.Symbol): boolean {
   const decl = token.valueDeclaration;
   return !!decl && ts.isClassDeclaration(decl) && hasDecorator(decl, COMPONENT_DECORATORS);
+}
+
+/**
+ * A field declared as a component or directive (`_startInput: StartDateInput`, which that child sets to itself): a
+ * directive of the same view, read as one lifetime with the owner, like an injected one (see isComponentToken).
+ */
+function holdsComponent(types: TypeQueries, field: ts.Symbol): boolean {
+  const decl = field.valueDeclaration;
+  const type = decl && ts.isPropertyDeclaration(decl) ? decl.type : undefined;
+  if (!type || !ts.isTypeReferenceNode(type)) return false;
+  const name = ts.isQualifiedName(type.typeName) ? type.typeName.right : type.typeName;
+  const symbol = types.symbolAt(name);
+  return !!symbol && isComponentToken(symbol);
 }
 
 /** The `providers` and `viewProviders` of a class decorator's options (`@Component({ providers: [...] })`). */
@@ -833,18 +863,74 @@ function passedAtEveryInstantiation(
   const references = exported ? types.programReferences(classSymbol) : (referencesTo(types, cls.getSourceFile(), cls.name!) ?? []);
   let instantiations = 0;
   for (const ref of references) {
-    if (ref === cls.name || isImportOrExport(ref) || isInType(ref) || namesDeclaration(ref)) continue;
-    const parent = ref.parent;
+    if (ref === cls.name || isImportOrExport(ref) || isInType(ref) || namesDeclaration(ref) || isInjectionToken(ref)) continue;
     const subclass = extendingClass(ref);
+    const alias = subclass ? undefined : constructorField(types, ref);
     if (subclass) {
       if (!passedBySubclass(types, subclass, index, accepts, depth)) return false;
-    } else {
-      const arg = ts.isNewExpression(parent) && parent.expression === ref ? parent.arguments?.[index] : undefined;
-      if (!arg || ts.isSpreadElement(arg) || !accepts(arg, parent)) return false;
-    }
+    } else if (alias) {
+      const made = instantiationsThrough(types, alias, index, accepts);
+      if (made === undefined) return false;
+      instantiations += made;
+      continue;
+    } else if (!passedAt(ref, index, accepts)) return false;
     instantiations++;
   }
   return instantiations > 0;
+}
+
+/** `new C(…)` at `callee` passes an argument at `index` that `accepts` takes. */
+function passedAt(callee: ts.Node, index: number, accepts: (arg: ts.Expression, created: ts.Node) => boolean): boolean {
+  const parent = callee.parent;
+  const arg = ts.isNewExpression(parent) && parent.expression === callee ? parent.arguments?.[index] : undefined;
+  return !!arg && !ts.isSpreadElement(arg) && accepts(arg, parent);
+}
+
+/** A class used as a DI token (`inject(C)`, `{ provide: C, … }`): a look-up, not an instantiation. */
+function isInjectionToken(ref: ts.Node): boolean {
+  const use = ts.isExpressionWithTypeArguments(ref.parent) ? ref.parent : ref;
+  const p = use.parent;
+  if (ts.isPropertyAssignment(p)) return p.initializer === use && ts.isIdentifier(p.name) && p.name.text === 'provide';
+  return ts.isCallExpression(p) && p.arguments[0] === use && isInjection(p);
+}
+
+/** `this._refType = C` (or a field initialised so): the private field that keeps the class to construct it later. */
+function constructorField(types: TypeQueries, ref: ts.Node): ts.Symbol | undefined {
+  const p = ref.parent;
+  const target =
+    isAssignment(p) && p.right === ref && thisProperty(p.left)
+      ? (p.left as ts.PropertyAccessExpression).name
+      : ts.isPropertyDeclaration(p) && p.initializer === ref
+        ? p.name
+        : undefined;
+  const field = target && types.symbolAt(target);
+  const decl = field?.valueDeclaration;
+  const hidden = !!decl && ts.isPropertyDeclaration(decl) && isPrivateMember(decl);
+  return hidden ? field : undefined;
+}
+
+/**
+ * The instantiations through a private field that keeps a class: each `new this.field(…)` must pass an accepted
+ * argument, and the field may otherwise only be assigned or used as a DI token. Any other use: undefined.
+ */
+function instantiationsThrough(
+  types: TypeQueries,
+  field: ts.Symbol,
+  index: number,
+  accepts: (arg: ts.Expression, created: ts.Node) => boolean,
+): number | undefined {
+  const decl = field.valueDeclaration as ts.PropertyDeclaration;
+  const refs = referencesTo(types, decl.parent, decl.name as ts.Identifier | ts.PrivateIdentifier) ?? [];
+  let made = 0;
+  for (const name of refs) {
+    const access = name.parent;
+    if (!ts.isPropertyAccessExpression(access) || access.name !== name) return undefined;
+    if (isAssignment(access.parent) && access.parent.left === access) continue;
+    if (isInjectionToken(access)) continue;
+    if (!passedAt(access, index, accepts)) return undefined;
+    made++;
+  }
+  return made;
 }
 
 /** The name of a declaration merged with the class (`namespace Popup { … }` beside `class Popup`). */

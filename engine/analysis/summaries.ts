@@ -41,6 +41,12 @@ export function namesLookup(name: string): boolean {
   return LOOKUP_NAME.test(name);
 }
 
+/** A call that hands its caller a value of its own: not named as a look-up, nor summarised as returning a borrow. */
+export function returnsFresh(types: TypeQueries, call: ts.CallExpression): boolean {
+  const id = calleeName(call.expression);
+  return !!id && !namesLookup(id.text) && !calleeSummary(types, call)?.returnsBorrowed;
+}
+
 /** A declaration's function with a body outside declaration files: `function f() {}`, a method, `const f = () => …`. */
 function implementationOf(decl: ts.Declaration): ts.FunctionLikeDeclaration[] {
   if (decl.getSourceFile().isDeclarationFile) return [];
