@@ -30,7 +30,8 @@ export function runsOncePerApplication(types: TypeQueries, node: ts.Node, depth 
     return (
       isSingletonSetUp(owner.cls, owner.member) ||
       isContainerSingletonSetUp(types, owner.cls, owner.member) ||
-      (memoisedOnce(types, node) === 'field' && isContainerSingletonSetUp(types, owner.cls, undefined))
+      (memoisedOnce(types, node) === 'field' && isContainerSingletonSetUp(types, owner.cls, undefined)) ||
+      (isSetUp(owner.member) && constructedOncePerApplication(types, owner.cls, depth))
     );
   if (owner.kind !== 'function') return false;
   if (memoisedOnce(types, node) === 'module') return true;
@@ -42,6 +43,69 @@ export function runsOncePerApplication(types: TypeQueries, node: ts.Node, depth 
   if (reaction) return runsOncePerApplication(types, reaction, depth + 1);
   const passedTo = onceCallbackCall(fn);
   return passedTo ? runsOncePerApplication(types, passedTo, depth + 1) : calledOnlyOnce(types, fn, depth);
+}
+
+function isSetUp(member: ts.ClassElement): boolean {
+  return (
+    ts.isConstructorDeclaration(member) ||
+    (ts.isPropertyDeclaration(member) && (ts.getCombinedModifierFlags(member) & ts.ModifierFlags.Static) === 0)
+  );
+}
+
+/**
+ * Every instance of the class is made by code that runs once per application (one instance at least): `new C(…)`
+ * there or in the set-up of a class made so, or an instance of a subclass made so. A sidebar built at plugin
+ * activation builds its panels once, and what their set-up registers does not accumulate.
+ */
+function constructedOncePerApplication(types: TypeQueries, cls: ts.ClassLikeDeclaration, depth: number): boolean {
+  if (depth > 0) return everyInstanceMadeOnce(types, cls, depth);
+  const answers = types.programWide('constructed-once', () => new WeakMap<ts.ClassLikeDeclaration, boolean>());
+  let once = answers.get(cls);
+  if (once === undefined) answers.set(cls, (once = everyInstanceMadeOnce(types, cls, depth)));
+  return once;
+}
+
+function everyInstanceMadeOnce(types: TypeQueries, cls: ts.ClassLikeDeclaration, depth: number): boolean {
+  const symbol = cls.name && types.symbolAt(cls.name);
+  const flags = ts.getCombinedModifierFlags(cls);
+  // a default export is imported under any name, which a search for the class's name does not find
+  if (!symbol || depth >= 4 || (flags & (ts.ModifierFlags.Abstract | ts.ModifierFlags.Default)) !== 0) return false;
+  let made = 0;
+  for (const ref of types.programReferences(symbol)) {
+    const renamed = renamedUses(types, ref);
+    if (renamed === undefined) return false;
+    if (renamed.length) {
+      if (!renamed.every((use) => madeOnceAt(types, use, depth))) return false;
+      made += renamed.length;
+      continue;
+    }
+    if (ref === cls.name || isImportOrExport(ref) || isInType(ref) || namesDeclaration(ref)) continue;
+    const subclass = extendingClass(ref);
+    if (subclass) {
+      if (!everyInstanceMadeOnce(types, subclass, depth + 1)) return false;
+    } else if (!madeOnceAt(types, ref, depth)) return false;
+    made++;
+  }
+  return made > 0;
+}
+
+/** `new C(…)` (or `new ns.C(…)`) at the reference, in code that runs once per application. */
+function madeOnceAt(types: TypeQueries, ref: ts.Node, depth: number): boolean {
+  const callee = ts.isPropertyAccessExpression(ref.parent) && ref.parent.name === ref ? ref.parent : ref;
+  const created = callee.parent;
+  return ts.isNewExpression(created) && created.expression === callee && runsOncePerApplication(types, created, depth + 1);
+}
+
+/**
+ * `import { C as D }`: the value uses of `D` in that file, which a search for `C` does not find ([] for any other
+ * reference); a renamed or default export, whose uses elsewhere go by another name: undefined.
+ */
+function renamedUses(types: TypeQueries, ref: ts.Identifier): ts.Node[] | undefined {
+  const specifier = ref.parent;
+  if (ts.isExportAssignment(specifier)) return undefined;
+  if (!(ts.isImportSpecifier(specifier) || ts.isExportSpecifier(specifier)) || specifier.propertyName !== ref) return [];
+  if (ts.isExportSpecifier(specifier) || !ts.isIdentifier(specifier.name)) return undefined;
+  return (referencesTo(types, specifier.getSourceFile(), specifier.name) ?? []).filter((n) => !isInType(n));
 }
 
 const PROMISE_REACTIONS = new Set(['then', 'catch', 'finally']);
@@ -322,6 +386,7 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
   if (ts.isParameter(decl))
     return (
       !handedInAtConstruction(types, decl, target) &&
+      !handedOnByConstructor(types, decl) &&
       !eventPayload(types, decl) &&
       !resolvedFromFreshCall(types, decl) &&
       !setUpOncePerValue(types, decl) &&
@@ -357,6 +422,32 @@ function handedInAtConstruction(types: TypeQueries, param: ts.ParameterDeclarati
   const ctor = param.parent;
   if (!ts.isConstructorDeclaration(ctor) || enclosingFunction(site) !== ctor) return false;
   return everyInstantiationPasses(types, ctor.parent, param, (arg, created) => !sharedBeyondCreator(types, arg, ownerOf(created)));
+}
+
+/**
+ * A method's parameter that every call in the program fills, from the class's constructor, with a constructor
+ * parameter handed in at construction (`constructor(client) { this.connect(client); }`): as that parameter.
+ */
+function handedOnByConstructor(types: TypeQueries, param: ts.ParameterDeclaration): boolean {
+  const method = param.parent;
+  if (!ts.isMethodDeclaration(method) || !ts.isClassLike(method.parent) || !ts.isIdentifier(method.name)) return false;
+  const ctor = method.parent.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
+  const symbol = types.symbolAt(method.name);
+  if (!ctor || !symbol) return false;
+  const index = method.parameters.indexOf(param);
+  const calls = types.programReferences(symbol).filter((ref) => ref !== method.name);
+  return (
+    calls.length > 0 &&
+    calls.every((ref) => {
+      const access = ref.parent;
+      const call = access.parent;
+      if (!ts.isPropertyAccessExpression(access) || access.expression.kind !== ts.SyntaxKind.ThisKeyword) return false;
+      if (!ts.isCallExpression(call) || call.expression !== access || enclosingFunction(call) !== ctor) return false;
+      const arg = call.arguments[index] && unwrap(call.arguments[index]);
+      const passed = arg && ts.isIdentifier(arg) ? types.symbolAt(arg)?.valueDeclaration : undefined;
+      return !!passed && ts.isParameter(passed) && passed.parent === ctor && handedInAtConstruction(types, passed, call);
+    })
+  );
 }
 
 /**
