@@ -57,19 +57,26 @@ export function namesSpec(types: TypeQueries, id: ts.Identifier, spec: Declarati
   if (typeof spec.name === 'string' ? spec.name !== id.text : !spec.name.includes(id.text)) return false;
   const symbol = types.symbolAt(id);
   if (symbol?.declarations?.length) return declaredBy(types, symbol, spec.from);
-  return spec.from.some((s) => s.from === 'lib') && readFromGlobalObjectPackage(id);
+  return spec.from.some((s) => s.from === 'lib') && readFromGlobalObjectPackage(types, id);
 }
 
 /** Packages whose export is the platform's global object, for code that runs in a browser and in Node. */
 const GLOBAL_OBJECT_PACKAGES = new Set(['global', 'global/window']);
 
-/** `w.name` or `w.URL.name`, where `w` is the file's import (or top-level require) of a global-object package. */
-function readFromGlobalObjectPackage(id: ts.Identifier): boolean {
-  let receiver: ts.Expression = id;
-  while (ts.isPropertyAccessExpression(receiver.parent) && receiver.parent.name === receiver) receiver = receiver.parent.expression;
+/**
+ * `w.name` or `w.URL.name`, where `w` is the file's import (or top-level require) of a global-object package, not a
+ * parameter or local of the same name.
+ */
+function readFromGlobalObjectPackage(types: TypeQueries, id: ts.Identifier): boolean {
+  const access = id.parent;
+  if (!ts.isPropertyAccessExpression(access) || access.name !== id) return false;
+  let receiver = access.expression;
   while (ts.isPropertyAccessExpression(receiver)) receiver = receiver.expression;
-  if (receiver === id || !ts.isIdentifier(receiver)) return false;
+  if (!ts.isIdentifier(receiver)) return false;
   const root = receiver.text;
+  // a parameter or a function's own variable of that name is another value
+  const nested = (d: ts.Node) => ts.isParameter(d) || !!ts.findAncestor(d.parent, ts.isFunctionLike);
+  if ((types.symbolAt(receiver)?.declarations ?? []).some(nested)) return false;
   const fromPackage = (specifier: ts.Expression | undefined) =>
     !!specifier && ts.isStringLiteralLike(specifier) && GLOBAL_OBJECT_PACKAGES.has(specifier.text);
   return id.getSourceFile().statements.some((st) => {
@@ -85,7 +92,7 @@ function readFromGlobalObjectPackage(id: ts.Identifier): boolean {
       st.declarationList.declarations.some((d) => {
         const init = d.initializer && ts.isCallExpression(d.initializer) ? d.initializer : undefined;
         const isRequire = !!init && ts.isIdentifier(init.expression) && init.expression.text === 'require';
-        return ts.isIdentifier(d.name) && d.name.text === root && isRequire && fromPackage(init!.arguments[0]);
+        return ts.isIdentifier(d.name) && d.name.text === root && isRequire && fromPackage(init.arguments[0]);
       })
     );
   });
