@@ -17,12 +17,13 @@ import {
   someCall,
   someNode,
   thisProperty,
+  timerProviderClear,
   unwrap,
   type LifecycleAnalysis,
 } from '../engine/analysis';
 import { appendToBody, freshMemberName, insertClassMember, isTypeScriptFile } from '../engine/fix';
 import { TEARDOWN_OPTIONS } from '../engine/options';
-import { defineRule, type Message, type Report, type RuleContext } from '../engine/rule';
+import { codeText, defineRule, type Message, type Report, type RuleContext } from '../engine/rule';
 
 const MESSAGES = {
   fieldNotCleared: 'The {{kind}} stored in `this.{{field}}` is never cleared: {{teardown}}() does not call {{clear}}.',
@@ -35,6 +36,10 @@ const MESSAGES = {
   handleDroppedInClass: 'The {{kind}} handle is dropped, so nothing can ever clear it; {{teardown}}() cannot stop it.',
   teardownShouldClear: '{{teardown}}() should clear it',
   keepAndClear: 'Keep the timer in `this.{{field}}` and clear it in {{teardown}}()',
+  clearedOnlyWhenTruthy:
+    'The {{kind}} id in `this.{{field}}` is cleared only when it is truthy, but {{provider}} may hand out 0: a timer with ' +
+    'that id is never cleared.',
+  testForNoTimer: 'Clear whenever `this.{{field}} {{test}}`',
 };
 type MessageId = keyof typeof MESSAGES;
 type Context = RuleContext<MessageId>;
@@ -53,6 +58,8 @@ export default defineRule({
     const clears = { methods: [], isReleaseCall: (call: ts.CallExpression, i: number) => i === 0 && isTimerClear(ctx.types, call) };
     return {
       [ts.SyntaxKind.CallExpression]: (call) => {
+        const guarded = truthyGuardedClear(ctx, call);
+        if (guarded) return ctx.report(guarded);
         const name = platformCallName(ctx.types, call, TIMER_STARTS);
         if (!name || ctx.analysis.runsOncePerApplication(call)) return;
         const oneShot = name === 'setTimeout' && !reschedulesItself(ctx, call);
@@ -117,6 +124,48 @@ export default defineRule({
     };
   },
 });
+
+/**
+ * `if (this.id) timers.clearInterval(this.id)` with a timer provider of the program's own whose ids are numbers: unlike
+ * the platform's (ids from 1, or objects in Node), a provider may hand out 0, and that timer is never cleared.
+ */
+function truthyGuardedClear(ctx: Context, call: ts.CallExpression): Report<MessageId> | undefined {
+  const handle = call.arguments[0];
+  const clear = handle && thisProperty(handle) === unwrap(handle) ? timerProviderClear(ctx.types, call) : undefined;
+  if (!clear) return undefined;
+  const field = ctx.types.symbolAt((unwrap(handle) as ts.PropertyAccessExpression).name);
+  const test = truthinessTestOf(call);
+  const tested = test && thisProperty(test) === test ? ctx.types.symbolAt((test as ts.PropertyAccessExpression).name) : undefined;
+  if (!field || tested !== field) return undefined;
+  const members = (t: ts.Type) => (t.isUnion() ? t.types : [t]);
+  const type = members(ctx.types.typeAt(test!));
+  if (!type.some((t) => (t.flags & ts.TypeFlags.NumberLike) !== 0)) return undefined;
+  const name = (test as ts.PropertyAccessExpression).name.getText();
+  const comparison = type.some((t) => (t.flags & ts.TypeFlags.Null) !== 0) ? '!= null' : '!== undefined';
+  const provider = codeText((call.expression as ts.PropertyAccessExpression).expression);
+  return {
+    node: test!,
+    messageId: 'clearedOnlyWhenTruthy',
+    data: { kind: clear === 'clearInterval' ? 'interval' : 'timeout', field: name, provider },
+    fixes: [
+      {
+        messageId: 'testForNoTimer',
+        data: { field: name, test: comparison },
+        edits: [{ start: test!.getStart(ctx.file), end: test!.end, newText: `${test!.getText(ctx.file)} ${comparison}` }],
+        preferred: true,
+      },
+    ],
+  };
+}
+
+/** The `x` of `if (x) { …call… }` or `x && call`, when the call runs only when `x` is truthy. */
+function truthinessTestOf(call: ts.CallExpression): ts.Expression | undefined {
+  let n: ts.Node = outerExpression(call);
+  const p = n.parent;
+  if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken && p.right === n) return p.left;
+  for (; ts.isExpressionStatement(n.parent) || ts.isBlock(n.parent); n = n.parent);
+  return ts.isIfStatement(n.parent) && n.parent.thenStatement === n ? n.parent.expression : undefined;
+}
 
 function methodName(m: ts.MethodDeclaration): string {
   return m.name.getText();

@@ -48,9 +48,52 @@ export function declaredBy(types: TypeQueries, symbol: ts.Symbol, sources: reado
   });
 }
 
-/** True when `id` names a value the spec describes (its name first, the checker only for a matching name). */
+/**
+ * True when `id` names a value the spec describes (its name first, the checker only for a matching name). A lib
+ * member read from a global-object package the program has no types for (`window.setTimeout` after
+ * `import window from 'global/window'`) is the platform's own.
+ */
 export function namesSpec(types: TypeQueries, id: ts.Identifier, spec: DeclarationSpec): boolean {
   if (typeof spec.name === 'string' ? spec.name !== id.text : !spec.name.includes(id.text)) return false;
   const symbol = types.symbolAt(id);
-  return !!symbol && declaredBy(types, symbol, spec.from);
+  if (symbol?.declarations?.length) return declaredBy(types, symbol, spec.from);
+  return spec.from.some((s) => s.from === 'lib') && readFromGlobalObjectPackage(types, id);
+}
+
+/** Packages whose export is the platform's global object, for code that runs in a browser and in Node. */
+const GLOBAL_OBJECT_PACKAGES = new Set(['global', 'global/window']);
+
+/**
+ * `w.name` or `w.URL.name`, where `w` is the file's import (or top-level require) of a global-object package, not a
+ * parameter or local of the same name.
+ */
+function readFromGlobalObjectPackage(types: TypeQueries, id: ts.Identifier): boolean {
+  const access = id.parent;
+  if (!ts.isPropertyAccessExpression(access) || access.name !== id) return false;
+  let receiver = access.expression;
+  while (ts.isPropertyAccessExpression(receiver)) receiver = receiver.expression;
+  if (!ts.isIdentifier(receiver)) return false;
+  const root = receiver.text;
+  // a parameter or a function's own variable of that name is another value
+  const nested = (d: ts.Node) => ts.isParameter(d) || !!ts.findAncestor(d.parent, ts.isFunctionLike);
+  if ((types.symbolAt(receiver)?.declarations ?? []).some(nested)) return false;
+  const fromPackage = (specifier: ts.Expression | undefined) =>
+    !!specifier && ts.isStringLiteralLike(specifier) && GLOBAL_OBJECT_PACKAGES.has(specifier.text);
+  return id.getSourceFile().statements.some((st) => {
+    if (ts.isImportDeclaration(st)) {
+      const clause = st.importClause;
+      const bound =
+        clause?.name?.text === root ||
+        (clause?.namedBindings && ts.isNamespaceImport(clause.namedBindings) && clause.namedBindings.name.text === root);
+      return !!bound && fromPackage(st.moduleSpecifier);
+    }
+    return (
+      ts.isVariableStatement(st) &&
+      st.declarationList.declarations.some((d) => {
+        const init = d.initializer && ts.isCallExpression(d.initializer) ? d.initializer : undefined;
+        const isRequire = !!init && ts.isIdentifier(init.expression) && init.expression.text === 'require';
+        return ts.isIdentifier(d.name) && d.name.text === root && isRequire && fromPackage(init.arguments[0]);
+      })
+    );
+  });
 }

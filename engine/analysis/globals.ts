@@ -22,3 +22,19 @@ const TIMER_CLEARS = ['clearInterval', 'clearTimeout'];
 export function isTimerClear(types: TypeQueries, call: ts.CallExpression): boolean {
   return platformCallName(types, call, TIMER_CLEARS) !== undefined;
 }
+
+/**
+ * `timers.clearInterval(h)` / `timers.clearTimeout(h)` on a timer provider of the program's own (an object whose type
+ * also has the matching setInterval/setTimeout, not the platform's global object): the clear it calls.
+ */
+export function timerProviderClear(types: TypeQueries, call: ts.CallExpression): string | undefined {
+  const callee = call.expression;
+  if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.name)) return undefined;
+  const clear = callee.name.text;
+  const start = TIMER_STARTS[TIMER_CLEARS.indexOf(clear)];
+  if (!start) return undefined;
+  const method = types.symbolAt(callee.name);
+  if (!method?.declarations?.length || isPlatformSymbol(types, method)) return undefined;
+  const provider = types.typeAt(callee.expression);
+  return types.hasMethod(provider, start) && types.hasMethod(provider, clear) ? clear : undefined;
+}

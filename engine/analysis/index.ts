@@ -133,7 +133,7 @@ export {
   thisProperty,
   unwrap,
 } from './expressions';
-export { TIMER_STARTS, isPlatformSymbol, isTimerClear, platformCallName } from './globals';
+export { TIMER_STARTS, isPlatformSymbol, isTimerClear, platformCallName, timerProviderClear } from './globals';
 export { BODY_CONSUMERS, requestCall, responseCall } from './http';
 export { callsMethod, returnedCleanups } from './lifecycle';
 export type { ClassLifecycle, LifecycleAnalysis } from './lifecycle';
