@@ -79,7 +79,7 @@ function everyInstanceMadeOnce(types: TypeQueries, cls: ts.ClassLikeDeclaration,
       made += renamed.length;
       continue;
     }
-    if (ref === cls.name || isImportOrExport(ref) || isInType(ref) || namesDeclaration(ref)) continue;
+    if (ref === cls.name || isImportOrExport(ref) || isInType(ref) || namesDeclaration(ref) || readsStaticMember(ref, cls)) continue;
     const subclass = extendingClass(ref);
     if (subclass) {
       if (!everyInstanceMadeOnce(types, subclass, depth + 1)) return false;
@@ -955,6 +955,7 @@ function passedAtEveryInstantiation(
   let instantiations = 0;
   for (const ref of references) {
     if (ref === cls.name || isImportOrExport(ref) || isInType(ref) || namesDeclaration(ref) || isInjectionToken(ref)) continue;
+    if (readsStaticMember(ref, cls)) continue;
     const subclass = extendingClass(ref);
     const alias = subclass ? undefined : constructorField(types, ref);
     if (subclass) {
@@ -968,6 +969,12 @@ function passedAtEveryInstantiation(
     instantiations++;
   }
   return instantiations > 0;
+}
+
+/** `C.check()`, `C.defaults`: a static member, no instance (unless the class makes one with `new this(…)`). */
+function readsStaticMember(ref: ts.Node, cls: ts.ClassLikeDeclaration): boolean {
+  const access = ref.parent;
+  return ts.isPropertyAccessExpression(access) && access.expression === ref && !/\bnew this\b/.test(cls.getText());
 }
 
 /** `new C(…)` at `callee` passes an argument at `index` that `accepts` takes. */
