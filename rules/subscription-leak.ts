@@ -1,5 +1,6 @@
 // subscription-leak: an RxJS `subscribe()` whose Subscription is dropped inside a class with a lifecycle, on a
-// stream that does not complete by itself (no take/first/takeUntil/… and not a finite source).
+// stream that does not complete by itself (no take/first/takeUntil/… and not a finite source); or one stored in a
+// Map under a key that may already hold one, which the store replaces without unsubscribing it.
 import ts = require('typescript');
 import {
   COMPLETING_OPERATORS,
@@ -8,11 +9,25 @@ import {
   forwardsToOuterSubscriber,
   inInstanceMemberOf,
   isObservable,
+  mapStoreOf,
   observableChain,
   outerExpression,
+  replacesUnseenEntry,
+  statementList,
+  unwrap,
   type LifecycleAnalysis,
+  type MapStore,
 } from '../engine/analysis';
-import { appendClassMember, appendToBody, freshMemberName, indentUnit, insertClassMember, newline, type Edit } from '../engine/fix';
+import {
+  appendClassMember,
+  appendToBody,
+  freshMemberName,
+  indentUnit,
+  insertBeforeStatement,
+  insertClassMember,
+  newline,
+  type Edit,
+} from '../engine/fix';
 import { TEARDOWN_METHODS_OPTION } from '../engine/options';
 import { defineRule, type Report, type RuleContext } from '../engine/rule';
 
@@ -23,7 +38,12 @@ const MESSAGES = {
   droppedNoTeardown:
     'The subscription to `{{source}}` is dropped: nothing unsubscribes it when the component is destroyed, so the callback (and this ' +
     'instance) stays reachable from the stream.',
+  replaced:
+    'The subscription to `{{source}}` is stored in `{{map}}` under a key that may already hold one: the store replaces the old ' +
+    'subscription without unsubscribing it, and nothing can unsubscribe it after that.',
   teardownMissesUnsubscribe: 'teardown that misses the unsubscribe',
+  storedHere: 'replaces the entry here, unseen',
+  unsubscribeReplaced: 'Unsubscribe the subscription `{{map}}` holds under the key before storing the new one',
   keepSubscription: 'Keep the subscription in `this.{{field}}` and unsubscribe it in the teardown',
 };
 type MessageId = keyof typeof MESSAGES;
@@ -59,8 +79,14 @@ export default defineRule({
       [ts.SyntaxKind.CallExpression]: (call) => {
         const callee = call.expression;
         if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'subscribe') return;
-        // the shape (a dropped subscription inside a class) first: most subscribe() calls end there, unasked
-        if (!ts.isExpressionStatement(outerExpression(call).parent) || ctx.analysis.runsOncePerApplication(call)) return;
+        // the shape (a dropped subscription inside a class, or one stored in a Map) first: most subscribe() calls end
+        // there, unasked
+        if (!ts.isExpressionStatement(outerExpression(call).parent)) {
+          const store = mapStoreOf(ctx.types, call);
+          if (store) checkReplacedEntry(ctx, lifecycleAnalysis, options.completingOperators, call, store);
+          return;
+        }
+        if (ctx.analysis.runsOncePerApplication(call)) return;
         const owner = ctx.analysis.ownerOf(call);
         if (owner.kind !== 'class' || !isObservable(ctx.types, callee.expression)) return;
         const lifecycle = lifecycleAnalysis.of(owner.cls);
@@ -89,6 +115,57 @@ export default defineRule({
     };
   },
 });
+
+/**
+ * `m.set(key, source.subscribe(…))` (or through a const local) where the key may already hold a subscription: the
+ * store drops the old one. Reported when the stream does not complete by itself and outlives the code.
+ */
+function checkReplacedEntry(
+  ctx: Context,
+  lifecycle: LifecycleAnalysis,
+  completingOperators: readonly string[],
+  call: ts.CallExpression,
+  store: MapStore,
+): void {
+  const observable = (call.expression as ts.PropertyAccessExpression).expression;
+  if (!isObservable(ctx.types, observable) || !replacesUnseenEntry(ctx.types, store) || ctx.analysis.runsOncePerApplication(call)) return;
+  const chain = observableChain(ctx.types, observable);
+  if (completesItself(ctx.types, chain, completingOperators) || forwardsToOuterSubscriber(ctx.types, call)) return;
+  const owner = ctx.analysis.ownerOf(call);
+  if (!chainSources(ctx.types, chain).some((s) => ctx.analysis.outlivesOwner(s, owner, lifecycle))) return;
+  const map = store.map.getText(ctx.file);
+  ctx.report({
+    node: call,
+    messageId: 'replaced',
+    data: { source: chain.source, map },
+    related: [{ node: store.call, messageId: 'storedHere' }],
+    fixes: unsubscribeReplaced(ctx, call, store),
+  });
+}
+
+/** `m.get(key)?.unsubscribe();` before the statement that subscribes, when map and key can be named again. */
+function unsubscribeReplaced(ctx: Context, call: ts.CallExpression, store: MapStore): Report<MessageId>['fixes'] {
+  let statement: ts.Node = call;
+  while (!statementList(statement) && !ts.isSourceFile(statement.parent)) statement = statement.parent;
+  if (!statementList(statement) || !namesAgain(store.map) || !namesAgain(store.key)) return [];
+  const map = store.map.getText(ctx.file);
+  const code = `${map}.get(${store.key.getText(ctx.file)})?.unsubscribe();`;
+  return [
+    {
+      messageId: 'unsubscribeReplaced',
+      data: { map },
+      edits: [insertBeforeStatement(ctx.file, statement as ts.Statement, code)],
+      preferred: true,
+    },
+  ];
+}
+
+/** A name or a chain of property reads (`key`, `this.map`, `item.id`): reading it again gives the same value. */
+function namesAgain(e: ts.Expression): boolean {
+  const x = unwrap(e);
+  if (ts.isIdentifier(x) || x.kind === ts.SyntaxKind.ThisKeyword) return true;
+  return ts.isPropertyAccessExpression(x) && !x.questionDotToken && namesAgain(x.expression);
+}
 
 function isAngularComponent(cls: ts.ClassLikeDeclaration): boolean {
   return (ts.getDecorators(cls) ?? []).some((d) => {

@@ -10,6 +10,8 @@ import {
   keyType,
   keyedByCode,
   longLivedContainer,
+  perCallEntriesInValues,
+  perEventEntry,
   pinsObjectKeys,
   refersTo,
   releasedApart,
@@ -18,6 +20,7 @@ import {
   type Container,
   type ContainerUse,
   type LifecycleAnalysis,
+  type PerEventEntry,
 } from '../engine/analysis';
 import {
   appendToBody,
@@ -43,6 +46,12 @@ const MESSAGES = {
   keptAfterRelease:
     '`{{name}}` keeps `{{value}}` after {{release}}() releases it: nothing removes it from the {{kind}}, which gains a dead entry on ' +
     'every call while its owner lives.',
+  valuesGrow:
+    '`{{name}}` keeps a dictionary per key, and each gains an entry under a key made anew at every call (`{{key}}`) that nothing ' +
+    'deletes: the dictionaries of long-lived keys grow for as long as the program runs.',
+  entryPerEvent:
+    "`{{name}}` gains `{{value}}` on every '{{event}}' event and never loses an entry: those that have ended stay in it for as long " +
+    'as its owner lives.',
   releasedHere: 'released here, but left in `{{name}}`',
   addedHere: 'added here, on every call',
   removeOnRelease: 'Remove `{{value}}` from `{{name}}` when it is released',
@@ -66,6 +75,8 @@ export default defineRule({
   create(ctx, options) {
     const lifecycle = ctx.analysis.lifecycleWith(options.teardownMethods);
     const check = (decl: ts.VariableDeclaration | ts.PropertyDeclaration): void => {
+      const nested = ts.isVariableDeclaration(decl) ? perCallEntriesInValues(ctx.types, decl) : [];
+      if (nested.length) return ctx.report(valuesGrow(ctx, decl.name, nested));
       const c = longLivedContainer(ctx.types, decl, { instanceFields: true });
       if (!c || (c.lifetime !== 'instance field' && boundedDomain(ctx, c))) return;
       const uses = containerUses(ctx.types, c);
@@ -95,6 +106,10 @@ export default defineRule({
     return {
       [ts.SyntaxKind.VariableDeclaration]: check,
       [ts.SyntaxKind.PropertyDeclaration]: check,
+      [ts.SyntaxKind.CallExpression]: (call) => {
+        const entry = perEventEntry(ctx.types, call);
+        if (entry) ctx.report(entryPerEvent(ctx, entry));
+      },
     };
   },
 });
@@ -127,6 +142,26 @@ function report(ctx: Context, lifecycle: LifecycleAnalysis, c: Container, growth
     data: { name, lifetime: c.lifetime, kind: KIND_NAMES[c.kind], adds },
     related: growth.slice(0, 3).map((u) => ({ node: u.site, messageId: 'addedHere' })),
     fixes: [...boundFix(ctx, c, growth), ...teardownFix(ctx, lifecycle, c)],
+  };
+}
+
+/** Reported at the add; no fix: when the value ends is the program's to know. */
+function entryPerEvent(ctx: Context, entry: PerEventEntry): Report<MessageId> {
+  return {
+    node: entry.add.site,
+    messageId: 'entryPerEvent',
+    data: { name: entry.add.ref.getText(ctx.file), value: entry.value.text, event: entry.event },
+  };
+}
+
+/** Reported at the map; no fix: which entries a dictionary can lose is the program's to decide. */
+function valuesGrow(ctx: Context, name: ts.Node, writes: ts.BinaryExpression[]): Report<MessageId> {
+  const key = (writes[0].left as ts.ElementAccessExpression).argumentExpression.getText(ctx.file);
+  return {
+    node: name,
+    messageId: 'valuesGrow',
+    data: { name: name.getText(ctx.file), key },
+    related: writes.slice(0, 3).map((w) => ({ node: w, messageId: 'addedHere' })),
   };
 }
 

@@ -8,8 +8,10 @@ import { isPlatformSymbol } from './globals';
 import { RELEASE_METHODS, resourceInfo } from './resource';
 import { runsOncePerApplication } from './lifetime';
 import { enclosingFunction } from './owner';
-import { findNode, identifiersNamed, someNode } from './walk';
-import { calleePath, outerExpression, unwrap } from './expressions';
+import { findNode, identifiersNamed, referencesTo, someNode } from './walk';
+import { accessPathKey } from './access-path';
+import { PERSISTENT_REGISTRATIONS } from './events';
+import { calleePath, isAssignment, outerExpression, unwrap } from './expressions';
 
 export type CollectionKind = 'map' | 'set' | 'array' | 'dictionary';
 
@@ -289,12 +291,25 @@ const SIZE_PROPERTIES = new Set(['size', 'length']);
 
 /** Every use of the container in its file (declaration and constructor initialisation excluded). */
 export function containerUses(types: TypeQueries, c: Container): ContainerUse[] {
-  const creations = new Set<ts.Node>(c.creations);
+  return usesInFile(types, c.decl.getSourceFile(), c.decl.name.getText(), c.symbol, c.kind, c.creations);
+}
+
+/** Every use of the collection `symbol` (named `name`) in `file`, but its declaration and the creations' assignments. */
+function usesInFile(
+  types: TypeQueries,
+  file: ts.SourceFile,
+  name: string,
+  symbol: ts.Symbol,
+  kind: CollectionKind,
+  creations: readonly ts.Expression[],
+): ContainerUse[] {
+  const created = new Set<ts.Node>(creations);
   const out: ContainerUse[] = [];
-  for (const n of identifiersNamed(c.decl.getSourceFile(), c.decl.name.getText())) {
-    if (n === c.decl.name || types.symbolAt(n) !== c.symbol) continue;
-    const use = classify(n, c.kind);
-    if (!(use.kind === 'reset' && ts.isBinaryExpression(use.site) && creations.has(use.site.right))) out.push(use);
+  for (const n of identifiersNamed(file, name)) {
+    const declares = (ts.isPropertyDeclaration(n.parent) || ts.isVariableDeclaration(n.parent)) && n.parent.name === n;
+    if (declares || types.symbolAt(n) !== symbol) continue;
+    const use = classify(n, kind);
+    if (!(use.kind === 'reset' && ts.isBinaryExpression(use.site) && created.has(use.site.right))) out.push(use);
   }
   return out;
 }
@@ -591,4 +606,171 @@ function isAssignmentTo(node: ts.Node, name: ts.Identifier, types: TypeQueries, 
   if (node.operatorToken.kind > ts.SyntaxKind.LastAssignment) return false;
   const left = unwrap(node.left);
   return ts.isIdentifier(left) && left.text === name.text && types.symbolAt(left) === symbol;
+}
+
+/** `m.set(k, v)` on a Map: the store of a value under a key. */
+export interface MapStore {
+  call: ts.CallExpression;
+  map: ts.Expression;
+  key: ts.Expression;
+}
+
+/**
+ * The Map store that keeps `value`: `m.set(k, value)`, or `m.set(k, local)` of the const local it initialises
+ * (`const sub = …; m.set(k, sub)`), in the same function.
+ */
+export function mapStoreOf(types: TypeQueries, value: ts.Expression): MapStore | undefined {
+  const e = outerExpression(value, {});
+  const storeOf = (arg: ts.Expression): MapStore | undefined => {
+    const call = arg.parent;
+    if (!ts.isCallExpression(call) || call.arguments[1] !== arg || call.arguments.length !== 2) return undefined;
+    const callee = unwrap(call.expression);
+    if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'set') return undefined;
+    if (collectionKind(types, types.typeAt(callee.expression)) !== 'map') return undefined;
+    return { call, map: callee.expression, key: call.arguments[0] };
+  };
+  const decl = e.parent;
+  if (!ts.isVariableDeclaration(decl) || decl.initializer !== e) return storeOf(e);
+  if (!ts.isIdentifier(decl.name) || !(decl.parent.flags & ts.NodeFlags.Const)) return undefined;
+  const fn = enclosingFunction(decl);
+  const refs = fn && referencesTo(types, fn, decl.name);
+  return refs?.length === 1 ? storeOf(outerExpression(refs[0] as ts.Identifier, {})) : undefined;
+}
+
+/**
+ * The store may replace an entry nobody looked at: its key is not new at each call, and before it the function
+ * neither reads nor removes that key of that map (`m.has(k)`, `m.get(k)`, `m.delete(k)`), and it is no
+ * constructor's. A value the entry held is then lost without being released.
+ */
+export function replacesUnseenEntry(types: TypeQueries, store: MapStore): boolean {
+  if (newAtEachCall(types, store.key, 2)) return false;
+  const fn = enclosingFunction(store.call);
+  const map = accessPathKey(types, store.map);
+  const key = keyName(store.key);
+  // a constructor runs once for its instance: its stores fill the instance's maps for the first time
+  if (!fn || !map || ts.isConstructorDeclaration(fn)) return false;
+  return !someNode(fn, (n) => {
+    if (!ts.isCallExpression(n) || n.getStart() >= store.call.getStart() || !n.arguments.length) return false;
+    const callee = unwrap(n.expression);
+    return (
+      ts.isPropertyAccessExpression(callee) &&
+      ['has', 'get', 'delete'].includes(callee.name.text) &&
+      keyName(n.arguments[0]) === key &&
+      accessPathKey(types, callee.expression) === map
+    );
+  });
+}
+
+/**
+ * A module-level Map or WeakMap of dictionaries that code fills under keys made anew at each call: `let d =
+ * byDoc.get(doc); if (!d) byDoc.set(doc, (d = {})); d['link' + n++] = v`. Every long-lived key's dictionary gains
+ * an entry per call, and nothing deletes one (no `delete d[k]`, no removal from the map, no reset). Returns the
+ * growing writes; none when the map may be trimmed elsewhere (exported, escaping).
+ */
+export function perCallEntriesInValues(types: TypeQueries, decl: ts.VariableDeclaration): ts.BinaryExpression[] {
+  const name = decl.name;
+  const statement = decl.parent.parent;
+  if (!ts.isIdentifier(name) || !decl.initializer || !ts.isVariableStatement(statement) || !ts.isSourceFile(statement.parent)) return [];
+  const created = unwrap(decl.initializer);
+  if (!ts.isNewExpression(created) || !ts.isIdentifier(created.expression) || !/^(Weak)?Map$/.test(created.expression.text)) return [];
+  const symbol = types.symbolAt(name);
+  const file = decl.getSourceFile();
+  if (!symbol || !ts.isExternalModule(file) || ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Export) return [];
+  const mapSymbol = types.typeAt(name).getSymbol();
+  if (exportedBySpecifier(types, file, symbol) || !mapSymbol || !isPlatformSymbol(types, mapSymbol)) return [];
+  const dictionaries: ts.Identifier[] = [];
+  for (const ref of referencesTo(types, file, name) ?? []) {
+    const access = ref.parent;
+    const call = access.parent;
+    if (!ts.isPropertyAccessExpression(access) || access.expression !== ref || !ts.isCallExpression(call) || call.expression !== access)
+      return [];
+    if (access.name.text === 'get') {
+      const local = outerExpression(call, {}).parent;
+      if (ts.isVariableDeclaration(local) && ts.isIdentifier(local.name)) dictionaries.push(local.name);
+    } else if (!['set', 'has'].includes(access.name.text)) return []; // removed from, or used otherwise
+  }
+  const writes: ts.BinaryExpression[] = [];
+  for (const local of dictionaries) {
+    const fn = enclosingFunction(local);
+    if (!fn || collectionKind(types, types.typeAt(local)) !== 'dictionary') continue;
+    for (const use of referencesTo(types, fn, local) ?? []) {
+      const element = outerExpression(use as ts.Identifier, {}).parent;
+      if (!ts.isElementAccessExpression(element) || unwrap(element.expression) !== use) continue;
+      if (ts.isDeleteExpression(outerExpression(element, {}).parent)) return [];
+      const write = outerExpression(element, {}).parent;
+      const stores = ts.isBinaryExpression(write) && isStoringAssignment(write.operatorToken.kind);
+      if (stores && write.left === outerExpression(element, {}) && newAtEachCall(types, element.argumentExpression, 2)) writes.push(write);
+    }
+  }
+  return writes;
+}
+
+/** An add, in an event listener, of a resource the listener made, to a collection in a field of the listener's owner. */
+export interface PerEventEntry {
+  add: ContainerUse;
+  /** The value added: a local holding the resource. */
+  value: ts.Identifier;
+  /** The event the listener is registered for. */
+  event: string;
+}
+
+/**
+ * `server.on('upgrade', (req, socket) => { const client = new WebSocket(socket); this.clients.push(client); })`:
+ * every event adds an entry for an object that ends (a connection, a session: its type has a release method) to a
+ * collection of the owner, in a field created as a fresh collection (`this.clients = []`) that only this file uses,
+ * and nothing removes, resets, bounds or hands the collection on. Entries for the objects that have ended stay for
+ * as long as the owner lives. A long-lived container is left to the whole-container check.
+ */
+export function perEventEntry(types: TypeQueries, call: ts.CallExpression): PerEventEntry | undefined {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !['push', 'unshift', 'add', 'set'].includes(callee.name.text)) return undefined;
+  const value = call.arguments.length ? unwrap(call.arguments[call.arguments.length - 1]) : undefined;
+  const field = unwrap(callee.expression);
+  if (!value || !ts.isIdentifier(value) || !ts.isPropertyAccessExpression(field)) return undefined;
+  const listener = enclosingFunction(call);
+  const event = listener && persistentListenerEvent(listener);
+  if (!event) return undefined;
+  const local = types.symbolAt(value)?.valueDeclaration;
+  const init = local && ts.isVariableDeclaration(local) && enclosingFunction(local) === listener ? local.initializer : undefined;
+  if (!init || !ts.isNewExpression(unwrap(init)) || !resourceInfo(types, types.typeAt(value))) return undefined;
+  const symbol = types.symbolAt(field.name);
+  const kind = symbol && collectionKind(types, types.typeAt(field));
+  if (!symbol || !kind || ADDS[kind].indexOf(callee.name.text) < 0) return undefined;
+  const creations = fieldCreations(symbol);
+  const file = call.getSourceFile();
+  if (!creations?.length || types.programReferences(symbol).some((r) => r.getSourceFile() !== file)) return undefined;
+  const declaration = symbol.valueDeclaration;
+  if (declaration && ts.isPropertyDeclaration(declaration) && longLivedContainer(types, declaration)) return undefined;
+  const uses = usesInFile(types, file, field.name.text, symbol, kind, creations);
+  const trimmed: readonly ContainerUseKind[] = ['remove', 'no-op remove', 'reset', 'bound', 'escape'];
+  if (uses.some((u) => trimmed.includes(u.kind))) return undefined;
+  const add = uses.find((u) => u.site === call);
+  return add && { add, value, event };
+}
+
+/** The event of `target.on('event', fn)` (a persistent registration) that `fn` is the listener of. */
+function persistentListenerEvent(fn: ts.Node): string | undefined {
+  if (!ts.isFunctionExpression(fn) && !ts.isArrowFunction(fn)) return undefined;
+  const registration = outerExpression(fn, {}).parent;
+  if (!ts.isCallExpression(registration) || registration.arguments[1] !== outerExpression(fn, {})) return undefined;
+  const callee = unwrap(registration.expression);
+  const event = registration.arguments[0];
+  return ts.isPropertyAccessExpression(callee) && PERSISTENT_REGISTRATIONS.has(callee.name.text) && ts.isStringLiteralLike(event)
+    ? event.text
+    : undefined;
+}
+
+/**
+ * The fresh collections a field is created with, when every declaration creates one: a property's initialiser, or
+ * `this.x = []` (a JavaScript constructor's assignment declares the property). Undefined otherwise.
+ */
+function fieldCreations(field: ts.Symbol): ts.Expression[] | undefined {
+  const creations: ts.Expression[] = [];
+  for (const d of field.declarations ?? []) {
+    const assignment = ts.isPropertyAccessExpression(d) && isAssignment(d.parent) && d.parent.left === d ? d.parent : undefined;
+    const created = ts.isPropertyDeclaration(d) ? d.initializer : (assignment ?? (isAssignment(d) ? d : undefined))?.right;
+    if (!created || !isFreshCollection(created)) return undefined;
+    creations.push(created);
+  }
+  return creations;
 }

@@ -98,11 +98,15 @@ export {
   keyType,
   keyedByCode,
   longLivedContainer,
+  mapStoreOf,
+  perCallEntriesInValues,
+  perEventEntry,
   pinsObjectKeys,
   releasedApart,
+  replacesUnseenEntry,
   valueType,
 } from './collections';
-export type { CollectionKind, Container, ContainerUse, ContainerUseKind, Lifetime } from './collections';
+export type { CollectionKind, Container, ContainerUse, ContainerUseKind, Lifetime, MapStore, PerEventEntry } from './collections';
 export { PLATFORM, declaredBy, namesSpec, nodeModule } from './declarations';
 export type { DeclarationSource, DeclarationSpec } from './declarations';
 export {

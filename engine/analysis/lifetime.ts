@@ -673,8 +673,11 @@ function providedByOwnInjector(types: TypeQueries, cls: ts.ClassLikeDeclaration,
     const init = unwrap(decl.initializer);
     if (isInjection(init) && viewLocalLookup(init.arguments[1])) return true;
     if (isInjection(init)) tokenNode = init.arguments[0];
-  } else if (decl && ts.isParameter(decl) && decl.type && ts.isTypeReferenceNode(decl.type)) {
-    tokenNode = ts.isQualifiedName(decl.type.typeName) ? decl.type.typeName.right : decl.type.typeName;
+  } else if (decl && ts.isParameter(decl)) {
+    // `@Inject(TOKEN) x: Type` looks TOKEN up, whatever the declared type
+    tokenNode = injectDecoratorToken(decl);
+    if (!tokenNode && decl.type && ts.isTypeReferenceNode(decl.type))
+      tokenNode = ts.isQualifiedName(decl.type.typeName) ? decl.type.typeName.right : decl.type.typeName;
   }
   const token = tokenNode && types.symbolAt(tokenNode);
   if (!token) return false;
@@ -695,6 +698,16 @@ function everyConcreteSubclass(
   if (!symbol || (ts.getCombinedModifierFlags(cls) & ts.ModifierFlags.Abstract) === 0) return false;
   const subclasses = types.programReferences(symbol).flatMap((ref) => extendingClass(ref) ?? []);
   return subclasses.length > 0 && subclasses.every(holds);
+}
+
+/** The token of a constructor parameter's `@Inject(TOKEN)` decorator (by name). */
+function injectDecoratorToken(param: ts.ParameterDeclaration): ts.Expression | undefined {
+  for (const d of ts.getDecorators(param) ?? []) {
+    const e = d.expression;
+    if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Inject' && e.arguments.length === 1)
+      return unwrap(e.arguments[0]);
+  }
+  return undefined;
 }
 
 /** `inject(T, { self: true })` or `{ host: true }`: looked up no further than this element or its host's view. */
