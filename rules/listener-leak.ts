@@ -16,6 +16,7 @@ import {
   someCall,
   someNode,
   thisProperty,
+  untypedRemovalOf,
   unwrap,
   type LifecycleAnalysis,
 } from '../engine/analysis';
@@ -83,11 +84,14 @@ export default defineRule({
         const owner = ctx.analysis.ownerOf(call);
         const scope: ts.Node = owner.kind === 'class' ? owner.cls : owner.kind === 'function' ? owner.fn : ctx.file;
         const removals = removalsOf(callee.name.text);
-        // an untyped target (its library's types are not there) is an emitter when the code removes listeners from it
+        // an untyped target (its library's types are not there) is an emitter when the code removes listeners from it,
+        // or when the registration's name says so (`addEventListener`)
         const typedRemoval = removals.find((m) => ctx.types.hasMethod(targetType, m));
         const removal =
           typedRemoval ??
-          (isUntyped(targetType) ? removals.find((m) => removesFrom(ctx, scope, aliasPaths(ctx.types, target), [m])) : undefined);
+          (isUntyped(targetType)
+            ? (removals.find((m) => removesFrom(ctx, scope, aliasPaths(ctx.types, target), [m])) ?? untypedRemovalOf(callee.name.text))
+            : undefined);
         if (!removal) return;
         const key = {
           target: accessPathKey(ctx.types, target),

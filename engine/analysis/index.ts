@@ -120,6 +120,7 @@ export {
   PERSISTENT_REGISTRATIONS,
   REMOVE_ALL_LISTENERS,
   removalsOf,
+  untypedRemovalOf,
 } from './events';
 export {
   boundNames,
