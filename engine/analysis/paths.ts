@@ -231,3 +231,23 @@ function inEndingListener(types: TypeQueries, call: ts.Node, value: ts.Symbol): 
     types.symbolAt(receiver) === value
   );
 }
+
+/**
+ * A branch before `node` that already calls `callback` and then falls through: an `if` earlier in one of the blocks
+ * around `node` (in its function) whose then-branch calls it, outside nested functions, with no return or throw.
+ * On that path the code answers and still goes on to `node`, as if it had not.
+ */
+export function answeredWithoutReturning(types: TypeQueries, node: ts.Node, callback: ts.Symbol): ts.IfStatement | undefined {
+  const fn = enclosingFunction(node);
+  const answers = (branch: ts.Statement): boolean =>
+    !containsExit(branch) &&
+    someNode(branch, (n) => ts.isCallExpression(n) && ts.isIdentifier(n.expression) && types.symbolAt(n.expression) === callback, {
+      skipFunctions: true,
+    });
+  for (let n: ts.Node = node; n.parent && n.parent !== fn; n = n.parent) {
+    const list = statementList(n);
+    const before = list?.filter((s): s is ts.IfStatement => s.end <= n.getStart() && ts.isIfStatement(s) && answers(s.thenStatement));
+    if (before?.length) return before[before.length - 1];
+  }
+  return undefined;
+}
