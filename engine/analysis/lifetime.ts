@@ -12,6 +12,9 @@
 // one of those (same scope), and self-ending sources (the HTTP messages of one exchange, cancellation tokens, the
 // per-connection sockets an event hands its listener) die with it, taking their registrations along. So do, in
 // Angular, a component's view queries and what its own injector provides; `inject(T)` is otherwise a shared look-up.
+//
+// Registrars that run again on the same object (repeatedHookOf): a stream's read and write methods, which its
+// machinery calls at every read or write; what they register on the stream itself accumulates while it lives.
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { accessPathKey } from './access-path';

@@ -1,5 +1,6 @@
 // Paths out of code: early exits (return/throw/break/continue) that skip a release, the throw path before a release
-// that is not in a finally block, the exits of a loop, and where a local goes out of scope.
+// that is not in a finally block, the exits of a loop, where a local goes out of scope, and a branch that calls the
+// function's callback without returning (the code after it runs as if it had not).
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { calleePath, outerExpression } from './expressions';
