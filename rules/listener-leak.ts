@@ -2,20 +2,25 @@
 // matching removal (same target, event and handler by symbol, same capture flag) in the owner's cleanup.
 import ts = require('typescript');
 import {
+  LISTENER_REGISTRATIONS,
   LISTENER_REMOVALS,
   ONCE_REGISTRATIONS,
   PERSISTENT_REGISTRATIONS,
   REMOVE_ALL_LISTENERS,
   accessPathKey,
   aliasPaths,
+  answeredWithoutReturning,
   enclosingFunction,
   isAssignment,
+  isThisObject,
   removalsOf,
+  repeatedHookOf,
   returnedCleanups,
   rootIdentifier,
   someCall,
   someNode,
   thisProperty,
+  untypedRemovalOf,
   unwrap,
   type LifecycleAnalysis,
 } from '../engine/analysis';
@@ -49,6 +54,13 @@ const MESSAGES = {
     '(as {{other}}() does first): the old value keeps `{{handler}}` alive.',
   replacedHere: 'replaced here without the removal',
   removedBeforeReplacing: 'removed here before the field is replaced',
+  addedAfterAnswering:
+    'Listener for {{event}} on `{{target}}` is added after `{{callback}}` was called: the branch that calls it does not return, ' +
+    'so the listener waits for what has come already and stays, and would call `{{callback}}` again.',
+  answeredHere: 'calls it here and goes on',
+  addedAtEveryRun:
+    'Listener for {{event}} on `{{target}}` is added at every {{hook}}() call, which runs again and again on the same object: ' +
+    'one more stays at each run for as long as the object lives. Register it once (in the constructor).',
 };
 type MessageId = keyof typeof MESSAGES;
 type Context = RuleContext<MessageId>;
@@ -70,6 +82,8 @@ export default defineRule({
         if (!ts.isPropertyAccessExpression(callee)) return;
         if (call.arguments.length === 1) return reportReplacedWithoutRemoval(ctx, call, callee);
         if (call.arguments.length < 2) return;
+        if (LISTENER_REGISTRATIONS.has(callee.name.text) && reportAddedAfterAnswering(ctx, call, callee)) return;
+        if (LISTENER_REGISTRATIONS.has(callee.name.text) && reportAddedAtEveryRun(ctx, call, callee)) return;
         if (ONCE_REGISTRATIONS.has(callee.name.text)) return reportOnceLeftBehind(ctx, call, callee, lifecycle);
         if (!PERSISTENT_REGISTRATIONS.has(callee.name.text)) return;
         const [event, handler, options] = call.arguments;
@@ -83,11 +97,14 @@ export default defineRule({
         const owner = ctx.analysis.ownerOf(call);
         const scope: ts.Node = owner.kind === 'class' ? owner.cls : owner.kind === 'function' ? owner.fn : ctx.file;
         const removals = removalsOf(callee.name.text);
-        // an untyped target (its library's types are not there) is an emitter when the code removes listeners from it
+        // an untyped target (its library's types are not there) is an emitter when the code removes listeners from it,
+        // or when the registration's name says so (`addEventListener`)
         const typedRemoval = removals.find((m) => ctx.types.hasMethod(targetType, m));
         const removal =
           typedRemoval ??
-          (isUntyped(targetType) ? removals.find((m) => removesFrom(ctx, scope, aliasPaths(ctx.types, target), [m])) : undefined);
+          (isUntyped(targetType)
+            ? (removals.find((m) => removesFrom(ctx, scope, aliasPaths(ctx.types, target), [m])) ?? untypedRemovalOf(callee.name.text))
+            : undefined);
         if (!removal) return;
         const key = {
           target: accessPathKey(ctx.types, target),
@@ -125,6 +142,56 @@ export default defineRule({
     };
   },
 });
+
+/**
+ * `if (ready) done(false); bus.once('ready', () => done(true))`: the branch answers but does not return, so the code
+ * goes on to wait for what has happened already. The listener stays on a target the function does not make, one more
+ * at every such run. Reported whether or not the target's types are known: the code shows what it means.
+ */
+function reportAddedAfterAnswering(ctx: Context, call: ts.CallExpression, callee: ts.PropertyAccessExpression): boolean {
+  const [event, handler] = call.arguments;
+  const fn = enclosingFunction(call);
+  const h = unwrap(handler);
+  if (!fn || (!ts.isArrowFunction(h) && !ts.isFunctionExpression(h))) return false;
+  const target = unwrap(callee.expression);
+  const targetType = ctx.types.typeAt(target);
+  const emitter = isUntyped(targetType) || removalsOf(callee.name.text).some((m) => ctx.types.hasMethod(targetType, m));
+  if (!emitter || !sameTargetAtEveryRun(ctx, call, target) || ctx.analysis.runsOncePerApplication(call)) return false;
+  for (const parameter of fn.parameters) {
+    const callback = ts.isIdentifier(parameter.name) ? ctx.types.symbolAt(parameter.name) : undefined;
+    const calledByHandler =
+      !!callback && someCall(h.body, (c) => ts.isIdentifier(c.expression) && ctx.types.symbolAt(c.expression) === callback);
+    const answered = calledByHandler ? answeredWithoutReturning(ctx.types, call, callback) : undefined;
+    if (!answered) continue;
+    ctx.report({
+      node: call,
+      messageId: 'addedAfterAnswering',
+      data: { event: event.getText(ctx.file), target, callback: parameter.name.getText(ctx.file) },
+      related: [{ node: answered.thenStatement, messageId: 'answeredHere' }],
+    });
+    return true;
+  }
+  return false;
+}
+
+/**
+ * `_read() { … this.once('end', onEnd) }`: a registration on the object itself in a hook that runs at every read or
+ * write of it. Each run adds one more, which stays until the event (or the object's end). The hook says the object is
+ * a stream, so an emitter, whatever its types say (a JavaScript constructor function that inherits from one).
+ */
+function reportAddedAtEveryRun(ctx: Context, call: ts.CallExpression, callee: ts.PropertyAccessExpression): boolean {
+  const hook = repeatedHookOf(ctx.types, call);
+  const target = unwrap(callee.expression);
+  if (!hook || !isThisObject(ctx.types, target) || registersNothing(call.arguments[1])) return false;
+  const takesPreviousOff = someCall(hook.fn, (c) => {
+    const x = unwrap(c.expression);
+    return ts.isPropertyAccessExpression(x) && LISTENER_REMOVALS.has(x.name.text) && isThisObject(ctx.types, x.expression);
+  });
+  if (takesPreviousOff) return false;
+  const data = { event: call.arguments[0].getText(ctx.file), target, hook: hook.name };
+  ctx.report({ node: call, messageId: 'addedAtEveryRun', data });
+  return true;
+}
 
 /** `{ once: true }` or `{ signal }` options remove the listener without an explicit call. */
 function removesItself(options: ts.Expression | undefined): boolean {

@@ -27,6 +27,14 @@ export const LISTENER_REMOVALS: ReadonlySet<string> = new Set([
   REMOVE_ALL_LISTENERS,
 ]);
 
+/** Registration methods whose name alone says the receiver is an event target, typed or not (the DOM's). */
+const EVENT_TARGET_REGISTRATIONS: ReadonlySet<string> = new Set(['addEventListener']);
+
+/** The removal of a registration on a receiver whose type is unknown, when the method's name says what it is. */
+export function untypedRemovalOf(method: string): string | undefined {
+  return EVENT_TARGET_REGISTRATIONS.has(method) ? removalsOf(method)[0] : undefined;
+}
+
 /** The removal methods that undo a registration method (empty for names that register nothing). */
 export function removalsOf(method: string): readonly string[] {
   return Object.hasOwn(REGISTRATIONS, method) ? REGISTRATIONS[method].removals : [];

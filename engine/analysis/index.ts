@@ -124,6 +124,7 @@ export {
   PERSISTENT_REGISTRATIONS,
   REMOVE_ALL_LISTENERS,
   removalsOf,
+  untypedRemovalOf,
 } from './events';
 export {
   boundNames,
@@ -141,7 +142,7 @@ export { TIMER_STARTS, isPlatformSymbol, isTimerClear, platformCallName, timerPr
 export { BODY_CONSUMERS, requestCall, responseCall } from './http';
 export { callsMethod, returnedCleanups } from './lifecycle';
 export type { ClassLifecycle, LifecycleAnalysis } from './lifecycle';
-export { createsValue } from './lifetime';
+export { createsValue, isThisObject, repeatedHookOf } from './lifetime';
 export { enclosingFunction, inInstanceMemberOf, statementIn, statementList } from './owner';
 export type { Owner } from './owner';
 export type { HandOff, LocalUses, Releasers, Use, UseKind } from './ownership';
@@ -150,6 +151,7 @@ export type { OwnedField, OwnedFieldMessages } from './owning-fields';
 export {
   OUT_OF_SCOPE_MESSAGE,
   containsExit,
+  answeredWithoutReturning,
   endsProcess,
   exitsBeforeFirstUse,
   leavesLoop,

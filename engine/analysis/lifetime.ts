@@ -12,13 +12,16 @@
 // one of those (same scope), and self-ending sources (the HTTP messages of one exchange, cancellation tokens, the
 // per-connection sockets an event hands its listener) die with it, taking their registrations along. So do, in
 // Angular, a component's view queries and what its own injector provides; `inject(T)` is otherwise a shared look-up.
+//
+// Registrars that run again on the same object (repeatedHookOf): a stream's read and write methods, which its
+// machinery calls at every read or write; what they register on the stream itself accumulates while it lives.
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { accessPathKey } from './access-path';
 import { nodeModule, namesSpec, type DeclarationSpec } from './declarations';
 import { calleeName, isAssignment, outerExpression, rootIdentifier, thisField, thisProperty, unwrap } from './expressions';
 import { returnsFresh } from './summaries';
-import { referencesTo } from './walk';
+import { referencesTo, someNode } from './walk';
 import { enclosingFunction, isProgramLifetime, ownerOf, type Owner } from './owner';
 import { LISTENER_REGISTRATIONS } from './events';
 
@@ -106,6 +109,50 @@ function renamedUses(types: TypeQueries, ref: ts.Identifier): ts.Node[] | undefi
   if (!(ts.isImportSpecifier(specifier) || ts.isExportSpecifier(specifier)) || specifier.propertyName !== ref) return [];
   if (ts.isExportSpecifier(specifier) || !ts.isIdentifier(specifier.name)) return undefined;
   return (referencesTo(types, specifier.getSourceFile(), specifier.name) ?? []).filter((n) => !isInType(n));
+}
+
+/** Methods a Node stream's machinery calls again and again on the same stream: each read, each write. */
+const REPEATED_HOOKS = new Set(['_read', '_write', '_writev', '_transform']);
+
+/**
+ * The repeated hook `node` runs in (a method of that name, or a function assigned to `X.prototype.<name>`), through
+ * the inline callbacks it starts, unless a condition on the way tests what the hook itself sets (`if (!this.started)
+ * { this.started = true; … }`: a guard that lets the code run once). What such code registers on its own object
+ * accumulates for as long as the object lives.
+ */
+export function repeatedHookOf(types: TypeQueries, node: ts.Node): { fn: ts.SignatureDeclaration; name: string } | undefined {
+  let fn = enclosingFunction(node);
+  let name: string | undefined;
+  while (fn && !(name = repeatedHookName(fn)))
+    fn = ts.isFunctionExpression(fn) || ts.isArrowFunction(fn) ? enclosingFunction(fn) : undefined;
+  if (!fn || !name) return undefined;
+  const hook = fn;
+  const setByHook = (e: ts.Node): boolean =>
+    someNode(e, (n) => {
+      const path = ts.isExpression(n) && accessPathKey(types, n);
+      return !!path && someNode(hook, (a) => isAssignment(a) && accessPathKey(types, a.left) === path);
+    });
+  for (let n: ts.Node = node; n !== hook; n = n.parent) if (ts.isIfStatement(n) && setByHook(n.expression)) return undefined;
+  return { fn: hook, name };
+}
+
+/** `this`, or a local that holds it (`var self = this`). */
+export function isThisObject(types: TypeQueries, e: ts.Expression): boolean {
+  const x = unwrap(e);
+  if (x.kind === ts.SyntaxKind.ThisKeyword) return true;
+  const decl = ts.isIdentifier(x) ? types.symbolAt(x)?.valueDeclaration : undefined;
+  return !!decl && ts.isVariableDeclaration(decl) && !!decl.initializer && unwrap(decl.initializer).kind === ts.SyntaxKind.ThisKeyword;
+}
+
+function repeatedHookName(fn: ts.SignatureDeclaration): string | undefined {
+  const assigned = ts.isFunctionExpression(fn) && isAssignment(fn.parent) ? unwrap(fn.parent.left) : undefined;
+  const onPrototype =
+    assigned &&
+    ts.isPropertyAccessExpression(assigned) &&
+    ts.isPropertyAccessExpression(assigned.expression) &&
+    assigned.expression.name.text === 'prototype';
+  const name = ts.isMethodDeclaration(fn) ? fn.name : onPrototype ? assigned.name : undefined;
+  return name && ts.isIdentifier(name) && REPEATED_HOOKS.has(name.text) ? name.text : undefined;
 }
 
 const PROMISE_REACTIONS = new Set(['then', 'catch', 'finally']);

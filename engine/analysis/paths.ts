@@ -1,5 +1,6 @@
 // Paths out of code: early exits (return/throw/break/continue) that skip a release, the throw path before a release
-// that is not in a finally block, the exits of a loop, and where a local goes out of scope.
+// that is not in a finally block, the exits of a loop, where a local goes out of scope, and a branch that calls the
+// function's callback without returning (the code after it runs as if it had not).
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { calleePath, outerExpression } from './expressions';
@@ -230,4 +231,24 @@ function inEndingListener(types: TypeQueries, call: ts.Node, value: ts.Symbol): 
     ts.isIdentifier(receiver) &&
     types.symbolAt(receiver) === value
   );
+}
+
+/**
+ * A branch before `node` that already calls `callback` and then falls through: an `if` earlier in one of the blocks
+ * around `node` (in its function) whose then-branch calls it, outside nested functions, with no return or throw.
+ * On that path the code answers and still goes on to `node`, as if it had not.
+ */
+export function answeredWithoutReturning(types: TypeQueries, node: ts.Node, callback: ts.Symbol): ts.IfStatement | undefined {
+  const fn = enclosingFunction(node);
+  const answers = (branch: ts.Statement): boolean =>
+    !containsExit(branch) &&
+    someNode(branch, (n) => ts.isCallExpression(n) && ts.isIdentifier(n.expression) && types.symbolAt(n.expression) === callback, {
+      skipFunctions: true,
+    });
+  for (let n: ts.Node = node; n.parent && n.parent !== fn; n = n.parent) {
+    const list = statementList(n);
+    const before = list?.filter((s): s is ts.IfStatement => s.end <= n.getStart() && ts.isIfStatement(s) && answers(s.thenStatement));
+    if (before?.length) return before[before.length - 1];
+  }
+  return undefined;
 }
