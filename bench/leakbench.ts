@@ -6,11 +6,16 @@
 //         tsconfig.json/jsconfig.json that includes it (references followed), else an inferred project.
 // A case is recalled when a finding starts within 2 lines of one of its leak lines; a recalled case is silent after
 // the fix when no finding on the after-file starts within 2 lines of where those leak lines went (bench/line-map.ts).
-// Dependencies of the repositories are not installed: their imports resolve only to what the folders above hold,
-// which is this repository's own node_modules (@types/node, @types/vscode, rxjs, typescript, vscode-languageclient…),
-// the same for both modes. Types from anything else are unresolved, and the rules stay silent on them.
+// Dependencies: in file mode, and in repo mode for repositories outside the TypeScript corpus, imports resolve only
+// to what the folders above hold, which is this repository's own node_modules (@types/node, @types/vscode, rxjs,
+// typescript, vscode-languageclient…); types from anything else are unresolved, and the rules stay silent on them.
+// In repo mode a repository that is in the TypeScript corpus (bench/ts-corpus.ts) gets the third-party packages
+// that corpus checkout has installed (`npm run bench:corpus -- --ts --prepare`), linked into its install folders:
+// another commit's versions, as a user's node_modules would give close enough types; its workspace packages are
+// not lent, so the case's own sources are read. `--no-deps` scans without them.
 //
 //   npm run bench:leakbench -- [--set cases|reserve] [--mode file|repo|both] [--only <id-substring>,…] [--json <file>]
+//                              [--no-deps]
 //
 // --set reserve scans the held-out reserve.json and prints only aggregate figures (no per-case lines, no file
 // content, no problem details); --json then also writes only the aggregates. Tune on cases.json only.
@@ -20,7 +25,18 @@
 // README lists the 16 repositories. A case whose mirror is missing is scored file by file in repo mode too ("no
 // repo"). Archives are cached by case and commit (a `<side>.done` marker); delete .bench-cache/leakbench to redo them.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { defaultConfig } from '../engine/config';
@@ -29,6 +45,7 @@ import { Project, createRegistry } from '../engine/project';
 import type { Finding } from '../engine/rule';
 import { RULES } from '../rules';
 import { mapLines } from './line-map';
+import { TS_CORPUS } from './ts-corpus';
 import ts = require('typescript');
 
 interface LeakCase {
@@ -89,6 +106,7 @@ const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
 
 const ROOT = resolve(__dirname, '../..');
 const CACHE = join(ROOT, '.bench-cache/leakbench');
+const TS_CORPUS_CACHE = join(ROOT, '.bench-cache/ts-corpus');
 
 /**
  * The folder that holds the main worktree (this checkout may be a linked worktree elsewhere): the data set and the
@@ -233,11 +251,20 @@ function scanAlone(linter: Linter, registry: ReturnType<typeof createRegistry>, 
 }
 
 /** The file in its repository: the nearest tsconfig/jsconfig inside the archive that includes it, else inferred. */
-function scanInRepo(linter: Linter, registry: ReturnType<typeof createRegistry>, c: LeakCase, side: Side, gitDir: string): SideScan {
+function scanInRepo(
+  linter: Linter,
+  registry: ReturnType<typeof createRegistry>,
+  c: LeakCase,
+  side: Side,
+  gitDir: string,
+  deps: boolean,
+): SideScan {
   const { root, missing } = archive(c, side, gitDir);
   const file = join(root, c.path);
   const problems: string[] = [];
   const notes = missing ? [`${missing} source/JSON files absent from the mirror`] : [];
+  const lender = lendDependencies(c, root, deps);
+  if (lender) notes.push(`dependencies of ${lender}`);
   if (!existsSync(file)) {
     notes.push('the case file is absent from the mirror: taken from the data set');
     mkdirSync(dirname(file), { recursive: true });
@@ -260,6 +287,37 @@ function scanInRepo(linter: Linter, registry: ReturnType<typeof createRegistry>,
   }
   const scan = lint(linter, Project.inferred(dirname(file), registry, [file]), file);
   return { ...scan, problems: [...problems, ...scan.problems], notes, project: 'inferred' };
+}
+
+/**
+ * Links the third-party packages of the case's TypeScript corpus checkout into the archive's install folders (or,
+ * without `deps`, takes them away again); the checkout's name and pin when lent. Workspace packages, links into
+ * the checkout's own sources, are not lent.
+ */
+function lendDependencies(c: LeakCase, root: string, deps: boolean): string | undefined {
+  const repo = TS_CORPUS.find((r) => r.github.toLowerCase() === c.repo.toLowerCase());
+  if (!repo) return undefined;
+  const checkout = join(TS_CORPUS_CACHE, repo.name);
+  let lent = false;
+  for (const dir of repo.install) {
+    const from = join(checkout, dir, 'node_modules');
+    const to = join(root, dir, 'node_modules');
+    // only symbolic links are ever put there: removing the folder leaves the checkout as it is
+    rmSync(to, { recursive: true, force: true });
+    if (!deps || !existsSync(from)) continue;
+    for (const entry of readdirSync(from)) {
+      if (entry.startsWith('.')) continue;
+      const names = entry.startsWith('@') ? readdirSync(join(from, entry)).map((n) => join(entry, n)) : [entry];
+      for (const name of names) {
+        const source = join(from, name);
+        if (lstatSync(source).isSymbolicLink() && !realpathSync(source).includes('/node_modules/')) continue;
+        mkdirSync(dirname(join(to, name)), { recursive: true });
+        symlinkSync(source, join(to, name));
+        lent = true;
+      }
+    }
+  }
+  return lent ? `${repo.name}@${repo.commit.slice(0, 12)}` : undefined;
 }
 
 function firstLine(error: unknown): string {
@@ -396,6 +454,7 @@ function main(): void {
   const modeArg = option(args, '--mode') ?? 'both';
   const only = option(args, '--only');
   const jsonOut = option(args, '--json');
+  const deps = !args.includes('--no-deps');
   if (set !== 'cases' && set !== 'reserve') throw new Error('--set is cases or reserve');
   if (!['file', 'repo', 'both'].includes(modeArg)) throw new Error('--mode is file, repo or both');
   const modes: Mode[] = modeArg === 'both' ? ['file', 'repo'] : [modeArg as Mode];
@@ -413,7 +472,8 @@ function main(): void {
   console.log(`leakbench ${set}: ${cases.length} cases from ${mirrors.size} repositories in ${DATA}`);
   if (modes.includes('repo')) {
     const absent = missing.length ? `, missing: ${missing.join(', ')}` : '';
-    console.log(`mirrors in ${MIRRORS}: ${mirrors.size - missing.length} found${absent}; the repositories' dependencies are not installed`);
+    const lent = deps ? "TypeScript corpus repositories get its checkouts' dependencies" : 'no dependencies (--no-deps)';
+    console.log(`mirrors in ${MIRRORS}: ${mirrors.size - missing.length} found${absent}; ${lent}`);
   }
 
   const linter = new Linter(RULES, defaultConfig(), ROOT);
@@ -427,7 +487,7 @@ function main(): void {
       const scanSide = (side: Side): SideScan => {
         if (mode === 'file' || !gitDir) return scanAlone(linter, registry, c, side);
         try {
-          return scanInRepo(linter, registry, c, side, gitDir);
+          return scanInRepo(linter, registry, c, side, gitDir, deps);
         } catch (error) {
           const alone = scanAlone(linter, registry, c, side);
           return { ...alone, notes: [`could not be read from the mirror, scanned on its own: ${firstLine(error)}`] };
