@@ -7,7 +7,9 @@ import {
   OUT_OF_SCOPE_MESSAGE,
   acquiringExpression,
   boundNames,
+  callbackAcquisition,
   enclosingFunction,
+  exitsDroppingValue,
   findNode,
   handleFunction,
   isAssignment,
@@ -54,6 +56,9 @@ const MESSAGES = {
   failsWithoutRelease: 'reports a failure here and leaves it open',
   handedOffHere: 'handed off here, on success',
   releaseOnFailure: 'Release `{{name}}` before reporting the failure',
+  droppedOnExit:
+    '{{what}} is neither released nor handed on when the callback leaves here, although its other paths release it or pass it on.',
+  receivedHere: 'the callback receives it here',
   declareWithUsing: 'Declare `{{name}}` with `using` so it is disposed at the end of the block',
   declareWithAwaitUsing: 'Declare `{{name}}` with `await using` so it is disposed at the end of the block',
   releaseInFinally: 'Release `{{name}}` in a finally block',
@@ -87,6 +92,7 @@ export default defineRule({
       [ts.SyntaxKind.PropertyDeclaration]: ownedField,
       // a handle made right into another call's argument is kept nowhere: nothing can release it
       [ts.SyntaxKind.CallExpression]: (call) => {
+        callbackExits(ctx, call);
         const argumentOf = outerExpression(call).parent;
         if (!(ts.isCallExpression(argumentOf) || ts.isNewExpression(argumentOf)) || argumentOf.expression === outerExpression(call)) return;
         const handle = acquiringExpression(call) === call ? handleFunction(ctx.types, call) : undefined;
@@ -142,6 +148,23 @@ export default defineRule({
     };
   },
 });
+
+/** `create(…, (err, conn) => …)`: the callback owns what it was given, and an exit that drops it leaks it. */
+function callbackExits(ctx: Context, call: ts.CallExpression): void {
+  const acquired = callbackAcquisition(ctx.types, call);
+  if (!acquired || ctx.analysis.runsOncePerApplication(call)) return;
+  const { callback, value, error, info } = acquired;
+  const { releases, handOffs } = ctx.analysis.usesOf(value, { methods: info.releaseMethods });
+  const tested = [value, error].flatMap((n) => ctx.types.symbolAt(n) ?? []);
+  const [exit] = exitsDroppingValue(ctx.types, callback, tested, [...releases, ...handOffs]);
+  if (!exit) return;
+  ctx.report({
+    node: exit,
+    messageId: 'droppedOnExit',
+    data: { what: `\`${value.text}\` (${info.typeName} from ${codeText(call.expression)}())` },
+    related: [{ node: value, messageId: 'receivedHere' }],
+  });
+}
 
 /** A function of the program's own source, which may keep or release what it is given (unlike the platform's). */
 function mayKeepArguments(ctx: Context, call: ts.CallExpression | ts.NewExpression): boolean {

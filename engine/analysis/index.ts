@@ -154,6 +154,7 @@ export {
   answeredWithoutReturning,
   endsProcess,
   exitsBeforeFirstUse,
+  exitsDroppingValue,
   leavesLoop,
   missedRelease,
   outOfScope,
@@ -167,6 +168,7 @@ export type { ProcessStart } from './processes';
 export {
   RELEASE_METHODS,
   acquiringExpression,
+  callbackAcquisition,
   handleFunction,
   isCallTo,
   keptByReceiver,
@@ -175,7 +177,7 @@ export {
   releasedThroughSubscription,
   resourceInfo,
 } from './resource';
-export type { HandleFunction, ResourceInfo, ResourceKind } from './resource';
+export type { CallbackAcquisition, HandleFunction, ResourceInfo, ResourceKind } from './resource';
 export { COMPLETING_OPERATORS, chainSources, completesItself, forwardsToOuterSubscriber, isObservable, observableChain } from './rx';
 export type { ObservableChain } from './rx';
 export { chunkSourceAt } from './streams';

@@ -162,6 +162,54 @@ export function exitsBeforeFirstUse(decl: ts.VariableDeclaration, uses: Use[]): 
   return list.slice(start + 1, firstIndex).flatMap((s) => uncoveredExits(s, direct).filter((e) => !inside(e)));
 }
 
+/**
+ * The returns and throws of a callback that leave the value it was given neither released nor handed on, when its
+ * other paths do one or the other (`disposals`, made in the callback itself): the callback took the value over, and
+ * these paths drop it. A disposal covers the exits after it in its block, also under a test of the error or the value
+ * (`tested`: `if (!err && conn) pool.push(conn)`, where the other branch has no value); an exit under such a test
+ * (`if (err) return`) had no value to keep, and an exit whose own expression disposes of it (`return done(conn)`) keeps it.
+ */
+export function exitsDroppingValue(
+  types: TypeQueries,
+  fn: ts.FunctionLikeDeclaration,
+  tested: readonly ts.Symbol[],
+  disposals: readonly Use[],
+): ts.Node[] {
+  const direct = disposals.filter((u) => !u.inClosure);
+  if (!fn.body || !ts.isBlock(fn.body) || !direct.length) return [];
+  const testsValue = (n: ts.Node) => ts.isIfStatement(n) && refersTo(types, n.expression, tested);
+  const found: ts.Node[] = [];
+  const visit = (n: ts.Node, guarded: boolean): void => {
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+    if ((ts.isReturnStatement(n) || ts.isThrowStatement(n)) && !guarded) {
+      const inside = direct.some((u) => u.site.pos >= n.pos && u.site.end <= n.end);
+      if (!inside && !direct.some((u) => disposesBefore(u.site, n, testsValue))) found.push(n);
+      return;
+    }
+    n.forEachChild((c) => visit(c, guarded || testsValue(n)));
+  };
+  visit(fn.body, false);
+  return found;
+}
+
+/** The disposal is in a statement before the exit in a block around it, unconditionally or under a test of the value only. */
+function disposesBefore(site: ts.Node, exit: ts.Node, testsValue: (n: ts.Node) => boolean): boolean {
+  for (let block: ts.Node | undefined = exit.parent; block && !ts.isFunctionLike(block); block = block.parent) {
+    if (!ts.isBlock(block) || !(site.pos >= block.pos && site.end <= exit.pos)) continue;
+    let unconditional = true;
+    for (let n = site.parent; n && n !== block; n = n.parent)
+      if (
+        (ts.isIfStatement(n) && !testsValue(n)) ||
+        ts.isIterationStatement(n, false) ||
+        ts.isConditionalExpression(n) ||
+        ts.isTryStatement(n)
+      )
+        unconditional = false;
+    if (unconditional) return true;
+  }
+  return false;
+}
+
 /** A callback-style hand-off made only on success, and the failure that gives up the value instead. */
 export interface SuccessOnlyHandOff {
   callback: ts.Identifier;

@@ -100,6 +100,33 @@ export function mayReturnResource(types: TypeQueries, call: ts.CallExpression | 
 /** Names of calls that create a resource the caller owns; other calls (getters, lookups) may return shared ones. */
 const ACQUIRING_CALL = /^(create|open|connect|watch|request|listen)/;
 
+/** A completion callback given to an acquiring call, and its parameters: the error first, then what the call made. */
+export interface CallbackAcquisition {
+  callback: ts.ArrowFunction | ts.FunctionExpression;
+  error: ts.Identifier;
+  value: ts.Identifier;
+  info: ResourceInfo;
+}
+
+const ERROR_PARAMETER = /^(e|err|error)$/i;
+
+/**
+ * `createConnection(pool, (err, connection) => …)`: an acquiring call (by its name, as for locals) hands what it made
+ * to an error-first callback, which owns it from then on. Listeners (`createServer(socket => …)`) take no error first.
+ */
+export function callbackAcquisition(types: TypeQueries, call: ts.CallExpression): CallbackAcquisition | undefined {
+  if (!ACQUIRING_CALL.test(calleeName(call.expression)?.text ?? '')) return undefined;
+  for (const argument of call.arguments) {
+    const callback = unwrap(argument);
+    if (!ts.isArrowFunction(callback) && !ts.isFunctionExpression(callback)) continue;
+    const [error, value] = callback.parameters.map((p) => p.name);
+    if (!error || !value || !ts.isIdentifier(error) || !ts.isIdentifier(value) || !ERROR_PARAMETER.test(error.text)) continue;
+    const info = resourceInfo(types, types.typeAt(value));
+    if (info?.kind === 'handle') return { callback, error, value, info };
+  }
+  return undefined;
+}
+
 /**
  * Functions whose handles must be released by a paired function: a file descriptor (fs.openSync → fs.closeSync), a
  * blob URL, which keeps its Blob or MediaSource alive until it is revoked or the document unloads.
