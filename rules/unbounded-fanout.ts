@@ -14,6 +14,7 @@ import {
   comparesWithLimit,
   enclosingFunction,
   fileOrProcessWork,
+  isLimiterCall,
   leavesLoop,
   outerExpression,
   requestCall,
@@ -21,6 +22,7 @@ import {
   someNode,
   unlimitedLibraryIteration,
   unwrap,
+  type AsyncWork,
   type LibraryIteration,
 } from '../engine/analysis';
 import { constantCase, freshIdentifier, insertModuleDeclaration } from '../engine/fix';
@@ -38,6 +40,7 @@ const MESSAGES = {
     '`{{call}}` starts the work for every item of `{{items}}` at once, and nothing bounds how many items there are: a large collection ' +
     'opens as many files, processes or connections at the same time (EMFILE).',
   unboundedCollection: 'the collection whose size is not bounded',
+  startedPerItem: 'called for every item here',
   runAtMost: 'Run at most {{limit}} at a time ({{call}})',
   processAtMost: 'Process at most {{limit}} items ({{items}}.slice(0, {{limit}}))',
 };
@@ -49,8 +52,7 @@ const DEFAULT_CONCURRENCY = 10;
 const CALLBACK_ITERATIONS = new Set(['map', 'forEach', 'flatMap']);
 /** Array methods whose result is no larger than their receiver. */
 const SHRINKING_METHODS = new Set(['filter', 'map', 'sort', 'reverse', 'toSorted', 'toReversed']);
-/** Calls that throttle the work they run: semaphores, queues, limiters. */
-const LIMITER = /^(acquire|limit|throttle|schedule|enqueue|runExclusive|wait)/i;
+const SHAPELESS_OBJECTS = new Set(['{}', 'object']);
 const FIXED_SHAPE_FUNCTIONS = new Set(['Object.keys', 'Object.values', 'Object.entries']);
 
 interface Iteration {
@@ -86,10 +88,11 @@ export default defineRule({
         // the iteration is mostly syntactic: find it before asking the checker what the call is
         const it = iterationOf(ctx, call);
         if (!it || reported.has(it.node)) return;
-        const work = requestCall(ctx.types, call) ?? concurrentFileOrProcess(ctx, call, it);
-        if (!work || boundedItems(ctx, it.items, 0) || sizeChecked(ctx, it) || limited(it.body) || hasOwnExit(it)) return;
+        const request = requestCall(ctx.types, call);
+        const work = request ? undefined : concurrentFileOrProcess(ctx, call, it);
+        if ((!request && !work) || boundedItems(ctx, it.items, 0) || sizeChecked(ctx, it) || limited(it.body) || hasOwnExit(it)) return;
         reported.add(it.node);
-        ctx.report(report(ctx, call, work, it));
+        ctx.report(request ? requestReport(ctx, call, request, it) : workReport(ctx, call, work!, it));
       },
     };
   },
@@ -134,7 +137,7 @@ function lengthLimit(condition: ts.Expression): ts.Expression | undefined {
  * A file-system call or a child process started for every item at once: in a callback iteration, or in a loop whose
  * body never waits (a loop that awaits runs them one after another).
  */
-function concurrentFileOrProcess(ctx: Context, call: ts.CallExpression, it: Iteration): string | undefined {
+function concurrentFileOrProcess(ctx: Context, call: ts.CallExpression, it: Iteration): AsyncWork | undefined {
   const atOnce =
     ts.isCallExpression(it.node) || !someNode(it.body, (n) => ts.isAwaitExpression(n) || ts.isYieldExpression(n), { skipFunctions: true });
   return atOnce ? fileOrProcessWork(ctx.types, call) : undefined;
@@ -155,11 +158,14 @@ function boundedItems(ctx: Context, e: ts.Expression, depth: number, options = {
     }
     // the keys of an object without an index signature are fixed by its type
     const arg = x.arguments[0];
+    // (`{}` and `object` have no shape: `this.queue = {}` in JavaScript is filled by key at run time)
+    const argType = arg && ctx.types.typeAt(arg);
     return (
       FIXED_SHAPE_FUNCTIONS.has(calleePath(x.expression).join('.')) &&
-      !!arg &&
-      !ctx.types.stringIndexType(ctx.types.typeAt(arg)) &&
-      ctx.types.isObjectType(ctx.types.typeAt(arg))
+      !!argType &&
+      !ctx.types.stringIndexType(argType) &&
+      ctx.types.isObjectType(argType) &&
+      !SHAPELESS_OBJECTS.has(ctx.types.typeName(argType))
     );
   }
   // unknown shapes (iterators, generators, strings) are not collections we can judge
@@ -190,7 +196,7 @@ function sizeChecked(ctx: Context, it: Iteration): boolean {
 
 /** A call to a semaphore/queue/limiter in the per-item code. */
 function limited(body: ts.Node): boolean {
-  return someCall(body, (call) => LIMITER.test(calleePath(call.expression).at(-1) ?? ''));
+  return someCall(body, isLimiterCall);
 }
 
 /** A way out of a loop body (a break, return or throw) may be a counter limit. */
@@ -198,14 +204,30 @@ function hasOwnExit(it: Iteration): boolean {
   return ts.isIterationStatement(it.node, false) && leavesLoop(it.node);
 }
 
-function report(ctx: Context, call: ts.CallExpression, work: string, it: Iteration): Report<MessageId> {
-  const request = requestCall(ctx.types, call);
+function requestReport(ctx: Context, call: ts.CallExpression, request: string, it: Iteration): Report<MessageId> {
   return {
     node: call,
-    ...(request
-      ? { messageId: 'fanout', data: { request, items: it.items, when: ts.isCallExpression(it.node) ? ', all at once' : '' } }
-      : { messageId: 'concurrentWork', data: { work, items: it.items } }),
+    messageId: 'fanout',
+    data: { request, items: it.items, when: ts.isCallExpression(it.node) ? ', all at once' : '' },
     related: [{ node: it.items, messageId: 'unboundedCollection' }],
+    fixes: sliceFix(ctx, it),
+  };
+}
+
+/**
+ * At the call that opens the file or starts the process: when that is in a function of this file which the per-item
+ * code calls, it is where a limiter bounds every caller (the per-item call is then a related location).
+ */
+function workReport(ctx: Context, call: ts.CallExpression, work: AsyncWork, it: Iteration): Report<MessageId> {
+  const inHelper = work.start !== call && work.start.getSourceFile() === ctx.file;
+  return {
+    node: inHelper ? work.start : call,
+    messageId: 'concurrentWork',
+    data: { work: work.text, items: it.items },
+    related: [
+      { node: it.items, messageId: 'unboundedCollection' },
+      ...(inHelper ? [{ node: call, messageId: 'startedPerItem' as const }] : []),
+    ],
     fixes: sliceFix(ctx, it),
   };
 }

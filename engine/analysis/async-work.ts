@@ -5,7 +5,7 @@
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { namesSpec, nodeModule, type DeclarationSpec } from './declarations';
-import { calleeName, isAssignment, unwrap } from './expressions';
+import { calleeName, calleePath, isAssignment, outerExpression, unwrap } from './expressions';
 import { processStart } from './processes';
 import { someCall } from './walk';
 
@@ -107,14 +107,29 @@ export function fileSystemCall(types: TypeQueries, call: ts.CallExpression): str
   return id && namesSpec(types, id, FILE_CALLS) ? `${unwrap(call.expression).getText()}()` : undefined;
 }
 
+/** Calls that throttle the work they run: semaphores, queues, limiters (`limit(() => readFile(p))`). */
+export const LIMITER = /^(acquire|limit|throttle|schedule|enqueue|runExclusive|wait)/i;
+
+/** True for a call to a limiter (by the last name of its callee). */
+export function isLimiterCall(call: ts.CallExpression): boolean {
+  return LIMITER.test(calleePath(call.expression).at(-1) ?? '');
+}
+
+/** The async work a call starts: its text for messages, and the call that opens the file or starts the process. */
+export interface AsyncWork {
+  text: string;
+  start: ts.CallExpression;
+}
+
 /**
  * The file-system call or child process the call starts: itself, or one made by the project function it calls (its
  * body, callbacks included; one level deep, and only source the project has, not declaration files or packages).
+ * Work the function runs through a limiter (`return this.limit(() => fs.readFile(…))`) is bounded there.
  */
-export function fileOrProcessWork(types: TypeQueries, call: ts.CallExpression): string | undefined {
+export function fileOrProcessWork(types: TypeQueries, call: ts.CallExpression): AsyncWork | undefined {
   const direct = (c: ts.CallExpression) => fileSystemCall(types, c) ?? (processStart(types, c) && `${unwrap(c.expression).getText()}()`);
   const own = direct(call);
-  if (own) return own;
+  if (own) return { text: own, start: call };
   const id = calleeName(call.expression);
   const symbol = id && types.symbolAt(id);
   if (!symbol) return undefined;
@@ -122,10 +137,24 @@ export function fileOrProcessWork(types: TypeQueries, call: ts.CallExpression): 
     const fn = functionOf(decl);
     const file = decl.getSourceFile();
     if (!fn?.body || file.isDeclarationFile || /[\\/]node_modules[\\/]/.test(file.fileName)) continue;
-    let work: string | undefined;
-    if (someCall(fn.body, (c) => !!(work = direct(c)))) return `${unwrap(call.expression).getText()}() (${work})`;
+    let work: { text: string; start: ts.CallExpression } | undefined;
+    const starts = (c: ts.CallExpression) => {
+      const text = direct(c);
+      if (text && !throughLimiter(c, fn)) work = { text, start: c };
+      return !!work;
+    };
+    if (someCall(fn.body, starts)) return { text: `${unwrap(call.expression).getText()}() (${work!.text})`, start: work!.start };
   }
   return undefined;
+}
+
+/** The call sits in a function handed to a limiter, inside `fn`. */
+function throughLimiter(call: ts.CallExpression, fn: ts.FunctionLikeDeclaration): boolean {
+  for (let n: ts.Node = call; n.parent && n !== fn; n = n.parent) {
+    const outer = ts.isArrowFunction(n) || ts.isFunctionExpression(n) ? outerExpression(n, {}) : undefined;
+    if (outer && ts.isCallExpression(outer.parent) && outer.parent.arguments.includes(outer) && isLimiterCall(outer.parent)) return true;
+  }
+  return false;
 }
 
 /** The function a declaration declares: a function or method, or one assigned (`const f = …`, `X.prototype.f = …`). */

@@ -87,8 +87,8 @@ export class Analysis {
 }
 
 export { accessPathKey, aliasPaths } from './access-path';
-export { fileOrProcessWork, unlimitedLibraryIteration } from './async-work';
-export type { LibraryIteration } from './async-work';
+export { fileOrProcessWork, isLimiterCall, unlimitedLibraryIteration } from './async-work';
+export type { AsyncWork, LibraryIteration } from './async-work';
 export {
   collectionKind,
   comparesWithLimit,
