@@ -92,7 +92,11 @@ export default defineRule({
         const work = request ? undefined : concurrentFileOrProcess(ctx, call, it);
         if ((!request && !work) || boundedItems(ctx, it.items, 0) || sizeChecked(ctx, it) || limited(it.body) || hasOwnExit(it)) return;
         reported.add(it.node);
-        ctx.report(request ? requestReport(ctx, call, request, it) : workReport(ctx, call, work!, it));
+        const r = request ? requestReport(ctx, call, request, it) : workReport(ctx, call, work!, it);
+        // a helper's file work that several iterations start is reported once, at the work
+        if (reported.has(r.node)) return;
+        reported.add(r.node);
+        ctx.report(r);
       },
     };
   },
