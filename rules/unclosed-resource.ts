@@ -1,6 +1,7 @@
 // unclosed-resource: a value whose type has close/destroy/end/…/[Symbol.dispose] (or a numeric handle from a
 // table of acquire/release functions such as fs.openSync → fs.closeSync) that is acquired in a function and not
-// released on every path, including the throw path, and not handed off.
+// released on every path, including the throw path, and not handed off; a value an error-first callback of an
+// acquiring call is given and drops on some exit; a piped source left open when its destination ends first.
 import ts = require('typescript');
 import {
   LISTENER_REGISTRATIONS,
@@ -18,6 +19,7 @@ import {
   mayBeNullish,
   mayReturnResource,
   missedRelease,
+  openPipeSource,
   outOfScope,
   outerExpression,
   refersTo,
@@ -59,6 +61,10 @@ const MESSAGES = {
   droppedOnExit:
     '{{what}} is neither released nor handed on when the callback leaves here, although its other paths release it or pass it on.',
   receivedHere: 'the callback receives it here',
+  pipedSourceLeftOpen:
+    '`{{source}}` is piped into `{{destination}}`, and this handler of `{{destination}}` {{how}}: pipe() does not destroy its source, so ' +
+    'when `{{destination}}` fails or finishes first, `{{source}}` stays open. Release it there, or use stream.pipeline().',
+  pipedHere: 'piped here',
   declareWithUsing: 'Declare `{{name}}` with `using` so it is disposed at the end of the block',
   declareWithAwaitUsing: 'Declare `{{name}}` with `await using` so it is disposed at the end of the block',
   releaseInFinally: 'Release `{{name}}` in a finally block',
@@ -93,6 +99,7 @@ export default defineRule({
       // a handle made right into another call's argument is kept nowhere: nothing can release it
       [ts.SyntaxKind.CallExpression]: (call) => {
         callbackExits(ctx, call);
+        pipedSource(ctx, call);
         const argumentOf = outerExpression(call).parent;
         if (!(ts.isCallExpression(argumentOf) || ts.isNewExpression(argumentOf)) || argumentOf.expression === outerExpression(call)) return;
         const handle = acquiringExpression(call) === call ? handleFunction(ctx.types, call) : undefined;
@@ -148,6 +155,28 @@ export default defineRule({
     };
   },
 });
+
+/** `source.pipe(destination)` whose source stays open when the destination ends first. */
+function pipedSource(ctx: Context, call: ts.CallExpression): void {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'pipe') return; // the shape first
+  const open = openPipeSource(ctx.types, call);
+  if (!open || ctx.analysis.runsOncePerApplication(call)) return;
+  // a source this function acquires into a local is judged as that local (released, handed off or not)
+  const declaration = ctx.types.symbolAt(open.source)?.valueDeclaration;
+  if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && acquiringExpression(declaration.initializer))
+    return;
+  ctx.report({
+    node: open.handler,
+    messageId: 'pipedSourceLeftOpen',
+    data: {
+      source: open.source,
+      destination: open.destination,
+      how: open.onErrorOnly ? 'releases it only when there is an error' : 'never releases it',
+    },
+    related: [{ node: call, messageId: 'pipedHere' }],
+  });
+}
 
 /** `create(…, (err, conn) => …)`: the callback owns what it was given, and an exit that drops it leaks it. */
 function callbackExits(ctx: Context, call: ts.CallExpression): void {

@@ -180,6 +180,6 @@ export {
 export type { CallbackAcquisition, HandleFunction, ResourceInfo, ResourceKind } from './resource';
 export { COMPLETING_OPERATORS, chainSources, completesItself, forwardsToOuterSubscriber, isObservable, observableChain } from './rx';
 export type { ObservableChain } from './rx';
-export { chunkSourceAt } from './streams';
-export type { ChunkSource } from './streams';
+export { chunkSourceAt, openPipeSource } from './streams';
+export type { ChunkSource, OpenPipeSource } from './streams';
 export { findNode, referencesTo, refersTo, someCall, someNode } from './walk';

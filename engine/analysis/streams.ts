@@ -1,9 +1,13 @@
 // Where stream chunks arrive: an inline `'data'` handler on a stream or emitter (`s.on('data', (chunk) => …)`), or
 // the body of `for await (const chunk of stream)`. Rules ask this to tell chunk accumulation from other growth.
+// And pipes whose source stays open when the destination ends first (`src.pipe(dest)` does not destroy `src`).
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
-import { PERSISTENT_REGISTRATIONS } from './events';
+import { LISTENER_REGISTRATIONS, PERSISTENT_REGISTRATIONS } from './events';
 import { outerExpression, unwrap } from './expressions';
+import { enclosingFunction } from './owner';
+import { RELEASE_METHODS } from './resource';
+import { refersTo } from './walk';
 
 export interface ChunkSource {
   kind: 'data' | 'for-await';
@@ -65,4 +69,103 @@ function boundSymbols(types: TypeQueries, name: ts.BindingName): ts.Symbol[] {
     return s ? [s] : [];
   }
   return name.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : boundSymbols(types, e.name)));
+}
+
+/** A source piped into a destination, and the destination's handler that leaves the source open. */
+export interface OpenPipeSource {
+  source: ts.Identifier;
+  destination: ts.Identifier;
+  /** The registration of the destination's end or error handler (`dest.on('error', …)`, `finished(dest, …)`). */
+  handler: ts.CallExpression;
+  /** The handler releases the source, but only under a test of its error argument. */
+  onErrorOnly: boolean;
+}
+
+/** Events after which a destination takes no more data from its source. */
+const DESTINATION_ENDS = new Set(['error', 'close', 'finish']);
+/** Functions that call back once a stream has ended or failed (`stream.finished`, end-of-stream, on-finished). */
+const END_OF_STREAM = new Set(['finished', 'eos', 'endOfStream', 'onFinished']);
+
+/**
+ * `source.pipe(destination)` does not destroy the source when the destination fails or closes first: the source stays
+ * open (paused, its file or socket held) unless the code releases it. Found when the function handles the
+ * destination's end (`destination.on('error', reject)`, `finished(destination, (err) => …)`) and nothing in the
+ * function releases the source except under a test of such a handler's error (`if (err) source.destroy()`): a
+ * destination that finishes without an error while the source is still open leaves it so. The source is a stream
+ * by its type (a closable one) or of unknown type (JavaScript); `pipeline()` has none of this.
+ */
+export function openPipeSource(types: TypeQueries, pipe: ts.CallExpression): OpenPipeSource | undefined {
+  const callee = unwrap(pipe.expression);
+  const [target] = pipe.arguments;
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'pipe' || !target) return undefined;
+  const source = unwrap(callee.expression);
+  const destination = unwrap(target);
+  if (!ts.isIdentifier(source) || !ts.isIdentifier(destination)) return undefined;
+  const sourceType = types.typeAt(source);
+  if (!types.hasMethod(sourceType, 'destroy') && types.typeName(sourceType) !== 'any') return undefined;
+  const sourceSymbol = types.symbolAt(source);
+  const destinationSymbol = types.symbolAt(destination);
+  const scope = enclosingFunction(pipe);
+  if (!sourceSymbol || !destinationSymbol || !scope) return undefined;
+  const handlers: { registration: ts.CallExpression; handler: ts.SignatureDeclaration | undefined }[] = [];
+  const releases: ts.CallExpression[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isCallExpression(n)) {
+      const handler = destinationHandler(types, n, destinationSymbol);
+      if (handler) handlers.push({ registration: n, handler: handlerBody(types, handler) });
+      const c = unwrap(n.expression);
+      if (
+        ts.isPropertyAccessExpression(c) &&
+        (RELEASE_METHODS as readonly string[]).includes(c.name.text) &&
+        isSymbol(types, c.expression, sourceSymbol)
+      )
+        releases.push(n);
+    }
+    n.forEachChild(visit);
+  };
+  scope.forEachChild(visit);
+  const [first] = handlers;
+  if (!first) return undefined;
+  const onError = releases.filter((r) => handlers.some((h) => h.handler && underErrorTest(types, r, h.handler)));
+  if (onError.length < releases.length) return undefined;
+  return { source, destination, handler: first.registration, onErrorOnly: onError.length > 0 };
+}
+
+/** `destination.on('error' | 'close' | 'finish', handler)` or `finished(destination, …, handler)`: the handler. */
+function destinationHandler(types: TypeQueries, call: ts.CallExpression, destination: ts.Symbol): ts.Expression | undefined {
+  const callee = unwrap(call.expression);
+  const [first, second] = call.arguments;
+  if (ts.isPropertyAccessExpression(callee) && LISTENER_REGISTRATIONS.has(callee.name.text)) {
+    const ends = first && ts.isStringLiteralLike(first) && DESTINATION_ENDS.has(first.text);
+    return ends && second && isSymbol(types, callee.expression, destination) ? second : undefined;
+  }
+  const name = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
+  if (!ts.isIdentifier(name) || !END_OF_STREAM.has(name.text) || !first || !isSymbol(types, first, destination)) return undefined;
+  return call.arguments.at(-1);
+}
+
+/** An inline handler, or the function a local name refers to (`stream.on('error', onError)`). */
+function handlerBody(types: TypeQueries, handler: ts.Expression): ts.SignatureDeclaration | undefined {
+  const x = unwrap(handler);
+  if (ts.isArrowFunction(x) || ts.isFunctionExpression(x)) return x;
+  const declaration = ts.isIdentifier(x) ? types.symbolAt(x)?.valueDeclaration : undefined;
+  if (declaration && ts.isFunctionDeclaration(declaration)) return declaration;
+  const init =
+    declaration && ts.isVariableDeclaration(declaration) ? declaration.initializer && unwrap(declaration.initializer) : undefined;
+  return init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) ? init : undefined;
+}
+
+/** The release is in the handler, under an `if` that tests the handler's first parameter (the error). */
+function underErrorTest(types: TypeQueries, release: ts.Node, handler: ts.SignatureDeclaration): boolean {
+  const error = handler.parameters[0]?.name;
+  const errorSymbol = error && ts.isIdentifier(error) ? types.symbolAt(error) : undefined;
+  if (!errorSymbol || release.pos < handler.pos || release.end > handler.end) return false;
+  for (let n = release.parent; n && n !== handler; n = n.parent)
+    if (ts.isIfStatement(n) && release.pos >= n.thenStatement.pos && refersTo(types, n.expression, errorSymbol)) return true;
+  return false;
+}
+
+function isSymbol(types: TypeQueries, e: ts.Expression, symbol: ts.Symbol): boolean {
+  const x = unwrap(e);
+  return ts.isIdentifier(x) && types.symbolAt(x) === symbol;
 }
