@@ -92,7 +92,8 @@ const END_OF_STREAM = new Set(['finished', 'eos', 'endOfStream', 'onFinished']);
  * destination's end (`destination.on('error', reject)`, `finished(destination, (err) => …)`) and nothing in the
  * function releases the source except under a test of such a handler's error (`if (err) source.destroy()`): a
  * destination that finishes without an error while the source is still open leaves it so. The source is a stream
- * by its type (a closable one) or of unknown type (JavaScript); `pipeline()` has none of this.
+ * by its type (a closable one) or of unknown type (JavaScript), and the function's own: a local it made, or one it
+ * releases on some path. `pipeline()` has none of this.
  */
 export function openPipeSource(types: TypeQueries, pipe: ts.CallExpression): OpenPipeSource | undefined {
   const callee = unwrap(pipe.expression);
@@ -128,7 +129,19 @@ export function openPipeSource(types: TypeQueries, pipe: ts.CallExpression): Ope
   if (!first) return undefined;
   const onError = releases.filter((r) => handlers.some((h) => h.handler && underErrorTest(types, r, h.handler)));
   if (onError.length < releases.length) return undefined;
+  // the function owns the source when it made it or releases it on some path; a borrowed one may pipe itself
+  // (`send`'s stream has a pipe() that destroys its file when the response ends)
+  if (!releases.length && !madeHere(sourceSymbol, pipe)) return undefined;
   return { source, destination, handler: first.registration, onErrorOnly: onError.length > 0 };
+}
+
+/** A local of the function that pipes it (or of one around it), made by a call or `new` in its initializer. */
+function madeHere(symbol: ts.Symbol, pipe: ts.Node): boolean {
+  const declaration = symbol.valueDeclaration;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return false;
+  const init = unwrap(declaration.initializer, { await: true });
+  const fn = enclosingFunction(declaration);
+  return (ts.isCallExpression(init) || ts.isNewExpression(init)) && !!fn && pipe.pos >= fn.pos && pipe.end <= fn.end;
 }
 
 /** `destination.on('error' | 'close' | 'finish', handler)` or `finished(destination, …, handler)`: the handler. */
