@@ -94,7 +94,8 @@ export function createdDisposable(types: TypeQueries, call: ts.CallExpression): 
 
 /** A function passed to the call (inline or by reference): what a registration keeps alive. */
 export function passesCallback(types: TypeQueries, call: ts.CallExpression): boolean {
-  return call.arguments.some((a) => ts.isFunctionLike(unwrap(a)) || types.isCallable(types.typeAt(a)));
+  // an inline function settles it without asking the checker about the other arguments
+  return call.arguments.some((a) => ts.isFunctionLike(unwrap(a))) || call.arguments.some((a) => types.isCallable(types.typeAt(a)));
 }
 
 /** A callback, or an object of them (`addCommand(id, { execute: () => … })`). */

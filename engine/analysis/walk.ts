@@ -66,16 +66,30 @@ export function referencesTo(
   return identifiersNamed(scope, name.text).filter((n) => n !== name && types.symbolAt(n) === symbol);
 }
 
+/** Per parsed file (shared by every program that holds it unchanged, so by every edit of another file) and name. */
+const identifiersByFile = new WeakMap<ts.SourceFile, Map<string, readonly (ts.Identifier | ts.PrivateIdentifier)[]>>();
+
 /**
  * The identifiers (private names included) under `scope` spelled `name`, found at the name's occurrences in the
  * file's text: a name occurs in few places, so this costs a text search, not a walk of the scope (a walk per
- * candidate grows with the file times its candidates). Names in JSDoc are not found, as no walk enters JSDoc.
+ * candidate grows with the file times its candidates). The search is made once per parsed file and name: program-wide
+ * questions search every file of the program, and in the language server all but the edited file are the same
+ * parsed files at every keystroke. Names in JSDoc are not found, as no walk enters JSDoc.
  */
-export function identifiersNamed(scope: ts.Node, name: string): (ts.Identifier | ts.PrivateIdentifier)[] {
+export function identifiersNamed(scope: ts.Node, name: string): readonly (ts.Identifier | ts.PrivateIdentifier)[] {
   const file = scope.getSourceFile();
+  let byName = identifiersByFile.get(file);
+  if (!byName) identifiersByFile.set(file, (byName = new Map()));
+  let inFile = byName.get(name);
+  if (!inFile) byName.set(name, (inFile = searchIdentifiers(file, name)));
+  // an identifier found is spelled exactly `name`, so it starts at its end less the name's length
+  return scope === file ? inFile : inFile.filter((n) => n.end - name.length >= scope.pos && n.end - name.length < scope.end);
+}
+
+function searchIdentifiers(file: ts.SourceFile, name: string): (ts.Identifier | ts.PrivateIdentifier)[] {
   const out: (ts.Identifier | ts.PrivateIdentifier)[] = [];
-  for (let at = file.text.indexOf(name, scope.pos); at >= 0 && at < scope.end; at = file.text.indexOf(name, at + name.length)) {
-    const node = deepestNodeAt(scope, at);
+  for (let at = file.text.indexOf(name); at >= 0; at = file.text.indexOf(name, at + name.length)) {
+    const node = deepestNodeAt(file, at);
     if ((ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) && node.text === name && node.getStart(file) === at) out.push(node);
   }
   return out;
