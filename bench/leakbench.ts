@@ -107,6 +107,8 @@ const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
 const ROOT = resolve(__dirname, '../..');
 const CACHE = join(ROOT, '.bench-cache/leakbench');
 const TS_CORPUS_CACHE = join(ROOT, '.bench-cache/ts-corpus');
+/** Written into a node_modules folder the bench lent (see lendDependencies), so that only such folders are removed. */
+const LENT_MARKER = '.leakbench-lent';
 
 /**
  * The folder that holds the main worktree (this checkout may be a linked worktree elsewhere): the data set and the
@@ -302,9 +304,13 @@ function lendDependencies(c: LeakCase, root: string, deps: boolean): string | un
   for (const dir of repo.install) {
     const from = join(checkout, dir, 'node_modules');
     const to = join(root, dir, 'node_modules');
-    // only symbolic links are ever put there: removing the folder leaves the checkout as it is
+    const marker = join(to, LENT_MARKER);
+    // a node_modules the commit itself holds is its own; a lent one holds only links, so removing it spares the checkout
+    if (existsSync(to) && !existsSync(marker)) continue;
     rmSync(to, { recursive: true, force: true });
     if (!deps || !existsSync(from)) continue;
+    mkdirSync(to, { recursive: true });
+    writeFileSync(marker, `${repo.name}@${repo.commit}\n`);
     for (const entry of readdirSync(from)) {
       if (entry.startsWith('.')) continue;
       const names = entry.startsWith('@') ? readdirSync(join(from, entry)).map((n) => join(entry, n)) : [entry];

@@ -21,7 +21,7 @@ import { accessPathKey } from './access-path';
 import { nodeModule, namesSpec, type DeclarationSpec } from './declarations';
 import { calleeName, isAssignment, outerExpression, rootIdentifier, thisField, thisProperty, unwrap } from './expressions';
 import { returnsFresh } from './summaries';
-import { referencesTo, someNode } from './walk';
+import { identifiersNamed, referencesTo, someNode } from './walk';
 import { enclosingFunction, isProgramLifetime, ownerOf, type Owner } from './owner';
 import { LISTENER_REGISTRATIONS } from './events';
 
@@ -73,6 +73,7 @@ function everyInstanceMadeOnce(types: TypeQueries, cls: ts.ClassLikeDeclaration,
   const flags = ts.getCombinedModifierFlags(cls);
   // a default export is imported under any name, which a search for the class's name does not find
   if (!symbol || depth >= 4 || (flags & (ts.ModifierFlags.Abstract | ts.ModifierFlags.Default)) !== 0) return false;
+  const constructsItself = makesItsOwnInstances(cls);
   let made = 0;
   for (const ref of types.programReferences(symbol)) {
     const renamed = renamedUses(types, ref);
@@ -82,7 +83,7 @@ function everyInstanceMadeOnce(types: TypeQueries, cls: ts.ClassLikeDeclaration,
       made += renamed.length;
       continue;
     }
-    if (ref === cls.name || isImportOrExport(ref) || isInType(ref) || namesDeclaration(ref) || readsStaticMember(ref, cls)) continue;
+    if (namesNoInstance(ref, cls, constructsItself)) continue;
     const subclass = extendingClass(ref);
     if (subclass) {
       if (!everyInstanceMadeOnce(types, subclass, depth + 1)) return false;
@@ -479,8 +480,10 @@ function handedOnByConstructor(types: TypeQueries, param: ts.ParameterDeclaratio
   const method = param.parent;
   if (!ts.isMethodDeclaration(method) || !ts.isClassLike(method.parent) || !ts.isIdentifier(method.name)) return false;
   const ctor = method.parent.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
+  // the constructor must call it at all before the program is searched for its other calls
+  if (!ctor || !identifiersNamed(ctor, method.name.text).length) return false;
   const symbol = types.symbolAt(method.name);
-  if (!ctor || !symbol) return false;
+  if (!symbol) return false;
   const index = method.parameters.indexOf(param);
   const calls = types.programReferences(symbol).filter((ref) => ref !== method.name);
   return (
@@ -1012,10 +1015,10 @@ function passedAtEveryInstantiation(
   if (!classSymbol || depth > 2) return false;
   const exported = (ts.getCombinedModifierFlags(cls) & ts.ModifierFlags.Export) !== 0;
   const references = exported ? types.programReferences(classSymbol) : (referencesTo(types, cls.getSourceFile(), cls.name!) ?? []);
+  const constructsItself = makesItsOwnInstances(cls);
   let instantiations = 0;
   for (const ref of references) {
-    if (ref === cls.name || isImportOrExport(ref) || isInType(ref) || namesDeclaration(ref) || isInjectionToken(ref)) continue;
-    if (readsStaticMember(ref, cls)) continue;
+    if (namesNoInstance(ref, cls, constructsItself) || isInjectionToken(ref)) continue;
     const subclass = extendingClass(ref);
     const alias = subclass ? undefined : constructorField(types, ref);
     if (subclass) {
@@ -1031,10 +1034,18 @@ function passedAtEveryInstantiation(
   return instantiations > 0;
 }
 
-/** `C.check()`, `C.defaults`: a static member, no instance (unless the class makes one with `new this(…)`). */
-function readsStaticMember(ref: ts.Node, cls: ts.ClassLikeDeclaration): boolean {
+/**
+ * A reference to the class that makes no instance: its own name, an import or export, a type, a merged namespace, a
+ * static member read (`C.check()`; unless the class makes instances with `new this(…)`).
+ */
+function namesNoInstance(ref: ts.Node, cls: ts.ClassLikeDeclaration, constructsItself: boolean): boolean {
+  if (ref === cls.name || isImportOrExport(ref) || isInType(ref) || namesDeclaration(ref)) return true;
   const access = ref.parent;
-  return ts.isPropertyAccessExpression(access) && access.expression === ref && !/\bnew this\b/.test(cls.getText());
+  return !constructsItself && ts.isPropertyAccessExpression(access) && access.expression === ref;
+}
+
+function makesItsOwnInstances(cls: ts.ClassLikeDeclaration): boolean {
+  return /\bnew this\b/.test(cls.getText());
 }
 
 /** `new C(…)` at `callee` passes an argument at `index` that `accepts` takes. */
