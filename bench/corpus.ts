@@ -3,7 +3,8 @@
 //   .bench-cache/corpus and scans each package's own source files (not its dependencies) in one inferred project per
 //   package; triage in test/corpus/triage.json.
 // - the TypeScript corpus (`--ts`): TypeScript repositories from public GitHub at pinned commits (VS Code extensions,
-//   a DI-based NestJS server, Angular and React libraries and apps, a database driver). Each is materialised with
+//   a DI-based NestJS server, Angular and React libraries and apps, an Electron terminal, an editor framework, a
+//   collaboration server, a debug adapter, a database driver). Each is materialised with
 //   `git archive <commit> <folders> <root files>` from a bare mirror into .bench-cache/ts-corpus/<name>, its
 //   dependencies installed with `npm install --ignore-scripts` where that works (workspace packages linked into
 //   node_modules), and its source scanned the way `leaklint scan <folders>` does (each file in its nearest tsconfig,
@@ -191,7 +192,13 @@ function repoKey(repo: TsRepository): string {
 function materialise(repo: TsRepository): string {
   const dir = join(TS_CACHE, repo.name);
   const marker = join(dir, '.leaklint-corpus.json');
-  const wantedState = JSON.stringify({ commit: repo.commit, folders: repo.folders, install: repo.install, workspaces: repo.workspaces });
+  const wantedState = JSON.stringify({
+    commit: repo.commit,
+    folders: repo.folders,
+    install: repo.install,
+    workspaces: repo.workspaces,
+    leaveOut: repo.leaveOut,
+  });
   if (existsSync(marker) && readFileSync(marker, 'utf8') === wantedState) return dir;
   const mirror = join(MIRRORS, repo.github.replace('/', '+'), 'repo');
   if (!existsSync(mirror)) throw new Error(`${repo.github}: no mirror at ${mirror} (see the header of bench/corpus.ts)`);
@@ -207,7 +214,7 @@ function materialise(repo: TsRepository): string {
   console.log(`materialising ${repo.github}@${repo.commit.slice(0, 12)} (${repo.folders.join(', ')}) into ${relative(ROOT, dir)} …`);
   const tar = git(['archive', '--format=tar', repo.commit, '--', ...rootFiles, ...repo.folders]);
   execFileSync('tar', ['-x', '-C', dir], { input: tar, maxBuffer: 1 << 30 });
-  for (const folder of repo.install) npmInstall(dir, folder);
+  for (const folder of repo.install) npmInstall(dir, folder, repo);
   linkWorkspaces(dir, repo.workspaces ?? []);
   writeFileSync(marker, wantedState);
   return dir;
@@ -218,9 +225,10 @@ function materialise(repo: TsRepository): string {
  * `catalog:` and `workspace:` versions, git dependencies, which this registry-only machine cannot fetch, a devEngines
  * runtime newer than ours, pre-releases the registry lacks), it is tried once more on a registry-only copy of the
  * manifest: catalog versions filled in from pnpm-workspace.yaml, exact pre-releases widened to `^`, unfetchable
- * dependencies left out (workspace packages are linked afterwards), no lockfile.
+ * dependencies left out (workspace packages are linked afterwards), as are the repository's `leaveOut` ones, no lockfile;
+ * npm's own workspaces are dropped when the repository's are linked (pnpm packages' `workspace:` versions fail npm).
  */
-function npmInstall(dir: string, folder: string): void {
+function npmInstall(dir: string, folder: string, repo: TsRepository): void {
   const cwd = join(dir, folder);
   const install = () =>
     spawnSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--legacy-peer-deps', '--force', '--loglevel=error'], {
@@ -249,12 +257,14 @@ function npmInstall(dir: string, folder: string): void {
     for (const [name, spec] of Object.entries(deps)) {
       const version = spec.startsWith('catalog:') ? catalog.get(name) : spec;
       // exact pre-releases, which a registry mirror may lack, widened to the releases after them
-      if (version && /^\d+\.\d+\.\d+-/.test(version)) deps[name] = `^${version}`;
+      if (repo.leaveOut?.includes(name)) delete deps[name];
+      else if (version && /^\d+\.\d+\.\d+-/.test(version)) deps[name] = `^${version}`;
       else if (version !== spec && version) deps[name] = version;
       else if (/^(catalog|workspace|file|link|patch|git|github|git\+[a-z]+|https?):|^[\w.-]+\/[\w.-]+(#.*)?$/.test(spec)) delete deps[name];
     }
   }
   delete manifest.devEngines;
+  if (repo.workspaces) delete manifest.workspaces;
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   rmSync(join(cwd, 'package-lock.json'), { force: true });
   const second = install();

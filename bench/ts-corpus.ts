@@ -16,11 +16,60 @@ export interface TsRepository {
   install: string[];
   /** Workspace package folders (globs of one `*` level) linked into the root node_modules after installing. */
   workspaces?: string[];
+  /** Dependencies left out of the registry-only retry: tools whose own dependency trees need git (see npmInstall). */
+  leaveOut?: string[];
   note?: string;
 }
 
+/** Tabby's built-in plugins with product code (each an npm package under the root, installed on its own). */
+const TABBY_PLUGINS = [
+  'tabby-core',
+  'tabby-terminal',
+  'tabby-ssh',
+  'tabby-local',
+  'tabby-electron',
+  'tabby-settings',
+  'tabby-serial',
+  'tabby-telnet',
+  'tabby-web',
+  'tabby-linkifier',
+  'tabby-plugin-manager',
+];
+/** Lexical's library packages: the workspace without its playground, website and devtools applications. */
+const LEXICAL_PACKAGES = [
+  'lexical',
+  'lexical-a11y',
+  'lexical-clipboard',
+  'lexical-code',
+  'lexical-code-core',
+  'lexical-code-prism',
+  'lexical-code-shiki',
+  'lexical-dragon',
+  'lexical-extension',
+  'lexical-file',
+  'lexical-hashtag',
+  'lexical-headless',
+  'lexical-history',
+  'lexical-html',
+  'lexical-link',
+  'lexical-list',
+  'lexical-mark',
+  'lexical-markdown',
+  'lexical-mdast',
+  'lexical-offset',
+  'lexical-overflow',
+  'lexical-plain-text',
+  'lexical-react',
+  'lexical-rich-text',
+  'lexical-selection',
+  'lexical-table',
+  'lexical-text',
+  'lexical-utils',
+  'lexical-yjs',
+];
+
 // Pinned at each mirror's HEAD on 2026-12-01 (kLOC: every line of the scanned files, tests excluded). Dependencies
-// install for all eight: the pnpm/git ones on the registry-only retry of npmInstall.
+// install for all thirteen: the pnpm/git ones on the registry-only retry of npmInstall.
 export const TS_CORPUS: TsRepository[] = [
   {
     name: 'vscode-python',
@@ -95,5 +144,53 @@ export const TS_CORPUS: TsRepository[] = [
     scan: ['packages/hoppscotch-backend/src'],
     install: ['packages/hoppscotch-backend'],
     note: 'NestJS (dependency injection) GraphQL/REST server; installed as a workspace of the root; no generated Prisma client',
+  },
+  {
+    name: 'tabby',
+    github: 'Eugeny/tabby',
+    commit: '14e2d60b9b6dee84a53c37f05eefeb803787de04',
+    folders: ['app', ...TABBY_PLUGINS],
+    scan: ['app/lib', 'app/src', ...TABBY_PLUGINS.map((plugin) => `${plugin}/src`)],
+    install: ['.', 'app', ...TABBY_PLUGINS],
+    leaveOut: ['@electron/rebuild', 'electron-builder'],
+    note: 'Angular + Electron terminal app: xterm.js frontends, SSH/serial/telnet sessions, node-pty; plugins found by tsconfig paths',
+  },
+  {
+    name: 'vscode-pull-request-github',
+    github: 'microsoft/vscode-pull-request-github',
+    commit: '849821a34981608ca9705439e458ffe5527fe480',
+    folders: ['src', 'common', 'webviews', 'build'],
+    scan: ['src'],
+    install: ['.'],
+    note: 'VS Code extension: tree views, comment controllers, webviews, GitHub polling; disposables everywhere',
+  },
+  {
+    name: 'vscode-mock-debug',
+    github: 'microsoft/vscode-mock-debug',
+    commit: 'a1a7ee7c151835fb1d87e0c88922fa66d65daf05',
+    folders: ['src'],
+    scan: ['src'],
+    install: ['.'],
+    note: 'debug adapter (DAP session, runtime events) and the VS Code extension that hosts it inline or as a server',
+  },
+  {
+    name: 'lexical',
+    github: 'facebook/lexical',
+    commit: '5d5102235132888d15789bf76cf214ede2a98d62',
+    folders: ['packages', 'libdefs', 'stubs'],
+    scan: LEXICAL_PACKAGES.map((name) => `packages/${name}/src`),
+    install: ['.'],
+    workspaces: ['packages/*'],
+    note: 'editor framework: update listeners, commands, DOM observers, React plugins, Yjs binding (not its playground/website/devtools)',
+  },
+  {
+    name: 'open-collaboration-tools',
+    github: 'TypeFox/open-collaboration-tools',
+    commit: '86f2afd71aa2b935f9cbdecc969fcbc2ba4f9cf0',
+    folders: ['packages'],
+    scan: ['packages'],
+    install: ['.'],
+    workspaces: ['packages/*'],
+    note: 'collaboration server (socket.io/websocket rooms, peers) with its protocol, Yjs provider and VS Code extension',
   },
 ];
