@@ -26,6 +26,7 @@ import {
   releasedThroughSubscription,
   unwrap,
   statementList,
+  waitsForItsEnd,
   successOnlyHandOff,
   type MissedRelease,
   type Releasers,
@@ -138,6 +139,8 @@ export default defineRule({
         }
         const methodsCalled = uses.flatMap((u) => (u.method ? [u.method] : []));
         if (info && releasedThroughSubscription(ctx.types, ctx.types.typeAt(decl.name), info.releaseMethods, methodsCalled)) return;
+        // a handle another party ends (a dialog the user closes) whose end the code awaits
+        if (info && waitsForItsEnd(ctx.types, decl.name)) return;
         const releaseCode = handle ? `${handle.namespace}.${handle.release.name}(${decl.name.text})` : releaseCall(ctx, decl, info!);
         if (!releases.length) {
           ctx.report({

@@ -176,6 +176,7 @@ export {
   mayReturnResource,
   releasedThroughSubscription,
   resourceInfo,
+  waitsForItsEnd,
 } from './resource';
 export type { CallbackAcquisition, HandleFunction, ResourceInfo, ResourceKind } from './resource';
 export { COMPLETING_OPERATORS, chainSources, completesItself, forwardsToOuterSubscriber, isObservable, observableChain } from './rx';

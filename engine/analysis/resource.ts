@@ -3,6 +3,8 @@ import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { declaredBy, nodeModule, namesSpec, type DeclarationSource, type DeclarationSpec } from './declarations';
 import { calleeName, outerExpression, unwrap } from './expressions';
+import { enclosingFunction } from './owner';
+import { referencesTo } from './walk';
 
 /** Releasing methods in order of preference for a fix. `dispose` alone marks a Disposable (untracked-disposable's domain). */
 export const RELEASE_METHODS = ['close', 'release', 'destroy', 'end', 'terminate', 'abort', 'dispose'] as const;
@@ -236,4 +238,27 @@ function callsOwnRelease(cls: ts.ClassLikeDeclaration, releaseMethods: readonly 
     m.body.forEachChild(visit);
     return calls;
   });
+}
+
+/** Members that settle when a handle ends (a dialog's result, a stream's or socket's closed promise). */
+const END_SETTLEMENTS = /^(result|closed|finished|done|ended|exited|completed|settled|afterClosed|afterDismissed)$/;
+
+/**
+ * The function waits for the local's own end: it reads a member that settles when the handle ends (`await
+ * modal.result`, `ref.afterClosed().subscribe(…)`, `await stream.closed`), typed as a promise or an observable. Something
+ * else ends such a handle (the user closing a dialog, the peer closing the connection), and the code only follows that
+ * end: it has nothing of its own to release.
+ */
+export function waitsForItsEnd(types: TypeQueries, local: ts.Identifier): boolean {
+  const scope = enclosingFunction(local);
+  return (
+    !!scope &&
+    (referencesTo(types, scope, local) ?? []).some((ref) => {
+      const member = ref.parent;
+      if (!ts.isPropertyAccessExpression(member) || member.expression !== ref || !END_SETTLEMENTS.test(member.name.text)) return false;
+      const settlement = ts.isCallExpression(member.parent) && member.parent.expression === member ? member.parent : member;
+      const type = types.typeAt(settlement);
+      return types.hasMethod(type, 'then') || types.hasMethod(type, 'subscribe');
+    })
+  );
 }
