@@ -1,6 +1,6 @@
 // Runs every enabled rule over one source file in a single traversal.
 import ts = require('typescript');
-import { Analysis, calleeName, unwrap } from './analysis';
+import { Analysis, calleeName, isUnreachable, unwrap } from './analysis';
 import { fingerprintOf, numberOccurrences } from './fingerprint';
 import {
   formatData,
@@ -120,6 +120,8 @@ function runAll(
           settings,
           analysis,
           report(r) {
+            // what never runs leaks nothing (and its own code is someone's mistake, not a leak)
+            if (isUnreachable(r.node)) return;
             const at = squiggleOf(r.node);
             const loc = locationOf(file, at.getStart(file), at.getEnd());
             (suppressions.isSuppressed(id, loc.line) ? suppressed : findings).push({

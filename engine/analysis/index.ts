@@ -155,6 +155,7 @@ export {
   endsProcess,
   exitsBeforeFirstUse,
   exitsDroppingValue,
+  isUnreachable,
   leavesLoop,
   missedRelease,
   outOfScope,

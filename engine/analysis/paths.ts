@@ -300,3 +300,21 @@ export function answeredWithoutReturning(types: TypeQueries, node: ts.Node, call
   }
   return undefined;
 }
+
+/**
+ * Code that never runs: a statement after a `return`, `throw`, `break` or `continue` of its own block (or of a block
+ * around it). A function declaration is hoisted, and runs when called: it ends the search.
+ */
+export function isUnreachable(node: ts.Node): boolean {
+  for (let n: ts.Node = node; n.parent && !ts.isFunctionDeclaration(n); n = n.parent) {
+    const list = statementList(n);
+    if (list && list.slice(0, list.indexOf(n as ts.Statement)).some(isUnconditionalExit)) return true;
+  }
+  return false;
+}
+
+function isUnconditionalExit(statement: ts.Statement): boolean {
+  return (
+    ts.isReturnStatement(statement) || ts.isThrowStatement(statement) || ts.isBreakStatement(statement) || ts.isContinueStatement(statement)
+  );
+}
