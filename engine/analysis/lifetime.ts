@@ -32,6 +32,7 @@ export function runsOncePerApplication(types: TypeQueries, node: ts.Node, depth 
   if (owner.kind === 'class')
     return (
       isSingletonSetUp(owner.cls, owner.member) ||
+      isModuleSingletonSetUp(types, owner.cls, owner.member) ||
       isContainerSingletonSetUp(types, owner.cls, owner.member) ||
       (memoisedOnce(types, node) === 'field' && isContainerSingletonSetUp(types, owner.cls, undefined)) ||
       (isSetUp(owner.member) && constructedOncePerApplication(types, owner.cls, depth))
@@ -301,23 +302,69 @@ function activatesPluginsOnly(types: TypeQueries, fn: ts.SignatureDeclaration): 
  */
 function isSingletonSetUp(cls: ts.ClassLikeDeclaration, member: ts.ClassElement): boolean {
   if (!ts.isConstructorDeclaration(member) && !ts.isPropertyDeclaration(member)) return false;
-  const rootProvided = (ts.getDecorators(cls) ?? []).some((d) => {
-    const call = d.expression;
-    if (!ts.isCallExpression(call) || !ts.isIdentifier(call.expression) || call.expression.text !== 'Injectable') return false;
-    const options = call.arguments[0];
-    return (
-      !!options &&
-      ts.isObjectLiteralExpression(options) &&
-      options.properties.some(
-        (p) =>
-          ts.isPropertyAssignment(p) &&
-          p.name.getText() === 'providedIn' &&
-          ts.isStringLiteralLike(p.initializer) &&
-          ['root', 'platform'].includes(p.initializer.text),
-      )
+  const options = decoratorCall(cls, 'Injectable')?.arguments[0];
+  const rootProvided =
+    !!options &&
+    ts.isObjectLiteralExpression(options) &&
+    options.properties.some(
+      (p) =>
+        ts.isPropertyAssignment(p) &&
+        p.name.getText() === 'providedIn' &&
+        ts.isStringLiteralLike(p.initializer) &&
+        ['root', 'platform'].includes(p.initializer.text),
     );
-  });
   return rootProvided && !cls.members.some((m) => ts.isMethodDeclaration(m) && m.name.getText() === 'ngOnDestroy');
+}
+
+/**
+ * Angular: the constructor (or a field initialiser) of an NgModule, made once per application (or per lazy load), and
+ * of a class without `ngOnDestroy` that the program only provides in NgModules (`providers: [C]`, `{ provide: T,
+ * useClass: C }`) or bootstraps (`bootstrap: [C]`, `bootstrapApplication(C)`): one instance per module injector. A
+ * component's own `providers` make one per component, and any other use (`new C`) leaves it unsure.
+ */
+function isModuleSingletonSetUp(types: TypeQueries, cls: ts.ClassLikeDeclaration, member: ts.ClassElement): boolean {
+  if (!isSetUp(member) || !cls.name || cls.members.some((m) => ts.isMethodDeclaration(m) && m.name.getText() === 'ngOnDestroy'))
+    return false;
+  if (decoratorCall(cls, 'NgModule')) return true;
+  const answers = types.programWide('module-singletons', () => new WeakMap<ts.ClassLikeDeclaration, boolean>());
+  let singleton = answers.get(cls);
+  if (singleton === undefined) answers.set(cls, (singleton = providedOnlyByModules(types, cls)));
+  return singleton;
+}
+
+function providedOnlyByModules(types: TypeQueries, cls: ts.ClassLikeDeclaration): boolean {
+  const symbol = cls.name && types.symbolAt(cls.name);
+  if (!symbol) return false;
+  let listed = 0;
+  for (const ref of types.programReferences(symbol)) {
+    if (isModuleListing(ref)) listed++;
+    else if (!namesNoInstance(ref, cls, false) && !isInjectionToken(ref)) return false;
+  }
+  return listed > 0;
+}
+
+/** `providers: [C]`, `{ provide: T, useClass: C }` in them, or `bootstrap: [C]` of an `@NgModule`; `bootstrapApplication(C)`. */
+function isModuleListing(ref: ts.Node): boolean {
+  const p = ref.parent;
+  if (ts.isCallExpression(p) && p.arguments[0] === ref)
+    return ts.isIdentifier(p.expression) && p.expression.text === 'bootstrapApplication';
+  const useClass = ts.isPropertyAssignment(p) && p.initializer === ref && p.name.getText() === 'useClass';
+  const element = useClass ? p.parent : ref;
+  const list = element.parent;
+  if (!ts.isArrayLiteralExpression(list) || !ts.isPropertyAssignment(list.parent) || list.parent.initializer !== list) return false;
+  if (!['providers', 'bootstrap'].includes(list.parent.name.getText())) return false;
+  const call = list.parent.parent.parent;
+  return (
+    ts.isCallExpression(call) && ts.isDecorator(call.parent) && ts.isIdentifier(call.expression) && call.expression.text === 'NgModule'
+  );
+}
+
+function decoratorCall(cls: ts.ClassLikeDeclaration, name: string): ts.CallExpression | undefined {
+  for (const d of ts.getDecorators(cls) ?? []) {
+    const call = d.expression;
+    if (ts.isCallExpression(call) && ts.isIdentifier(call.expression) && call.expression.text === name) return call;
+  }
+  return undefined;
 }
 
 /**
