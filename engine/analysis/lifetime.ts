@@ -12,6 +12,7 @@
 // one of those (same scope), and self-ending sources (the HTTP messages of one exchange, cancellation tokens, the
 // per-connection sockets an event hands its listener) die with it, taking their registrations along. So do, in
 // Angular, a component's view queries and what its own injector provides; `inject(T)` is otherwise a shared look-up.
+// A handler that holds only its parameter target (addsNothingToTarget) keeps nothing alive the target does not.
 //
 // Registrars that run again on the same object (repeatedHookOf): a stream's read and write methods, which its
 // machinery calls at every read or write; what they register on the stream itself accumulates while it lives.
