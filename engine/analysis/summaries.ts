@@ -1,5 +1,6 @@
 // Summaries of the project's own functions, read from their bodies once per declaration and cached: what a call
-// hands back to its caller, and whether it can throw. Functions declared only by a signature (declaration files, interfaces) have no summary.
+// hands back to its caller, and whether it can throw. Functions declared only by a signature (declaration files,
+// interfaces) have no summary.
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { calleeName, isAssignment, outerExpression, unwrap } from './expressions';
