@@ -132,8 +132,11 @@ export default defineRule({
           repeatsFreshHandler ||
           (sameTargetAtEveryRun(ctx, call, target) &&
             ((!!near && removesNothingBefore(ctx, near.removal, call)) || reentersItself(ctx, call, handler)));
-        // an untyped target is judged only by what the code itself shows
-        if (!repeats && (!typedRemoval || !ctx.analysis.outlivesOwner(target, owner, lifecycle))) return;
+        // an untyped target is judged only by what the code itself shows; a handler that holds only its own target
+        // (a fresh one at every call) keeps nothing alive that the target does not
+        const leaks =
+          !!typedRemoval && ctx.analysis.outlivesOwner(target, owner, lifecycle) && !ctx.analysis.addsNothingToTarget(target, handler);
+        if (!repeats && !leaks) return;
         const teardown = owner.kind === 'class' ? lifecycle.of(owner.cls).teardownToName : undefined;
         const editable = owner.kind === 'class' ? lifecycle.of(owner.cls).teardownToEdit : undefined;
         const registration = { call, target, event, handler, removal, capture: key.capture, anonymous: !key.handler };

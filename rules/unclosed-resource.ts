@@ -152,7 +152,7 @@ export default defineRule({
           });
           return;
         }
-        const missed = missedRelease(decl, releases);
+        const missed = missedRelease(ctx.types, decl, releases);
         if (missed) ctx.report(missedPathReport(ctx, decl, acquire, what, missed));
       },
     };

@@ -6,7 +6,7 @@ import type { TypeQueries } from '../types';
 import { thisProperty, unwrap } from './expressions';
 import { adoptedByOwner } from './disposables';
 import { LifecycleAnalysis } from './lifecycle';
-import { outlivesOwner, runsOncePerApplication } from './lifetime';
+import { addsNothingToTarget, outlivesOwner, runsOncePerApplication } from './lifetime';
 import { ownerOf, type Owner } from './owner';
 import { OwnershipAnalysis, type LocalUses, type Releasers } from './ownership';
 import { unreleasedOwnedField, type OwnedField } from './owning-fields';
@@ -61,6 +61,14 @@ export class Analysis {
     const property = thisProperty(target);
     const field = property && this.types.symbolAt(property.name);
     return !field || !lifecycle.releasesField(owner.cls, field, { methods: RELEASE_METHODS });
+  }
+
+  /**
+   * A handler that holds nothing but its target (a parameter), primitives and module-level values, on a target every
+   * call of the function makes or receives anew: it keeps nothing alive that the target does not (see lifetime.ts).
+   */
+  addsNothingToTarget(target: ts.Expression, handler: ts.Expression): boolean {
+    return addsNothingToTarget(this.types, target, handler);
   }
 
   /** The resource a field assignment or initialiser makes the class own and nothing releases (see owning-fields.ts). */

@@ -12,6 +12,7 @@
 // one of those (same scope), and self-ending sources (the HTTP messages of one exchange, cancellation tokens, the
 // per-connection sockets an event hands its listener) die with it, taking their registrations along. So do, in
 // Angular, a component's view queries and what its own injector provides; `inject(T)` is otherwise a shared look-up.
+// A handler that holds only its parameter target (addsNothingToTarget) keeps nothing alive the target does not.
 //
 // Registrars that run again on the same object (repeatedHookOf): a stream's read and write methods, which its
 // machinery calls at every read or write; what they register on the stream itself accumulates while it lives.
@@ -24,6 +25,7 @@ import { returnsFresh } from './summaries';
 import { identifiersNamed, referencesTo, someNode } from './walk';
 import { enclosingFunction, isProgramLifetime, ownerOf, type Owner } from './owner';
 import { LISTENER_REGISTRATIONS } from './events';
+import { holdsOnly } from './captures';
 
 /** True when the code at `node` runs once for the whole application (see the header). */
 export function runsOncePerApplication(types: TypeQueries, node: ts.Node, depth = 0): boolean {
@@ -497,6 +499,56 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
   return !holdsCreatedValue(types, decl);
 }
 
+/**
+ * A registration on a parameter whose handler holds nothing but that target, primitives and module-level values
+ * (`anchor.addEventListener('click', () => scrollTo(anchor, id))`), where every call of the function hands it a
+ * value of its own (a caller's local or parameter), never one long-lived object (a global, an import, a
+ * module-level value, a field): the handler keeps nothing alive that the target does not, and no target gathers one
+ * more at every call. Unsure (no calls found, the function passed around, a callback's parameter: a pooled socket
+ * an event hands on is the same object each time): false.
+ */
+export function addsNothingToTarget(types: TypeQueries, target: ts.Expression, handler: ts.Expression): boolean {
+  const fn = unwrap(handler);
+  const t = unwrap(target);
+  const param = ts.isIdentifier(t) ? types.symbolAt(t) : undefined;
+  const decl = param?.valueDeclaration;
+  if (!decl || !ts.isParameter(decl) || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return false;
+  return holdsOnly(types, fn, [param!]) && filledAnewAtEveryCall(types, decl);
+}
+
+/** Every call of the parameter's function passes a value that is not one long-lived object (see addsNothingToTarget). */
+function filledAnewAtEveryCall(types: TypeQueries, param: ts.ParameterDeclaration): boolean {
+  const fn = param.parent;
+  const index = fn.parameters.indexOf(param);
+  const name = ts.isVariableDeclaration(fn.parent) && fn.parent.initializer === fn ? fn.parent.name : fn.name;
+  const symbol = name && ts.isIdentifier(name) ? types.symbolAt(name) : undefined;
+  if (!symbol || !name || fn.parameters.slice(0, index + 1).some((p) => p.dotDotDotToken)) return false;
+  const declaration = ts.isVariableDeclaration(fn.parent) ? fn.parent.parent.parent : fn;
+  const local = !ts.isMethodDeclaration(fn) && !(ts.getCombinedModifierFlags(declaration as ts.Declaration) & ts.ModifierFlags.Export);
+  const references = local ? (referencesTo(types, fn.getSourceFile(), name as ts.Identifier) ?? []) : types.programReferences(symbol);
+  let calls = 0;
+  for (const ref of references) {
+    if (ref === name || isImportOrExport(ref)) continue;
+    const callee = ts.isPropertyAccessExpression(ref.parent) && ref.parent.name === ref ? ref.parent : ref;
+    const call = callee.parent;
+    if (!ts.isCallExpression(call) || call.expression !== callee) return false;
+    const arg = call.arguments[index];
+    if (!arg || ts.isSpreadElement(arg) || oneObjectAtEveryCall(types, arg)) return false;
+    calls++;
+  }
+  return calls > 0;
+}
+
+/** `this`, a field, or a name declared outside every function (a global, an import, a module-level value): the same object each time. */
+function oneObjectAtEveryCall(types: TypeQueries, arg: ts.Expression): boolean {
+  const x = unwrap(arg);
+  if (x.kind === ts.SyntaxKind.ThisKeyword || thisProperty(thisField(x))) return true;
+  const root = rootIdentifier(x);
+  if (!root) return false; // a value made for the call
+  const decl = types.symbolAt(root)?.valueDeclaration;
+  return !decl || decl.getSourceFile() !== arg.getSourceFile() || !enclosingFunction(decl);
+}
+
 /** `get editor() { return this._editor; }`: the field the getter reads (else the member itself). */
 function fieldBehindGetter(types: TypeQueries, member: ts.Symbol | undefined): ts.Symbol | undefined {
   const getter = member?.declarations?.find(ts.isGetAccessorDeclaration);
@@ -516,7 +568,20 @@ function fieldBehindGetter(types: TypeQueries, member: ts.Symbol | undefined): t
 function handedInAtConstruction(types: TypeQueries, param: ts.ParameterDeclaration, site: ts.Node): boolean {
   const ctor = param.parent;
   if (!ts.isConstructorDeclaration(ctor) || enclosingFunction(site) !== ctor) return false;
-  return everyInstantiationPasses(types, ctor.parent, param, (arg, created) => !sharedBeyondCreator(types, arg, ownerOf(created)));
+  const accepts = (arg: ts.Expression, created: ts.Node) => !sharedBeyondCreator(types, arg, ownerOf(created));
+  return everyInstantiationPasses(types, ctor.parent, param, accepts) || instantiatedNowhere(types, ctor.parent);
+}
+
+/**
+ * An abstract class that nothing in the program extends (nor hands on as a value): it has no instance here, so no
+ * creator hands its constructor anything shared. A base a package exports for others to extend gets its sources
+ * from their `super(…)` calls, which the program does not show: unsure, and silent.
+ */
+function instantiatedNowhere(types: TypeQueries, cls: ts.ClassLikeDeclaration): boolean {
+  const symbol = cls.name && types.symbolAt(cls.name);
+  if (!symbol || !(ts.getCombinedModifierFlags(cls) & ts.ModifierFlags.Abstract)) return false;
+  const constructsItself = makesItsOwnInstances(cls);
+  return types.programReferences(symbol).every((ref) => namesNoInstance(ref, cls, constructsItself));
 }
 
 /**

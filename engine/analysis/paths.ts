@@ -6,6 +6,7 @@ import type { TypeQueries } from '../types';
 import { calleePath, outerExpression } from './expressions';
 import { enclosingFunction, statementIn, statementList } from './owner';
 import type { Use } from './ownership';
+import { firstThrower } from './summaries';
 import { findNode, refersTo, someNode } from './walk';
 
 /** A return/throw/break/continue inside `statement` (not in nested functions or inner loops) with no release before it in its blocks. */
@@ -105,7 +106,7 @@ export interface MissedRelease {
  * that does not release first, or any call that may throw before it, leaves the value unreleased on that path.
  * Releases in finally/catch blocks, in callbacks, or in other blocks are trusted.
  */
-export function missedRelease(decl: ts.VariableDeclaration, releases: Use[]): MissedRelease | undefined {
+export function missedRelease(types: TypeQueries, decl: ts.VariableDeclaration, releases: Use[]): MissedRelease | undefined {
   const fn = enclosingFunction(decl);
   const direct = releases.filter((r) => !r.inClosure);
   if (!direct.length || direct.some((r) => inFinallyOrCatch(r.site, fn))) return undefined;
@@ -123,7 +124,7 @@ export function missedRelease(decl: ts.VariableDeclaration, releases: Use[]): Mi
     const exit = uncoveredExit(s, direct);
     if (exit) return { kind: 'exit', at: exit, release: first.r, between, releaseStatement: first.s };
   }
-  const thrower = [...between, first.s].map((s) => mayThrow(s, first.r.site)).find((n) => n);
+  const thrower = [...between, first.s].map((s) => mayThrow(types, s, first.r.site)).find((n) => n);
   return thrower ? { kind: 'throw', at: thrower, release: first.r, between, releaseStatement: first.s } : undefined;
 }
 
@@ -134,14 +135,13 @@ function inFinallyOrCatch(node: ts.Node, stop: ts.Node | undefined): boolean {
   return false;
 }
 
-/** The first call, `new`, `await` or `throw` in `statement` other than (and not around) the release: the code that may throw. */
-function mayThrow(statement: ts.Statement, release: ts.Node): ts.Node | undefined {
+/**
+ * The first call, `new`, `await` or `throw` in `statement` other than (and not around) the release, and other than a
+ * call of the project's own code that catches every error (summaries.ts): the code that may throw.
+ */
+function mayThrow(types: TypeQueries, statement: ts.Statement, release: ts.Node): ts.Node | undefined {
   const around = (n: ts.Node) => release.pos >= n.pos && release.end <= n.end;
-  return findNode(
-    statement,
-    (n) => (ts.isCallExpression(n) || ts.isNewExpression(n) || ts.isAwaitExpression(n) || ts.isThrowStatement(n)) && !around(n),
-    { skipFunctions: true, skip: (n) => n === release },
-  );
+  return firstThrower(types, statement, { skip: (n) => n === release, ignore: around });
 }
 
 /** Returns/throws (and loop exits) between a local's declaration and the first statement that uses it as given. */

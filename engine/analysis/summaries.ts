@@ -1,9 +1,11 @@
 // Summaries of the project's own functions, read from their bodies once per declaration and cached: what a call
-// hands back to its caller. Functions declared only by a signature (declaration files, interfaces) have no summary.
+// hands back to its caller, and whether it can throw. Functions declared only by a signature (declaration files,
+// interfaces) have no summary.
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
-import { calleeName, isAssignment, unwrap } from './expressions';
+import { calleeName, isAssignment, outerExpression, unwrap } from './expressions';
 import { enclosingFunction } from './owner';
+import { findNode, someNode } from './walk';
 
 export interface FunctionSummary {
   /**
@@ -23,12 +25,80 @@ const summaries = new WeakMap<ts.FunctionLikeDeclaration, FunctionSummary>();
  * of an interface is summarised by its implementations in the classes of the program that implement the interface.
  */
 export function calleeSummary(types: TypeQueries, call: ts.CallExpression): FunctionSummary | undefined {
-  const id = calleeName(call.expression);
-  const symbol = id && types.symbolAt(id);
-  if (!symbol) return undefined;
-  const bodies = types.declarationsOf(symbol).flatMap((d) => (ts.isMethodSignature(d) ? implementationsOf(types, d) : implementationOf(d)));
+  const bodies = calleeBodies(types, call);
   if (!bodies.length) return undefined;
   return { returnsBorrowed: bodies.every((b) => summaryOf(types, b).returnsBorrowed) };
+}
+
+/** The project's bodies a call may run: the function's, or an interface method's implementations. */
+function calleeBodies(types: TypeQueries, call: ts.CallExpression): ts.FunctionLikeDeclaration[] {
+  const id = calleeName(call.expression);
+  const symbol = id && types.symbolAt(id);
+  if (!symbol) return [];
+  return types.declarationsOf(symbol).flatMap((d) => (ts.isMethodSignature(d) ? implementationsOf(types, d) : implementationOf(d)));
+}
+
+/**
+ * The first code under `root` that may throw: a call, `new`, `await` or `throw` (outside nested functions and the
+ * nodes `skip` names, and not one `ignore` names, whose inside still counts), except a call (or the `await` of one)
+ * that cannot throw (see cannotThrow).
+ */
+export function firstThrower(
+  types: TypeQueries,
+  root: ts.Node,
+  options: { skip?: (n: ts.Node) => boolean; ignore?: (n: ts.Node) => boolean } = {},
+): ts.Node | undefined {
+  return findNode(
+    root,
+    (n) => {
+      if (options.ignore?.(n)) return false;
+      if (ts.isThrowStatement(n) || ts.isNewExpression(n)) return true;
+      const awaited = ts.isAwaitExpression(n) ? unwrap(n.expression) : n;
+      return ts.isCallExpression(awaited) ? !cannotThrow(types, awaited) : ts.isAwaitExpression(n);
+    },
+    { skipFunctions: true, skip: options.skip },
+  );
+}
+
+const throwless = new WeakMap<ts.FunctionLikeDeclaration, boolean>();
+
+/**
+ * A call of the project's own code that cannot throw (nor, async, reject): every body it may run (an interface
+ * method's implementations) catches every error. Each statement of the body either holds no code that may throw
+ * (firstThrower), or is a `try` whose catch does not rethrow and whose finally throws nothing (`try { return await
+ * send(); } catch (e) { log(e); } finally { busy--; }`). A decorated method (the decorator may wrap it), a body the
+ * program does not have, recursion, or an awaited function that is not async: may throw.
+ */
+export function cannotThrow(types: TypeQueries, call: ts.CallExpression): boolean {
+  const bodies = calleeBodies(types, call);
+  // what is awaited rejects only by what an async body throws (a plain function may return any promise it holds)
+  const awaited = ts.isAwaitExpression(outerExpression(call, {}).parent);
+  return bodies.length > 0 && bodies.every((fn) => (!awaited || isAsync(fn)) && throwsNothing(types, fn));
+}
+
+function isAsync(fn: ts.FunctionLikeDeclaration): boolean {
+  return (ts.getCombinedModifierFlags(fn) & ts.ModifierFlags.Async) !== 0;
+}
+
+function throwsNothing(types: TypeQueries, fn: ts.FunctionLikeDeclaration): boolean {
+  let answer = throwless.get(fn);
+  if (answer !== undefined) return answer;
+  throwless.set(fn, false); // recursion: may throw
+  const body = fn.body!;
+  const decorated = ts.canHaveDecorators(fn) && !!ts.getDecorators(fn)?.length;
+  answer =
+    !decorated &&
+    (ts.isBlock(body)
+      ? body.statements.every((st) => catchesEverything(types, st) || !firstThrower(types, st))
+      : !firstThrower(types, body));
+  throwless.set(fn, answer);
+  return answer;
+}
+
+function catchesEverything(types: TypeQueries, st: ts.Statement): boolean {
+  if (!ts.isTryStatement(st) || !st.catchClause) return false;
+  const rethrows = someNode(st.catchClause.block, ts.isThrowStatement, { skipFunctions: true });
+  return !rethrows && (!st.finallyBlock || !firstThrower(types, st.finallyBlock));
 }
 
 /**
