@@ -14,7 +14,7 @@ import {
 } from './rule';
 import { parseSuppressions } from './suppressions';
 import type { Timing } from './timing';
-import { checkerQueries, type TypeQueries } from './types';
+import { checkerQueries, type DependentPrograms, type TypeQueries } from './types';
 
 export interface ActiveRule {
   rule: Rule;
@@ -50,6 +50,8 @@ export interface RunOptions {
    * (the ESLint plugin runs each rule on its own): their caches then serve every call. Made with fileAnalysis().
    */
   shared?: FileAnalysis;
+  /** The other programs of the scan, which the lifetime model asks who else refers to an export (see engine/dependents.ts). */
+  dependents?: DependentPrograms;
 }
 
 /** The checker adapter and shared analysis of one file's run. */
@@ -78,10 +80,10 @@ export function runRules(
 ): FileResult {
   const { timing } = options;
   if (options.shared) return runAll(file, options.shared.types, rules, settings, options);
-  if (!timing) return runAll(file, checkerQueries(program), rules, settings, options);
+  if (!timing) return runAll(file, checkerQueries(program, options.dependents), rules, settings, options);
   const start = performance.now();
   const checkerBefore = timing.checkerMs;
-  const timed = timing.wrap(checkerQueries(program));
+  const timed = timing.wrap(checkerQueries(program, options.dependents));
   try {
     return runAll(file, timed.types, rules, settings, options);
   } finally {
