@@ -1,27 +1,31 @@
 // The other projects of one scan, as the lifetime model asks about them: who else calls an exported helper, or makes
-// instances of an exported class (a plugin of package B activating a widget of package A). Their programs are built
-// only when one of their own files mentions the name asked about and they hold the declaring file as a source, and
-// at most a few are kept besides the scan's current one. The files are those of the scan: nothing changes under it.
+// instances of an exported class (a plugin of package B activating a widget of package A). A program is built only
+// when one of the project's own files mentions the name asked about, and it is asked only when it holds the declaring
+// file as a source. The scan lints dependencies before their dependents (`inDependencyOrder`), so the programs asked
+// about are mostly those whose turn is still to come: they are kept for it and built once; one asked about after its
+// turn is built again, and a few of those are kept. The files are those of the scan: nothing changes under it.
 import ts = require('typescript');
 import type { Project } from './project';
 import { checkerQueries, type DependentPrograms, type TypeQueries } from './types';
 
-/** Programs built for questions from other projects kept at once (each with its checker: tens to hundreds of MB). */
+/** Programs of projects past their turn, built again for a question, kept at once (each with its checker: tens of MB). */
 const KEPT_PROGRAMS = 6;
 
 export class ScanDependents implements DependentPrograms {
   private readonly words = new Map<Project, ReadonlySet<string>>();
   private readonly queries = new WeakMap<ts.Program, TypeQueries>();
-  /** Projects whose program was built for a question, least recently asked first. */
-  private readonly built = new Set<Project>();
+  /** Projects past their turn whose program was built again for a question, least recently asked first. */
+  private readonly rebuilt = new Set<Project>();
+  private readonly done = new Set<Project>();
   private current: Project | undefined;
+  buildMs = 0;
 
   constructor(private readonly projects: readonly Project[]) {}
 
-  /** The project being linted: its program stays (the others' are let go past KEPT_PROGRAMS). */
+  /** The project being linted (its program is its own, and stays). */
   linting(project: Project): void {
+    if (this.current) this.done.add(this.current);
     this.current = project;
-    this.built.delete(project);
   }
 
   *mentioning(name: string, fileName: string, except: ts.Program): Iterable<ts.Program> {
@@ -40,14 +44,21 @@ export class ScanDependents implements DependentPrograms {
   }
 
   private programOf(project: Project): ts.Program {
-    this.built.delete(project);
-    this.built.add(project);
-    for (const oldest of this.built) {
-      if (this.built.size <= KEPT_PROGRAMS) break;
-      this.built.delete(oldest);
-      oldest.unload();
+    if (this.done.has(project)) {
+      this.rebuilt.delete(project);
+      this.rebuilt.add(project);
+      for (const oldest of this.rebuilt) {
+        if (this.rebuilt.size <= KEPT_PROGRAMS) break;
+        this.rebuilt.delete(oldest);
+        oldest.unload();
+      }
     }
-    return project.program();
+    const started = performance.now();
+    try {
+      return project.program();
+    } finally {
+      this.buildMs += performance.now() - started;
+    }
   }
 
   /** The identifier-like words of the project's own source files: what its code may name, before any program is built. */
@@ -63,3 +74,26 @@ export class ScanDependents implements DependentPrograms {
 }
 
 const WORD = /[A-Za-z_$][\w$]*/g;
+
+/**
+ * The work in an order where every project comes after the projects it references (transitively, as far as the scan
+ * has them), the given order kept otherwise: a project's questions then go to projects still to come.
+ */
+export function inDependencyOrder<T extends { project: Project }>(work: readonly T[]): T[] {
+  const byConfig = new Map(work.map((w) => [w.project.id, w]));
+  const out: T[] = [];
+  const placed = new Set<T>();
+  const visiting = new Set<T>();
+  const place = (w: T): void => {
+    if (placed.has(w) || visiting.has(w)) return; // a reference cycle keeps the given order
+    visiting.add(w);
+    for (const config of w.project.referencedConfigs()) {
+      const referenced = byConfig.get(config);
+      if (referenced) place(referenced);
+    }
+    placed.add(w);
+    out.push(w);
+  };
+  for (const w of work) place(w);
+  return out;
+}

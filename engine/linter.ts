@@ -11,7 +11,7 @@ import type { Finding, Rule } from './rule';
 import { DEFAULT_FILE_BUDGET_MS, TOO_DEEP, runRules, type ActiveRule, type FileResult, type RuleError } from './runner';
 import type { Timing } from './timing';
 import type { DependentPrograms } from './types';
-import { ScanDependents } from './dependents';
+import { ScanDependents, inDependencyOrder } from './dependents';
 
 export interface InputProblem {
   file: string;
@@ -288,14 +288,16 @@ const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
 
 export function scan(request: ScanRequest, linter: Linter): ScanResult {
   const { work, problems } = planScan(request, linter);
-  const findings: Finding[] = [];
-  const ruleErrors: RuleError[] = [];
   const total = work.reduce((n, w) => n + w.files.length, 0);
-  // the other projects of the scan say who else calls or instantiates what a project exports
+  // the other projects of the scan say who else calls or instantiates what a project exports; dependencies first, so
+  // the programs asked about are those still to come
   const dependents = new ScanDependents(work.map((w) => w.project));
+  const results = new Map<Project, { file: string; result: FileResult }[]>();
   let done = 0;
-  for (const { project, files } of work) {
+  for (const { project, files } of inDependencyOrder(work)) {
     dependents.linting(project);
+    const linted: { file: string; result: FileResult }[] = [];
+    results.set(project, linted);
     for (const file of files) {
       if (request.isCancelled?.()) break;
       request.onProgress?.(done, total, file);
@@ -310,14 +312,20 @@ export function scan(request: ScanRequest, linter: Linter): ScanResult {
         };
       }
       done++;
-      findings.push(...result.findings);
-      ruleErrors.push(...result.ruleErrors);
-      if (result.skipped) problems.push({ file, message: result.skipped });
+      linted.push({ file, result });
       request.onFile?.(file, result);
     }
     // a later project's question may need its program again: it is built anew then
     project.unload();
   }
   for (const { project } of work) project.dispose();
+  // reported in the planned order
+  const findings: Finding[] = [];
+  const ruleErrors: RuleError[] = [];
+  for (const { file, result } of work.flatMap((w) => results.get(w.project) ?? [])) {
+    findings.push(...result.findings);
+    ruleErrors.push(...result.ruleErrors);
+    if (result.skipped) problems.push({ file, message: result.skipped });
+  }
   return { findings, problems, ruleErrors, filesScanned: done, projects: work.map((w) => w.project.id) };
 }

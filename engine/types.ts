@@ -87,6 +87,8 @@ export interface DependentReferences {
 export interface DependentPrograms {
   mentioning(name: string, fileName: string, except: ts.Program): Iterable<ts.Program>;
   queriesOf(program: ts.Program): TypeQueries;
+  /** Time spent building their programs so far (not the asking file's: its budget leaves it out). */
+  readonly buildMs: number;
 }
 
 const answersByProgram = new WeakMap<ts.Program, Map<string, unknown>>();

@@ -4,8 +4,9 @@
 // Registrars that run once for the application (runsOncePerApplication): module top level, static initialisers,
 // top-level IIFEs, functions called only from there, plugin activations, the set-up of dependency-injection
 // singletons (root-provided without a teardown, or only registered with a container as singletons), one-shot
-// callbacks of such code, and code behind a memo that is never cleared. What they register lives as long as the
-// application and is no leak.
+// callbacks of such code, and code behind a memo that is never cleared; for an export its own program never uses, the
+// uses the scan's other projects make (TypeQueries.dependentReferences). What they register lives as long as the
+// application and is no leak. A registration that waits for a one-time event (workspace trust) stops when it fires.
 //
 // Sources (outlivesOwner): globals, imports, module-level values, parameters (borrowed) and fields the class did not
 // create outlive their owner. `this`, locals and fields the owner creates (owned), parameters every caller binds to
@@ -448,11 +449,14 @@ function calledOnlyOnce(types: TypeQueries, fn: ts.SignatureDeclaration, depth: 
   return usedOnlyOnceElsewhere(types, symbol, (where, there) => callsOnce(where, there, name, depth));
 }
 
-/** How many of the references are calls from run-once code (imports and the declaration aside); undefined when one is not. */
+/**
+ * How many of the references are calls from run-once code (the declaration, imports and types such as `ReturnType<typeof
+ * f>` aside); undefined when one is not.
+ */
 function callsOnce(types: TypeQueries, references: readonly ts.Node[], name: ts.Identifier, depth: number): number | undefined {
   let calls = 0;
   for (const ref of references) {
-    if (ref === name || isImportOrExport(ref)) continue;
+    if (ref === name || isImportOrExport(ref) || isInType(ref)) continue;
     if (!calledOnceAt(types, ref, depth)) return undefined;
     calls++;
   }
