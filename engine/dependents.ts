@@ -3,7 +3,7 @@
 // when one of the project's own files mentions the name asked about, and it is asked only when it holds the declaring
 // file as a source. The scan lints dependencies before their dependents (`inDependencyOrder`), so the programs asked
 // about are mostly those whose turn is still to come: they are kept for it and built once; one asked about after its
-// turn is built again, and a few of those are kept. The files are those of the scan: nothing changes under it.
+// turn is built again, and a few of those are kept.
 import ts = require('typescript');
 import type { Project } from './project';
 import { checkerQueries, type DependentPrograms, type TypeQueries } from './types';

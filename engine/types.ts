@@ -324,8 +324,8 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
 
 /**
  * The symbol's references in the dependents (see `TypeQueries.dependentReferences`): the declaration is found at the
- * same place of the same file in each, and each file is searched once. A dependent where it resolves to no symbol
- * (another version of the file) makes the answer unknown.
+ * same place of the same file in each, and each file is searched once. A dependent that has another text of the
+ * file, or where the name resolves to no symbol, makes the answer unknown.
  */
 function referencesInDependents(
   program: ts.Program,
@@ -340,7 +340,10 @@ function referencesInDependents(
   const out: DependentReferences[] = [];
   for (const other of dependents.mentioning(name.text, file.fileName, program)) {
     const types = dependents.queriesOf(other);
-    const there = deepestNodeAt(other.getSourceFile(file.fileName)!, name.getStart(file));
+    const copy = other.getSourceFile(file.fileName)!;
+    // another text of the file (a fix being tried in one project only): its uses are not known
+    if (copy.text !== file.text) return undefined;
+    const there = deepestNodeAt(copy, name.getStart(file));
     const same = ts.isIdentifier(there) && there.text === name.text ? types.symbolAt(there) : undefined;
     if (!same) return undefined;
     const references = types.programReferences(same).filter((ref) => {
