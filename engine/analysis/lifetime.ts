@@ -1125,8 +1125,9 @@ function namesNoInstance(types: TypeQueries, ref: ts.Node, cls: ts.ClassLikeDecl
   if (constructsItself || !ts.isIdentifier(ref)) return false;
   const access = ref.parent;
   if (ts.isPropertyAccessExpression(access) && access.expression === ref) return true;
-  const expected = types.contextualType(ref);
+  // the class's statics first: the expected type of an argument costs resolving the call
   const statics = cls.members.filter((m) => m.name && ts.getCombinedModifierFlags(m) & ts.ModifierFlags.Static);
+  const expected = statics.length ? types.contextualType(ref) : undefined;
   return !!expected && !types.mayConstruct(expected) && statics.some((m) => types.hasProperty(expected, m.name!.getText()));
 }
 
