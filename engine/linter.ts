@@ -10,6 +10,8 @@ import { withDefaults } from './options';
 import type { Finding, Rule } from './rule';
 import { DEFAULT_FILE_BUDGET_MS, TOO_DEEP, runRules, type ActiveRule, type FileResult, type RuleError } from './runner';
 import type { Timing } from './timing';
+import type { DependentPrograms } from './types';
+import { ScanDependents, inDependencyOrder } from './dependents';
 
 export interface InputProblem {
   file: string;
@@ -84,7 +86,7 @@ export class Linter {
    * Lints one file of the project (its overlay text if it has one). Files with syntax errors are skipped with a note;
    * errors only strict mode makes (legacy octals, `with`) leave the tree whole and do not count.
    */
-  lintFile(project: Project, fileName: string, budgetMs = DEFAULT_FILE_BUDGET_MS): FileResult {
+  lintFile(project: Project, fileName: string, budgetMs = DEFAULT_FILE_BUDGET_MS, dependents?: DependentPrograms): FileResult {
     const { timing } = this.options;
     const started = performance.now();
     const program = project.program();
@@ -109,7 +111,7 @@ export class Linter {
     const key = cache && dependencyKey(project, program, file);
     const cached = key && cache.get(project, fileName, key);
     if (cached) return cached;
-    const result = runRules(file, program, this.activeRulesFor(fileName), this.config, { budgetMs, timing });
+    const result = runRules(file, program, this.activeRulesFor(fileName), this.config, { budgetMs, timing, dependents });
     if (key) cache.set(project, fileName, key, result);
     return result;
   }
@@ -286,17 +288,22 @@ const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
 
 export function scan(request: ScanRequest, linter: Linter): ScanResult {
   const { work, problems } = planScan(request, linter);
-  const findings: Finding[] = [];
-  const ruleErrors: RuleError[] = [];
   const total = work.reduce((n, w) => n + w.files.length, 0);
+  // the other projects of the scan say who else calls or instantiates what a project exports; dependencies first, so
+  // the programs asked about are those still to come
+  const dependents = new ScanDependents(work.map((w) => w.project));
+  const results = new Map<Project, { file: string; result: FileResult }[]>();
   let done = 0;
-  for (const { project, files } of work) {
+  for (const { project, files } of inDependencyOrder(work)) {
+    dependents.linting(project);
+    const linted: { file: string; result: FileResult }[] = [];
+    results.set(project, linted);
     for (const file of files) {
       if (request.isCancelled?.()) break;
       request.onProgress?.(done, total, file);
       let result: FileResult;
       try {
-        result = linter.lintFile(project, file);
+        result = linter.lintFile(project, file, undefined, dependents);
       } catch (error) {
         result = {
           findings: [],
@@ -305,12 +312,20 @@ export function scan(request: ScanRequest, linter: Linter): ScanResult {
         };
       }
       done++;
-      findings.push(...result.findings);
-      ruleErrors.push(...result.ruleErrors);
-      if (result.skipped) problems.push({ file, message: result.skipped });
+      linted.push({ file, result });
       request.onFile?.(file, result);
     }
-    project.dispose();
+    // a later project's question may need its program again: it is built anew then
+    project.unload();
+  }
+  for (const { project } of work) project.dispose();
+  // reported in the planned order
+  const findings: Finding[] = [];
+  const ruleErrors: RuleError[] = [];
+  for (const { file, result } of work.flatMap((w) => results.get(w.project) ?? [])) {
+    findings.push(...result.findings);
+    ruleErrors.push(...result.ruleErrors);
+    if (result.skipped) problems.push({ file, message: result.skipped });
   }
   return { findings, problems, ruleErrors, filesScanned: done, projects: work.map((w) => w.project.id) };
 }

@@ -367,7 +367,8 @@ export class Project {
     this.projectVersion++; // the service would otherwise take its dropped program for up to date
   }
 
-  private textOf(file: string): string | undefined {
+  /** The file's text as the editor or the disk has it. */
+  textOf(file: string): string | undefined {
     const version = this.versionOf(file);
     const cached = this.texts.get(file);
     if (cached?.version === version) return cached.text;

@@ -14,7 +14,7 @@ import {
 } from './rule';
 import { parseSuppressions } from './suppressions';
 import type { Timing } from './timing';
-import { checkerQueries, type TypeQueries } from './types';
+import { checkerQueries, type DependentPrograms, type TypeQueries } from './types';
 
 export interface ActiveRule {
   rule: Rule;
@@ -50,6 +50,8 @@ export interface RunOptions {
    * (the ESLint plugin runs each rule on its own): their caches then serve every call. Made with fileAnalysis().
    */
   shared?: FileAnalysis;
+  /** The other programs of the scan, which the lifetime model asks who else refers to an export (see engine/dependents.ts). */
+  dependents?: DependentPrograms;
 }
 
 /** The checker adapter and shared analysis of one file's run. */
@@ -78,10 +80,10 @@ export function runRules(
 ): FileResult {
   const { timing } = options;
   if (options.shared) return runAll(file, options.shared.types, rules, settings, options);
-  if (!timing) return runAll(file, checkerQueries(program), rules, settings, options);
+  if (!timing) return runAll(file, checkerQueries(program, options.dependents), rules, settings, options);
   const start = performance.now();
   const checkerBefore = timing.checkerMs;
-  const timed = timing.wrap(checkerQueries(program));
+  const timed = timing.wrap(checkerQueries(program, options.dependents));
   try {
     return runAll(file, timed.types, rules, settings, options);
   } finally {
@@ -173,6 +175,10 @@ function runAll(
   // types hold no code: their subtrees are walked only for a rule that listens to a kind found in them alone
   const walkTypes = byKind.some((handlers, kind) => handlers && TYPE_ONLY[kind]);
   const deadline = options.budgetMs === undefined ? Infinity : performance.now() + options.budgetMs;
+  // building other projects' programs for the lifetime model's questions is program time, not the file's
+  const { dependents } = options;
+  const building = dependents ? dependents.buildMs : 0;
+  const elapsed = (): number => performance.now() - (dependents ? dependents.buildMs - building : 0);
   let skipped: string | undefined;
   try {
     // An explicit stack: deeply nested expressions must not overflow the call stack. One buffer and one callback
@@ -186,7 +192,7 @@ function runAll(
     let visited = 0;
     while (stack.length) {
       const node = stack.pop()!;
-      if ((++visited & 127) === 0 && performance.now() > deadline) throw new TooSlow();
+      if ((++visited & 127) === 0 && elapsed() > deadline) throw new TooSlow();
       const handlers = byKind[node.kind];
       if (handlers) {
         for (const h of handlers) {

@@ -26,8 +26,17 @@ export interface TypeQueries {
    * symbol, the declaration's name included: found in the text, then resolved.
    */
   programReferences(symbol: ts.Symbol): readonly ts.Identifier[];
+  /**
+   * References to a symbol declared in this program's own source that the other programs of a scan find and this one
+   * does not: programs of other projects holding the symbol's file as a source (a plugin package calling a helper its
+   * dependency exports), each with its own adapter, in files this program does not hold. Empty when no other program
+   * is known (a project scanned alone, the language server); undefined when a program that may refer to it cannot say.
+   */
+  dependentReferences(symbol: ts.Symbol): readonly DependentReferences[] | undefined;
   /** An answer about the whole program, computed once and kept for as long as the program lives. */
   programWide<T>(key: string, compute: () => T): T;
+  /** The type the expression's context expects (a parameter's type for an argument), if it has one. */
+  contextualType(e: ts.Expression): ts.Type | undefined;
   /** What `await` on a value of the type gives (the type itself when it is no promise). */
   awaitedType(type: ts.Type): ts.Type | undefined;
   /**
@@ -59,15 +68,34 @@ export interface TypeQueries {
   stringIndexType(type: ts.Type): ts.Type | undefined;
   /** True when the type can be called or constructed (functions, classes). */
   isCallable(type: ts.Type): boolean;
+  /** True when `new` may be applied to a value of the type: a construct signature, or a type that does not say (any, a type parameter). */
+  mayConstruct(type: ts.Type): boolean;
   /** True when every member of the type is a literal, enum member or boolean: a finite set of values. */
   isFiniteDomain(type: ts.Type): boolean;
+}
+
+/** The references to a symbol in one other program (see `TypeQueries.dependentReferences`). */
+export interface DependentReferences {
+  types: TypeQueries;
+  references: readonly ts.Identifier[];
+}
+
+/**
+ * The other programs of a scan: those of its projects whose own files mention a name and that hold a file as a source
+ * (so may refer to what it declares), and their checker adapters.
+ */
+export interface DependentPrograms {
+  mentioning(name: string, fileName: string, except: ts.Program): Iterable<ts.Program>;
+  queriesOf(program: ts.Program): TypeQueries;
+  /** Time spent building their programs so far (not the asking file's: its budget leaves it out). */
+  readonly buildMs: number;
 }
 
 const answersByProgram = new WeakMap<ts.Program, Map<string, unknown>>();
 /** Printing a type is costly and rules ask for the same few names again and again (types are the checker's own objects). */
 const typeNames = new WeakMap<ts.Type, string>();
 
-export function checkerQueries(program: ts.Program): TypeQueries {
+export function checkerQueries(program: ts.Program, dependents?: DependentPrograms): TypeQueries {
   const checker = program.getTypeChecker();
   /**
    * A symbol by its identity: aliases resolved, and an instantiated member (`this.s` in a subclass, a property of an
@@ -196,11 +224,21 @@ export function checkerQueries(program: ts.Program): TypeQueries {
       referencesBySymbol.set(symbol, found);
       return found;
     },
+    dependentReferences(symbol) {
+      if (!dependents) return [];
+      let bySymbol = dependentsByProgram.get(program);
+      if (!bySymbol) dependentsByProgram.set(program, (bySymbol = new WeakMap()));
+      if (!bySymbol.has(symbol)) bySymbol.set(symbol, referencesInDependents(program, dependents, symbol));
+      return bySymbol.get(symbol);
+    },
     programWide(key, compute) {
       let answers = answersByProgram.get(program);
       if (!answers) answersByProgram.set(program, (answers = new Map()));
       if (!answers.has(key)) answers.set(key, compute());
       return answers.get(key) as ReturnType<typeof compute>;
+    },
+    contextualType(e) {
+      return checker.getContextualType(e);
     },
     awaitedType(type) {
       // `Promise<T>` awaits to T; resolving `then` for every instantiation costs far more
@@ -259,6 +297,10 @@ export function checkerQueries(program: ts.Program): TypeQueries {
         (t) => t.getCallSignatures().length > 0 || t.getConstructSignatures().length > 0,
       );
     },
+    mayConstruct(type) {
+      if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.Instantiable)) return true;
+      return members(checker.getNonNullableType(type)).some((t) => checker.getApparentType(t).getConstructSignatures().length > 0);
+    },
     isFiniteDomain(type) {
       const finite = ts.TypeFlags.Literal | ts.TypeFlags.EnumLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.Undefined | ts.TypeFlags.Null;
       return members(type).every((t) => (t.flags & finite) !== 0);
@@ -280,6 +322,41 @@ export function checkerQueries(program: ts.Program): TypeQueries {
   };
 }
 
+/**
+ * The symbol's references in the dependents (see `TypeQueries.dependentReferences`): the declaration is found at the
+ * same place of the same file in each, and each file is searched once. A dependent that has another text of the
+ * file, or where the name resolves to no symbol, makes the answer unknown.
+ */
+function referencesInDependents(
+  program: ts.Program,
+  dependents: DependentPrograms,
+  symbol: ts.Symbol,
+): readonly DependentReferences[] | undefined {
+  const decl = symbol.valueDeclaration ?? symbol.declarations?.[0];
+  const name = decl && ts.getNameOfDeclaration(decl);
+  const file = decl?.getSourceFile();
+  if (!name || !file || !ts.isIdentifier(name) || file.isDeclarationFile) return [];
+  const searched = new Set<string>();
+  const out: DependentReferences[] = [];
+  for (const other of dependents.mentioning(name.text, file.fileName, program)) {
+    const types = dependents.queriesOf(other);
+    const copy = other.getSourceFile(file.fileName)!;
+    // another text of the file (a fix being tried in one project only): its uses are not known
+    if (copy.text !== file.text) return undefined;
+    const there = deepestNodeAt(copy, name.getStart(file));
+    const same = ts.isIdentifier(there) && there.text === name.text ? types.symbolAt(there) : undefined;
+    if (!same) return undefined;
+    const references = types.programReferences(same).filter((ref) => {
+      const at = ref.getSourceFile().fileName;
+      return !program.getSourceFile(at) && !searched.has(at);
+    });
+    for (const ref of references) searched.add(ref.getSourceFile().fileName);
+    if (references.length) out.push({ types, references });
+  }
+  return out;
+}
+
+const dependentsByProgram = new WeakMap<ts.Program, WeakMap<ts.Symbol, readonly DependentReferences[] | undefined>>();
 /** Per parsed file (shared by every program that holds it unchanged) and name: its member declarations of that name. */
 const referencesByProgram = new WeakMap<ts.Program, WeakMap<ts.Symbol, ts.Identifier[]>>();
 const membersByFile = new WeakMap<ts.SourceFile, Map<string, ts.Node[]>>();

@@ -71,6 +71,7 @@ export default defineRule({
         const info = createdDisposable(ctx.types, call);
         if (!info || ctx.analysis.runsOncePerApplication(call) || ctx.analysis.ownership.isSink(call) || tracksItself(ctx.types, call))
           return;
+        if (ctx.analysis.waitsForOneTimeEvent(call)) return;
         // a subscription on an emitter that dies with its owner (a local panel, a watcher the class created) goes with
         // it; an event called as a value (`onDidChange(listener)`) is its own source
         const callee = call.expression;

@@ -6,10 +6,10 @@ import type { TypeQueries } from '../types';
 import { thisProperty, unwrap } from './expressions';
 import { adoptedByOwner } from './disposables';
 import { LifecycleAnalysis } from './lifecycle';
-import { addsNothingToTarget, outlivesOwner, runsOncePerApplication } from './lifetime';
+import { addsNothingToTarget, outlivesOwner, runsOncePerApplication, waitsForOneTimeEvent } from './lifetime';
 import { ownerOf, type Owner } from './owner';
 import { OwnershipAnalysis, type LocalUses, type Releasers } from './ownership';
-import { unreleasedOwnedField, type OwnedField } from './owning-fields';
+import { isPlatformHandle, unreleasedOwnedField, type OwnedField } from './owning-fields';
 import { RELEASE_METHODS, resourceInfo, type ResourceInfo } from './resource';
 
 export class Analysis {
@@ -46,6 +46,11 @@ export class Analysis {
     return runsOncePerApplication(this.types, node);
   }
 
+  /** A registration that waits for an event that fires once for the application, and only until it fires (see lifetime.ts). */
+  waitsForOneTimeEvent(call: ts.CallExpression): boolean {
+    return waitsForOneTimeEvent(this.types, call);
+  }
+
   /**
    * True when the value at `target` (an emitter, a connection, a stream) lives longer than `owner`, so what is
    * registered on it outlives the owner. A source that dies with the owner takes its registrations along: `this`,
@@ -76,13 +81,18 @@ export class Analysis {
     node: ts.BinaryExpression | ts.PropertyDeclaration,
     lifecycle: LifecycleAnalysis = this.lifecycle,
   ): OwnedField | undefined {
-    return unreleasedOwnedField(
+    const owned = unreleasedOwnedField(
       this.types,
       lifecycle,
       node,
       (call) => this.ownership.keptByCallee(call),
       (e, owner) => this.outlivesOwner(e, owner, lifecycle),
     );
+    // an instance made once for the application is torn down at most once: what its teardown misses does not pile up,
+    // unless it is an OS handle, which a teardown that runs (at the end of a session, a test) must still close
+    if (owned && !isPlatformHandle(this.types, owned.acquire, owned.info) && runsOncePerApplication(this.types, owned.acquire))
+      return undefined;
+    return owned;
   }
 
   resource(node: ts.Node): ResourceInfo | undefined {

@@ -4,8 +4,9 @@
 // Registrars that run once for the application (runsOncePerApplication): module top level, static initialisers,
 // top-level IIFEs, functions called only from there, plugin activations, the set-up of dependency-injection
 // singletons (root-provided without a teardown, or only registered with a container as singletons), one-shot
-// callbacks of such code, and code behind a memo that is never cleared. What they register lives as long as the
-// application and is no leak.
+// callbacks of such code, and code behind a memo that is never cleared; for an export its own program never uses, the
+// uses the scan's other projects make (TypeQueries.dependentReferences). What they register lives as long as the
+// application and is no leak. A registration that waits for a one-time event (workspace trust) stops when it fires.
 //
 // Sources (outlivesOwner): globals, imports, module-level values, parameters (borrowed) and fields the class did not
 // create outlive their owner. `this`, locals and fields the owner creates (owned), parameters every caller binds to
@@ -77,23 +78,63 @@ function everyInstanceMadeOnce(types: TypeQueries, cls: ts.ClassLikeDeclaration,
   // a default export is imported under any name, which a search for the class's name does not find
   if (!symbol || depth >= 4 || (flags & (ts.ModifierFlags.Abstract | ts.ModifierFlags.Default)) !== 0) return false;
   const constructsItself = makesItsOwnInstances(cls);
-  let made = 0;
-  for (const ref of types.programReferences(symbol)) {
-    const renamed = renamedUses(types, ref);
-    if (renamed === undefined) return false;
-    if (renamed.length) {
-      if (!renamed.every((use) => madeOnceAt(types, use, depth))) return false;
-      made += renamed.length;
-      continue;
-    }
-    if (namesNoInstance(ref, cls, constructsItself)) continue;
-    const subclass = extendingClass(ref);
-    if (subclass) {
-      if (!everyInstanceMadeOnce(types, subclass, depth + 1)) return false;
-    } else if (!madeOnceAt(types, ref, depth)) return false;
-    made++;
+  const exported = (flags & ts.ModifierFlags.Export) !== 0;
+  const made = instancesMadeOnce(types, types.programReferences(symbol), cls, constructsItself, depth);
+  if (made !== 0 || !exported) return !!made;
+  return usedOnlyOnceElsewhere(types, symbol, (where, references) => instancesMadeOnce(where, references, cls, constructsItself, depth));
+}
+
+/**
+ * For an export the program itself does not use: the scan's other projects use it (a plugin of another package), and
+ * `count` counts each of their uses in its own program as one made by run-once code (undefined: one is not).
+ */
+function usedOnlyOnceElsewhere(
+  types: TypeQueries,
+  symbol: ts.Symbol,
+  count: (types: TypeQueries, references: readonly ts.Identifier[]) => number | undefined,
+): boolean {
+  const elsewhere = types.dependentReferences(symbol);
+  let uses = 0;
+  for (const { types: where, references } of elsewhere ?? []) {
+    const counted = count(where, references);
+    if (counted === undefined) return false;
+    uses += counted;
   }
-  return made > 0;
+  return uses > 0;
+}
+
+/** How many instances the references make, each by code that runs once; undefined when one is made otherwise. */
+function instancesMadeOnce(
+  types: TypeQueries,
+  references: readonly ts.Identifier[],
+  cls: ts.ClassLikeDeclaration,
+  constructsItself: boolean,
+  depth: number,
+): number | undefined {
+  let made = 0;
+  for (const ref of references) {
+    const instances = instancesMadeOnceAt(types, ref, cls, constructsItself, depth);
+    if (instances === undefined) return undefined;
+    made += instances;
+  }
+  return made;
+}
+
+/** The instances made at a reference to the class, each by code that runs once (0: it names none); undefined: made otherwise. */
+function instancesMadeOnceAt(
+  types: TypeQueries,
+  ref: ts.Identifier,
+  cls: ts.ClassLikeDeclaration,
+  constructsItself: boolean,
+  depth: number,
+): number | undefined {
+  const renamed = renamedUses(types, ref);
+  if (renamed === undefined) return undefined;
+  if (renamed.length) return renamed.every((use) => madeOnceAt(types, use, depth)) ? renamed.length : undefined;
+  if (namesNoInstance(types, ref, cls, constructsItself)) return 0;
+  const subclass = extendingClass(ref);
+  const once = subclass ? everyInstanceMadeOnce(types, subclass, depth + 1) : madeOnceAt(types, ref, depth);
+  return once ? 1 : undefined;
 }
 
 /** `new C(…)` (or `new ns.C(…)`) at the reference, in code that runs once per application. */
@@ -113,6 +154,32 @@ function renamedUses(types: TypeQueries, ref: ts.Identifier): ts.Node[] | undefi
   if (!(ts.isImportSpecifier(specifier) || ts.isExportSpecifier(specifier)) || specifier.propertyName !== ref) return [];
   if (ts.isExportSpecifier(specifier) || !ts.isIdentifier(specifier.name)) return undefined;
   return (referencesTo(types, specifier.getSourceFile(), specifier.name) ?? []).filter((n) => !isInType(n));
+}
+
+/**
+ * Events that fire at most once for the application, with the state that says they have fired: VS Code grants a
+ * workspace trust once and does not take it back without a reload (`onDidGrantWorkspaceTrust`, `isTrusted`).
+ */
+const ONE_TIME_EVENTS = new Map([['onDidGrantWorkspaceTrust', 'isTrusted']]);
+
+/**
+ * A registration on a one-time event made only while the same source's state says it has not fired (`if
+ * (!workspace.isTrusted) { workspace.onDidGrantWorkspaceTrust(() => this.retry()); return; }`): the code waits for
+ * a transition that happens once. Each listener runs once, and once the event has fired the guard stops every later
+ * run from registering: what stays is one listener per call made before it, not a growth for the program's life.
+ */
+export function waitsForOneTimeEvent(types: TypeQueries, call: ts.CallExpression): boolean {
+  const callee = unwrap(call.expression);
+  const state = ts.isPropertyAccessExpression(callee) ? ONE_TIME_EVENTS.get(callee.name.text) : undefined;
+  const source = state && accessPathKey(types, (callee as ts.PropertyAccessExpression).expression);
+  if (!source) return false;
+  const notFiredYet = (e: ts.Expression): boolean => {
+    const read = isNegation(e) ? unwrap((e as ts.PrefixUnaryExpression).operand) : undefined;
+    return !!read && ts.isPropertyAccessExpression(read) && read.name.text === state && accessPathKey(types, read.expression) === source;
+  };
+  for (let n: ts.Node = call; n.parent && !ts.isFunctionLike(n); n = n.parent)
+    if (ts.isIfStatement(n.parent) && n.parent.thenStatement === n && notFiredYet(n.parent.expression)) return true;
+  return false;
 }
 
 /** Methods a Node stream's machinery calls again and again on the same stream: each read, each write. */
@@ -423,23 +490,36 @@ function calledOnlyOnce(types: TypeQueries, fn: ts.SignatureDeclaration, depth: 
   const symbol = types.symbolAt(name);
   if (!symbol) return false;
   const exported = (ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Export) !== 0;
-  // an exported function may be called from anywhere in the program; a local one only from its file
+  // an exported function may be called from anywhere in the program (and, when it is not, from the scan's other
+  // projects: a plugin of another package); a local one only from its file
   const references = exported ? types.programReferences(symbol) : (referencesTo(types, fn.getSourceFile(), name) ?? []);
+  const calls = callsOnce(types, references, name, depth);
+  if (calls !== 0 || !exported) return !!calls;
+  return usedOnlyOnceElsewhere(types, symbol, (where, there) => callsOnce(where, there, name, depth));
+}
+
+/**
+ * How many of the references are calls from run-once code (the declaration, imports and types such as `ReturnType<typeof
+ * f>` aside); undefined when one is not.
+ */
+function callsOnce(types: TypeQueries, references: readonly ts.Node[], name: ts.Identifier, depth: number): number | undefined {
   let calls = 0;
   for (const ref of references) {
-    if (ref === name || isImportOrExport(ref)) continue;
-    const member = ref.parent;
-    if (ts.isShorthandPropertyAssignment(member) || (ts.isPropertyAssignment(member) && member.initializer === ref)) {
-      if (!isPluginActivateMember(member)) return false;
-      calls++;
-      continue;
-    }
-    const callee = ts.isPropertyAccessExpression(ref.parent) && ref.parent.name === ref ? ref.parent : ref; // `Commands.addCommands(…)`
-    const call = callee.parent;
-    if (!ts.isCallExpression(call) || call.expression !== callee || !runsOncePerApplication(types, call, depth + 1)) return false;
+    if (ref === name || isImportOrExport(ref) || isInType(ref)) continue;
+    if (!calledOnceAt(types, ref, depth)) return undefined;
     calls++;
   }
-  return calls > 0;
+  return calls;
+}
+
+/** The reference is a call from code that runs once per application, or names the activation of a plugin descriptor. */
+function calledOnceAt(types: TypeQueries, ref: ts.Node, depth: number): boolean {
+  const member = ref.parent;
+  if (ts.isShorthandPropertyAssignment(member) || (ts.isPropertyAssignment(member) && member.initializer === ref))
+    return isPluginActivateMember(member);
+  const callee = ts.isPropertyAccessExpression(ref.parent) && ref.parent.name === ref ? ref.parent : ref; // `Commands.addCommands(…)`
+  const call = callee.parent;
+  return ts.isCallExpression(call) && call.expression === callee && runsOncePerApplication(types, call, depth + 1);
 }
 
 function isImportOrExport(ref: ts.Node): boolean {
@@ -1130,7 +1210,7 @@ function passedAtEveryInstantiation(
   const constructsItself = makesItsOwnInstances(cls);
   let instantiations = 0;
   for (const ref of references) {
-    if (namesNoInstance(ref, cls, constructsItself) || isInjectionToken(ref)) continue;
+    if (namesNoInstance(types, ref, cls, constructsItself) || isInjectionToken(ref)) continue;
     const subclass = extendingClass(ref);
     const alias = subclass ? undefined : constructorField(types, ref);
     if (subclass) {
@@ -1148,12 +1228,19 @@ function passedAtEveryInstantiation(
 
 /**
  * A reference to the class that makes no instance: its own name, an import or export, a type, a merged namespace, a
- * static member read (`C.check()`; unless the class makes instances with `new this(…)`).
+ * static member read (`C.check()`), or the class handed on as its static side where no constructor is expected
+ * (`registry.add('terminal', C)` for a parameter typed with the class's static factory methods: only they can make
+ * instances, and their `new C(…)` are references of their own); the last two unless the class uses `new this(…)`.
  */
-function namesNoInstance(ref: ts.Node, cls: ts.ClassLikeDeclaration, constructsItself: boolean): boolean {
+function namesNoInstance(types: TypeQueries, ref: ts.Node, cls: ts.ClassLikeDeclaration, constructsItself: boolean): boolean {
   if (ref === cls.name || isImportOrExport(ref) || isInType(ref) || namesDeclaration(ref)) return true;
+  if (constructsItself || !ts.isIdentifier(ref)) return false;
   const access = ref.parent;
-  return !constructsItself && ts.isPropertyAccessExpression(access) && access.expression === ref;
+  if (ts.isPropertyAccessExpression(access) && access.expression === ref) return true;
+  // the class's statics first: the expected type of an argument costs resolving the call
+  const statics = cls.members.filter((m) => m.name && ts.getCombinedModifierFlags(m) & ts.ModifierFlags.Static);
+  const expected = statics.length ? types.contextualType(ref) : undefined;
+  return !!expected && !types.mayConstruct(expected) && statics.some((m) => types.hasProperty(expected, m.name!.getText()));
 }
 
 function makesItsOwnInstances(cls: ts.ClassLikeDeclaration): boolean {

@@ -91,8 +91,7 @@ function heldOutsideTheInstance(
   info: ResourceInfo,
   outlives: (e: ts.Expression) => boolean,
 ): boolean {
-  const symbol = types.typeAt(acquire).getSymbol();
-  if (info.kind === 'handle' && symbol && declaredBy(types, symbol, PLATFORM)) return true;
+  if (isPlatformHandle(types, acquire, info)) return true;
   const callee = unwrap(acquire.expression);
   if (ts.isCallExpression(acquire) && ts.isPropertyAccessExpression(callee) && outlives(callee.expression)) return true;
   const given = (acquire.arguments ?? []).flatMap((a) => {
@@ -102,6 +101,12 @@ function heldOutsideTheInstance(
     return x.properties.flatMap((p) => (ts.isPropertyAssignment(p) ? [unwrap(p.initializer)] : []));
   });
   return given.some((e) => sharesObject(types, e) && outlives(e));
+}
+
+/** A handle the platform declares (a socket, a stream, a watcher): it holds an OS resource. */
+export function isPlatformHandle(types: TypeQueries, acquire: ts.CallExpression | ts.NewExpression, info: ResourceInfo): boolean {
+  const symbol = types.typeAt(acquire).getSymbol();
+  return info.kind === 'handle' && !!symbol && declaredBy(types, symbol, PLATFORM);
 }
 
 /** An argument that hands over an object (not a primitive, a function or a literal made here). */
