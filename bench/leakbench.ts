@@ -22,8 +22,10 @@
 // Re-creating the inputs: the files/ folder ships with the data set. Mirrors are bare git repositories at
 // $MIRRORS/<owner>+<name>/repo (default: .mirror beside the main worktree's folder, e.g. /work/.mirror), made with
 // the `fetch` tool (github:<owner>/<name>) or `git clone --mirror https://github.com/<owner>/<name>`; the set's
-// README lists the 16 repositories. A case whose mirror is missing is scored file by file in repo mode too ("no
-// repo"). Archives are cached by case and commit (a `<side>.done` marker); delete .bench-cache/leakbench to redo them.
+// README lists the 16 repositories. A second set from other repositories, bench/leakbench-extra/cases.json, is
+// written by bench/leakbench-extra/materialise.sh into .bench-cache/leakbench-extra, which LEAKBENCH_DIR then names.
+// A case whose mirror is missing is scored file by file in repo mode too ("no repo"). Archives are cached by case
+// and commit (a `<side>.done` marker); delete .bench-cache/leakbench to redo them.
 import { execFileSync } from 'node:child_process';
 import {
   copyFileSync,
