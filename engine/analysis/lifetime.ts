@@ -407,7 +407,7 @@ function providedOnlyByModules(types: TypeQueries, cls: ts.ClassLikeDeclaration)
   let listed = 0;
   for (const ref of types.programReferences(symbol)) {
     if (isModuleListing(ref)) listed++;
-    else if (!namesNoInstance(ref, cls, false) && !isInjectionToken(ref)) return false;
+    else if (!namesNoInstance(types, ref, cls, false) && !isInjectionToken(ref)) return false;
   }
   return listed > 0;
 }
@@ -661,7 +661,7 @@ function instantiatedNowhere(types: TypeQueries, cls: ts.ClassLikeDeclaration): 
   const symbol = cls.name && types.symbolAt(cls.name);
   if (!symbol || !(ts.getCombinedModifierFlags(cls) & ts.ModifierFlags.Abstract)) return false;
   const constructsItself = makesItsOwnInstances(cls);
-  return types.programReferences(symbol).every((ref) => namesNoInstance(ref, cls, constructsItself));
+  return types.programReferences(symbol).every((ref) => namesNoInstance(types, ref, cls, constructsItself));
 }
 
 /**
