@@ -158,17 +158,19 @@ export {
   leavesLoop,
   missedRelease,
   outOfScope,
+  pathsDroppingValue,
   successOnlyHandOff,
   uncoveredExit,
   uncoveredExits,
 } from './paths';
-export type { MissedRelease, SuccessOnlyHandOff } from './paths';
+export type { DroppingPaths, MissedRelease, SuccessOnlyHandOff } from './paths';
 export { PROCESS_STOPS, processStart } from './processes';
 export type { ProcessStart } from './processes';
 export {
   RELEASE_METHODS,
   acquiringExpression,
   callbackAcquisition,
+  callbackHandle,
   handleFunction,
   isCallTo,
   keptByReceiver,
@@ -177,9 +179,10 @@ export {
   releasedThroughSubscription,
   resourceInfo,
 } from './resource';
-export type { CallbackAcquisition, HandleFunction, ResourceInfo, ResourceKind } from './resource';
+export type { CallbackAcquisition, CallbackHandle, HandleFunction, ResourceInfo, ResourceKind } from './resource';
+export { argumentFate } from './summaries';
 export { COMPLETING_OPERATORS, chainSources, completesItself, forwardsToOuterSubscriber, isObservable, observableChain } from './rx';
 export type { ObservableChain } from './rx';
-export { chunkSourceAt, openPipeSource } from './streams';
-export type { ChunkSource, OpenPipeSource } from './streams';
+export { chunkSourceAt, listenerOwnedSocket, openPipeSource } from './streams';
+export type { ChunkSource, ListenerOwnedSocket, OpenPipeSource } from './streams';
 export { findNode, referencesTo, refersTo, someCall, someNode } from './walk';

@@ -300,3 +300,58 @@ export function answeredWithoutReturning(types: TypeQueries, node: ts.Node, call
   }
   return undefined;
 }
+
+export interface DroppingPaths {
+  /** Returns and throws that leave before any release or hand-off. */
+  exits: ts.Node[];
+  /** Some path reaches the end of the body with neither. */
+  fallsThrough: boolean;
+}
+
+/**
+ * The ways out of a function that owns a value (a parameter it was handed) and leaves it neither released nor handed
+ * on: `covers` are the uses that do one or the other. A branch covers the paths through it; a loop, switch or other
+ * statement with a cover in it is trusted to cover. Exits under a test that `settled` accepts (nothing left to
+ * release: the value is destroyed already, the error says it is gone) are not counted.
+ */
+export function pathsDroppingValue(
+  fn: ts.SignatureDeclaration,
+  covers: readonly Use[],
+  settled: (condition: ts.Expression) => boolean,
+): DroppingPaths {
+  const direct = covers.filter((u) => !u.inClosure);
+  const coversIn = (n: ts.Node) => direct.some((u) => u.site.pos >= n.pos && u.site.end <= n.end);
+  const exits: ts.Node[] = [];
+  interface Flow {
+    covered: boolean;
+    falls: boolean;
+  }
+  const run = (statements: readonly ts.Statement[], exempt: boolean): Flow => {
+    for (const s of statements) {
+      const flow = step(s, exempt);
+      if (flow.covered || !flow.falls) return flow;
+    }
+    return { covered: false, falls: true };
+  };
+  const step = (s: ts.Statement, exempt: boolean): Flow => {
+    if (ts.isBlock(s)) return run(s.statements, exempt);
+    if (ts.isIfStatement(s) && !coversIn(s.expression)) {
+      const inner = exempt || settled(s.expression);
+      const then = step(s.thenStatement, inner);
+      const otherwise = s.elseStatement ? step(s.elseStatement, inner) : { covered: false, falls: true };
+      const falls = then.falls || otherwise.falls;
+      return { covered: falls && (!then.falls || then.covered) && (!otherwise.falls || otherwise.covered), falls };
+    }
+    if (ts.isReturnStatement(s) || ts.isThrowStatement(s)) {
+      const covered = coversIn(s);
+      if (!covered && !exempt) exits.push(s);
+      return { covered, falls: false };
+    }
+    if (ts.isTryStatement(s) && !(s.finallyBlock && coversIn(s.finallyBlock))) return run(s.tryBlock.statements, exempt);
+    return { covered: coversIn(s), falls: true };
+  };
+  const body = (fn as ts.FunctionLikeDeclaration).body;
+  if (!body || !ts.isBlock(body)) return { exits, fallsThrough: !!body && !coversIn(body) };
+  const flow = run(body.statements, false);
+  return { exits, fallsThrough: flow.falls && !flow.covered };
+}
