@@ -164,8 +164,8 @@ export {
   uncoveredExits,
 } from './paths';
 export type { DroppingPaths, MissedRelease, SuccessOnlyHandOff } from './paths';
-export { PROCESS_STOPS, processStart } from './processes';
-export type { ProcessStart } from './processes';
+export { PROCESS_STOPS, ignoredCancellation, processStart } from './processes';
+export type { IgnoredCancellation, ProcessStart } from './processes';
 export {
   RELEASE_METHODS,
   acquiringExpression,
