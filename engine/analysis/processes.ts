@@ -69,7 +69,8 @@ export interface IgnoredCancellation {
 /**
  * A process started for work that can be cancelled, that the cancellation cannot stop: the function that starts it
  * (or one around it) has a cancellation parameter it never refers to, or it has none and a caller in the file that
- * has one gives it the work's inputs but not the cancellation. Cancelled (superseded) work then runs to its end.
+ * has one gives it the work's inputs but not the cancellation, which it does pass to other calls (the code means its
+ * work to be cancellable). Cancelled (superseded) work then runs to its end.
  */
 export function ignoredCancellation(types: TypeQueries, start: ts.Node): IgnoredCancellation | undefined {
   const own = cancellationsInScope(types, start);
@@ -84,7 +85,9 @@ export function ignoredCancellation(types: TypeQueries, start: ts.Node): Ignored
     const call = ref.parent;
     // a helper given nothing of the caller's (`pythonPath()`) does work of its own, shared by every caller
     if (!ts.isCallExpression(call) || call.expression !== ref || !call.arguments.length || types.symbolAt(ref) !== symbol) continue;
-    const cancellation = cancellationsInScope(types, call).find((c) => !call.arguments.some((a) => refersTo(types, a, [c])));
+    const cancellation = cancellationsInScope(types, call).find(
+      (c) => !call.arguments.some((a) => refersTo(types, a, [c])) && passedElsewhere(types, c, call),
+    );
     if (cancellation) return { call, cancellation };
   }
   return undefined;
@@ -92,4 +95,14 @@ export function ignoredCancellation(types: TypeQueries, start: ts.Node): Ignored
 
 function usedIn(types: TypeQueries, symbol: ts.Symbol, fn: ts.Node): boolean {
   return identifiersNamed(fn, symbol.name).some((id) => id.parent !== symbol.valueDeclaration && types.symbolAt(id) === symbol);
+}
+
+/** The cancellation is an argument of some call in its function other than `call`. */
+function passedElsewhere(types: TypeQueries, cancellation: ts.Symbol, call: ts.CallExpression): boolean {
+  const fn = cancellation.valueDeclaration && enclosingFunction(cancellation.valueDeclaration);
+  if (!fn) return false;
+  return identifiersNamed(fn, cancellation.name).some((id) => {
+    const p = id.parent;
+    return p !== call && ts.isCallExpression(p) && p.arguments.includes(id as ts.Identifier) && types.symbolAt(id) === cancellation;
+  });
 }
