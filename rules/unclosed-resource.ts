@@ -228,10 +228,10 @@ function socketOwnedByListener(ctx: Context, call: ts.CallExpression): void {
   const { exits, fallsThrough } = pathsDroppingValue(handler, covers, settled);
   if (!exits.length && !fallsThrough) return;
   const event = (call.arguments[0] as ts.StringLiteralLike).text;
-  const direct = covers.filter((u) => !u.inClosure);
-  const how = !direct.length ? 'never closes it nor hands it on' : `closes or hands it on only on some paths`;
+  const first = covers.sort((a, b) => a.ref.pos - b.ref.pos)[0];
+  const how = first ? 'closes or hands it on only on some paths' : 'never closes it nor hands it on';
   ctx.report({
-    node: direct[0]?.site ?? socket,
+    node: first?.site ?? socket,
     messageId: 'socketLeftOpen',
     data: { event: `'${event}'`, socket: socket.text, how },
     related: [...exits.map((node) => ({ node, messageId: 'socketLeftHere' as const })), { node: call, messageId: 'listenerRegistered' }],

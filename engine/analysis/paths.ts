@@ -310,17 +310,21 @@ export interface DroppingPaths {
 
 /**
  * The ways out of a function that owns a value (a parameter it was handed) and leaves it neither released nor handed
- * on: `covers` are the uses that do one or the other. A branch covers the paths through it; a loop, switch or other
- * statement with a cover in it is trusted to cover. Exits under a test that `settled` accepts (nothing left to
- * release: the value is destroyed already, the error says it is gone) are not counted.
+ * on: `covers` are the uses that do one or the other (one in a callback covers the statement that gives the callback).
+ * A branch covers the paths through it; a loop, switch or other statement with a cover in it is trusted to cover.
+ * Exits under a test that `settled` accepts (nothing left to release: the value is destroyed already, the error says
+ * it is gone) are not counted, and a branch on none of the function's parameters (an option, the state of an object
+ * it shares with other code) is trusted: on such a path other code may own the value.
  */
 export function pathsDroppingValue(
   fn: ts.SignatureDeclaration,
   covers: readonly Use[],
   settled: (condition: ts.Expression) => boolean,
 ): DroppingPaths {
-  const direct = covers.filter((u) => !u.inClosure);
-  const coversIn = (n: ts.Node) => direct.some((u) => u.site.pos >= n.pos && u.site.end <= n.end);
+  const coversIn = (n: ts.Node) => covers.some((u) => u.ref.pos >= n.pos && u.ref.end <= n.end);
+  const parameters = fn.parameters.flatMap((p) => (ts.isIdentifier(p.name) ? [p.name.text] : []));
+  const aboutParameters = (condition: ts.Expression) =>
+    someNode(condition, (n) => ts.isIdentifier(n) && parameters.includes(n.text) && !isPropertyName(n));
   const exits: ts.Node[] = [];
   interface Flow {
     covered: boolean;
@@ -336,6 +340,7 @@ export function pathsDroppingValue(
   const step = (s: ts.Statement, exempt: boolean): Flow => {
     if (ts.isBlock(s)) return run(s.statements, exempt);
     if (ts.isIfStatement(s) && !coversIn(s.expression)) {
+      if (!aboutParameters(s.expression)) return { covered: true, falls: true };
       const inner = exempt || settled(s.expression);
       const then = step(s.thenStatement, inner);
       const otherwise = s.elseStatement ? step(s.elseStatement, inner) : { covered: false, falls: true };
@@ -354,4 +359,10 @@ export function pathsDroppingValue(
   if (!body || !ts.isBlock(body)) return { exits, fallsThrough: !!body && !coversIn(body) };
   const flow = run(body.statements, false);
   return { exits, fallsThrough: flow.falls && !flow.covered };
+}
+
+/** The name in `x.name` or `{ name: … }`: not a reference to a variable. */
+function isPropertyName(id: ts.Identifier): boolean {
+  const p = id.parent;
+  return (ts.isPropertyAccessExpression(p) && p.name === id) || (ts.isPropertyAssignment(p) && p.name === id);
 }
