@@ -6,9 +6,12 @@ import ts = require('typescript');
 import {
   LISTENER_REGISTRATIONS,
   OUT_OF_SCOPE_MESSAGE,
+  RELEASE_METHODS,
   acquiringExpression,
+  argumentFate,
   boundNames,
   callbackAcquisition,
+  callbackHandle,
   enclosingFunction,
   exitsDroppingValue,
   findNode,
@@ -16,12 +19,14 @@ import {
   isAssignment,
   isCallTo,
   keptByReceiver,
+  listenerOwnedSocket,
   mayBeNullish,
   mayReturnResource,
   missedRelease,
   openPipeSource,
   outOfScope,
   outerExpression,
+  pathsDroppingValue,
   refersTo,
   releasedThroughSubscription,
   unwrap,
@@ -62,6 +67,14 @@ const MESSAGES = {
   droppedOnExit:
     '{{what}} is neither released nor handed on when the callback leaves here, although its other paths release it or pass it on.',
   receivedHere: 'the callback receives it here',
+  socketLeftOpen:
+    'This {{event}} listener owns `{{socket}}` (Node leaves the connection to it), but {{how}}: the connection stays open. ' +
+    'Destroy it (or hand it on) on every path.',
+  socketLeftHere: 'leaves here with the socket open',
+  listenerRegistered: 'registered here',
+  descriptorNeverClosed:
+    'The descriptor {{source}}() hands its callback as `{{name}}` is never closed: {{where}} calls {{release}} on it, so each call ' +
+    'keeps a file open.',
   pipedSourceLeftOpen:
     '`{{source}}` is piped into `{{destination}}`, and this handler of `{{destination}}` {{how}}: pipe() does not destroy its source, so ' +
     'when `{{destination}}` fails or finishes first, `{{source}}` stays open. Release it there, or use stream.pipeline().',
@@ -100,6 +113,8 @@ export default defineRule({
       // a handle made right into another call's argument is kept nowhere: nothing can release it
       [ts.SyntaxKind.CallExpression]: (call) => {
         callbackExits(ctx, call);
+        callbackDescriptor(ctx, call);
+        socketOwnedByListener(ctx, call);
         pipedSource(ctx, call);
         const argumentOf = outerExpression(call).parent;
         if (!(ts.isCallExpression(argumentOf) || ts.isNewExpression(argumentOf)) || argumentOf.expression === outerExpression(call)) return;
@@ -195,6 +210,71 @@ function callbackExits(ctx: Context, call: ts.CallExpression): void {
     messageId: 'droppedOnExit',
     data: { what: `\`${value.text}\` (${info.typeName} from ${codeText(call.expression)}())` },
     related: [{ node: value, messageId: 'receivedHere' }],
+  });
+}
+
+/** `server.on('upgrade', (req, socket) => …)`: a path of the listener that neither closes the socket nor hands it on. */
+function socketOwnedByListener(ctx: Context, call: ts.CallExpression): void {
+  const owned = listenerOwnedSocket(ctx.types, call);
+  if (!owned || owned.handler.getSourceFile() !== ctx.file) return;
+  const { handler, socket, error } = owned;
+  const { releases, handOffs } = ctx.analysis.usesOf(socket, { methods: RELEASE_METHODS });
+  const covers = [...releases, ...handOffs];
+  const gone = [socket, error].flatMap((n) => (n && ctx.types.symbolAt(n)) || []);
+  // a test of the error ('ECONNRESET') or of `socket.destroyed`: nothing is left to close
+  const settled = (condition: ts.Expression) =>
+    (!!error && refersTo(ctx.types, condition, gone.slice(1))) ||
+    !!findNode(
+      condition,
+      (n) => ts.isPropertyAccessExpression(n) && n.name.text === 'destroyed' && refersTo(ctx.types, n, gone.slice(0, 1)),
+    );
+  const { exits, fallsThrough } = pathsDroppingValue(handler, covers, settled);
+  if (!exits.length && !fallsThrough) return;
+  const event = (call.arguments[0] as ts.StringLiteralLike).text;
+  const first = covers.sort((a, b) => a.ref.pos - b.ref.pos)[0];
+  const how = first ? 'closes or hands it on only on some paths' : 'never closes it nor hands it on';
+  ctx.report({
+    node: first?.site ?? socket,
+    messageId: 'socketLeftOpen',
+    data: { event: `'${event}'`, socket: socket.text, how },
+    related: [...exits.map((node) => ({ node, messageId: 'socketLeftHere' as const })), { node: call, messageId: 'listenerRegistered' }],
+  });
+}
+
+/**
+ * `fs.open(path, (err, fd) => …)`: the callback owns the descriptor, and neither it nor a function of the program it
+ * passes the descriptor to (followed into their bodies) closes it.
+ */
+function callbackDescriptor(ctx: Context, call: ts.CallExpression): void {
+  const handle = callbackHandle(ctx.types, call);
+  if (!handle || ctx.analysis.runsOncePerApplication(call)) return;
+  const { uses, releases } = ctx.analysis.usesOf(handle.value, { methods: [], isReleaseCall: handle.isRelease });
+  if (releases.length) return;
+  const passedTo: ts.CallExpression[] = [];
+  for (const u of uses) {
+    const site = u.site;
+    if (u.kind !== 'passed' || !ts.isCallExpression(site)) {
+      if (u.kind !== 'read' && u.kind !== 'method') return; // stored, returned, captured: kept by other code
+      continue;
+    }
+    if (argumentFate(ctx.types, site, site.arguments.indexOf(outerExpression(u.ref)), handle.isRelease) === 'releases') return;
+    passedTo.push(site);
+  }
+  const platform = (c: ts.CallExpression) => {
+    const symbol = ctx.types.symbolAt(calleeNameOrSelf(c.expression));
+    return !!symbol && ctx.types.declarationsOf(symbol).every((d) => d.getSourceFile().isDeclarationFile);
+  };
+  const own = passedTo.filter((c) => !platform(c)).map((c) => `${codeText(c.expression)}()`);
+  ctx.report({
+    node: call,
+    messageId: 'descriptorNeverClosed',
+    data: {
+      source: codeText(call.expression),
+      name: handle.value.text,
+      where: own.length ? `neither the callback nor ${[...new Set(own)].join(', ')} (given it)` : 'nothing',
+      release: handle.release,
+    },
+    related: [{ node: handle.value, messageId: 'receivedHere' }],
   });
 }
 

@@ -8,6 +8,7 @@ import {
   OUT_OF_SCOPE_MESSAGE,
   PROCESS_STOPS,
   enclosingFunction,
+  ignoredCancellation,
   isPlatformSymbol,
   outOfScope,
   outerExpression,
@@ -15,12 +16,14 @@ import {
   someCall,
   thisProperty,
   unwrap,
+  type IgnoredCancellation,
   type LifecycleAnalysis,
+  type LocalUses,
   type ProcessStart,
 } from '../engine/analysis';
 import { appendToBody } from '../engine/fix';
 import { TEARDOWN_OPTIONS } from '../engine/options';
-import { defineRule, type Report, type RuleContext } from '../engine/rule';
+import { codeText, defineRule, type Report, type RuleContext } from '../engine/rule';
 
 const MESSAGES = {
   localNeverStopped:
@@ -36,6 +39,10 @@ const MESSAGES = {
     '{{teardown}}() is async but does not wait for `{{call}}`: it resolves while the worker is still running, so whoever awaits ' +
     'the teardown may exit or restart with the old worker alive.',
   awaitStop: 'Await {{call}}',
+  cancellationIgnored:
+    'The {{what}} is not stopped when `{{token}}` cancels the work: {{how}}, so cancelled (superseded) work keeps its process running ' +
+    'until it ends by itself.',
+  calledWithoutCancellation: 'called here without `{{token}}`',
 };
 type MessageId = keyof typeof MESSAGES;
 type Context = RuleContext<MessageId>;
@@ -56,27 +63,39 @@ export default defineRule({
     const lifecycle = ctx.analysis.lifecycleWith(options.teardownMethods);
     const check = (node: ts.NewExpression | ts.CallExpression) => {
       const start = processStart(ctx.types, node);
-      if (!start || ctx.analysis.runsOncePerApplication(node) || endsWithCallback(ctx, node, start)) return;
+      if (!start || ctx.analysis.runsOncePerApplication(node)) return;
       const what = start.kind === 'worker' ? 'worker thread' : `child process from ${start.api}()`;
       const expr = outerExpression(node);
       const parent = expr.parent;
+      const ended = endsWithCallback(ctx, node, start);
       const field = heldInField(ctx, expr);
       if (field) {
-        const r = fieldReport(ctx, lifecycle, node, field, what, start);
+        const r = ended ? undefined : fieldReport(ctx, lifecycle, node, field, what, start);
         if (r) ctx.report(r);
-      } else if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) && parent.initializer === expr) {
-        const { uses, releases, handOffs } = ctx.analysis.usesOf(parent.name, { methods: PROCESS_STOPS });
-        const waited = uses.some(
-          (u) => u.kind === 'reassigned' || (u.kind === 'method' && awaitsEnd(u.method!, u.site as ts.CallExpression)),
-        );
-        if (releases.length || handOffs.length || waited) return;
+        return;
+      }
+      const local =
+        ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) && parent.initializer === expr ? parent.name : undefined;
+      if (!local && !ts.isExpressionStatement(parent)) return;
+      const { uses, releases, handOffs } = local ? ctx.analysis.usesOf(local, { methods: PROCESS_STOPS }) : NO_USES;
+      if (releases.length || handOffs.length) return;
+      const ignored = ignoredCancellation(ctx.types, node);
+      if (ignored) {
+        ctx.report(cancellationReport(node, what, ignored));
+        return;
+      }
+      const waited = uses.some(
+        (u) => u.kind === 'reassigned' || (u.kind === 'method' && awaitsEnd(u.method!, u.site as ts.CallExpression)),
+      );
+      if (ended || waited) return;
+      if (local) {
         ctx.report({
           node,
           messageId: 'localNeverStopped',
-          data: { name: parent.name.text, what, stopped: start.stop === 'kill' ? 'killed' : 'terminated' },
-          related: outOfScope(parent),
+          data: { name: local.text, what, stopped: start.stop === 'kill' ? 'killed' : 'terminated' },
+          related: outOfScope(parent as ts.VariableDeclaration),
         });
-      } else if (ts.isExpressionStatement(parent)) {
+      } else {
         ctx.report({ node, messageId: 'dropped', data: { what, stop: start.stop } });
       }
     };
@@ -93,6 +112,22 @@ export default defineRule({
     };
   },
 });
+
+const NO_USES: LocalUses = { uses: [], releases: [], handOffs: [] };
+
+function cancellationReport(node: ts.Node, what: string, ignored: IgnoredCancellation): Report<MessageId> {
+  const token = ignored.cancellation.name;
+  const { call } = ignored;
+  const caller = call && enclosingFunction(call);
+  const callerName = caller && 'name' in caller && caller.name ? `${caller.name.getText()}()` : 'a caller';
+  const how = call ? `${callerName} calls ${codeText(call.expression)}() without passing it on` : 'nothing here refers to it';
+  return {
+    node,
+    messageId: 'cancellationIgnored',
+    data: { what, token, how },
+    related: call ? [{ node: call, messageId: 'calledWithoutCancellation', data: { token } }] : [],
+  };
+}
 
 /** exec/execFile with a completion callback: the callback runs when the child exits. */
 function endsWithCallback(ctx: Context, node: ts.Node, start: ProcessStart): boolean {

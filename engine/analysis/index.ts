@@ -177,17 +177,19 @@ export {
   leavesLoop,
   missedRelease,
   outOfScope,
+  pathsDroppingValue,
   successOnlyHandOff,
   uncoveredExit,
   uncoveredExits,
 } from './paths';
-export type { MissedRelease, SuccessOnlyHandOff } from './paths';
-export { PROCESS_STOPS, processStart } from './processes';
-export type { ProcessStart } from './processes';
+export type { DroppingPaths, MissedRelease, SuccessOnlyHandOff } from './paths';
+export { PROCESS_STOPS, ignoredCancellation, processStart } from './processes';
+export type { IgnoredCancellation, ProcessStart } from './processes';
 export {
   RELEASE_METHODS,
   acquiringExpression,
   callbackAcquisition,
+  callbackHandle,
   handleFunction,
   isCallTo,
   keptByReceiver,
@@ -197,9 +199,10 @@ export {
   resourceInfo,
   waitsForItsEnd,
 } from './resource';
-export type { CallbackAcquisition, HandleFunction, ResourceInfo, ResourceKind } from './resource';
+export type { CallbackAcquisition, CallbackHandle, HandleFunction, ResourceInfo, ResourceKind } from './resource';
+export { argumentFate } from './summaries';
 export { COMPLETING_OPERATORS, chainSources, completesItself, forwardsToOuterSubscriber, isObservable, observableChain } from './rx';
 export type { ObservableChain } from './rx';
-export { chunkSourceAt, openPipeSource } from './streams';
-export type { ChunkSource, OpenPipeSource } from './streams';
+export { chunkSourceAt, listenerOwnedSocket, openPipeSource } from './streams';
+export type { ChunkSource, ListenerOwnedSocket, OpenPipeSource } from './streams';
 export { findNode, referencesTo, refersTo, someCall, someNode } from './walk';

@@ -318,3 +318,69 @@ function isUnconditionalExit(statement: ts.Statement): boolean {
     ts.isReturnStatement(statement) || ts.isThrowStatement(statement) || ts.isBreakStatement(statement) || ts.isContinueStatement(statement)
   );
 }
+
+export interface DroppingPaths {
+  /** Returns and throws that leave before any release or hand-off. */
+  exits: ts.Node[];
+  /** Some path reaches the end of the body with neither. */
+  fallsThrough: boolean;
+}
+
+/**
+ * The ways out of a function that owns a value (a parameter it was handed) and leaves it neither released nor handed
+ * on: `covers` are the uses that do one or the other (one in a callback covers the statement that gives the callback).
+ * A branch covers the paths through it; a loop, switch or other statement with a cover in it is trusted to cover.
+ * Exits under a test that `settled` accepts (nothing left to release: the value is destroyed already, the error says
+ * it is gone) are not counted, and a branch on none of the function's parameters (an option, the state of an object
+ * it shares with other code) is trusted: on such a path other code may own the value.
+ */
+export function pathsDroppingValue(
+  fn: ts.SignatureDeclaration,
+  covers: readonly Use[],
+  settled: (condition: ts.Expression) => boolean,
+): DroppingPaths {
+  const coversIn = (n: ts.Node) => covers.some((u) => u.ref.pos >= n.pos && u.ref.end <= n.end);
+  const parameters = fn.parameters.flatMap((p) => (ts.isIdentifier(p.name) ? [p.name.text] : []));
+  const aboutParameters = (condition: ts.Expression) =>
+    someNode(condition, (n) => ts.isIdentifier(n) && parameters.includes(n.text) && !isPropertyName(n));
+  const exits: ts.Node[] = [];
+  interface Flow {
+    covered: boolean;
+    falls: boolean;
+  }
+  const run = (statements: readonly ts.Statement[], exempt: boolean): Flow => {
+    for (const s of statements) {
+      const flow = step(s, exempt);
+      if (flow.covered || !flow.falls) return flow;
+    }
+    return { covered: false, falls: true };
+  };
+  const step = (s: ts.Statement, exempt: boolean): Flow => {
+    if (ts.isBlock(s)) return run(s.statements, exempt);
+    if (ts.isIfStatement(s) && !coversIn(s.expression)) {
+      if (!aboutParameters(s.expression)) return { covered: true, falls: true };
+      const inner = exempt || settled(s.expression);
+      const then = step(s.thenStatement, inner);
+      const otherwise = s.elseStatement ? step(s.elseStatement, inner) : { covered: false, falls: true };
+      const falls = then.falls || otherwise.falls;
+      return { covered: falls && (!then.falls || then.covered) && (!otherwise.falls || otherwise.covered), falls };
+    }
+    if (ts.isReturnStatement(s) || ts.isThrowStatement(s)) {
+      const covered = coversIn(s);
+      if (!covered && !exempt) exits.push(s);
+      return { covered, falls: false };
+    }
+    if (ts.isTryStatement(s) && !(s.finallyBlock && coversIn(s.finallyBlock))) return run(s.tryBlock.statements, exempt);
+    return { covered: coversIn(s), falls: true };
+  };
+  const body = (fn as ts.FunctionLikeDeclaration).body;
+  if (!body || !ts.isBlock(body)) return { exits, fallsThrough: !!body && !coversIn(body) };
+  const flow = run(body.statements, false);
+  return { exits, fallsThrough: flow.falls && !flow.covered };
+}
+
+/** The name in `x.name` or `{ name: … }`: not a reference to a variable. */
+function isPropertyName(id: ts.Identifier): boolean {
+  const p = id.parent;
+  return (ts.isPropertyAccessExpression(p) && p.name === id) || (ts.isPropertyAssignment(p) && p.name === id);
+}

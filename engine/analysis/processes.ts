@@ -4,6 +4,8 @@ import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { PLATFORM, namesSpec, nodeModule, type DeclarationSpec } from './declarations';
 import { calleeName } from './expressions';
+import { enclosingFunction } from './owner';
+import { identifiersNamed, refersTo } from './walk';
 
 export interface ProcessStart {
   kind: 'worker' | 'child';
@@ -27,4 +29,80 @@ export function processStart(types: TypeQueries, node: ts.Node): ProcessStart | 
     return namesSpec(types, name, WORKER) ? { kind: 'worker', api: 'new Worker', stop: 'terminate' } : undefined;
   }
   return namesSpec(types, name, CHILD_STARTS) ? { kind: 'child', api: name.text, stop: 'kill' } : undefined;
+}
+
+/** A way to cancel work, by its type: VS Code's CancellationToken (`isCancellationRequested`), a DOM/Node AbortSignal. */
+function isCancellation(types: TypeQueries, type: ts.Type): boolean {
+  const members = (type.isUnion() ? type.types : [type]).filter((t) => types.isObjectType(t));
+  return members.some(
+    (t) => types.hasProperty(t, 'isCancellationRequested') || (types.hasProperty(t, 'aborted') && types.hasProperty(t, 'reason')),
+  );
+}
+
+/** The cancellation parameters of `fn` and of the functions around it. */
+function cancellationsInScope(types: TypeQueries, node: ts.Node): ts.Symbol[] {
+  const found: ts.Symbol[] = [];
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    for (const p of fn.parameters) {
+      const symbol = ts.isIdentifier(p.name) ? types.symbolAt(p.name) : undefined;
+      if (symbol && isCancellation(types, types.typeAt(p.name))) found.push(symbol);
+    }
+  }
+  return found;
+}
+
+/** The function a process start belongs to: the nearest declared function or method (not a callback or executor). */
+function startingFunction(node: ts.Node): ts.FunctionDeclaration | ts.MethodDeclaration | undefined {
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    if (ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn)) return fn;
+  }
+  return undefined;
+}
+
+export interface IgnoredCancellation {
+  /** The call that starts the work without the cancellation in its scope, when the start is in a helper. */
+  call?: ts.CallExpression;
+  /** The cancellation that nothing ties the process to. */
+  cancellation: ts.Symbol;
+}
+
+/**
+ * A process started for work that can be cancelled, that the cancellation cannot stop: the function that starts it
+ * (or one around it) has a cancellation parameter it never refers to, or it has none and a caller in the file that
+ * has one gives it the work's inputs but not the cancellation, which it does pass to other calls (the code means its
+ * work to be cancellable). Cancelled (superseded) work then runs to its end.
+ */
+export function ignoredCancellation(types: TypeQueries, start: ts.Node): IgnoredCancellation | undefined {
+  const own = cancellationsInScope(types, start);
+  if (own.length) {
+    const unused = own.find((c) => !c.valueDeclaration || !usedIn(types, c, enclosingFunction(c.valueDeclaration)!));
+    return unused && { cancellation: unused };
+  }
+  const helper = startingFunction(start);
+  if (!helper?.name || !ts.isIdentifier(helper.name)) return undefined;
+  const symbol = types.symbolAt(helper.name);
+  for (const ref of identifiersNamed(start.getSourceFile(), helper.name.text)) {
+    const call = ref.parent;
+    // a helper given nothing of the caller's (`pythonPath()`) does work of its own, shared by every caller
+    if (!ts.isCallExpression(call) || call.expression !== ref || !call.arguments.length || types.symbolAt(ref) !== symbol) continue;
+    const cancellation = cancellationsInScope(types, call).find(
+      (c) => !call.arguments.some((a) => refersTo(types, a, [c])) && passedElsewhere(types, c, call),
+    );
+    if (cancellation) return { call, cancellation };
+  }
+  return undefined;
+}
+
+function usedIn(types: TypeQueries, symbol: ts.Symbol, fn: ts.Node): boolean {
+  return identifiersNamed(fn, symbol.name).some((id) => id.parent !== symbol.valueDeclaration && types.symbolAt(id) === symbol);
+}
+
+/** The cancellation is an argument of some call in its function other than `call`. */
+function passedElsewhere(types: TypeQueries, cancellation: ts.Symbol, call: ts.CallExpression): boolean {
+  const fn = cancellation.valueDeclaration && enclosingFunction(cancellation.valueDeclaration);
+  if (!fn) return false;
+  return identifiersNamed(fn, cancellation.name).some((id) => {
+    const p = id.parent;
+    return p !== call && ts.isCallExpression(p) && p.arguments.includes(id as ts.Identifier) && types.symbolAt(id) === cancellation;
+  });
 }

@@ -154,6 +154,29 @@ const HANDLE_FUNCTIONS: readonly HandleFunction[] = [
   },
 ];
 
+/**
+ * `fs.open(path, …, (err, fd) => …)`: the callback form of a handle function hands the descriptor to its callback,
+ * which owns it from then on and must close it (or hand it to code that does).
+ */
+export interface CallbackHandle {
+  callback: ts.ArrowFunction | ts.FunctionExpression;
+  value: ts.Identifier;
+  /** The release call, for messages: `fs.close()`. */
+  release: string;
+  isRelease: (call: ts.CallExpression, argIndex: number) => boolean;
+}
+
+const OPEN_WITH_CALLBACK: DeclarationSpec = { name: 'open', from: nodeModule('fs') };
+const CLOSE_FD: DeclarationSpec = { name: ['close', 'closeSync'], from: FS };
+
+export function callbackHandle(types: TypeQueries, call: ts.CallExpression): CallbackHandle | undefined {
+  const callback = call.arguments.length > 1 ? unwrap(call.arguments[call.arguments.length - 1]!) : undefined;
+  if (!callback || !(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))) return undefined;
+  const value = callback.parameters[1]?.name;
+  if (!value || !ts.isIdentifier(value) || !isCallTo(types, call, OPEN_WITH_CALLBACK)) return undefined;
+  return { callback, value, release: 'fs.close()', isRelease: (c, i) => i === 0 && isCallTo(types, c, CLOSE_FD) };
+}
+
 /** The acquiring `new X()` / `createX()` / `openSync()` call an initializer makes, looking through `await` and wrappers. */
 export function acquiringExpression(init: ts.Expression): ts.CallExpression | ts.NewExpression | undefined {
   const e = unwrap(init, { await: true });

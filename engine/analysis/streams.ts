@@ -1,13 +1,16 @@
 // Where stream chunks arrive: an inline `'data'` handler on a stream or emitter (`s.on('data', (chunk) => …)`), or
 // the body of `for await (const chunk of stream)`. Rules ask this to tell chunk accumulation from other growth.
-// And pipes whose source stays open when the destination ends first (`src.pipe(dest)` does not destroy `src`).
+// And pipes whose source stays open when the destination ends first (`src.pipe(dest)` does not destroy `src`), and
+// sockets that an HTTP event hands its listener to close.
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
+import { declaredBy, nodeModule, type DeclarationSource } from './declarations';
 import { LISTENER_REGISTRATIONS, PERSISTENT_REGISTRATIONS } from './events';
-import { outerExpression, unwrap } from './expressions';
+import { accessPathKey } from './access-path';
+import { isAssignment, outerExpression, unwrap } from './expressions';
 import { enclosingFunction } from './owner';
 import { RELEASE_METHODS } from './resource';
-import { refersTo } from './walk';
+import { findNode, refersTo } from './walk';
 
 export interface ChunkSource {
   kind: 'data' | 'for-await';
@@ -157,10 +160,25 @@ function destinationHandler(types: TypeQueries, call: ts.CallExpression, destina
   return call.arguments.at(-1);
 }
 
-/** An inline handler, or the function a local name refers to (`stream.on('error', onError)`). */
-function handlerBody(types: TypeQueries, handler: ts.Expression): ts.SignatureDeclaration | undefined {
+/**
+ * An inline handler, or the function a local name refers to (`stream.on('error', onError)`), also bound
+ * (`onError.bind(this)`), as a default (`handler || onError`), or through a property the file sets to one
+ * (`options.onError = options.onError || onError` … `server.on('error', options.onError)`).
+ */
+function handlerBody(types: TypeQueries, handler: ts.Expression, seen = new Set<ts.Node>()): ts.SignatureDeclaration | undefined {
   const x = unwrap(handler);
+  if (seen.has(x)) return undefined;
+  seen.add(x);
   if (ts.isArrowFunction(x) || ts.isFunctionExpression(x)) return x;
+  if (ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression) && x.expression.name.text === 'bind')
+    return handlerBody(types, x.expression.expression, seen);
+  if (ts.isBinaryExpression(x) && [ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken].includes(x.operatorToken.kind))
+    return handlerBody(types, x.right, seen) ?? handlerBody(types, x.left, seen);
+  if (ts.isPropertyAccessExpression(x)) {
+    const key = accessPathKey(types, x);
+    const set = key && findNode(x.getSourceFile(), (n) => isAssignment(n) && n.left !== x && accessPathKey(types, n.left) === key);
+    return set && isAssignment(set) ? handlerBody(types, set.right, seen) : undefined;
+  }
   const declaration = ts.isIdentifier(x) ? types.symbolAt(x)?.valueDeclaration : undefined;
   if (declaration && ts.isFunctionDeclaration(declaration)) return declaration;
   const init =
@@ -181,4 +199,42 @@ function underErrorTest(types: TypeQueries, release: ts.Node, handler: ts.Signat
 function isSymbol(types: TypeQueries, e: ts.Expression, symbol: ts.Symbol): boolean {
   const x = unwrap(e);
   return ts.isIdentifier(x) && types.symbolAt(x) === symbol;
+}
+
+/**
+ * Events whose listener is handed a socket to close: Node's HTTP server leaves a connection that failed to parse
+ * ('clientError'), or that asks to switch protocols or tunnel ('upgrade', 'connect'), to its listener, and so does a
+ * client request that gets a 101 or a CONNECT answer. The index is the socket's parameter.
+ */
+const SOCKET_HANDING_EVENTS: Record<string, number> = { clientError: 1, upgrade: 1, connect: 1 };
+/** Events whose name alone says an HTTP server or request in untyped code ('connect' is also a socket's own event). */
+const HTTP_ONLY_EVENTS = new Set(['clientError', 'upgrade']);
+const HTTP_MODULES: readonly DeclarationSource[] = nodeModule('http', 'https', 'http2');
+
+export interface ListenerOwnedSocket {
+  registration: ts.CallExpression;
+  handler: ts.SignatureDeclaration;
+  socket: ts.Identifier;
+  /** The error a 'clientError' listener gets first: a connection reset has no socket left to close. */
+  error?: ts.Identifier;
+}
+
+/**
+ * `server.on('clientError', (err, socket) => …)`, `server.on('upgrade', (req, socket, head) => …)`: the listener owns the
+ * socket. The receiver is an HTTP server or request by its type (declared in Node's http modules), or of unknown type
+ * for the events only HTTP emits.
+ */
+export function listenerOwnedSocket(types: TypeQueries, call: ts.CallExpression): ListenerOwnedSocket | undefined {
+  const callee = unwrap(call.expression);
+  const [event, handler] = call.arguments;
+  if (!ts.isPropertyAccessExpression(callee) || !LISTENER_REGISTRATIONS.has(callee.name.text)) return undefined;
+  if (!event || !ts.isStringLiteralLike(event) || !handler || !Object.hasOwn(SOCKET_HANDING_EVENTS, event.text)) return undefined;
+  const receiver = types.typeAt(callee.expression);
+  const symbol = receiver.getSymbol();
+  const http = symbol ? declaredBy(types, symbol, HTTP_MODULES) : HTTP_ONLY_EVENTS.has(event.text) && !types.isObjectType(receiver);
+  const body = http ? handlerBody(types, handler) : undefined;
+  const socket = body?.parameters[SOCKET_HANDING_EVENTS[event.text]!]?.name;
+  if (!body || !socket || !ts.isIdentifier(socket)) return undefined;
+  const error = event.text === 'clientError' ? body.parameters[0]?.name : undefined;
+  return { registration: call, handler: body, socket, error: error && ts.isIdentifier(error) ? error : undefined };
 }

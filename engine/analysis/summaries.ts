@@ -4,8 +4,9 @@
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { calleeName, isAssignment, outerExpression, unwrap } from './expressions';
+import { isThisObject } from './lifetime';
 import { enclosingFunction } from './owner';
-import { findNode, someNode } from './walk';
+import { findNode, referencesTo, someNode } from './walk';
 
 export interface FunctionSummary {
   /**
@@ -117,10 +118,19 @@ export function returnsFresh(types: TypeQueries, call: ts.CallExpression): boole
   return !!id && !namesLookup(id.text) && !calleeSummary(types, call)?.returnsBorrowed;
 }
 
-/** A declaration's function with a body outside declaration files: `function f() {}`, a method, `const f = () => …`. */
+/**
+ * A declaration's function with a body outside declaration files: `function f() {}`, a method, `const f = () => …`,
+ * a JavaScript method assigned to a prototype (`C.prototype.m = function …`).
+ */
 function implementationOf(decl: ts.Declaration): ts.FunctionLikeDeclaration[] {
   if (decl.getSourceFile().isDeclarationFile) return [];
-  const fn = ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl) ? decl.initializer && unwrap(decl.initializer) : decl;
+  const assigned = ts.isPropertyAccessExpression(decl) && isAssignment(decl.parent) && decl.parent.left === decl ? decl.parent : decl;
+  const fn =
+    ts.isVariableDeclaration(assigned) || ts.isPropertyDeclaration(assigned)
+      ? assigned.initializer && unwrap(assigned.initializer)
+      : isAssignment(assigned)
+        ? unwrap(assigned.right)
+        : assigned;
   if (!fn || !(ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)))
     return [];
   return fn.body ? [fn] : [];
@@ -232,4 +242,79 @@ function rootOf(e: ts.Expression): ts.Expression {
   let x = unwrap(e);
   while (ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x)) x = unwrap(x.expression);
   return x;
+}
+
+/** A call that releases the argument at the index: `fs.close(fd)`. */
+export type ReleaseCall = (call: ts.CallExpression, argIndex: number) => boolean;
+
+/**
+ * What a call does with the argument at `index`: 'releases' when the function (or a function of the program it
+ * passes the value to) releases it or hands it on (stores or returns it, gives it to code whose declaration cannot be
+ * read); 'uses' when it only uses it (reads it, gives it to the platform's functions, declared in declaration files).
+ */
+export function argumentFate(
+  types: TypeQueries,
+  call: ts.CallExpression,
+  index: number,
+  isRelease: ReleaseCall,
+  seen: Set<ts.FunctionLikeDeclaration> = new Set(),
+): 'releases' | 'uses' {
+  if (isRelease(call, index)) return 'releases';
+  const id = calleeName(call.expression);
+  const symbol = id && types.symbolAt(id);
+  const declarations = symbol ? types.declarationsOf(symbol) : [];
+  const implementations = declarations.length ? declarations.flatMap(implementationOf) : ownMethodCalled(types, call);
+  // code that cannot be read (a parameter's function, an untyped value) may keep it; the platform's functions use it
+  if (!implementations.length)
+    return declarations.length && declarations.every((d) => d.getSourceFile().isDeclarationFile) ? 'uses' : 'releases';
+  const bodies = implementations.filter((b) => !seen.has(b));
+  bodies.forEach((b) => seen.add(b));
+  return bodies.some((b) => releasesParameter(types, b, index, isRelease, seen)) ? 'releases' : 'uses';
+}
+
+function releasesParameter(
+  types: TypeQueries,
+  fn: ts.FunctionLikeDeclaration,
+  index: number,
+  isRelease: ReleaseCall,
+  seen: Set<ts.FunctionLikeDeclaration>,
+): boolean {
+  const param = fn.parameters[index];
+  if (!param || !ts.isIdentifier(param.name)) return !!param; // a destructured parameter: not followed
+  return (referencesTo(types, fn, param.name) ?? []).some((ref) => {
+    const e = outerExpression(ref as ts.Identifier, {});
+    const p = e.parent;
+    if (ts.isCallExpression(p) && p.expression !== e) return argumentFate(types, p, p.arguments.indexOf(e), isRelease, seen) === 'releases';
+    return (
+      ts.isReturnStatement(p) ||
+      (isAssignment(p) && p.right === e) ||
+      ts.isPropertyAssignment(p) ||
+      ts.isShorthandPropertyAssignment(p) ||
+      ts.isArrayLiteralExpression(p) ||
+      ts.isNewExpression(p)
+    );
+  });
+}
+
+/**
+ * `this.m(…)` or `self.m(…)` (`const self = this`) inside a method named m, when the checker cannot resolve the
+ * method (a JavaScript constructor it does not recognise as a class): the method calls itself.
+ */
+function ownMethodCalled(types: TypeQueries, call: ts.CallExpression): ts.FunctionLikeDeclaration[] {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !isThisObject(types, callee.expression)) return [];
+  for (let fn = enclosingFunction(call); fn; fn = enclosingFunction(fn)) {
+    if (methodName(fn) === callee.name.text) return (fn as ts.FunctionLikeDeclaration).body ? [fn as ts.FunctionLikeDeclaration] : [];
+  }
+  return [];
+}
+
+/** The name a method is declared or assigned under: `m() {}`, `C.prototype.m = function …`, `{ m: function … }`. */
+function methodName(fn: ts.SignatureDeclaration): string | undefined {
+  const p = fn.parent;
+  let name: ts.Node | undefined;
+  if (ts.isMethodDeclaration(fn)) name = fn.name;
+  else if (ts.isPropertyAssignment(p) && p.initializer === fn) name = p.name;
+  else if (isAssignment(p) && p.right === fn && ts.isPropertyAccessExpression(p.left)) name = p.left.name;
+  return name && ts.isIdentifier(name) ? name.text : undefined;
 }
