@@ -14,6 +14,7 @@ import {
 } from './rule';
 import { parseSuppressions } from './suppressions';
 import type { Timing } from './timing';
+import type { NodeFacts } from './type-facts';
 import { checkerQueries, type TypeQueries } from './types';
 
 export interface ActiveRule {
@@ -50,6 +51,8 @@ export interface RunOptions {
    * (the ESLint plugin runs each rule on its own): their caches then serve every call. Made with fileAnalysis().
    */
   shared?: FileAnalysis;
+  /** Answers from types kept from the file's previous lint (the language server; engine/type-facts.ts). */
+  facts?: NodeFacts;
 }
 
 /** The checker adapter and shared analysis of one file's run. */
@@ -78,10 +81,10 @@ export function runRules(
 ): FileResult {
   const { timing } = options;
   if (options.shared) return runAll(file, options.shared.types, rules, settings, options);
-  if (!timing) return runAll(file, checkerQueries(program), rules, settings, options);
+  if (!timing) return runAll(file, checkerQueries(program, options.facts), rules, settings, options);
   const start = performance.now();
   const checkerBefore = timing.checkerMs;
-  const timed = timing.wrap(checkerQueries(program));
+  const timed = timing.wrap(checkerQueries(program, options.facts));
   try {
     return runAll(file, timed.types, rules, settings, options);
   } finally {

@@ -78,7 +78,7 @@ export class Analysis {
   }
 
   resource(node: ts.Node): ResourceInfo | undefined {
-    return resourceInfo(this.types, this.types.typeAt(node));
+    return this.types.typeFact(node, 'resource', () => resourceInfo(this.types, this.types.typeAt(node)));
   }
 
   usesOf(name: ts.Identifier, releasers: Releasers): LocalUses {
@@ -91,6 +91,7 @@ export { fileOrProcessWork, isLimiterCall, unlimitedLibraryIteration } from './a
 export type { AsyncWork, LibraryIteration } from './async-work';
 export {
   collectionKind,
+  collectionKindAt,
   comparesWithLimit,
   containerUses,
   growsOnlyWithDistinctKeys,

@@ -371,11 +371,9 @@ function calledOnlyOnce(types: TypeQueries, fn: ts.SignatureDeclaration, depth: 
   const declaration = ts.isFunctionDeclaration(fn) ? fn : ts.isVariableDeclaration(fn.parent) ? fn.parent : undefined;
   const name = declaration?.name;
   if (!declaration || !name || !ts.isIdentifier(name) || enclosingFunction(declaration)) return false;
-  const symbol = types.symbolAt(name);
-  if (!symbol) return false;
   const exported = (ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Export) !== 0;
   // an exported function may be called from anywhere in the program; a local one only from its file
-  const references = exported ? types.programReferences(symbol) : (referencesTo(types, fn.getSourceFile(), name) ?? []);
+  const references = exported ? types.declarationReferences(name) : (referencesTo(types, fn.getSourceFile(), name) ?? []);
   let calls = 0;
   for (const ref of references) {
     if (ref === name || isImportOrExport(ref)) continue;
