@@ -317,6 +317,11 @@ export class Project {
     this.projectVersion++;
   }
 
+  /** True while the file has an overlay (it is open in the editor). */
+  hasOverlay(file: string): boolean {
+    return this.overlays.has(file);
+  }
+
   removeOverlay(file: string): void {
     if (this.overlays.delete(file)) {
       this.filesVersion++;

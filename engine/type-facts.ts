@@ -96,8 +96,11 @@ export class NodeFacts {
 
 interface FileState {
   file: ts.SourceFile;
-  /** The program's other files, whose changes can change any type. */
-  files: readonly ts.SourceFile[];
+  /**
+   * The program's files (by `idOf`), whose changes can change any type: numbers, so that a program a project lets go
+   * (`leaklint.maxProjects`) is not kept alive by them.
+   */
+  files: readonly number[];
   options: ts.CompilerOptions;
   answers: Map<ts.Node, Map<string, unknown>>;
   /** Program-wide references by the declaration name of their symbol (`NodeFacts.references`). */
@@ -128,14 +131,23 @@ export class TypeFacts {
   of(project: Project, program: ts.Program, file: ts.SourceFile): NodeFacts {
     let states = this.byProject.get(project);
     if (!states) this.byProject.set(project, (states = new Map()));
+    // only the documents open in the editor are typed in: a workspace scan keeps nothing of the files it reads
+    for (const name of states.keys()) if (!project.hasOverlay(name)) states.delete(name);
+    const open = project.hasOverlay(file.fileName);
+    const state: FileState = {
+      file,
+      files: open ? program.getSourceFiles().map(idOf) : [],
+      options: program.getCompilerOptions(),
+      answers: new Map(),
+      references: new Map(),
+      signature: open ? declarationSignature(file) : '',
+      bodies: open && !/\.[cm]?jsx?$/.test(file.fileName) ? typeFreeBodies(file) : [],
+    };
+    if (!open) return new NodeFacts(file, state);
     const before = states.get(file.fileName);
-    const files = program.getSourceFiles();
-    const options = program.getCompilerOptions();
-    const signature = declarationSignature(file);
-    const bodies = /\.[cm]?jsx?$/.test(file.fileName) ? [] : typeFreeBodies(file);
-    const state: FileState = { file, files, options, answers: new Map(), references: new Map(), signature, bodies };
     states.set(file.fileName, state);
-    if (!before || before.options !== options || !sameOtherFiles(before.files, files, file)) return new NodeFacts(file, state);
+    if (!before || before.options !== state.options || !sameOtherFiles(before.files, state.files, idOf(file)))
+      return new NodeFacts(file, state);
     if (before.file === file) {
       state.answers = before.answers;
       state.references = before.references;
@@ -148,10 +160,20 @@ export class TypeFacts {
   }
 }
 
-function sameOtherFiles(before: readonly ts.SourceFile[], after: readonly ts.SourceFile[], file: ts.SourceFile): boolean {
+function sameOtherFiles(before: readonly number[], after: readonly number[], file: number): boolean {
   if (before.length !== after.length) return false;
   for (let i = 0; i < after.length; i++) if (before[i] !== after[i] && after[i] !== file) return false;
   return true;
+}
+
+/** A number per parsed file: a file unchanged from one program to the next is the same object, so the same number. */
+const fileIds = new WeakMap<ts.SourceFile, number>();
+let lastFileId = 0;
+
+function idOf(file: ts.SourceFile): number {
+  let id = fileIds.get(file);
+  if (id === undefined) fileIds.set(file, (id = ++lastFileId));
+  return id;
 }
 
 /** The answers of nodes of the new tree that lie wholly outside the edited body. */
