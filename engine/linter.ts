@@ -111,7 +111,8 @@ export class Linter {
     const key = cache && dependencyKey(project, program, file);
     const cached = key && cache.get(project, fileName, key);
     if (cached) return cached;
-    const result = runRules(file, program, this.activeRulesFor(fileName), this.config, { budgetMs, timing, dependents });
+    const facts = cache?.facts.of(project, program, file);
+    const result = runRules(file, program, this.activeRulesFor(fileName), this.config, { budgetMs, timing, dependents, facts });
     if (key) cache.set(project, fileName, key, result);
     return result;
   }

@@ -317,6 +317,11 @@ export class Project {
     this.projectVersion++;
   }
 
+  /** True while the file has an overlay (it is open in the editor). */
+  hasOverlay(file: string): boolean {
+    return this.overlays.has(file);
+  }
+
   removeOverlay(file: string): void {
     if (this.overlays.delete(file)) {
       this.filesVersion++;
@@ -405,16 +410,20 @@ class TextSnapshot implements ts.IScriptSnapshot {
 
   getChangeRange(old: ts.IScriptSnapshot): ts.TextChangeRange | undefined {
     if (!(old instanceof TextSnapshot)) return undefined;
-    const before = old.text;
-    const after = this.text;
-    const shorter = Math.min(before.length, after.length);
-    let prefix = 0;
-    while (prefix < shorter && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
-    let suffix = 0;
-    while (suffix < shorter - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix))
-      suffix++;
-    return ts.createTextChangeRange(ts.createTextSpan(prefix, before.length - prefix - suffix), after.length - prefix - suffix);
+    const { prefix, suffix } = commonEnds(old.text, this.text);
+    return ts.createTextChangeRange(ts.createTextSpan(prefix, old.text.length - prefix - suffix), this.text.length - prefix - suffix);
   }
+}
+
+/** How long the texts' common prefix is, and their common suffix after it: what lies between them changed. */
+export function commonEnds(before: string, after: string): { prefix: number; suffix: number } {
+  const shorter = Math.min(before.length, after.length);
+  let prefix = 0;
+  while (prefix < shorter && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < shorter - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix))
+    suffix++;
+  return { prefix, suffix };
 }
 
 /**

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import ts = require('typescript');
 import type { Project } from './project';
 import type { FileResult } from './runner';
+import { TypeFacts } from './type-facts';
 
 /** TypeScript's record of how each import of a file resolved, which the public API does not declare. */
 interface ResolvedModules {
@@ -18,6 +19,8 @@ export class ResultCache {
   private readonly byProject = new WeakMap<Project, Map<string, { key: string; result: FileResult }>>();
   /** How many lookups found a result still valid. */
   hits = 0;
+  /** What the rules asked of types in each file's last lint, for the next lint of an edit (engine/type-facts.ts). */
+  readonly facts = new TypeFacts();
 
   /** The result stored for the file if nothing it depends on changed since; `key` is from `dependencyKey`. */
   get(project: Project, fileName: string, key: string): FileResult | undefined {
@@ -99,7 +102,7 @@ function signatureIsText(file: ts.SourceFile): boolean {
 }
 
 /** The body of a function-like node when the node's type does not depend on it. */
-function typeFreeBody(node: ts.Node): ts.Node | undefined {
+export function typeFreeBody(node: ts.Node): ts.Node | undefined {
   if (ts.isConstructorDeclaration(node) || ts.isSetAccessorDeclaration(node)) return node.body;
   const declaresReturnType =
     (ts.isFunctionDeclaration(node) ||

@@ -14,6 +14,7 @@ import {
 } from './rule';
 import { parseSuppressions } from './suppressions';
 import type { Timing } from './timing';
+import type { NodeFacts } from './type-facts';
 import { checkerQueries, type DependentPrograms, type TypeQueries } from './types';
 
 export interface ActiveRule {
@@ -52,6 +53,8 @@ export interface RunOptions {
   shared?: FileAnalysis;
   /** The other programs of the scan, which the lifetime model asks who else refers to an export (see engine/dependents.ts). */
   dependents?: DependentPrograms;
+  /** Answers from types kept from the file's previous lint (the language server; engine/type-facts.ts). */
+  facts?: NodeFacts;
 }
 
 /** The checker adapter and shared analysis of one file's run. */
@@ -80,10 +83,10 @@ export function runRules(
 ): FileResult {
   const { timing } = options;
   if (options.shared) return runAll(file, options.shared.types, rules, settings, options);
-  if (!timing) return runAll(file, checkerQueries(program, options.dependents), rules, settings, options);
+  if (!timing) return runAll(file, checkerQueries(program, options.dependents, options.facts), rules, settings, options);
   const start = performance.now();
   const checkerBefore = timing.checkerMs;
-  const timed = timing.wrap(checkerQueries(program, options.dependents));
+  const timed = timing.wrap(checkerQueries(program, options.dependents, options.facts));
   try {
     return runAll(file, timed.types, rules, settings, options);
   } finally {

@@ -2,6 +2,7 @@
 // ts.TypeChecker themselves, so a TypeScript 7 (native) backend can be added behind this interface.
 import ts = require('typescript');
 import { deepestNodeAt, identifiersNamed } from './analysis/walk';
+import type { NodeFacts } from './type-facts';
 
 export interface TypeQueries {
   /** The symbol a name or property access refers to, with import aliases resolved. */
@@ -33,6 +34,17 @@ export interface TypeQueries {
    * is known (a project scanned alone, the language server); undefined when a program that may refer to it cannot say.
    */
   dependentReferences(symbol: ts.Symbol): readonly DependentReferences[] | undefined;
+  /**
+   * `programReferences` of the symbol a declaration's name declares, kept across programs while the edits cannot have
+   * changed them: only the edited body is searched again (engine/type-facts.ts).
+   */
+  declarationReferences(name: ts.Identifier): readonly ts.Identifier[];
+  /**
+   * An answer about a node of the linted file that `compute` reads from types alone (at the node and in its subtree:
+   * not another function's body, not program-wide references), as plain data: kept across programs while the edits
+   * cannot have changed those types (engine/type-facts.ts); `key` names the question.
+   */
+  typeFact<T>(node: ts.Node, key: string, compute: () => T): T;
   /** An answer about the whole program, computed once and kept for as long as the program lives. */
   programWide<T>(key: string, compute: () => T): T;
   /** The type the expression's context expects (a parameter's type for an argument), if it has one. */
@@ -56,6 +68,8 @@ export interface TypeQueries {
   hasGlobalType(name: string, location: ts.Node): boolean;
   /** The declarations of the symbol, aliases resolved. */
   declarationsOf(symbol: ts.Symbol): readonly ts.Declaration[];
+  /** The declarations of the symbol at a node of the linted file (`symbolAt`), kept across programs as `typeFact` answers are. */
+  declarationsAt(node: ts.Node): readonly ts.Declaration[];
   /** The type's name as the checker prints it (for messages). */
   typeName(type: ts.Type): string;
   /** True when the type is an object type (not a primitive, literal or type parameter without an object constraint). */
@@ -95,7 +109,7 @@ const answersByProgram = new WeakMap<ts.Program, Map<string, unknown>>();
 /** Printing a type is costly and rules ask for the same few names again and again (types are the checker's own objects). */
 const typeNames = new WeakMap<ts.Type, string>();
 
-export function checkerQueries(program: ts.Program, dependents?: DependentPrograms): TypeQueries {
+export function checkerQueries(program: ts.Program, dependents?: DependentPrograms, facts?: NodeFacts): TypeQueries {
   const checker = program.getTypeChecker();
   /**
    * A symbol by its identity: aliases resolved, and an instantiated member (`this.s` in a subclass, a property of an
@@ -214,13 +228,7 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
       if (!referencesBySymbol) referencesByProgram.set(program, (referencesBySymbol = new WeakMap()));
       let found = referencesBySymbol.get(symbol);
       if (found) return found;
-      found = [];
-      for (const file of program.getSourceFiles()) {
-        // a workspace package linked into node_modules counts as an external library, but its sources are the project's
-        if (file.isDeclarationFile || file.fileName.includes('/node_modules/')) continue;
-        for (const node of identifiersNamed(file, symbol.name))
-          if (ts.isIdentifier(node) && this.symbolAt(node) === symbol) found.push(node);
-      }
+      found = program.getSourceFiles().flatMap((file) => referencesIn(this, file, symbol, 0, file.end));
       referencesBySymbol.set(symbol, found);
       return found;
     },
@@ -230,6 +238,16 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
       if (!bySymbol) dependentsByProgram.set(program, (bySymbol = new WeakMap()));
       if (!bySymbol.has(symbol)) bySymbol.set(symbol, referencesInDependents(program, dependents, symbol));
       return bySymbol.get(symbol);
+    },
+    declarationReferences(name) {
+      const symbol = this.symbolAt(name);
+      if (!symbol) return [];
+      if (!facts) return this.programReferences(symbol);
+      const within = (file: ts.SourceFile, start: number, end: number) => referencesIn(this, file, symbol, start, end);
+      return facts.references(name, program, () => this.programReferences(symbol), within);
+    },
+    typeFact(node, key, compute) {
+      return facts ? facts.get(node, key, compute) : compute();
     },
     programWide(key, compute) {
       let answers = answersByProgram.get(program);
@@ -274,6 +292,13 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
     },
     declarationsOf(symbol) {
       return resolve(symbol).declarations ?? [];
+    },
+    declarationsAt(node) {
+      const compute = () => {
+        const symbol = this.symbolAt(node);
+        return symbol ? this.declarationsOf(symbol) : [];
+      };
+      return facts ? facts.nodes(node, 'declarations', compute) : compute();
     },
     typeName(type) {
       let name = typeNames.get(type);
@@ -357,6 +382,17 @@ function referencesInDependents(
 }
 
 const dependentsByProgram = new WeakMap<ts.Program, WeakMap<ts.Symbol, readonly DependentReferences[] | undefined>>();
+
+/** The identifiers of one of the program's own source files, between `start` and `end`, that refer to the symbol. */
+function referencesIn(types: TypeQueries, file: ts.SourceFile, symbol: ts.Symbol, start: number, end: number): ts.Identifier[] {
+  // a workspace package linked into node_modules counts as an external library, but its sources are the project's
+  if (file.isDeclarationFile || file.fileName.includes('/node_modules/')) return [];
+  const found: ts.Identifier[] = [];
+  for (const node of identifiersNamed(file, symbol.name))
+    if (node.end > start && node.pos < end && ts.isIdentifier(node) && types.symbolAt(node) === symbol) found.push(node);
+  return found;
+}
+
 /** Per parsed file (shared by every program that holds it unchanged) and name: its member declarations of that name. */
 const referencesByProgram = new WeakMap<ts.Program, WeakMap<ts.Symbol, ts.Identifier[]>>();
 const membersByFile = new WeakMap<ts.SourceFile, Map<string, ts.Node[]>>();

@@ -93,16 +93,15 @@ export default defineRule({
         // an EventTarget keeps one copy of a handler however often it is added, and a program-lifetime handler holds nothing of an owner
         if (callee.name.text === 'addEventListener' && livesAsLongAsProgram(ctx, handler)) return;
         const target = unwrap(callee.expression);
-        const targetType = ctx.types.typeAt(target);
         const owner = ctx.analysis.ownerOf(call);
         const scope: ts.Node = owner.kind === 'class' ? owner.cls : owner.kind === 'function' ? owner.fn : ctx.file;
         const removals = removalsOf(callee.name.text);
         // an untyped target (its library's types are not there) is an emitter when the code removes listeners from it,
         // or when the registration's name says so (`addEventListener`)
-        const typedRemoval = removals.find((m) => ctx.types.hasMethod(targetType, m));
+        const { typed: typedRemoval, untyped } = typedRemovals(ctx, target, callee.name.text);
         const removal =
           typedRemoval ??
-          (isUntyped(targetType)
+          (untyped
             ? (removals.find((m) => removesFrom(ctx, scope, aliasPaths(ctx.types, target), [m])) ?? untypedRemovalOf(callee.name.text))
             : undefined);
         if (!removal) return;
@@ -157,8 +156,8 @@ function reportAddedAfterAnswering(ctx: Context, call: ts.CallExpression, callee
   const h = unwrap(handler);
   if (!fn || (!ts.isArrowFunction(h) && !ts.isFunctionExpression(h))) return false;
   const target = unwrap(callee.expression);
-  const targetType = ctx.types.typeAt(target);
-  const emitter = isUntyped(targetType) || removalsOf(callee.name.text).some((m) => ctx.types.hasMethod(targetType, m));
+  const { typed, untyped } = typedRemovals(ctx, target, callee.name.text);
+  const emitter = untyped || typed !== undefined;
   if (!emitter || !sameTargetAtEveryRun(ctx, call, target) || ctx.analysis.runsOncePerApplication(call)) return false;
   for (const parameter of fn.parameters) {
     const callback = ts.isIdentifier(parameter.name) ? ctx.types.symbolAt(parameter.name) : undefined;
@@ -329,6 +328,14 @@ function nearMiss(ctx: Context, scope: ts.Node, key: ListenerKey, added: ts.Expr
   }
   const [removal] = removals;
   return removal && { removal, difference: `handler identity: ${handlerDifference(added, removal.arguments[1])}` };
+}
+
+/** The first removal of the registration's that the target's type has, and whether the target is untyped (`any`). */
+function typedRemovals(ctx: Context, target: ts.Expression, registration: string): { typed?: string; untyped: boolean } {
+  return ctx.types.typeFact(target, `removals:${registration}`, () => {
+    const type = ctx.types.typeAt(target);
+    return { typed: removalsOf(registration).find((m) => ctx.types.hasMethod(type, m)), untyped: isUntyped(type) };
+  });
 }
 
 function isUntyped(type: ts.Type): boolean {
@@ -512,12 +519,11 @@ function reportOnceLeftBehind(
       other !== call && (other.arguments[0] as ts.StringLiteralLike).text !== event.text && !removesIn(ctx, other, event.text, handler),
   );
   if (!alternative) return;
-  const targetType = ctx.types.typeAt(target);
   const owner = ctx.analysis.ownerOf(call);
   const removals = removalsOf(callee.name.text);
+  const { typed, untyped } = typedRemovals(ctx, target, callee.name.text);
   // an untyped target is an emitter when the file removes listeners for this event
-  const emitter =
-    removals.some((m) => ctx.types.hasMethod(targetType, m)) || (isUntyped(targetType) && removesEvent(ctx, removals, event.text));
+  const emitter = typed !== undefined || (untyped && removesEvent(ctx, removals, event.text));
   if (!emitter) return;
   if (!ctx.analysis.outlivesOwner(target, owner, lifecycle)) return;
   ctx.report({

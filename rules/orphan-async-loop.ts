@@ -82,12 +82,12 @@ function checksAbort(ctx: Context, node: ts.Node): boolean {
  * `await`, `void` or `return`), and the body has no return, throw or abort check that could end the chain.
  */
 function checkRescheduling(ctx: Context, fn: ts.FunctionDeclaration | ts.MethodDeclaration): void {
-  if (!isAsync(fn) || !fn.body || !fn.name || ctx.analysis.runsOncePerApplication(fn.body)) return;
+  if (!isAsync(fn) || !fn.body || !fn.name) return;
   const last = fn.body.statements.at(-1);
   const call = last && selfCall(last);
   const callee = call && calleeName(call.expression);
-  // the name first, the symbols only for a call that could be the function itself
-  if (!callee || callee.text !== fn.name.getText(ctx.file)) return;
+  // the name first, the symbols (and who calls the function) only for a call that could be the function itself
+  if (!callee || callee.text !== fn.name.getText(ctx.file) || ctx.analysis.runsOncePerApplication(fn.body)) return;
   const self = ctx.types.symbolAt(fn.name);
   if (!self || ctx.types.symbolAt(callee) !== self) return;
   if (ts.isPropertyAccessExpression(call.expression) && call.expression.expression.kind !== ts.SyntaxKind.ThisKeyword) return;

@@ -85,23 +85,14 @@ function accumulation(ctx: Context, node: ts.BinaryExpression | ts.CallExpressio
   if (ts.isCallExpression(node)) {
     const callee = unwrap(node.expression);
     if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'push') return undefined;
-    return target(ctx, node, callee.expression, (t) => (collectionKind(ctx.types, t) === 'array' ? 'array' : undefined));
+    return target(ctx, node, callee.expression, 'pushed', (t) => (collectionKind(ctx.types, t) === 'array' ? 'array' : undefined));
   }
   const op = node.operatorToken.kind;
   if (op === ts.SyntaxKind.PlusEqualsToken)
-    return target(ctx, node, node.left, (t) => (ctx.types.typeName(t) === 'string' ? 'string' : undefined));
+    return target(ctx, node, node.left, 'appended', (t) => (ctx.types.typeName(t) === 'string' ? 'string' : undefined));
   if (op !== ts.SyntaxKind.EqualsToken) return undefined;
-  const right = unwrap(node.right);
-  const self = (e: ts.Expression | undefined) => !!e && sameTarget(ctx, e, node.left);
-  const grows =
-    (ts.isBinaryExpression(right) && right.operatorToken.kind === ts.SyntaxKind.PlusToken && self(right.left)) ||
-    (ts.isCallExpression(right) &&
-      ((calleePath(right.expression).join('.') === 'Buffer.concat' &&
-        ts.isArrayLiteralExpression(right.arguments[0]) &&
-        self(right.arguments[0].elements[0])) ||
-        (ts.isPropertyAccessExpression(right.expression) && right.expression.name.text === 'concat' && self(right.expression.expression))));
-  if (!grows) return undefined;
-  return target(ctx, node, node.left, (t) => {
+  if (!ctx.types.typeFact(node, 'grows-itself', () => growsItself(ctx, node))) return undefined;
+  return target(ctx, node, node.left, 'grown', (t) => {
     const name = ctx.types.typeName(t);
     return name === 'string'
       ? 'string'
@@ -113,10 +104,26 @@ function accumulation(ctx: Context, node: ts.BinaryExpression | ts.CallExpressio
   });
 }
 
+/** `x = x + …`, `x = Buffer.concat([x, …])`, `x = x.concat(…)`. */
+function growsItself(ctx: Context, node: ts.BinaryExpression): boolean {
+  const right = unwrap(node.right);
+  const self = (e: ts.Expression | undefined) => !!e && sameTarget(ctx, e, node.left);
+  return (
+    (ts.isBinaryExpression(right) && right.operatorToken.kind === ts.SyntaxKind.PlusToken && self(right.left)) ||
+    (ts.isCallExpression(right) &&
+      ((calleePath(right.expression).join('.') === 'Buffer.concat' &&
+        ts.isArrayLiteralExpression(right.arguments[0]) &&
+        self(right.arguments[0].elements[0])) ||
+        (ts.isPropertyAccessExpression(right.expression) && right.expression.name.text === 'concat' && self(right.expression.expression))))
+  );
+}
+
+/** The accumulator `e` names, when its type is of a kind that grows; `how` names the growth `kindOf` judges by type. */
 function target(
   ctx: Context,
   site: ts.Expression,
   e: ts.Expression,
+  how: 'pushed' | 'appended' | 'grown',
   kindOf: (t: ts.Type) => AccumulatorKind | undefined,
 ): Accumulation | undefined {
   const t = unwrap(e);
@@ -125,8 +132,10 @@ function target(
     : ts.isPropertyAccessExpression(t) && t.expression.kind === ts.SyntaxKind.ThisKeyword
       ? t.name
       : undefined;
-  const symbol = name && ctx.types.symbolAt(name);
-  const kind = symbol && kindOf(ctx.types.typeAt(t));
+  if (!name) return undefined;
+  const { types } = ctx;
+  const kind = types.typeFact(t, `accumulator-${how}`, () => (types.symbolAt(name) ? kindOf(types.typeAt(t)) : undefined));
+  const symbol = kind && types.symbolAt(name);
   return symbol && kind ? { site, target: t, name, symbol, kind } : undefined;
 }
 

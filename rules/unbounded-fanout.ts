@@ -11,6 +11,7 @@ import {
   calleeName,
   calleePath,
   collectionKind,
+  collectionKindAt,
   comparesWithLimit,
   enclosingFunction,
   fileOrProcessWork,
@@ -120,7 +121,7 @@ function iterationOf(ctx: Context, call: ts.CallExpression): Iteration | undefin
       if (!ts.isCallExpression(iterating) || iterating.arguments[0] !== outer) return undefined;
       const callee = unwrap(iterating.expression);
       if (!ts.isPropertyAccessExpression(callee) || !CALLBACK_ITERATIONS.has(callee.name.text)) return undefined;
-      return collectionKind(ctx.types, ctx.types.typeAt(callee.expression)) === 'array'
+      return collectionKindAt(ctx.types, callee.expression) === 'array'
         ? { node: iterating, body: p, items: callee.expression }
         : undefined;
     }

@@ -131,12 +131,13 @@ export default defineRule({
         if (!ts.isIdentifier(decl.name)) return;
         // `let socket; … socket = net.connect(…)`: only whether a callback gets it on every path is asked below
         const acquire = decl.initializer ? acquiringExpression(decl.initializer) : assignedAcquisition(ctx, decl.name);
-        if (!acquire || ctx.analysis.runsOncePerApplication(decl) || isUsing(decl)) return;
+        if (!acquire || isUsing(decl)) return;
         const handle = handleFunction(ctx.types, acquire);
         // the declared return types first: a call that cannot return a resource needs no resolving
         const info =
           handle || !mayReturnResource(ctx.types, acquire) ? undefined : ctx.analysis.resource(decl.initializer ? decl.name : acquire);
-        if (!handle && info?.kind !== 'handle') return;
+        // the types before who calls the function (program-wide references): typing elsewhere keeps their answers
+        if ((!handle && info?.kind !== 'handle') || ctx.analysis.runsOncePerApplication(decl)) return;
         // a factory that keeps what it returns (and disposes it with itself) hands the caller nothing to release
         if (!handle && (keptByReceiver(ctx.types, acquire) || ctx.analysis.ownership.keptByCallee(acquire))) return;
         const releasers: Releasers = handle

@@ -131,9 +131,8 @@ export function fileOrProcessWork(types: TypeQueries, call: ts.CallExpression): 
   const own = direct(call);
   if (own) return { text: own, start: call };
   const id = calleeName(call.expression);
-  const symbol = id && types.symbolAt(id);
-  if (!symbol) return undefined;
-  for (const decl of types.declarationsOf(symbol)) {
+  if (!id) return undefined;
+  for (const decl of types.declarationsAt(id)) {
     const fn = functionOf(decl);
     const file = decl.getSourceFile();
     if (!fn?.body || file.isDeclarationFile || /[\\/]node_modules[\\/]/.test(file.fileName)) continue;

@@ -32,6 +32,11 @@ export function collectionKind(types: TypeQueries, type: ts.Type): CollectionKin
   return !lib && types.stringIndexType(type) && !types.isCallable(type) ? 'dictionary' : undefined;
 }
 
+/** The collection kind of the expression's type, kept across programs (a `typeFact`). */
+export function collectionKindAt(types: TypeQueries, e: ts.Expression): CollectionKind | undefined {
+  return types.typeFact(e, 'collection-kind', () => collectionKind(types, types.typeAt(e)));
+}
+
 export type Lifetime = 'module-level' | 'static' | 'singleton field' | 'instance field';
 
 export interface Container {

@@ -69,6 +69,13 @@ function isSymbolDisposeMember(member: ts.Node): boolean {
 /** The Disposable a call creates for its caller (by its return type), or undefined for borrows, builders and user-closed UI. */
 export function createdDisposable(types: TypeQueries, call: ts.CallExpression): ResourceInfo | undefined {
   if (!declaresDisposables(types)) return undefined;
+  const info = types.typeFact(call, 'created-disposable', () => disposableReturned(types, call));
+  // an accessor (`return ref[KEY]`) or a method that keeps what it returns in its own object: the caller borrows it
+  return info && !calleeSummary(types, call)?.returnsBorrowed ? info : undefined;
+}
+
+/** The Disposable the call's type says it returns, unless the callee or receiver says it is no new one (from types alone). */
+function disposableReturned(types: TypeQueries, call: ts.CallExpression): ResourceInfo | undefined {
   const callee = unwrap(call.expression);
   const id = calleeName(callee);
   if (!id || namesLookup(id.text)) return undefined;
@@ -87,15 +94,14 @@ export function createdDisposable(types: TypeQueries, call: ts.CallExpression): 
     // the added item or a remover for it, which need not be kept (a handler registration is no such add)
     if (ADDING_CALL.test(id.text) && !passesHandlers(types, call)) return undefined;
   }
-  // an accessor (`return ref[KEY]`) or a method that keeps what it returns in its own object: the caller borrows it
-  if (calleeSummary(types, call)?.returnsBorrowed) return undefined;
   return info;
 }
 
 /** A function passed to the call (inline or by reference): what a registration keeps alive. */
 export function passesCallback(types: TypeQueries, call: ts.CallExpression): boolean {
   // an inline function settles it without asking the checker about the other arguments
-  return call.arguments.some((a) => ts.isFunctionLike(unwrap(a))) || call.arguments.some((a) => types.isCallable(types.typeAt(a)));
+  if (call.arguments.some((a) => ts.isFunctionLike(unwrap(a)))) return true;
+  return types.typeFact(call, 'passes-callback', () => call.arguments.some((a) => types.isCallable(types.typeAt(a))));
 }
 
 /** A callback, or an object of them (`addCommand(id, { execute: () => … })`). */
@@ -123,6 +129,10 @@ function isJsonRpcHandlerMethod(types: TypeQueries, symbol: ts.Symbol): boolean 
  * (also behind an alias, `type IDisposableRegistry = IDisposable[]`) or a disposables collection with `push` or `add`.
  */
 export function tracksItself(types: TypeQueries, call: ts.CallExpression): boolean {
+  return types.typeFact(call, 'tracks-itself', () => collectsItsResult(types, call));
+}
+
+function collectsItsResult(types: TypeQueries, call: ts.CallExpression): boolean {
   return call.arguments.some((a) => {
     if (ts.isFunctionLike(unwrap(a))) return false;
     const type = types.typeAt(a);

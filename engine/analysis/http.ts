@@ -23,6 +23,10 @@ export const BODY_CONSUMERS = ['json', 'text', 'arrayBuffer', 'blob', 'formData'
 
 /** A short description of the request the call makes (`fetch()`, `https.get()`, `db.query()`), or undefined. */
 export function requestCall(types: TypeQueries, call: ts.CallExpression): string | undefined {
+  return types.typeFact(call, 'request', () => requestMadeBy(types, call));
+}
+
+function requestMadeBy(types: TypeQueries, call: ts.CallExpression): string | undefined {
   if (platformCallName(types, call, ['fetch'])) return 'fetch()';
   const id = calleeName(call.expression);
   if (!id) return undefined;
@@ -40,6 +44,10 @@ export function requestCall(types: TypeQueries, call: ts.CallExpression): string
 
 /** The client of a call whose response holds a connection until its body is consumed. */
 export function responseCall(types: TypeQueries, call: ts.CallExpression): 'fetch' | 'undici' | undefined {
+  return types.typeFact(call, 'response', () => responseClient(types, call));
+}
+
+function responseClient(types: TypeQueries, call: ts.CallExpression): 'fetch' | 'undici' | undefined {
   if (platformCallName(types, call, ['fetch'])) return 'fetch';
   const id = ts.isPropertyAccessExpression(call.expression) ? call.expression.name : call.expression;
   if (!ts.isIdentifier(id) || !namesSpec(types, id, UNDICI_RESPONSES)) return undefined;

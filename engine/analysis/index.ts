@@ -96,7 +96,7 @@ export class Analysis {
   }
 
   resource(node: ts.Node): ResourceInfo | undefined {
-    return resourceInfo(this.types, this.types.typeAt(node));
+    return this.types.typeFact(node, 'resource', () => resourceInfo(this.types, this.types.typeAt(node)));
   }
 
   usesOf(name: ts.Identifier, releasers: Releasers): LocalUses {
@@ -109,6 +109,7 @@ export { fileOrProcessWork, isLimiterCall, unlimitedLibraryIteration } from './a
 export type { AsyncWork, LibraryIteration } from './async-work';
 export {
   collectionKind,
+  collectionKindAt,
   comparesWithLimit,
   containerUses,
   growsOnlyWithDistinctKeys,

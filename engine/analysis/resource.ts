@@ -91,6 +91,10 @@ const hasName = (spec: DeclarationSpec, name: string): boolean =>
  * the call's type arguments (`T`, `this`) could be anything: true.
  */
 export function mayReturnResource(types: TypeQueries, call: ts.CallExpression | ts.NewExpression, kind?: ResourceKind): boolean {
+  return types.typeFact(call, `may-return-resource:${kind ?? ''}`, () => mayReturn(types, call, kind));
+}
+
+function mayReturn(types: TypeQueries, call: ts.CallExpression | ts.NewExpression, kind: ResourceKind | undefined): boolean {
   const returns = types.declaredReturnTypes(call);
   const matches = (info: ResourceInfo | undefined) => info !== undefined && (kind === undefined || info.kind === kind);
   const may = (t: ts.Type | undefined) => !!t && (types.dependsOnTypeArguments(t) || matches(resourceInfo(types, t)));

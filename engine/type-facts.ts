@@ -1,0 +1,304 @@
+// Answers computed from types alone at a node of a file, kept from one lint of the file to the next while no edit
+// can have changed the types there (the language server, typing in a big file). Typing inside a body whose code
+// cannot change a type (engine/result-cache.ts `typeFreeBody`: a function with a declared return type, a constructor,
+// a setter) changes the types of nothing outside that body: the next program's nodes outside it (reused by
+// TypeScript's incremental parser, the same objects) have the answers they had. Answers are plain data (no types or
+// symbols: those belong to one checker), and only questions that read nothing but types at the node and its own
+// subtree may be asked this way (not another function's body). Program-wide references to a symbol are kept apart:
+// only the edited body is searched for them again.
+import ts = require('typescript');
+import { commonEnds, type Project } from './project';
+import { declarationSignature, typeFreeBody } from './result-cache';
+
+/** The answers of one file for its current program. */
+export class NodeFacts {
+  constructor(
+    private readonly file: ts.SourceFile,
+    private readonly state: FileState,
+    /** The previous lint's program-wide references, and the body edited since (only it is searched again). */
+    private readonly previous?: { references: FileState['references']; edited: TypeFreeBody },
+  ) {}
+
+  /** The answer kept for the node, else `compute()`'s, kept. Nodes of other files are not kept (they change apart). */
+  get<T>(node: ts.Node, key: string, compute: () => T): T {
+    let byKey = this.state.answers.get(node);
+    if (byKey?.has(key)) return byKey.get(key) as T;
+    const answer = compute();
+    if (node.getSourceFile() !== this.file) return answer;
+    if (!byKey) this.state.answers.set(node, (byKey = new Map()));
+    byKey.set(key, answer);
+    return answer;
+  }
+
+  /**
+   * An answer that is nodes: kept as `get` keeps answers, unless one of them is of this file and not of its current
+   * tree (a node the incremental parser made anew, where the kept one is the old tree's).
+   */
+  nodes<T extends ts.Node>(node: ts.Node, key: string, compute: () => readonly T[]): readonly T[] {
+    const answer = this.get(node, key, compute);
+    if (answer.every((n) => this.current(n))) return answer;
+    const fresh = compute();
+    this.state.answers.get(node)?.set(key, fresh);
+    return fresh;
+  }
+
+  /**
+   * The program-wide references to the symbol declared by `name` (`compute`), from the previous lint's when it asked
+   * too: the references outside the edited body are the same nodes, so only the body is searched again (`within`).
+   */
+  references(
+    name: ts.Identifier,
+    program: ts.Program,
+    compute: () => readonly ts.Identifier[],
+    within: (file: ts.SourceFile, start: number, end: number) => ts.Identifier[],
+  ): readonly ts.Identifier[] {
+    let found = this.state.references.get(name);
+    if (found) return found;
+    const before = this.previous?.references.get(name);
+    found = before && this.current(name) && !this.inEdited(name) ? this.updated(before, program, within) : undefined;
+    found ??= compute();
+    this.state.references.set(name, found);
+    return found;
+  }
+
+  /** The previous references with those in the edited body found again, in the program's order of files. */
+  private updated(
+    before: readonly ts.Identifier[],
+    program: ts.Program,
+    within: (file: ts.SourceFile, start: number, end: number) => ts.Identifier[],
+  ): ts.Identifier[] | undefined {
+    const { edited } = this.previous!;
+    const byFile = new Map<string, ts.Identifier[]>();
+    for (const ref of before) {
+      const fileName = ref.getSourceFile().fileName;
+      if (fileName === this.file.fileName && this.inEdited(ref)) continue;
+      if (!this.current(ref)) return undefined; // the parser made it anew: search everything again
+      const refs = byFile.get(fileName);
+      if (refs) refs.push(ref);
+      else byFile.set(fileName, [ref]);
+    }
+    const own = [...(byFile.get(this.file.fileName) ?? []), ...within(this.file, edited.start, edited.end)].sort((a, b) => a.pos - b.pos);
+    byFile.set(this.file.fileName, own);
+    return program.getSourceFiles().flatMap((f) => byFile.get(f.fileName) ?? []);
+  }
+
+  /** Not of this file's old tree: of its current one, or of another file (unchanged, or no answer was kept). */
+  private current(node: ts.Node): boolean {
+    const file = node.getSourceFile();
+    return file === this.file || file.fileName !== this.file.fileName;
+  }
+
+  private inEdited(node: ts.Node): boolean {
+    const edited = this.previous?.edited;
+    return !!edited && node.getSourceFile() === this.file && node.end > edited.start && node.pos < edited.end;
+  }
+}
+
+interface FileState {
+  file: ts.SourceFile;
+  /**
+   * The program's files (by `idOf`), whose changes can change any type: numbers, so that a program a project lets go
+   * (`leaklint.maxProjects`) is not kept alive by them.
+   */
+  files: readonly number[];
+  options: ts.CompilerOptions;
+  answers: Map<ts.Node, Map<string, unknown>>;
+  /** Program-wide references by the declaration name of their symbol (`NodeFacts.references`). */
+  references: Map<ts.Node, readonly ts.Identifier[]>;
+  /**
+   * What the next edit is compared with, taken now: TypeScript's incremental parser moves the nodes of the old tree
+   * to their places in the new one, so the old tree cannot be read once the file is parsed again.
+   */
+  signature: string;
+  bodies: readonly TypeFreeBody[];
+}
+
+interface TypeFreeBody {
+  /** Where it starts (a block's opening brace) and ends (after its closing one). */
+  start: number;
+  end: number;
+  /** It assigns a variable declared outside it (`x = …`, `x++`, `[x] = …`, `for (x of …)`). */
+  assignsOuter: boolean;
+}
+
+export class TypeFacts {
+  private readonly byProject = new WeakMap<Project, Map<string, FileState>>();
+
+  /**
+   * The answers for the file in this program: the previous program's, without those of nodes the edit since may have
+   * changed (all of them unless the file is the only one that changed, inside one type-free body).
+   */
+  of(project: Project, program: ts.Program, file: ts.SourceFile): NodeFacts {
+    let states = this.byProject.get(project);
+    if (!states) this.byProject.set(project, (states = new Map()));
+    // only the documents open in the editor are typed in: a workspace scan keeps nothing of the files it reads
+    for (const name of states.keys()) if (!project.hasOverlay(name)) states.delete(name);
+    const open = project.hasOverlay(file.fileName);
+    const state: FileState = {
+      file,
+      files: open ? program.getSourceFiles().map(idOf) : [],
+      options: program.getCompilerOptions(),
+      answers: new Map(),
+      references: new Map(),
+      signature: open ? declarationSignature(file) : '',
+      bodies: open && !/\.[cm]?jsx?$/.test(file.fileName) ? typeFreeBodies(file) : [],
+    };
+    if (!open) return new NodeFacts(file, state);
+    const before = states.get(file.fileName);
+    states.set(file.fileName, state);
+    if (!before || before.options !== state.options || !sameOtherFiles(before.files, state.files, idOf(file)))
+      return new NodeFacts(file, state);
+    if (before.file === file) {
+      state.answers = before.answers;
+      state.references = before.references;
+      return new NodeFacts(file, state);
+    }
+    const edited = editedBody(before, state);
+    if (!edited) return new NodeFacts(file, state);
+    state.answers = kept(before.answers, file, edited);
+    return new NodeFacts(file, state, { references: before.references, edited });
+  }
+}
+
+function sameOtherFiles(before: readonly number[], after: readonly number[], file: number): boolean {
+  if (before.length !== after.length) return false;
+  for (let i = 0; i < after.length; i++) if (before[i] !== after[i] && after[i] !== file) return false;
+  return true;
+}
+
+/** A number per parsed file: a file unchanged from one program to the next is the same object, so the same number. */
+const fileIds = new WeakMap<ts.SourceFile, number>();
+let lastFileId = 0;
+
+function idOf(file: ts.SourceFile): number {
+  let id = fileIds.get(file);
+  if (id === undefined) fileIds.set(file, (id = ++lastFileId));
+  return id;
+}
+
+/** The answers of nodes of the new tree that lie wholly outside the edited body. */
+function kept(answers: Map<ts.Node, Map<string, unknown>>, file: ts.SourceFile, edited: TypeFreeBody): Map<ts.Node, Map<string, unknown>> {
+  const out = new Map<ts.Node, Map<string, unknown>>();
+  for (const [node, byKey] of answers) {
+    if ((node.end <= edited.start || node.pos >= edited.end) && node.getSourceFile() === file) out.set(node, byKey);
+  }
+  return out;
+}
+
+/**
+ * The type-free body of the new text that holds every change from the old one, when there is one: a TypeScript file
+ * whose text changed only inside one such body (the same body in both versions, by position), with the same
+ * declaration signature, where neither version of the body assigns a variable declared outside it. The checker decides
+ * how far a variable stays narrowed in closures by where it is assigned, from any function, so such an assignment is
+ * a change of the types outside.
+ */
+function editedBody(before: FileState, now: FileState): TypeFreeBody | undefined {
+  if (before.signature !== now.signature || !now.bodies.length) return undefined;
+  const a = before.file.text;
+  const b = now.file.text;
+  const { prefix, suffix } = commonEnds(a, b);
+  const bodyBefore = innermostAround(before.bodies, prefix, a.length - suffix);
+  const bodyNow = innermostAround(now.bodies, prefix, b.length - suffix);
+  if (!bodyBefore || !bodyNow || bodyBefore.assignsOuter || bodyNow.assignsOuter) return undefined;
+  return bodyBefore.start === bodyNow.start && a.length - bodyBefore.end === b.length - bodyNow.end ? bodyNow : undefined;
+}
+
+/** The innermost body whose inside (between its first and last characters) holds the span from `start` to `end`. */
+function innermostAround(bodies: readonly TypeFreeBody[], start: number, end: number): TypeFreeBody | undefined {
+  let found: TypeFreeBody | undefined;
+  for (const body of bodies) if (body.start < start && end < body.end && (!found || body.start > found.start)) found = body;
+  return found;
+}
+
+/** Every type-free body of the file, and whether it assigns a variable declared outside it. */
+function typeFreeBodies(file: ts.SourceFile): TypeFreeBody[] {
+  // by the function whose body it is
+  const bodies = new Map<ts.Node, TypeFreeBody>();
+  const targets: ts.Identifier[] = [];
+  // an explicit stack: files can be nested deeply
+  const stack: ts.Node[] = [file];
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    const body = typeFreeBody(node);
+    if (body) bodies.set(node, { start: body.getStart(file), end: body.end, assignsOuter: false });
+    targets.push(...assignedIdentifiers(node));
+    node.forEachChild((child) => {
+      stack.push(child);
+    });
+  }
+  // the functions left on the way from an assignment to the scope that declares the variable assign an outer one
+  for (const target of targets) {
+    for (let scope = target.parent; scope && !declaresName(scope, target.text); scope = scope.parent) {
+      const left = bodies.get(scope);
+      if (left) left.assignsOuter = true;
+    }
+  }
+  return [...bodies.values()];
+}
+
+/** The identifiers the node assigns: `x = …`, `x += …`, `x++`, `[x] = …`, `for (x of …)`. */
+function assignedIdentifiers(node: ts.Node): ts.Identifier[] {
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment) {
+    return node.operatorToken.kind <= ts.SyntaxKind.LastAssignment ? targetsOf(node.left) : [];
+  }
+  if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && isIncrementOrDecrement(node.operator))
+    return targetsOf(node.operand);
+  if ((ts.isForOfStatement(node) || ts.isForInStatement(node)) && !ts.isVariableDeclarationList(node.initializer))
+    return targetsOf(node.initializer);
+  return [];
+}
+
+const isIncrementOrDecrement = (operator: ts.SyntaxKind): boolean =>
+  operator === ts.SyntaxKind.PlusPlusToken || operator === ts.SyntaxKind.MinusMinusToken;
+
+/** The identifiers an assignment target writes: itself, or those of a destructuring pattern (not `a.b`, `a[i]`). */
+function targetsOf(target: ts.Expression): ts.Identifier[] {
+  if (ts.isIdentifier(target)) return [target];
+  const inner =
+    ts.isParenthesizedExpression(target) ||
+    ts.isNonNullExpression(target) ||
+    ts.isAsExpression(target) ||
+    ts.isSatisfiesExpression(target) ||
+    ts.isTypeAssertionExpression(target) ||
+    ts.isSpreadElement(target);
+  if (inner) return targetsOf(target.expression);
+  if (ts.isBinaryExpression(target) && target.operatorToken.kind === ts.SyntaxKind.EqualsToken) return targetsOf(target.left);
+  if (ts.isArrayLiteralExpression(target)) return target.elements.flatMap(targetsOf);
+  if (ts.isObjectLiteralExpression(target)) {
+    return target.properties.flatMap((p) =>
+      ts.isShorthandPropertyAssignment(p)
+        ? [p.name]
+        : ts.isPropertyAssignment(p) || ts.isSpreadAssignment(p)
+          ? targetsOf(elementOf(p))
+          : [],
+    );
+  }
+  return [];
+}
+
+const elementOf = (p: ts.PropertyAssignment | ts.SpreadAssignment): ts.Expression =>
+  ts.isPropertyAssignment(p) ? p.initializer : p.expression;
+
+function declaresName(scope: ts.Node, name: string): boolean {
+  if (ts.isBlock(scope) || ts.isCaseClause(scope) || ts.isDefaultClause(scope))
+    return scope.statements.some((s) => statementDeclares(s, name));
+  if (ts.isForStatement(scope) || ts.isForOfStatement(scope) || ts.isForInStatement(scope)) {
+    const init = scope.initializer;
+    return !!init && ts.isVariableDeclarationList(init) && init.declarations.some((d) => bindsName(d.name, name));
+  }
+  if (ts.isCatchClause(scope)) return !!scope.variableDeclaration && bindsName(scope.variableDeclaration.name, name);
+  if (ts.isFunctionLike(scope)) {
+    const ownName = ts.isFunctionExpression(scope) && scope.name?.text === name;
+    return ownName || scope.parameters.some((p) => bindsName(p.name, name));
+  }
+  return false;
+}
+
+function statementDeclares(statement: ts.Statement, name: string): boolean {
+  if (ts.isVariableStatement(statement)) return statement.declarationList.declarations.some((d) => bindsName(d.name, name));
+  return (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === name;
+}
+
+function bindsName(binding: ts.BindingName, name: string): boolean {
+  if (ts.isIdentifier(binding)) return binding.text === name;
+  return binding.elements.some((e) => !ts.isOmittedExpression(e) && bindsName(e.name, name));
+}
