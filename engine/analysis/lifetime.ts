@@ -2,7 +2,7 @@
 // adds) and the source's (what it registers on, or holds). See docs/architecture.md, "Lifetimes".
 //
 // Registrars that run once for the application (runsOncePerApplication): module top level, static initialisers,
-// top-level IIFEs, functions called only from there, plugin activations, the set-up of dependency-injection
+// top-level IIFEs, functions and methods called only from there, plugin activations, the set-up of dependency-injection
 // singletons (root-provided without a teardown, or only registered with a container as singletons), one-shot
 // callbacks of such code, and code behind a memo that is never cleared; for an export its own program never uses, the
 // uses the scan's other projects make (TypeQueries.dependentReferences). What they register lives as long as the
@@ -38,7 +38,8 @@ export function runsOncePerApplication(types: TypeQueries, node: ts.Node, depth 
       isModuleSingletonSetUp(types, owner.cls, owner.member) ||
       isContainerSingletonSetUp(types, owner.cls, owner.member) ||
       (memoisedOnce(types, node) === 'field' && isContainerSingletonSetUp(types, owner.cls, undefined)) ||
-      (isSetUp(owner.member) && constructedOncePerApplication(types, owner.cls, depth))
+      (isSetUp(owner.member) && constructedOncePerApplication(types, owner.cls, depth)) ||
+      (ts.isMethodDeclaration(owner.member) && methodCalledOnlyOnce(types, owner.cls, owner.member, depth))
     );
   if (owner.kind !== 'function') return false;
   if (memoisedOnce(types, node) === 'module') return true;
@@ -502,7 +503,7 @@ function calledOnlyOnce(types: TypeQueries, fn: ts.SignatureDeclaration, depth: 
  * How many of the references are calls from run-once code (the declaration, imports and types such as `ReturnType<typeof
  * f>` aside); undefined when one is not.
  */
-function callsOnce(types: TypeQueries, references: readonly ts.Node[], name: ts.Identifier, depth: number): number | undefined {
+function callsOnce(types: TypeQueries, references: readonly ts.Node[], name: ts.Node, depth: number): number | undefined {
   let calls = 0;
   for (const ref of references) {
     if (ref === name || isImportOrExport(ref) || isInType(ref)) continue;
@@ -520,6 +521,25 @@ function calledOnceAt(types: TypeQueries, ref: ts.Node, depth: number): boolean 
   const callee = ts.isPropertyAccessExpression(ref.parent) && ref.parent.name === ref ? ref.parent : ref; // `Commands.addCommands(…)`
   const call = callee.parent;
   return ts.isCallExpression(call) && call.expression === callee && runsOncePerApplication(types, call, depth + 1);
+}
+
+/**
+ * A method whose every reference in the program, to it or to the base class method it overrides or implements
+ * (`platform.setErrorHandler(…)` typed as the abstract base), is a call from code that runs once per application
+ * (`this.ptys.init(this)` in the constructor of a class made once): it runs once for each such call.
+ */
+function methodCalledOnlyOnce(types: TypeQueries, cls: ts.ClassLikeDeclaration, method: ts.MethodDeclaration, depth: number): boolean {
+  const name = method.name;
+  if (depth >= 3 || !ts.isIdentifier(name)) return false;
+  const overridden = types.baseClasses(cls).flatMap((base) => base.members.filter((m) => m.name?.getText() === name.text));
+  let calls = 0;
+  for (const declaration of [method, ...overridden]) {
+    const symbol = declaration.name && types.symbolAt(declaration.name);
+    const counted = symbol && callsOnce(types, types.programReferences(symbol), declaration.name, depth);
+    if (counted === undefined) return false;
+    calls += counted;
+  }
+  return calls > 0;
 }
 
 function isImportOrExport(ref: ts.Node): boolean {
