@@ -99,7 +99,9 @@ export default defineRule({
         // a stream the instance itself created (its own Subject), or a method of an object it owns, goes with the
         // instance; a combination (`merge(a, b)`) outlives it when one of its inputs does
         const sources = chainSources(ctx.types, chain);
-        if (!sources.some((s) => ctx.analysis.outlivesOwner(s, owner, lifecycleAnalysis))) return;
+        const outlives = (s: ts.Expression) =>
+          ctx.analysis.outlivesOwner(s, owner, lifecycleAnalysis) && !ctx.analysis.onOwnEndOfPassingSource(s);
+        if (!sources.some(outlives)) return;
         const teardown = lifecycle.teardownToName;
         const source = chain.source;
         const report: Report<MessageId> = {

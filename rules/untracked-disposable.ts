@@ -77,7 +77,7 @@ export default defineRule({
         const callee = call.expression;
         const owner = ctx.analysis.ownerOf(call);
         const source = ts.isPropertyAccessExpression(callee) ? callee.expression : callee;
-        if (!ctx.analysis.outlivesOwner(source, owner, lifecycle)) return;
+        if (!ctx.analysis.outlivesOwner(source, owner, lifecycle) || ctx.analysis.onOwnEndOfPassingSource(callee)) return;
         const sourceText = `${codeText(callee)}()`;
         if (dropped) {
           const teardown = owner.kind === 'class' ? lifecycle.of(owner.cls).teardownToName : undefined;

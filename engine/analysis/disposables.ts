@@ -3,11 +3,12 @@
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { declaredBy, type DeclarationSource } from './declarations';
-import { calleeName, isAssignment, rootIdentifier, thisProperty, unwrap } from './expressions';
+import { accessPathKey } from './access-path';
+import { calleeName, isAssignment, rootIdentifier, thisField, thisProperty, unwrap } from './expressions';
 import { isPlatformSymbol } from './globals';
 import { callsMethod, type LifecycleAnalysis } from './lifecycle';
 import { enclosingFunction } from './owner';
-import { mayReturnResource, resourceInfo, type ResourceInfo } from './resource';
+import { mayReturnResource, RELEASE_METHODS, resourceInfo, type ResourceInfo } from './resource';
 import { calleeSummary, namesLookup } from './summaries';
 
 /**
@@ -250,4 +251,30 @@ function disposesElements(lifecycle: LifecycleAnalysis, cls: ts.ClassLikeDeclara
   };
   for (const t of teardowns) if (t.body) visit(t.body);
   return byLoop;
+}
+
+/**
+ * `options.transport.onClose(…)` in the constructor, where `options` is a parameter property and the class's teardown
+ * releases `this.options.transport`: the source is handed to the instance, which ends it, and its listeners with it.
+ */
+export function releasedByOwnTeardown(
+  types: TypeQueries,
+  lifecycle: LifecycleAnalysis,
+  target: ts.Expression,
+  cls: ts.ClassLikeDeclaration,
+): boolean {
+  const root = rootIdentifier(target);
+  const param = root && types.symbolAt(root)?.valueDeclaration;
+  if (!param || !ts.isParameter(param) || !ts.isConstructorDeclaration(param.parent) || param.parent.parent !== cls) return false;
+  const rootKey = accessPathKey(types, root);
+  const key = accessPathKey(types, target);
+  if (!rootKey || !key) return false;
+  const rest = key.slice(rootKey.length);
+  return lifecycle.of(cls).teardownCalls.some((call) => {
+    const callee = unwrap(call.expression);
+    if (!ts.isPropertyAccessExpression(callee) || !(RELEASE_METHODS as readonly string[]).includes(callee.name.text)) return false;
+    const field = thisProperty(thisField(callee.expression));
+    const fieldKey = field && types.symbolAt(field.name)?.valueDeclaration === param ? accessPathKey(types, field) : undefined;
+    return !!fieldKey && accessPathKey(types, callee.expression) === fieldKey + rest;
+  });
 }

@@ -4,7 +4,8 @@ import ts = require('typescript');
 import type { RuleSettings } from '../rule';
 import type { TypeQueries } from '../types';
 import { thisProperty, unwrap } from './expressions';
-import { adoptedByOwner } from './disposables';
+import { adoptedByOwner, releasedByOwnTeardown } from './disposables';
+import { onOwnEndOfPassingSource } from './end-events';
 import { LifecycleAnalysis } from './lifecycle';
 import { addsNothingToTarget, outlivesOwner, runsOncePerApplication, waitsForOneTimeEvent } from './lifetime';
 import { ownerOf, type Owner } from './owner';
@@ -55,7 +56,8 @@ export class Analysis {
    * True when the value at `target` (an emitter, a connection, a stream) lives longer than `owner`, so what is
    * registered on it outlives the owner. A source that dies with the owner takes its registrations along: `this`,
    * locals and fields the owner creates, fields the class's teardown releases (`this.proxy.destroy()`), and a
-   * method's parameter it hands to such a field (`this._disposables.push(reader)`).
+   * method's parameter it hands to such a field (`this._disposables.push(reader)`), and a constructor parameter's
+   * member the teardown releases (`options.transport`, ended by `this.options.transport.dispose()`).
    */
   outlivesOwner(target: ts.Expression, owner: Owner, lifecycle: LifecycleAnalysis = this.lifecycle): boolean {
     if (!outlivesOwner(this.types, target, owner)) return false;
@@ -63,9 +65,15 @@ export class Analysis {
     const x = unwrap(target);
     if (ts.isCallExpression(x) && lifecycle.stopsKeyedCall(owner.cls, x)) return false;
     if (adoptedByOwner(this.types, lifecycle, target, owner.cls)) return false;
+    if (releasedByOwnTeardown(this.types, lifecycle, target, owner.cls)) return false;
     const property = thisProperty(target);
     const field = property && this.types.symbolAt(property.name);
     return !field || !lifecycle.releasesField(owner.cls, field, { methods: RELEASE_METHODS });
+  }
+
+  /** `peer.onDispose`, `tab.destroyed$`: the end event of a source handed in for one call, which goes with it (see end-events.ts). */
+  onOwnEndOfPassingSource(event: ts.Expression): boolean {
+    return onOwnEndOfPassingSource(this.types, event);
   }
 
   /**
