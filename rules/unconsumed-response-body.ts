@@ -1,7 +1,7 @@
 // unconsumed-response-body: a fetch / undici response whose body is neither read nor cancelled on some path (an
 // early return or throw before the read), which keeps its connection checked out until garbage collection.
 import ts = require('typescript');
-import { BODY_CONSUMERS, exitsBeforeFirstUse, responseCall, statementList, type Use } from '../engine/analysis';
+import { BODY_CONSUMERS, exitsBeforeFirstUse, responseCall, statementList, stringProperty, type Use } from '../engine/analysis';
 import { insertAfterStatement, insertBeforeStatement, type Edit } from '../engine/fix';
 import { NO_OPTIONS } from '../engine/options';
 import { defineRule, type RuleContext } from '../engine/rule';
@@ -80,18 +80,7 @@ export default defineRule({
 
 /** `fetch(url, { method: 'HEAD' })`: the response has no body. */
 function isHeadRequest(call: ts.CallExpression): boolean {
-  const init = call.arguments[1];
-  return (
-    !!init &&
-    ts.isObjectLiteralExpression(init) &&
-    init.properties.some(
-      (p) =>
-        ts.isPropertyAssignment(p) &&
-        p.name.getText() === 'method' &&
-        ts.isStringLiteralLike(p.initializer) &&
-        p.initializer.text.toUpperCase() === 'HEAD',
-    )
-  );
+  return stringProperty(call.arguments[1], 'method')?.toUpperCase() === 'HEAD';
 }
 
 /**

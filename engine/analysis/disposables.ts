@@ -203,10 +203,8 @@ export function adoptedByOwner(
   target: ts.Expression,
   cls: ts.ClassLikeDeclaration,
 ): boolean {
-  const root = rootIdentifier(target);
-  const param = root && types.symbolAt(root)?.valueDeclaration;
-  if (!param || !ts.isParameter(param) || !ts.isMethodDeclaration(param.parent) || param.parent.parent !== cls || !param.parent.body)
-    return false;
+  const param = rootParameter(types, target);
+  if (!param || !ts.isMethodDeclaration(param.parent) || param.parent.parent !== cls || !param.parent.body) return false;
   const isParam = (e: ts.Expression) => {
     const x = unwrap(e);
     return ts.isIdentifier(x) && types.symbolAt(x)?.valueDeclaration === param;
@@ -263,10 +261,9 @@ export function releasedByOwnTeardown(
   target: ts.Expression,
   cls: ts.ClassLikeDeclaration,
 ): boolean {
-  const root = rootIdentifier(target);
-  const param = root && types.symbolAt(root)?.valueDeclaration;
-  if (!param || !ts.isParameter(param) || !ts.isConstructorDeclaration(param.parent) || param.parent.parent !== cls) return false;
-  const rootKey = accessPathKey(types, root);
+  const param = rootParameter(types, target);
+  if (!param || !ts.isConstructorDeclaration(param.parent) || param.parent.parent !== cls) return false;
+  const rootKey = accessPathKey(types, rootIdentifier(target)!);
   const key = accessPathKey(types, target);
   if (!rootKey || !key) return false;
   const rest = key.slice(rootKey.length);
@@ -277,4 +274,11 @@ export function releasedByOwnTeardown(
     const fieldKey = field && types.symbolAt(field.name)?.valueDeclaration === param ? accessPathKey(types, field) : undefined;
     return !!fieldKey && accessPathKey(types, callee.expression) === fieldKey + rest;
   });
+}
+
+/** The parameter that the expression's root names (`options` of `options.transport.onClose`). */
+function rootParameter(types: TypeQueries, target: ts.Expression): ts.ParameterDeclaration | undefined {
+  const root = rootIdentifier(target);
+  const decl = root && types.symbolAt(root)?.valueDeclaration;
+  return decl && ts.isParameter(decl) ? decl : undefined;
 }

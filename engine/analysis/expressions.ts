@@ -119,3 +119,11 @@ export function boundNames(name: ts.BindingName): ts.Identifier[] {
   if (ts.isIdentifier(name)) return [name];
   return name.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : boundNames(e.name)));
 }
+
+/** The text of an object literal's string property (`providedIn` of `{ providedIn: 'root' }`), if it has one. */
+export function stringProperty(node: ts.Node | undefined, name: string): string | undefined {
+  if (!node || !ts.isObjectLiteralExpression(node)) return undefined;
+  for (const p of node.properties)
+    if (ts.isPropertyAssignment(p) && p.name.getText() === name && ts.isStringLiteralLike(p.initializer)) return p.initializer.text;
+  return undefined;
+}

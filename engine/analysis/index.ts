@@ -161,6 +161,7 @@ export {
   isAssignment,
   outerExpression,
   rootIdentifier,
+  stringProperty,
   thisField,
   thisProperty,
   unwrap,

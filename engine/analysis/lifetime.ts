@@ -21,7 +21,7 @@ import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { accessPathKey } from './access-path';
 import { nodeModule, namesSpec, type DeclarationSpec } from './declarations';
-import { calleeName, isAssignment, outerExpression, rootIdentifier, thisField, thisProperty, unwrap } from './expressions';
+import { calleeName, isAssignment, outerExpression, rootIdentifier, stringProperty, thisField, thisProperty, unwrap } from './expressions';
 import { returnsFresh } from './summaries';
 import { identifiersNamed, referencesTo, someNode } from './walk';
 import { enclosingFunction, isProgramLifetime, ownerOf, type Owner } from './owner';
@@ -372,17 +372,8 @@ function activatesPluginsOnly(types: TypeQueries, fn: ts.SignatureDeclaration): 
  */
 function isSingletonSetUp(cls: ts.ClassLikeDeclaration, member: ts.ClassElement): boolean {
   if (!ts.isConstructorDeclaration(member) && !ts.isPropertyDeclaration(member)) return false;
-  const options = decoratorCall(cls, 'Injectable')?.arguments[0];
-  const rootProvided =
-    !!options &&
-    ts.isObjectLiteralExpression(options) &&
-    options.properties.some(
-      (p) =>
-        ts.isPropertyAssignment(p) &&
-        p.name.getText() === 'providedIn' &&
-        ts.isStringLiteralLike(p.initializer) &&
-        ['root', 'platform'].includes(p.initializer.text),
-    );
+  const providedIn = stringProperty(decoratorCall(cls, 'Injectable')?.arguments[0], 'providedIn');
+  const rootProvided = providedIn === 'root' || providedIn === 'platform';
   return rootProvided && !cls.members.some((m) => ts.isMethodDeclaration(m) && m.name.getText() === 'ngOnDestroy');
 }
 
