@@ -47,7 +47,7 @@ export function defaultConfig(): LeakLintConfig {
 }
 
 /** Test files: their fixtures leak on purpose and their lifetimes end with the test run. */
-export const TEST_FILES = ['**/*.test.*', '**/*.spec.*', '**/__tests__/**', '**/__mocks__/**'];
+export const TEST_FILES = ['**/*.test.*', '**/*.spec.*', '**/__tests__/**', '**/__mocks__/**', '**/test/**', '**/tests/**'];
 
 export const RECOMMENDED = 'leaklint:recommended';
 export const STRICT = 'leaklint:strict';

@@ -146,7 +146,7 @@ const findingsOf = (dir: string, args: string[] = []) =>
   );
 
 test('presets: leaklint:recommended (the default) leaves test files out; leaklint:strict makes every rule an error', () => {
-  const dir = workspace({ 'src/a.ts': LEAK, 'src/a.test.ts': LEAK, 'src/__tests__/b.ts': TIMER });
+  const dir = workspace({ 'src/a.ts': LEAK, 'src/a.test.ts': LEAK, 'src/__tests__/b.ts': TIMER, 'test/c.ts': LEAK, 'src/tests/d.ts': TIMER });
   assert.deepEqual(findingsOf(dir), ['src/a.ts unclosed-resource warn']);
   writeFileSync(join(dir, 'leaklint.config.json'), JSON.stringify({ extends: 'leaklint:recommended' }));
   assert.deepEqual(findingsOf(dir), ['src/a.ts unclosed-resource warn']);
@@ -159,6 +159,8 @@ test('presets: leaklint:recommended (the default) leaves test files out; leaklin
     'src/__tests__/b.ts uncleared-timer warn',
     'src/a.test.ts unclosed-resource warn',
     'src/a.ts unclosed-resource warn',
+    'src/tests/d.ts uncleared-timer warn',
+    'test/c.ts unclosed-resource warn',
   ]);
   writeFileSync(join(dir, 'leaklint.config.json'), JSON.stringify({ extends: 'leaklint:lax' }));
   const r = leaklint(['scan', dir], dir);
