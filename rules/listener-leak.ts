@@ -10,6 +10,7 @@ import {
   accessPathKey,
   aliasPaths,
   answeredWithoutReturning,
+  assignedName,
   enclosingFunction,
   isAssignment,
   isThisObject,
@@ -86,7 +87,8 @@ export default defineRule({
         if (LISTENER_REGISTRATIONS.has(callee.name.text) && reportAddedAtEveryRun(ctx, call, callee)) return;
         if (ONCE_REGISTRATIONS.has(callee.name.text)) return reportOnceLeftBehind(ctx, call, callee, lifecycle);
         if (!PERSISTENT_REGISTRATIONS.has(callee.name.text)) return;
-        const [event, handler, options] = call.arguments;
+        const [event, registered, options] = call.arguments;
+        const handler = assignedName(registered);
         if (registersNothing(handler) || removesItself(options) || ctx.analysis.runsOncePerApplication(call)) return;
         // the function registers what its caller hands it: the caller's registration to undo
         if (forwardsRegistration(ctx, call, event, handler)) return;

@@ -114,6 +114,12 @@ export function isAssignment(node: ts.Node): node is ts.BinaryExpression {
   return ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken;
 }
 
+/** `this.onMove = this.onMove.bind(this)` passed as a value is known by its left side from then on (a removal names it). */
+export function assignedName(e: ts.Expression): ts.Expression {
+  const x = unwrap(e);
+  return isAssignment(x) ? unwrap(x.left) : x;
+}
+
 /** The names a binding declares: `a`, `{ a, b: [c] }` → a, c. */
 export function boundNames(name: ts.BindingName): ts.Identifier[] {
   if (ts.isIdentifier(name)) return [name];

@@ -154,6 +154,7 @@ export {
   untypedRemovalOf,
 } from './events';
 export {
+  assignedName,
   boundNames,
   calledName,
   calleeName,

@@ -659,8 +659,23 @@ function fieldBehindGetter(types: TypeQueries, member: ts.Symbol | undefined): t
 function handedInAtConstruction(types: TypeQueries, param: ts.ParameterDeclaration, site: ts.Node): boolean {
   const ctor = param.parent;
   if (!ts.isConstructorDeclaration(ctor) || enclosingFunction(site) !== ctor) return false;
-  const accepts = (arg: ts.Expression, created: ts.Node) => !sharedBeyondCreator(types, arg, ownerOf(created));
+  const accepts = (arg: ts.Expression, created: ts.Node) =>
+    createdForItselfOnce(arg, created) || !sharedBeyondCreator(types, arg, ownerOf(created));
   return everyInstantiationPasses(types, ctor.parent, param, accepts) || instantiatedNowhere(types, ctor.parent);
+}
+
+/**
+ * `this.input = new InputState(this)` in the creator's constructor (or a field initialiser): the creator makes one
+ * part for itself and keeps it, so what the part registers on the creator goes with both.
+ */
+function createdForItselfOnce(arg: ts.Expression, created: ts.Node): boolean {
+  if (unwrap(arg).kind !== ts.SyntaxKind.ThisKeyword || !ts.isNewExpression(created)) return false;
+  const kept = outerExpression(created);
+  const at = kept.parent;
+  if (ts.isPropertyDeclaration(at)) return at.initializer === kept && !(ts.getCombinedModifierFlags(at) & ts.ModifierFlags.Static);
+  if (!isAssignment(at) || at.right !== kept || !thisProperty(at.left) || !ts.isExpressionStatement(at.parent)) return false;
+  const body = at.parent.parent;
+  return ts.isBlock(body) && ts.isConstructorDeclaration(body.parent);
 }
 
 /**
