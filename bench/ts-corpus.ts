@@ -193,4 +193,13 @@ export const TS_CORPUS: TsRepository[] = [
     workspaces: ['packages/*'],
     note: 'collaboration server (socket.io/websocket rooms, peers) with its protocol, Yjs provider and VS Code extension',
   },
+  {
+    name: 'codemirror-view',
+    github: 'codemirror/view',
+    commit: 'a0a5ed946cfdfde61dcf33b131d551136378ccf9',
+    folders: ['src'],
+    scan: ['src'],
+    install: ['.'],
+    note: "editor framework's DOM view: DOM listeners and observers, view plugins, tooltips, gutters, input handling",
+  },
 ];
