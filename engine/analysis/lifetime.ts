@@ -27,6 +27,7 @@ import { identifiersNamed, referencesTo, someNode } from './walk';
 import { enclosingFunction, isProgramLifetime, ownerOf, type Owner } from './owner';
 import { LISTENER_REGISTRATIONS } from './events';
 import { holdsOnly } from './captures';
+import { inHostPage, inTemplates } from './markup';
 
 /** True when the code at `node` runs once for the whole application (see the header). */
 export function runsOncePerApplication(types: TypeQueries, node: ts.Node, depth = 0): boolean {
@@ -36,6 +37,7 @@ export function runsOncePerApplication(types: TypeQueries, node: ts.Node, depth 
     return (
       isSingletonSetUp(owner.cls, owner.member) ||
       isModuleSingletonSetUp(types, owner.cls, owner.member) ||
+      isRootComponentSetUp(types, owner.cls, owner.member) ||
       isContainerSingletonSetUp(types, owner.cls, owner.member) ||
       (memoisedOnce(types, node) === 'field' && isContainerSingletonSetUp(types, owner.cls, undefined)) ||
       (isSetUp(owner.member) && constructedOncePerApplication(types, owner.cls, depth)) ||
@@ -49,7 +51,7 @@ export function runsOncePerApplication(types: TypeQueries, node: ts.Node, depth 
   // a promise settles once: its reaction runs once for each run of the code that chains it
   const reaction = promiseReaction(types, fn);
   if (reaction) return runsOncePerApplication(types, reaction, depth + 1);
-  const passedTo = onceCallbackCall(fn);
+  const passedTo = onceCallbackCall(types, fn);
   return passedTo ? runsOncePerApplication(types, passedTo, depth + 1) : calledOnlyOnce(types, fn, depth);
 }
 
@@ -323,16 +325,31 @@ function neverCleared(cache: ts.Expression): boolean {
 
 /**
  * Callbacks that run at most once per time the code that passes them runs: a promise's (`p.then(() => …)`), a
- * one-shot listener's (`once`), and a language server's initialisation handlers (`connection.onInitialized(…)`; the
- * client initialises a connection once).
+ * one-shot listener's (`once`), a listener of an event its emitter fires once (`app.on('ready', …)`), and a language
+ * server's initialisation handlers (`connection.onInitialized(…)`; the client initialises a connection once).
  */
-function onceCallbackCall(fn: ts.SignatureDeclaration): ts.CallExpression | undefined {
+function onceCallbackCall(types: TypeQueries, fn: ts.SignatureDeclaration): ts.CallExpression | undefined {
   if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
   const call = outerCall(fn);
   const callee = call && unwrap(call.expression);
-  return callee && ts.isPropertyAccessExpression(callee) && ONCE_CALLBACKS.has(callee.name.text) ? call : undefined;
+  if (!callee || !ts.isPropertyAccessExpression(callee)) return undefined;
+  return ONCE_CALLBACKS.has(callee.name.text) || onEventFiredOnce(types, call!, callee) ? call : undefined;
 }
 const ONCE_CALLBACKS = new Set(['then', 'catch', 'finally', 'once', 'onInitialize', 'onInitialized']);
+
+/**
+ * Events an emitter fires once in its life, known by the state its type reports them with: an application's start
+ * (Electron's `app`, whose `isReady()` and `whenReady()` tell whether 'ready' has fired).
+ */
+const EVENTS_FIRED_ONCE = [{ events: new Set(['ready', 'will-finish-launching']), state: ['isReady', 'whenReady'] }];
+
+/** `emitter.on('ready', …)` (any registration method) for an event the emitter fires once. */
+function onEventFiredOnce(types: TypeQueries, call: ts.CallExpression, callee: ts.PropertyAccessExpression): boolean {
+  const event = call.arguments[0];
+  if (!LISTENER_REGISTRATIONS.has(callee.name.text) || !event || !ts.isStringLiteralLike(event)) return false;
+  const emitter = types.typeAt(callee.expression);
+  return EVENTS_FIRED_ONCE.some((e) => e.events.has(event.text) && e.state.every((m) => types.hasMethod(emitter, m)));
+}
 
 /** `activate` of a plugin descriptor (`{ id: '…', activate(app) { … } }`) at module level: the host runs it once. */
 function isPluginActivation(fn: ts.SignatureDeclaration): boolean {
@@ -410,14 +427,52 @@ function isModuleListing(ref: ts.Node): boolean {
   if (ts.isCallExpression(p) && p.arguments[0] === ref)
     return ts.isIdentifier(p.expression) && p.expression.text === 'bootstrapApplication';
   const useClass = ts.isPropertyAssignment(p) && p.initializer === ref && p.name.getText() === 'useClass';
-  const element = useClass ? p.parent : ref;
+  return inNgModuleList(useClass ? p.parent : ref, ['providers', 'bootstrap']);
+}
+
+/** An element of one of the lists of an `@NgModule({ … })`. */
+function inNgModuleList(element: ts.Node, lists: readonly string[]): boolean {
   const list = element.parent;
   if (!ts.isArrayLiteralExpression(list) || !ts.isPropertyAssignment(list.parent) || list.parent.initializer !== list) return false;
-  if (!['providers', 'bootstrap'].includes(list.parent.name.getText())) return false;
+  if (!lists.includes(list.parent.name.getText())) return false;
   const call = list.parent.parent.parent;
   return (
     ts.isCallExpression(call) && ts.isDecorator(call.parent) && ts.isIdentifier(call.expression) && call.expression.text === 'NgModule'
   );
+}
+
+/** Angular calls these once on each instance of a component, after its constructor. */
+const INIT_HOOKS = new Set(['ngOnInit', 'ngAfterContentInit', 'ngAfterViewInit']);
+
+/**
+ * Angular: the set-up (constructor, field initialisers, init hooks) of the application's root component, which
+ * Angular bootstraps once into the element of the host page (`<app-root>` in index.html; a plugin host may bootstrap
+ * a class a package exports under any name): one instance, as long-lived as the page.
+ */
+function isRootComponentSetUp(types: TypeQueries, cls: ts.ClassLikeDeclaration, member: ts.ClassElement): boolean {
+  const initHook = ts.isMethodDeclaration(member) && ts.isIdentifier(member.name) && INIT_HOOKS.has(member.name.text);
+  if (!isSetUp(member) && !initHook) return false;
+  const answers = types.programWide('root-components', () => new WeakMap<ts.ClassLikeDeclaration, boolean>());
+  let root = answers.get(cls);
+  if (root === undefined) answers.set(cls, (root = isRootComponent(types, cls)));
+  return root;
+}
+
+/**
+ * A component whose element is in a host page and that nothing else makes: no template of the program uses its
+ * selector, and no code hands the class on (to `createComponent`, a dialog, a route): the program, and the scan's
+ * other projects, only declare it in NgModules, export it and name it in types.
+ */
+function isRootComponent(types: TypeQueries, cls: ts.ClassLikeDeclaration): boolean {
+  const selector = stringProperty(decoratorCall(cls, 'Component')?.arguments[0], 'selector');
+  const symbol = cls.name && types.symbolAt(cls.name);
+  if (!selector || !symbol || !/^[a-z][\w-]*$/i.test(selector)) return false;
+  const onlyDeclared = (where: TypeQueries, references: readonly ts.Node[]) =>
+    references.every((ref) => namesNoInstance(where, ref, cls, false) || inNgModuleList(ref, ['declarations', 'exports']));
+  if (!onlyDeclared(types, types.programReferences(symbol))) return false;
+  if (!inHostPage(types, cls.getSourceFile().fileName, selector) || inTemplates(types, selector)) return false;
+  const elsewhere = types.dependentReferences(symbol);
+  return !!elsewhere && elsewhere.every(({ types: where, references }) => onlyDeclared(where, references));
 }
 
 function decoratorCall(cls: ts.ClassLikeDeclaration, name: string): ts.CallExpression | undefined {
@@ -640,14 +695,23 @@ function oneObjectAtEveryCall(types: TypeQueries, arg: ts.Expression): boolean {
   return !decl || decl.getSourceFile() !== arg.getSourceFile() || !enclosingFunction(decl);
 }
 
-/** `get editor() { return this._editor; }`: the field the getter reads (else the member itself). */
+/**
+ * `get editor() { return this._editor; }`: the field the getter reads (else the member itself). A getter that reads a
+ * member of a field (`return this.frontend.input$`, after guards that throw) stands for that field: what it hands out
+ * lives as long as the field's value.
+ */
 function fieldBehindGetter(types: TypeQueries, member: ts.Symbol | undefined): ts.Symbol | undefined {
   const getter = member?.declarations?.find(ts.isGetAccessorDeclaration);
-  const statements = getter?.body?.statements;
-  const returned = statements?.length === 1 && ts.isReturnStatement(statements[0]) ? statements[0].expression : undefined;
-  const read = returned && unwrap(returned);
-  if (!read || !ts.isPropertyAccessExpression(read) || read.expression.kind !== ts.SyntaxKind.ThisKeyword) return member;
-  return types.symbolAt(read.name) ?? member;
+  const statements = getter?.body?.statements ?? [];
+  const last = statements[statements.length - 1];
+  const guards = statements.slice(0, -1).every((st) => ts.isIfStatement(st) && !st.elseStatement && throws(st.thenStatement));
+  const returned = guards && last && ts.isReturnStatement(last) && last.expression ? thisField(last.expression) : undefined;
+  const read = returned && thisProperty(returned);
+  return (read && types.symbolAt(read.name)) ?? member;
+}
+
+function throws(st: ts.Statement): boolean {
+  return ts.isThrowStatement(st) || (ts.isBlock(st) && st.statements.length === 1 && ts.isThrowStatement(st.statements[0]));
 }
 
 /**
