@@ -4,9 +4,10 @@
 // Registrars that run once for the application (runsOncePerApplication): module top level, static initialisers,
 // top-level IIFEs, functions and methods called only from there, plugin activations, the set-up of dependency-injection
 // singletons (root-provided without a teardown, or only registered with a container as singletons), one-shot
-// callbacks of such code, and code behind a memo that is never cleared; for an export its own program never uses, the
-// uses the scan's other projects make (TypeQueries.dependentReferences). What they register lives as long as the
-// application and is no leak. A registration that waits for a one-time event (workspace trust) stops when it fires.
+// callbacks of such code, command-line command handlers parsed once, and code behind a memo that is never cleared;
+// for an export its own program never uses, the uses the scan's other projects make (TypeQueries.dependentReferences).
+// What they register lives as long as the application and is no leak. A registration that waits for a one-time event
+// (workspace trust) stops when it fires.
 //
 // Sources (outlivesOwner): globals, imports, module-level values, parameters (borrowed) and fields the class did not
 // create outlive their owner. `this`, locals and fields the owner creates (owned), parameters every caller binds to
@@ -27,6 +28,7 @@ import { identifiersNamed, referencesTo, someNode } from './walk';
 import { enclosingFunction, isProgramLifetime, ownerOf, type Owner } from './owner';
 import { LISTENER_REGISTRATIONS } from './events';
 import { holdsOnly } from './captures';
+import { containerUseOf, containersDefaultToSingletons, type ContainerUse } from './containers';
 
 /** True when the code at `node` runs once for the whole application (see the header). */
 export function runsOncePerApplication(types: TypeQueries, node: ts.Node, depth = 0): boolean {
@@ -49,7 +51,7 @@ export function runsOncePerApplication(types: TypeQueries, node: ts.Node, depth 
   // a promise settles once: its reaction runs once for each run of the code that chains it
   const reaction = promiseReaction(types, fn);
   if (reaction) return runsOncePerApplication(types, reaction, depth + 1);
-  const passedTo = onceCallbackCall(fn);
+  const passedTo = onceCallbackCall(fn) ?? commandLineParse(types, fn);
   return passedTo ? runsOncePerApplication(types, passedTo, depth + 1) : calledOnlyOnce(types, fn, depth);
 }
 
@@ -334,6 +336,36 @@ function onceCallbackCall(fn: ts.SignatureDeclaration): ts.CallExpression | unde
 }
 const ONCE_CALLBACKS = new Set(['then', 'catch', 'finally', 'once', 'onInitialize', 'onInitialized']);
 
+const PARSES = new Set(['parse', 'parseAsync', 'parseSync', 'argv']);
+
+/**
+ * The handler of a command-line command (yargs' `.command({ command, handler })` or `.command(name, description,
+ * builder, handler)`, commander's `.action(handler)`), and where its parser parses the arguments: in the chain
+ * (`….command(…).parse()`, `.argv`) or as the one use of the variable that holds it (`cli.parse()`). The process runs
+ * the command its arguments name once for each parse.
+ */
+function commandLineParse(types: TypeQueries, fn: ts.SignatureDeclaration): ts.Expression | undefined {
+  const member = ts.isMethodDeclaration(fn) ? fn : ts.isPropertyAssignment(fn.parent) ? fn.parent : undefined;
+  const inDescriptor = member?.name.getText() === 'handler' && ts.isObjectLiteralExpression(member.parent);
+  if (!inDescriptor && !ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+  const handler = inDescriptor ? (member!.parent as ts.ObjectLiteralExpression) : (fn as ts.ArrowFunction | ts.FunctionExpression);
+  const call = outerCall(handler);
+  const method = call && ts.isPropertyAccessExpression(call.expression) ? call.expression.name.text : undefined;
+  const registers = method === 'command' ? inDescriptor || call!.arguments.indexOf(handler) > 0 : method === 'action' && !inDescriptor;
+  if (!registers) return undefined;
+  let chain: ts.Expression = call!;
+  while (ts.isPropertyAccessExpression(chain.parent) && chain.parent.expression === chain) {
+    const access = chain.parent;
+    if (PARSES.has(access.name.text)) return access;
+    chain = ts.isCallExpression(access.parent) && access.parent.expression === access ? access.parent : access;
+  }
+  const holder = outerExpression(chain).parent;
+  if (!ts.isVariableDeclaration(holder) || !ts.isIdentifier(holder.name)) return undefined;
+  const uses = (referencesTo(types, holder.getSourceFile(), holder.name) ?? []).filter((ref) => ref !== holder.name);
+  const parse = uses.length === 1 ? uses[0].parent : undefined;
+  return parse && ts.isPropertyAccessExpression(parse) && PARSES.has(parse.name.text) ? parse : undefined;
+}
+
 /** `activate` of a plugin descriptor (`{ id: '…', activate(app) { … } }`) at module level: the host runs it once. */
 function isPluginActivation(fn: ts.SignatureDeclaration): boolean {
   const member = ts.isMethodDeclaration(fn) ? fn : ts.isPropertyAssignment(fn.parent) ? fn.parent : undefined;
@@ -429,28 +461,41 @@ function decoratorCall(cls: ts.ClassLikeDeclaration, name: string): ts.CallExpre
 }
 
 /**
- * The constructor, a field initialiser or the `activate` method (any member, without one) of a class that is only
- * ever registered with a dependency-injection container as a singleton (`serviceManager.addSingleton(IToken, Service)`,
- * `container.registerSingleton(Service)`): the container makes one instance and activates it once.
+ * The constructor, a field initialiser, the `activate` method or an inversify `@postConstruct()` method (any member,
+ * without one) of a class that is only ever registered with a dependency-injection container as a singleton
+ * (`serviceManager.addSingleton(IToken, Service)`, `container.registerSingleton(Service)`,
+ * `bind(Service).toSelf().inSingletonScope()`; see containers.ts): the container makes one instance and activates it once.
  */
 function isContainerSingletonSetUp(types: TypeQueries, cls: ts.ClassLikeDeclaration, member: ts.ClassElement | undefined): boolean {
   const setUp =
     !member ||
     ts.isConstructorDeclaration(member) ||
     ts.isPropertyDeclaration(member) ||
-    (ts.isMethodDeclaration(member) && ts.isIdentifier(member.name) && member.name.text === 'activate');
+    (ts.isMethodDeclaration(member) &&
+      ((ts.isIdentifier(member.name) && member.name.text === 'activate') || hasDecorator(member, POST_CONSTRUCT)));
   if (!setUp || !cls.name) return false;
   // per program: other files' registrations decide it
   const singletons = types.programWide('container-singletons', () => new WeakMap<ts.ClassLikeDeclaration, boolean>());
   let singleton = singletons.get(cls);
-  if (singleton === undefined) singletons.set(cls, (singleton = registeredOnlyAsSingleton(types, cls.name)));
+  if (singleton === undefined) {
+    singletons.set(cls, false); // a binding made in the set-up of the class itself asks again
+    singletons.set(cls, (singleton = registeredOnlyAsSingleton(types, cls.name)));
+  }
   return singleton;
 }
 
+/** Inversify's `@postConstruct()`: the container calls the method once, right after it constructs the instance. */
+const POST_CONSTRUCT = new Set(['postConstruct']);
+
+/**
+ * Every use of the class registers it with a container as a singleton, or looks it up there (`@inject(C)`,
+ * `container.get(C)`); a class the program only looks up is bound by the container itself, in its default scope.
+ */
 function registeredOnlyAsSingleton(types: TypeQueries, name: ts.Identifier): boolean {
   const symbol = types.symbolAt(name);
   if (!symbol) return false;
   let registrations = 0;
+  let lookups = 0;
   for (const ref of types.programReferences(symbol)) {
     if (ref === name || isImportOrExport(ref) || isInType(ref)) continue;
     // the class itself (`addSingleton(IToken, Service)`) or an instance made for the container
@@ -459,10 +504,22 @@ function registeredOnlyAsSingleton(types: TypeQueries, name: ts.Identifier): boo
     const call = registered.parent;
     const callee =
       ts.isCallExpression(call) && call.arguments.includes(registered as ts.Expression) ? calleeName(call.expression) : undefined;
-    if (!callee || !/Singleton(Instance)?$/.test(callee.text)) return false;
-    registrations++;
+    const use = containerUseOf(ref);
+    const singleton = (callee && /Singleton(Instance)?$/.test(callee.text)) || (use?.kind === 'binding' && boundAsSingleton(types, use));
+    if (singleton) registrations++;
+    else if (use?.kind === 'lookup') lookups++;
+    else return false;
   }
-  return registrations > 0;
+  return registrations > 0 || (lookups > 0 && containersDefaultToSingletons(types));
+}
+
+/**
+ * A binding in singleton scope, or one without a scope (the container's default, when that is 'Singleton') that code
+ * running once per application makes: a binding made per call (in a child container per room) makes one instance each.
+ */
+function boundAsSingleton(types: TypeQueries, binding: Extract<ContainerUse, { kind: 'binding' }>): boolean {
+  if (binding.scope !== undefined) return binding.scope === 'Singleton';
+  return containersDefaultToSingletons(types) && runsOncePerApplication(types, binding.bind, 1);
 }
 
 function isInType(ref: ts.Node): boolean {
