@@ -716,8 +716,8 @@ function fieldBehindGetter(types: TypeQueries, member: ts.Symbol | undefined): t
 function handedInAtConstruction(types: TypeQueries, param: ts.ParameterDeclaration, site: ts.Node): boolean {
   const ctor = param.parent;
   if (!ts.isConstructorDeclaration(ctor) || enclosingFunction(site) !== ctor) return false;
-  const accepts = (arg: ts.Expression, created: ts.Node) => !sharedBeyondCreator(types, arg, ownerOf(created));
-  return everyInstantiationPasses(types, ctor.parent, param, accepts) || instantiatedNowhere(types, ctor.parent);
+  const accepts: Accepts = (where, arg, created) => !sharedBeyondCreator(where, arg, ownerOf(created));
+  return everyInstantiationPasses(types, ctor.parent, param, accepts, true) || instantiatedNowhere(types, ctor.parent);
 }
 
 /**
@@ -1245,36 +1245,69 @@ function startedByClass(types: TypeQueries, cls: ts.ClassLikeDeclaration, field:
  * a shared value anywhere: false.
  */
 function freshFromEveryCaller(types: TypeQueries, cls: ts.ClassLikeDeclaration, param: ts.ParameterDeclaration): boolean {
-  return everyInstantiationPasses(types, cls, param, (arg) => madeForTheCall(types, arg));
+  return everyInstantiationPasses(types, cls, param, (where, arg) => madeForTheCall(where, arg));
 }
+
+/** Whether an argument passed where the class is made (`created`: the `new` or `super(…)`) is acceptable, in its program. */
+type Accepts = (types: TypeQueries, arg: ts.Expression, created: ts.Node) => boolean;
 
 /**
  * Every `new C(…)` of the class in the program (in its file, when not exported) passes an argument `accepts` (and
  * there is one). A subclass's `super(…)` passes its own: an argument, or its constructor's parameter followed to
- * the subclass's instantiations.
+ * the subclass's instantiations. With `elsewhere`, an export its own program never makes is judged by the scan's
+ * other projects' instantiations (a package's provider that another package's session creates).
  */
 function everyInstantiationPasses(
   types: TypeQueries,
   cls: ts.ClassLikeDeclaration,
   param: ts.ParameterDeclaration,
-  accepts: (arg: ts.Expression, created: ts.Node) => boolean,
+  accepts: Accepts,
+  elsewhere = false,
 ): boolean {
   const ctor = param.parent;
   if (!ts.isConstructorDeclaration(ctor) || ctor.parent !== cls) return false;
-  return passedAtEveryInstantiation(types, cls, ctor.parameters.indexOf(param), accepts, 0);
+  const index = ctor.parameters.indexOf(param);
+  const made = instantiationsOf(types, cls, index, accepts, 0);
+  const classSymbol = cls.name && types.symbolAt(cls.name);
+  const exported = (ts.getCombinedModifierFlags(cls) & ts.ModifierFlags.Export) !== 0;
+  if (made !== 0 || !elsewhere || !exported || !classSymbol) return !!made;
+  return usedOnlyOnceElsewhere(types, classSymbol, (where, there) => instantiationsPassing(where, there, cls, index, accepts, 0));
 }
 
 function passedAtEveryInstantiation(
   types: TypeQueries,
   cls: ts.ClassLikeDeclaration,
   index: number,
-  accepts: (arg: ts.Expression, created: ts.Node) => boolean,
+  accepts: Accepts,
   depth: number,
 ): boolean {
+  return !!instantiationsOf(types, cls, index, accepts, depth);
+}
+
+/** The instantiations of the class in the program (see everyInstantiationPasses); undefined when one passes what `accepts` does not. */
+function instantiationsOf(
+  types: TypeQueries,
+  cls: ts.ClassLikeDeclaration,
+  index: number,
+  accepts: Accepts,
+  depth: number,
+): number | undefined {
   const classSymbol = cls.name && types.symbolAt(cls.name);
-  if (!classSymbol || depth > 2) return false;
+  if (!classSymbol || depth > 2) return undefined;
   const exported = (ts.getCombinedModifierFlags(cls) & ts.ModifierFlags.Export) !== 0;
   const references = exported ? types.programReferences(classSymbol) : (referencesTo(types, cls.getSourceFile(), cls.name!) ?? []);
+  return instantiationsPassing(types, references, cls, index, accepts, depth);
+}
+
+/** How many instantiations among the references pass an accepted argument at `index`; undefined when one does not. */
+function instantiationsPassing(
+  types: TypeQueries,
+  references: readonly (ts.Identifier | ts.PrivateIdentifier)[],
+  cls: ts.ClassLikeDeclaration,
+  index: number,
+  accepts: Accepts,
+  depth: number,
+): number | undefined {
   const constructsItself = makesItsOwnInstances(cls);
   let instantiations = 0;
   for (const ref of references) {
@@ -1282,16 +1315,16 @@ function passedAtEveryInstantiation(
     const subclass = extendingClass(ref);
     const alias = subclass ? undefined : constructorField(types, ref);
     if (subclass) {
-      if (!passedBySubclass(types, subclass, index, accepts, depth)) return false;
+      if (!passedBySubclass(types, subclass, index, accepts, depth)) return undefined;
     } else if (alias) {
       const made = instantiationsThrough(types, alias, index, accepts);
-      if (made === undefined) return false;
+      if (made === undefined) return undefined;
       instantiations += made;
       continue;
-    } else if (!passedAt(ref, index, accepts)) return false;
+    } else if (!passedAt(types, ref, index, accepts)) return undefined;
     instantiations++;
   }
-  return instantiations > 0;
+  return instantiations;
 }
 
 /**
@@ -1316,10 +1349,10 @@ function makesItsOwnInstances(cls: ts.ClassLikeDeclaration): boolean {
 }
 
 /** `new C(…)` at `callee` passes an argument at `index` that `accepts` takes. */
-function passedAt(callee: ts.Node, index: number, accepts: (arg: ts.Expression, created: ts.Node) => boolean): boolean {
+function passedAt(types: TypeQueries, callee: ts.Node, index: number, accepts: Accepts): boolean {
   const parent = callee.parent;
   const arg = ts.isNewExpression(parent) && parent.expression === callee ? parent.arguments?.[index] : undefined;
-  return !!arg && !ts.isSpreadElement(arg) && accepts(arg, parent);
+  return !!arg && !ts.isSpreadElement(arg) && accepts(types, arg, parent);
 }
 
 /** A class used as a DI token (`inject(C)`, `{ provide: C, … }`): a look-up, not an instantiation. */
@@ -1349,12 +1382,7 @@ function constructorField(types: TypeQueries, ref: ts.Node): ts.Symbol | undefin
  * The instantiations through a private field that keeps a class: each `new this.field(…)` must pass an accepted
  * argument, and the field may otherwise only be assigned or used as a DI token. Any other use: undefined.
  */
-function instantiationsThrough(
-  types: TypeQueries,
-  field: ts.Symbol,
-  index: number,
-  accepts: (arg: ts.Expression, created: ts.Node) => boolean,
-): number | undefined {
+function instantiationsThrough(types: TypeQueries, field: ts.Symbol, index: number, accepts: Accepts): number | undefined {
   const decl = field.valueDeclaration as ts.PropertyDeclaration;
   const refs = referencesTo(types, decl.parent, decl.name as ts.Identifier | ts.PrivateIdentifier) ?? [];
   let made = 0;
@@ -1363,7 +1391,7 @@ function instantiationsThrough(
     if (!ts.isPropertyAccessExpression(access) || access.name !== name) return undefined;
     if (isAssignment(access.parent) && access.parent.left === access) continue;
     if (isInjectionToken(access)) continue;
-    if (!passedAt(access, index, accepts)) return undefined;
+    if (!passedAt(types, access, index, accepts)) return undefined;
     made++;
   }
   return made;
@@ -1384,13 +1412,7 @@ function extendingClass(ref: ts.Node): ts.ClassLikeDeclaration | undefined {
 }
 
 /** The subclass's `super(…)` argument at `index` is accepted, or is its own parameter that its instantiations fill so. */
-function passedBySubclass(
-  types: TypeQueries,
-  subclass: ts.ClassLikeDeclaration,
-  index: number,
-  accepts: (arg: ts.Expression, created: ts.Node) => boolean,
-  depth: number,
-): boolean {
+function passedBySubclass(types: TypeQueries, subclass: ts.ClassLikeDeclaration, index: number, accepts: Accepts, depth: number): boolean {
   const ctor = subclass.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
   if (!ctor) return passedAtEveryInstantiation(types, subclass, index, accepts, depth + 1);
   const superCall = ctor
@@ -1400,7 +1422,7 @@ function passedBySubclass(
   if (!arg || ts.isSpreadElement(arg)) return false;
   const x = unwrap(arg);
   const own = ts.isIdentifier(x) ? ctor.parameters.findIndex((p) => ts.isIdentifier(p.name) && p.name.text === x.text) : -1;
-  return own >= 0 ? passedAtEveryInstantiation(types, subclass, own, accepts, depth + 1) : accepts(arg, superCall!);
+  return own >= 0 ? passedAtEveryInstantiation(types, subclass, own, accepts, depth + 1) : accepts(types, arg, superCall!);
 }
 
 function madeForTheCall(types: TypeQueries, arg: ts.Expression): boolean {
