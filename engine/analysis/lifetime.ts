@@ -84,14 +84,15 @@ function everyInstanceMadeOnce(types: TypeQueries, cls: ts.ClassLikeDeclaration,
   const exported = (flags & ts.ModifierFlags.Export) !== 0;
   const made = instancesMadeOnce(types, types.programReferences(symbol), cls, constructsItself, depth);
   if (made !== 0 || !exported) return !!made;
-  return usedOnlyOnceElsewhere(types, symbol, (where, references) => instancesMadeOnce(where, references, cls, constructsItself, depth));
+  return everyUseElsewhereCounts(types, symbol, (where, references) => instancesMadeOnce(where, references, cls, constructsItself, depth));
 }
 
 /**
  * For an export the program itself does not use: the scan's other projects use it (a plugin of another package), and
- * `count` counts each of their uses in its own program as one made by run-once code (undefined: one is not).
+ * `count` counts the uses in each of their programs that qualify (made by run-once code, passing an owned source;
+ * undefined: one does not). True when every use qualifies, and there is one.
  */
-function usedOnlyOnceElsewhere(
+function everyUseElsewhereCounts(
   types: TypeQueries,
   symbol: ts.Symbol,
   count: (types: TypeQueries, references: readonly ts.Identifier[]) => number | undefined,
@@ -544,7 +545,7 @@ function calledOnlyOnce(types: TypeQueries, fn: ts.SignatureDeclaration, depth: 
   const references = exported ? types.declarationReferences(name) : (referencesTo(types, fn.getSourceFile(), name) ?? []);
   const calls = callsOnce(types, references, name, depth);
   if (calls !== 0 || !exported) return !!calls;
-  return usedOnlyOnceElsewhere(types, symbol, (where, there) => callsOnce(where, there, name, depth));
+  return everyUseElsewhereCounts(types, symbol, (where, there) => callsOnce(where, there, name, depth));
 }
 
 /**
@@ -1271,7 +1272,7 @@ function everyInstantiationPasses(
   const classSymbol = cls.name && types.symbolAt(cls.name);
   const exported = (ts.getCombinedModifierFlags(cls) & ts.ModifierFlags.Export) !== 0;
   if (made !== 0 || !elsewhere || !exported || !classSymbol) return !!made;
-  return usedOnlyOnceElsewhere(types, classSymbol, (where, there) => instantiationsPassing(where, there, cls, index, accepts, 0));
+  return everyUseElsewhereCounts(types, classSymbol, (where, there) => instantiationsPassing(where, there, cls, index, accepts, 0));
 }
 
 function passedAtEveryInstantiation(
