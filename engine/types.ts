@@ -62,6 +62,8 @@ export interface TypeQueries {
   hasProperty(type: ts.Type, name: string): boolean;
   /** True when calling the method `name` on the type returns a promise (so a fix must await it). */
   methodReturnsPromise(type: ts.Type, name: string): boolean;
+  /** The return types of the call signatures of the method `name` on every member of the (union) type. */
+  methodReturnTypes(type: ts.Type, name: string): readonly ts.Type[];
   /** True when the type has a well-known-symbol method such as [Symbol.dispose]. */
   hasSymbolMethod(type: ts.Type, name: 'dispose' | 'asyncDispose'): boolean;
   /** True when a global type (e.g. `Disposable`) exists in the program's lib. */
@@ -279,6 +281,13 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
           .getTypeOfSymbolAtLocation(prop, decl)
           .getCallSignatures()
           .some((sig) => checker.getPropertyOfType(sig.getReturnType(), 'then') !== undefined);
+      });
+    },
+    methodReturnTypes(type, name) {
+      return members(checker.getNonNullableType(type)).flatMap((t) => {
+        const prop = checker.getPropertyOfType(t, name);
+        const decl = prop?.valueDeclaration ?? prop?.declarations?.[0];
+        return prop && decl ? signatureReturns(checker.getTypeOfSymbolAtLocation(prop, decl), ts.SignatureKind.Call, t) : [];
       });
     },
     hasSymbolMethod(type, name) {

@@ -56,6 +56,41 @@ export function openViewer(commands: Commands): void {
 }
 `;
 
+/** A shared package's provider that listens on the document it is given, and removes nothing. */
+const PROVIDER = `export interface Emitter {
+  on(event: string, listener: () => void): void;
+  off(event: string, listener: () => void): void;
+}
+export class SyncProvider {
+  private readonly doc: Emitter;
+  constructor(doc: Emitter) {
+    this.doc = doc;
+    this.doc.on('update', this.push.bind(this));
+  }
+  private push(): void {}
+}
+`;
+
+/** A session package that makes a document for each session and the session's provider on it. */
+const SESSION = `import { SyncProvider, type Emitter } from '../../core/src/index.js';
+class Doc implements Emitter {
+  on(): void {}
+  off(): void {}
+}
+export class Session {
+  private readonly doc = new Doc();
+  readonly provider = new SyncProvider(this.doc);
+}
+`;
+
+/** A package that makes a provider on one document for every connection. */
+const SHARED_DOC = `import { SyncProvider, type Emitter } from '../../core/src/index.js';
+declare const doc: Emitter;
+export function connect(): SyncProvider {
+  return new SyncProvider(doc);
+}
+`;
+
 function workspace(packages: Record<string, { source: string; references: string[] }>): string {
   const files: Record<string, string> = {};
   for (const [name, { source, references }] of Object.entries(packages)) {
@@ -84,6 +119,21 @@ describe('lifetimes across the projects of a scan', () => {
   it('a package scanned alone keeps its findings', () => {
     const root = workspace({ core: { source: CORE, references: [] }, plugin: { source: PLUGIN, references: ['../core'] } });
     assert.deepEqual(findings(root, 'packages/core'), BOTH_FINDINGS);
+  });
+
+  it("a class only another package makes, on sources that package's instance owns, is handed them", () => {
+    const root = workspace({ core: { source: PROVIDER, references: [] }, session: { source: SESSION, references: ['../core'] } });
+    assert.deepEqual(findings(root, 'packages'), []);
+    assert.deepEqual(findings(root, 'packages/core'), ['packages/core/src/index.ts:9 listener-leak']);
+  });
+
+  it('a class another package makes on a shared source keeps its registration reported', () => {
+    const root = workspace({
+      core: { source: PROVIDER, references: [] },
+      session: { source: SESSION, references: ['../core'] },
+      shared: { source: SHARED_DOC, references: ['../core'] },
+    });
+    assert.deepEqual(findings(root, 'packages'), ['packages/core/src/index.ts:9 listener-leak']);
   });
 
   it('a call from another package that runs again keeps the helper reported', () => {

@@ -4,9 +4,10 @@
 // Registrars that run once for the application (runsOncePerApplication): module top level, static initialisers,
 // top-level IIFEs, functions and methods called only from there, plugin activations, the set-up of dependency-injection
 // singletons (root-provided without a teardown, or only registered with a container as singletons), one-shot
-// callbacks of such code, and code behind a memo that is never cleared; for an export its own program never uses, the
-// uses the scan's other projects make (TypeQueries.dependentReferences). What they register lives as long as the
-// application and is no leak. A registration that waits for a one-time event (workspace trust) stops when it fires.
+// callbacks of such code, command-line command handlers parsed once, and code behind a memo that is never cleared;
+// for an export its own program never uses, the uses the scan's other projects make (TypeQueries.dependentReferences).
+// What they register lives as long as the application and is no leak. A registration that waits for a one-time event
+// (workspace trust) stops when it fires.
 //
 // Sources (outlivesOwner): globals, imports, module-level values, parameters (borrowed) and fields the class did not
 // create outlive their owner. `this`, locals and fields the owner creates (owned), parameters every caller binds to
@@ -28,6 +29,7 @@ import { enclosingFunction, isProgramLifetime, ownerOf, type Owner } from './own
 import { LISTENER_REGISTRATIONS } from './events';
 import { holdsOnly } from './captures';
 import { inHostPage, inTemplates } from './markup';
+import { containerUseOf, containersDefaultToSingletons, type ContainerUse } from './containers';
 
 /** True when the code at `node` runs once for the whole application (see the header). */
 export function runsOncePerApplication(types: TypeQueries, node: ts.Node, depth = 0): boolean {
@@ -51,7 +53,7 @@ export function runsOncePerApplication(types: TypeQueries, node: ts.Node, depth 
   // a promise settles once: its reaction runs once for each run of the code that chains it
   const reaction = promiseReaction(types, fn);
   if (reaction) return runsOncePerApplication(types, reaction, depth + 1);
-  const passedTo = onceCallbackCall(types, fn);
+  const passedTo = onceCallbackCall(types, fn) ?? commandLineParse(types, fn);
   return passedTo ? runsOncePerApplication(types, passedTo, depth + 1) : calledOnlyOnce(types, fn, depth);
 }
 
@@ -84,14 +86,15 @@ function everyInstanceMadeOnce(types: TypeQueries, cls: ts.ClassLikeDeclaration,
   const exported = (flags & ts.ModifierFlags.Export) !== 0;
   const made = instancesMadeOnce(types, types.programReferences(symbol), cls, constructsItself, depth);
   if (made !== 0 || !exported) return !!made;
-  return usedOnlyOnceElsewhere(types, symbol, (where, references) => instancesMadeOnce(where, references, cls, constructsItself, depth));
+  return everyUseElsewhereCounts(types, symbol, (where, references) => instancesMadeOnce(where, references, cls, constructsItself, depth));
 }
 
 /**
  * For an export the program itself does not use: the scan's other projects use it (a plugin of another package), and
- * `count` counts each of their uses in its own program as one made by run-once code (undefined: one is not).
+ * `count` counts the uses in each of their programs that qualify (made by run-once code, passing an owned source;
+ * undefined: one does not). True when every use qualifies, and there is one.
  */
-function usedOnlyOnceElsewhere(
+function everyUseElsewhereCounts(
   types: TypeQueries,
   symbol: ts.Symbol,
   count: (types: TypeQueries, references: readonly ts.Identifier[]) => number | undefined,
@@ -351,6 +354,36 @@ function onEventFiredOnce(types: TypeQueries, call: ts.CallExpression, callee: t
   return EVENTS_FIRED_ONCE.some((e) => e.events.has(event.text) && e.state.every((m) => types.hasMethod(emitter, m)));
 }
 
+const PARSES = new Set(['parse', 'parseAsync', 'parseSync', 'argv']);
+
+/**
+ * The handler of a command-line command (yargs' `.command({ command, handler })` or `.command(name, description,
+ * builder, handler)`, commander's `.action(handler)`), and where its parser parses the arguments: in the chain
+ * (`….command(…).parse()`, `.argv`) or as the one use of the variable that holds it (`cli.parse()`). The process runs
+ * the command its arguments name once for each parse.
+ */
+function commandLineParse(types: TypeQueries, fn: ts.SignatureDeclaration): ts.Expression | undefined {
+  const member = ts.isMethodDeclaration(fn) ? fn : ts.isPropertyAssignment(fn.parent) ? fn.parent : undefined;
+  const inDescriptor = member?.name.getText() === 'handler' && ts.isObjectLiteralExpression(member.parent);
+  if (!inDescriptor && !ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+  const handler = inDescriptor ? (member!.parent as ts.ObjectLiteralExpression) : (fn as ts.ArrowFunction | ts.FunctionExpression);
+  const call = outerCall(handler);
+  const method = call && ts.isPropertyAccessExpression(call.expression) ? call.expression.name.text : undefined;
+  const registers = method === 'command' ? inDescriptor || call!.arguments.indexOf(handler) > 0 : method === 'action' && !inDescriptor;
+  if (!registers) return undefined;
+  let chain: ts.Expression = call!;
+  while (ts.isPropertyAccessExpression(chain.parent) && chain.parent.expression === chain) {
+    const access = chain.parent;
+    if (PARSES.has(access.name.text)) return access;
+    chain = ts.isCallExpression(access.parent) && access.parent.expression === access ? access.parent : access;
+  }
+  const holder = outerExpression(chain).parent;
+  if (!ts.isVariableDeclaration(holder) || !ts.isIdentifier(holder.name)) return undefined;
+  const uses = (referencesTo(types, holder.getSourceFile(), holder.name) ?? []).filter((ref) => ref !== holder.name);
+  const parse = uses.length === 1 ? uses[0].parent : undefined;
+  return parse && ts.isPropertyAccessExpression(parse) && PARSES.has(parse.name.text) ? parse : undefined;
+}
+
 /** `activate` of a plugin descriptor (`{ id: '…', activate(app) { … } }`) at module level: the host runs it once. */
 function isPluginActivation(fn: ts.SignatureDeclaration): boolean {
   const member = ts.isMethodDeclaration(fn) ? fn : ts.isPropertyAssignment(fn.parent) ? fn.parent : undefined;
@@ -484,28 +517,41 @@ function decoratorCall(cls: ts.ClassLikeDeclaration, name: string): ts.CallExpre
 }
 
 /**
- * The constructor, a field initialiser or the `activate` method (any member, without one) of a class that is only
- * ever registered with a dependency-injection container as a singleton (`serviceManager.addSingleton(IToken, Service)`,
- * `container.registerSingleton(Service)`): the container makes one instance and activates it once.
+ * The constructor, a field initialiser, the `activate` method or an inversify `@postConstruct()` method (any member,
+ * without one) of a class that is only ever registered with a dependency-injection container as a singleton
+ * (`serviceManager.addSingleton(IToken, Service)`, `container.registerSingleton(Service)`,
+ * `bind(Service).toSelf().inSingletonScope()`; see containers.ts): the container makes one instance and activates it once.
  */
 function isContainerSingletonSetUp(types: TypeQueries, cls: ts.ClassLikeDeclaration, member: ts.ClassElement | undefined): boolean {
   const setUp =
     !member ||
     ts.isConstructorDeclaration(member) ||
     ts.isPropertyDeclaration(member) ||
-    (ts.isMethodDeclaration(member) && ts.isIdentifier(member.name) && member.name.text === 'activate');
+    (ts.isMethodDeclaration(member) &&
+      ((ts.isIdentifier(member.name) && member.name.text === 'activate') || hasDecorator(member, POST_CONSTRUCT)));
   if (!setUp || !cls.name) return false;
   // per program: other files' registrations decide it
   const singletons = types.programWide('container-singletons', () => new WeakMap<ts.ClassLikeDeclaration, boolean>());
   let singleton = singletons.get(cls);
-  if (singleton === undefined) singletons.set(cls, (singleton = registeredOnlyAsSingleton(types, cls.name)));
+  if (singleton === undefined) {
+    singletons.set(cls, false); // a binding made in the set-up of the class itself asks again
+    singletons.set(cls, (singleton = registeredOnlyAsSingleton(types, cls.name)));
+  }
   return singleton;
 }
 
+/** Inversify's `@postConstruct()`: the container calls the method once, right after it constructs the instance. */
+const POST_CONSTRUCT = new Set(['postConstruct']);
+
+/**
+ * Every use of the class registers it with a container as a singleton, or looks it up there (`@inject(C)`,
+ * `container.get(C)`); a class the program only looks up is bound by the container itself, in its default scope.
+ */
 function registeredOnlyAsSingleton(types: TypeQueries, name: ts.Identifier): boolean {
   const symbol = types.symbolAt(name);
   if (!symbol) return false;
   let registrations = 0;
+  let lookups = 0;
   for (const ref of types.programReferences(symbol)) {
     if (ref === name || isImportOrExport(ref) || isInType(ref)) continue;
     // the class itself (`addSingleton(IToken, Service)`) or an instance made for the container
@@ -514,10 +560,22 @@ function registeredOnlyAsSingleton(types: TypeQueries, name: ts.Identifier): boo
     const call = registered.parent;
     const callee =
       ts.isCallExpression(call) && call.arguments.includes(registered as ts.Expression) ? calleeName(call.expression) : undefined;
-    if (!callee || !/Singleton(Instance)?$/.test(callee.text)) return false;
-    registrations++;
+    const use = containerUseOf(ref);
+    const singleton = (callee && /Singleton(Instance)?$/.test(callee.text)) || (use?.kind === 'binding' && boundAsSingleton(types, use));
+    if (singleton) registrations++;
+    else if (use?.kind === 'lookup') lookups++;
+    else return false;
   }
-  return registrations > 0;
+  return registrations > 0 || (lookups > 0 && containersDefaultToSingletons(types));
+}
+
+/**
+ * A binding in singleton scope, or one without a scope (the container's default, when that is 'Singleton') that code
+ * running once per application makes: a binding made per call (in a child container per room) makes one instance each.
+ */
+function boundAsSingleton(types: TypeQueries, binding: Extract<ContainerUse, { kind: 'binding' }>): boolean {
+  if (binding.scope !== undefined) return binding.scope === 'Singleton';
+  return containersDefaultToSingletons(types) && runsOncePerApplication(types, binding.bind, 1);
 }
 
 function isInType(ref: ts.Node): boolean {
@@ -542,7 +600,7 @@ function calledOnlyOnce(types: TypeQueries, fn: ts.SignatureDeclaration, depth: 
   const references = exported ? types.declarationReferences(name) : (referencesTo(types, fn.getSourceFile(), name) ?? []);
   const calls = callsOnce(types, references, name, depth);
   if (calls !== 0 || !exported) return !!calls;
-  return usedOnlyOnceElsewhere(types, symbol, (where, there) => callsOnce(where, there, name, depth));
+  return everyUseElsewhereCounts(types, symbol, (where, there) => callsOnce(where, there, name, depth));
 }
 
 /**
@@ -723,9 +781,9 @@ function throws(st: ts.Statement): boolean {
 function handedInAtConstruction(types: TypeQueries, param: ts.ParameterDeclaration, site: ts.Node): boolean {
   const ctor = param.parent;
   if (!ts.isConstructorDeclaration(ctor) || enclosingFunction(site) !== ctor) return false;
-  const accepts = (arg: ts.Expression, created: ts.Node) =>
-    createdForItselfOnce(arg, created) || !sharedBeyondCreator(types, arg, ownerOf(created));
-  return everyInstantiationPasses(types, ctor.parent, param, accepts) || instantiatedNowhere(types, ctor.parent);
+  const accepts: Accepts = (where, arg, created) =>
+    createdForItselfOnce(arg, created) || !sharedBeyondCreator(where, arg, ownerOf(created));
+  return everyInstantiationPasses(types, ctor.parent, param, accepts, true) || instantiatedNowhere(types, ctor.parent);
 }
 
 /**
@@ -1267,36 +1325,69 @@ function startedByClass(types: TypeQueries, cls: ts.ClassLikeDeclaration, field:
  * a shared value anywhere: false.
  */
 function freshFromEveryCaller(types: TypeQueries, cls: ts.ClassLikeDeclaration, param: ts.ParameterDeclaration): boolean {
-  return everyInstantiationPasses(types, cls, param, (arg) => madeForTheCall(types, arg));
+  return everyInstantiationPasses(types, cls, param, (where, arg) => madeForTheCall(where, arg));
 }
+
+/** Whether an argument passed where the class is made (`created`: the `new` or `super(…)`) is acceptable, in its program. */
+type Accepts = (types: TypeQueries, arg: ts.Expression, created: ts.Node) => boolean;
 
 /**
  * Every `new C(…)` of the class in the program (in its file, when not exported) passes an argument `accepts` (and
  * there is one). A subclass's `super(…)` passes its own: an argument, or its constructor's parameter followed to
- * the subclass's instantiations.
+ * the subclass's instantiations. With `elsewhere`, an export its own program never makes is judged by the scan's
+ * other projects' instantiations (a package's provider that another package's session creates).
  */
 function everyInstantiationPasses(
   types: TypeQueries,
   cls: ts.ClassLikeDeclaration,
   param: ts.ParameterDeclaration,
-  accepts: (arg: ts.Expression, created: ts.Node) => boolean,
+  accepts: Accepts,
+  elsewhere = false,
 ): boolean {
   const ctor = param.parent;
   if (!ts.isConstructorDeclaration(ctor) || ctor.parent !== cls) return false;
-  return passedAtEveryInstantiation(types, cls, ctor.parameters.indexOf(param), accepts, 0);
+  const index = ctor.parameters.indexOf(param);
+  const made = instantiationsOf(types, cls, index, accepts, 0);
+  const classSymbol = cls.name && types.symbolAt(cls.name);
+  const exported = (ts.getCombinedModifierFlags(cls) & ts.ModifierFlags.Export) !== 0;
+  if (made !== 0 || !elsewhere || !exported || !classSymbol) return !!made;
+  return everyUseElsewhereCounts(types, classSymbol, (where, there) => instantiationsPassing(where, there, cls, index, accepts, 0));
 }
 
 function passedAtEveryInstantiation(
   types: TypeQueries,
   cls: ts.ClassLikeDeclaration,
   index: number,
-  accepts: (arg: ts.Expression, created: ts.Node) => boolean,
+  accepts: Accepts,
   depth: number,
 ): boolean {
+  return !!instantiationsOf(types, cls, index, accepts, depth);
+}
+
+/** The instantiations of the class in the program (see everyInstantiationPasses); undefined when one passes what `accepts` does not. */
+function instantiationsOf(
+  types: TypeQueries,
+  cls: ts.ClassLikeDeclaration,
+  index: number,
+  accepts: Accepts,
+  depth: number,
+): number | undefined {
   const classSymbol = cls.name && types.symbolAt(cls.name);
-  if (!classSymbol || depth > 2) return false;
+  if (!classSymbol || depth > 2) return undefined;
   const exported = (ts.getCombinedModifierFlags(cls) & ts.ModifierFlags.Export) !== 0;
   const references = exported ? types.programReferences(classSymbol) : (referencesTo(types, cls.getSourceFile(), cls.name!) ?? []);
+  return instantiationsPassing(types, references, cls, index, accepts, depth);
+}
+
+/** How many instantiations among the references pass an accepted argument at `index`; undefined when one does not. */
+function instantiationsPassing(
+  types: TypeQueries,
+  references: readonly (ts.Identifier | ts.PrivateIdentifier)[],
+  cls: ts.ClassLikeDeclaration,
+  index: number,
+  accepts: Accepts,
+  depth: number,
+): number | undefined {
   const constructsItself = makesItsOwnInstances(cls);
   let instantiations = 0;
   for (const ref of references) {
@@ -1304,16 +1395,16 @@ function passedAtEveryInstantiation(
     const subclass = extendingClass(ref);
     const alias = subclass ? undefined : constructorField(types, ref);
     if (subclass) {
-      if (!passedBySubclass(types, subclass, index, accepts, depth)) return false;
+      if (!passedBySubclass(types, subclass, index, accepts, depth)) return undefined;
     } else if (alias) {
       const made = instantiationsThrough(types, alias, index, accepts);
-      if (made === undefined) return false;
+      if (made === undefined) return undefined;
       instantiations += made;
       continue;
-    } else if (!passedAt(ref, index, accepts)) return false;
+    } else if (!passedAt(types, ref, index, accepts)) return undefined;
     instantiations++;
   }
-  return instantiations > 0;
+  return instantiations;
 }
 
 /**
@@ -1338,10 +1429,10 @@ function makesItsOwnInstances(cls: ts.ClassLikeDeclaration): boolean {
 }
 
 /** `new C(…)` at `callee` passes an argument at `index` that `accepts` takes. */
-function passedAt(callee: ts.Node, index: number, accepts: (arg: ts.Expression, created: ts.Node) => boolean): boolean {
+function passedAt(types: TypeQueries, callee: ts.Node, index: number, accepts: Accepts): boolean {
   const parent = callee.parent;
   const arg = ts.isNewExpression(parent) && parent.expression === callee ? parent.arguments?.[index] : undefined;
-  return !!arg && !ts.isSpreadElement(arg) && accepts(arg, parent);
+  return !!arg && !ts.isSpreadElement(arg) && accepts(types, arg, parent);
 }
 
 /** A class used as a DI token (`inject(C)`, `{ provide: C, … }`): a look-up, not an instantiation. */
@@ -1371,12 +1462,7 @@ function constructorField(types: TypeQueries, ref: ts.Node): ts.Symbol | undefin
  * The instantiations through a private field that keeps a class: each `new this.field(…)` must pass an accepted
  * argument, and the field may otherwise only be assigned or used as a DI token. Any other use: undefined.
  */
-function instantiationsThrough(
-  types: TypeQueries,
-  field: ts.Symbol,
-  index: number,
-  accepts: (arg: ts.Expression, created: ts.Node) => boolean,
-): number | undefined {
+function instantiationsThrough(types: TypeQueries, field: ts.Symbol, index: number, accepts: Accepts): number | undefined {
   const decl = field.valueDeclaration as ts.PropertyDeclaration;
   const refs = referencesTo(types, decl.parent, decl.name as ts.Identifier | ts.PrivateIdentifier) ?? [];
   let made = 0;
@@ -1385,7 +1471,7 @@ function instantiationsThrough(
     if (!ts.isPropertyAccessExpression(access) || access.name !== name) return undefined;
     if (isAssignment(access.parent) && access.parent.left === access) continue;
     if (isInjectionToken(access)) continue;
-    if (!passedAt(access, index, accepts)) return undefined;
+    if (!passedAt(types, access, index, accepts)) return undefined;
     made++;
   }
   return made;
@@ -1406,13 +1492,7 @@ function extendingClass(ref: ts.Node): ts.ClassLikeDeclaration | undefined {
 }
 
 /** The subclass's `super(…)` argument at `index` is accepted, or is its own parameter that its instantiations fill so. */
-function passedBySubclass(
-  types: TypeQueries,
-  subclass: ts.ClassLikeDeclaration,
-  index: number,
-  accepts: (arg: ts.Expression, created: ts.Node) => boolean,
-  depth: number,
-): boolean {
+function passedBySubclass(types: TypeQueries, subclass: ts.ClassLikeDeclaration, index: number, accepts: Accepts, depth: number): boolean {
   const ctor = subclass.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);
   if (!ctor) return passedAtEveryInstantiation(types, subclass, index, accepts, depth + 1);
   const superCall = ctor
@@ -1422,7 +1502,7 @@ function passedBySubclass(
   if (!arg || ts.isSpreadElement(arg)) return false;
   const x = unwrap(arg);
   const own = ts.isIdentifier(x) ? ctor.parameters.findIndex((p) => ts.isIdentifier(p.name) && p.name.text === x.text) : -1;
-  return own >= 0 ? passedAtEveryInstantiation(types, subclass, own, accepts, depth + 1) : accepts(arg, superCall!);
+  return own >= 0 ? passedAtEveryInstantiation(types, subclass, own, accepts, depth + 1) : accepts(types, arg, superCall!);
 }
 
 function madeForTheCall(types: TypeQueries, arg: ts.Expression): boolean {

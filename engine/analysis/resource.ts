@@ -51,7 +51,7 @@ export function resourceInfo(types: TypeQueries, type: ts.Type): ResourceInfo | 
 
 function computeResourceInfo(types: TypeQueries, type: ts.Type): ResourceInfo | undefined {
   if (!types.isObjectType(type)) return undefined;
-  const releaseMethods = RELEASE_METHODS.filter((m) => types.hasMethod(type, m));
+  const releaseMethods = RELEASE_METHODS.filter((m) => types.hasMethod(type, m) && !answersWithData(types, type, m));
   const disposable = types.hasSymbolMethod(type, 'dispose');
   const asyncDisposable = types.hasSymbolMethod(type, 'asyncDispose');
   if (!releaseMethods.length && !disposable && !asyncDisposable) return undefined;
@@ -65,6 +65,22 @@ function computeResourceInfo(types: TypeQueries, type: ts.Type): ResourceInfo | 
         ? 'disposable'
         : 'handle';
   return { kind, releaseMethods, disposable, asyncDisposable, typeName };
+}
+
+/**
+ * A releasing-looking method that answers with data, not with nothing or its receiver (`close(): Promise<{ item:
+ * PullRequest }>` of a pull request model closes the pull request on a server and returns what it became): a domain
+ * action, not a release. Its receiver's `end(): this` or `close(): Promise<void>` are releases.
+ */
+function answersWithData(types: TypeQueries, type: ts.Type, name: string): boolean {
+  const returns = types.methodReturnTypes(type, name);
+  return (
+    returns.length > 0 &&
+    returns.every((r) => {
+      const value = types.awaitedType(r) ?? r;
+      return types.isObjectType(value) && !types.hasMethod(value, name);
+    })
+  );
 }
 
 const NULLISH = ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void;
