@@ -437,15 +437,20 @@ class TextSnapshot implements ts.IScriptSnapshot {
   }
 }
 
+/** The last texts `commonEnds` compared: the program update and the kept answers (type-facts.ts) ask of the same edit. */
+let lastEnds: { before: string; after: string; prefix: number; suffix: number } | undefined;
+
 /** How long the texts' common prefix is, and their common suffix after it: what lies between them changed. */
 export function commonEnds(before: string, after: string): { prefix: number; suffix: number } {
+  if (lastEnds?.before === before && lastEnds.after === after) return lastEnds;
   const shorter = Math.min(before.length, after.length);
   let prefix = 0;
   while (prefix < shorter && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
   let suffix = 0;
   while (suffix < shorter - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix))
     suffix++;
-  return { prefix, suffix };
+  lastEnds = { before, after, prefix, suffix };
+  return lastEnds;
 }
 
 /**
