@@ -35,7 +35,8 @@ export function calleeSummary(types: TypeQueries, call: ts.CallExpression): Func
 function calleeBodies(types: TypeQueries, call: ts.CallExpression): ts.FunctionLikeDeclaration[] {
   const id = calleeName(call.expression);
   // declarationsAt: kept across the edits of another body (engine/type-facts.ts), where symbolAt would be asked again
-  return (id ? types.declarationsAt(id) : []).flatMap((d) => (ts.isMethodSignature(d) ? implementationsOf(types, d) : implementationOf(d)));
+  const declarations = id ? types.declarationsAt(id) : [];
+  return declarations.flatMap((d) => (ts.isMethodSignature(d) ? implementationsOf(types, d) : implementationOf(d)));
 }
 
 /**
