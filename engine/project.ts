@@ -13,6 +13,9 @@ const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'out', 'build', 'coverage'
 
 export class ProjectError extends Error {}
 
+/** Ends the script version of a file the program sees as empty (set aside, or too large). */
+const SET_ASIDE = ':set-aside';
+
 /**
  * LanguageServiceHost members that TypeScript 6.0's language service honours but does not declare (tsserver's
  * project host uses them). test/project-types.test.ts fails if a TypeScript update stops honouring the source
@@ -76,6 +79,11 @@ export class Project {
   private maxFileLength = Infinity;
   private projectVersion = 0;
   private rootSet: Set<string>;
+  /**
+   * What TypeScript sees as each file's version (`scriptVersion`), asked several times per file at every program
+   * update: forgotten for a file when its text changes, for all when the limits or the files set aside change.
+   */
+  private readonly scriptVersions = new Map<string, string>();
   /** Files whose text (at the version recorded) overflows TypeScript's recursive parser, binder or checker. */
   private readonly setAside = new Map<string, string>();
   /** The compiler host TypeScript builds programs with (its fileExists knows project references' outputs). */
@@ -87,12 +95,17 @@ export class Project {
    */
   private resolutionCache: { filesVersion: number; cache: ts.ModuleResolutionCache } | undefined;
   /** Bumped when files appear or disappear for this project (root files added, overlays of new files opened or closed). */
-  private filesVersion = 0;
+  private fileSetVersion = 0;
   /**
    * Referenced projects' parsed tsconfigs, for the project's lifetime (a tsconfig change reloads every project). The
    * language service would parse every reference again, directory walk included, at each program update.
    */
   private readonly referencedCommandLines = new Map<string, ts.ParsedCommandLine | undefined>();
+
+  /** Changes when files appear or disappear for the project, the only way its module resolutions change. */
+  get filesVersion(): number {
+    return this.fileSetVersion;
+  }
 
   private constructor(
     /** The tsconfig path, or the folder of an inferred project. */
@@ -140,10 +153,10 @@ export class Project {
    */
   private resolveModules(host: ts.LanguageServiceHost & ServiceHostInternals, workspace: WorkspacePackages | undefined): void {
     const cache = (): ts.ModuleResolutionCache => {
-      if (this.resolutionCache?.filesVersion !== this.filesVersion) {
+      if (this.resolutionCache?.filesVersion !== this.fileSetVersion) {
         const canonical = (f: string) => (ts.sys.useCaseSensitiveFileNames ? f : f.toLowerCase());
         const fresh = ts.createModuleResolutionCache(host.getCurrentDirectory(), canonical, this.options);
-        this.resolutionCache = { filesVersion: this.filesVersion, cache: fresh };
+        this.resolutionCache = { filesVersion: this.fileSetVersion, cache: fresh };
       }
       return this.resolutionCache.cache;
     };
@@ -237,7 +250,7 @@ export class Project {
       this.rootNames = [...this.rootNames, file];
       this.rootSet.add(file);
       this.projectVersion++;
-      this.filesVersion++;
+      this.fileSetVersion++;
     }
   }
 
@@ -273,6 +286,7 @@ export class Project {
   setMaxFileLength(length: number): void {
     if (length === this.maxFileLength) return;
     this.maxFileLength = length;
+    this.scriptVersions.clear();
     this.projectVersion++;
   }
 
@@ -307,13 +321,15 @@ export class Project {
       if (depth > (deepest?.depth ?? MIN_SUSPECT_DEPTH)) deepest = { file, depth };
     }
     if (!found && deepest) this.setAside.set(deepest.file, this.versionOf(deepest.file));
+    this.scriptVersions.clear();
     return found || deepest !== undefined;
   }
 
   /** Uses `text` instead of the file on disk (an open editor document). */
   setOverlay(file: string, text: string, version: number): void {
-    if (!this.overlays.has(file)) this.filesVersion++; // the file may not exist on disk
+    if (!this.overlays.has(file)) this.fileSetVersion++; // the file may not exist on disk
     this.overlays.set(file, { text, version });
+    this.scriptVersions.delete(file);
     this.projectVersion++;
   }
 
@@ -324,7 +340,7 @@ export class Project {
 
   removeOverlay(file: string): void {
     if (this.overlays.delete(file)) {
-      this.filesVersion++;
+      this.fileSetVersion++;
       this.bumpDisk(file);
     }
   }
@@ -342,11 +358,17 @@ export class Project {
 
   /** What TypeScript sees as the file's version: a set-aside or too large file's (empty) text is a different version. */
   private scriptVersion(file: string): string {
-    return this.isSetAside(file) || this.tooLarge(file) ? `${this.versionOf(file)}:set-aside` : this.versionOf(file);
+    let version = this.scriptVersions.get(file);
+    if (version === undefined) {
+      version = this.isSetAside(file) || this.tooLarge(file) ? `${this.versionOf(file)}${SET_ASIDE}` : this.versionOf(file);
+      this.scriptVersions.set(file, version);
+    }
+    return version;
   }
 
   private bumpDisk(file: string): void {
     this.diskVersions.set(file, (this.diskVersions.get(file) ?? 0) + 1);
+    this.scriptVersions.delete(file);
     this.projectVersion++;
   }
 
@@ -356,7 +378,7 @@ export class Project {
     if (cached?.version === version) return cached.snapshot;
     const text = this.textOf(file);
     // a set-aside file's empty text is parsed from scratch: updating the old tree walks it, which may be what overflowed
-    const setAside = this.isSetAside(file) || this.tooLarge(file);
+    const setAside = version.endsWith(SET_ASIDE);
     const snapshot = text === undefined ? undefined : setAside ? ts.ScriptSnapshot.fromString('') : new TextSnapshot(text);
     this.snapshots.set(file, { version, snapshot });
     return snapshot;
@@ -415,15 +437,20 @@ class TextSnapshot implements ts.IScriptSnapshot {
   }
 }
 
+/** The last texts `commonEnds` compared: the program update and the kept answers (type-facts.ts) ask of the same edit. */
+let lastEnds: { before: string; after: string; prefix: number; suffix: number } | undefined;
+
 /** How long the texts' common prefix is, and their common suffix after it: what lies between them changed. */
 export function commonEnds(before: string, after: string): { prefix: number; suffix: number } {
+  if (lastEnds?.before === before && lastEnds.after === after) return lastEnds;
   const shorter = Math.min(before.length, after.length);
   let prefix = 0;
   while (prefix < shorter && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
   let suffix = 0;
   while (suffix < shorter - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix))
     suffix++;
-  return { prefix, suffix };
+  lastEnds = { before, after, prefix, suffix };
+  return lastEnds;
 }
 
 /**

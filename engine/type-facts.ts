@@ -8,7 +8,7 @@
 // only the edited body is searched for them again.
 import ts = require('typescript');
 import { commonEnds, type Project } from './project';
-import { declarationSignature, typeFreeBody } from './result-cache';
+import { declarationSignature, fileIdsOf, idOf, sameOtherFiles, typeFreeBody } from './result-cache';
 
 /** The answers of one file for its current program. */
 export class NodeFacts {
@@ -136,7 +136,7 @@ export class TypeFacts {
     const open = project.hasOverlay(file.fileName);
     const state: FileState = {
       file,
-      files: open ? program.getSourceFiles().map(idOf) : [],
+      files: open ? fileIdsOf(program) : [],
       options: program.getCompilerOptions(),
       answers: new Map(),
       references: new Map(),
@@ -158,22 +158,6 @@ export class TypeFacts {
     state.answers = kept(before.answers, file, edited);
     return new NodeFacts(file, state, { references: before.references, edited });
   }
-}
-
-function sameOtherFiles(before: readonly number[], after: readonly number[], file: number): boolean {
-  if (before.length !== after.length) return false;
-  for (let i = 0; i < after.length; i++) if (before[i] !== after[i] && after[i] !== file) return false;
-  return true;
-}
-
-/** A number per parsed file: a file unchanged from one program to the next is the same object, so the same number. */
-const fileIds = new WeakMap<ts.SourceFile, number>();
-let lastFileId = 0;
-
-function idOf(file: ts.SourceFile): number {
-  let id = fileIds.get(file);
-  if (id === undefined) fileIds.set(file, (id = ++lastFileId));
-  return id;
 }
 
 /** The answers of nodes of the new tree that lie wholly outside the edited body. */
@@ -215,15 +199,17 @@ function typeFreeBodies(file: ts.SourceFile): TypeFreeBody[] {
   // by the function whose body it is
   const bodies = new Map<ts.Node, TypeFreeBody>();
   const targets: ts.Identifier[] = [];
-  // an explicit stack: files can be nested deeply
+  // an explicit stack: files can be nested deeply (one callback for every node: this runs at every keystroke)
   const stack: ts.Node[] = [file];
+  const push = (child: ts.Node): void => {
+    stack.push(child);
+  };
   for (let node = stack.pop(); node; node = stack.pop()) {
-    const body = typeFreeBody(node);
-    if (body) bodies.set(node, { start: body.getStart(file), end: body.end, assignsOuter: false });
-    targets.push(...assignedIdentifiers(node));
-    node.forEachChild((child) => {
-      stack.push(child);
-    });
+    if (MAY_HAVE_TYPE_FREE_BODY[node.kind]) {
+      const body = typeFreeBody(node);
+      if (body) bodies.set(node, { start: body.getStart(file), end: body.end, assignsOuter: false });
+    } else if (MAY_ASSIGN[node.kind]) targets.push(...assignedIdentifiers(node));
+    node.forEachChild(push);
   }
   // the functions left on the way from an assignment to the scope that declares the variable assign an outer one
   for (const target of targets) {
@@ -233,6 +219,30 @@ function typeFreeBodies(file: ts.SourceFile): TypeFreeBody[] {
     }
   }
   return [...bodies.values()];
+}
+
+/** By SyntaxKind: the nodes `typeFreeBody` may find a body of, and those `assignedIdentifiers` may find targets in. */
+const MAY_HAVE_TYPE_FREE_BODY: boolean[] = [];
+for (const kind of [
+  ts.SyntaxKind.Constructor,
+  ts.SyntaxKind.SetAccessor,
+  ts.SyntaxKind.FunctionDeclaration,
+  ts.SyntaxKind.MethodDeclaration,
+  ts.SyntaxKind.GetAccessor,
+  ts.SyntaxKind.ArrowFunction,
+  ts.SyntaxKind.FunctionExpression,
+]) {
+  MAY_HAVE_TYPE_FREE_BODY[kind] = true;
+}
+const MAY_ASSIGN: boolean[] = [];
+for (const kind of [
+  ts.SyntaxKind.BinaryExpression,
+  ts.SyntaxKind.PrefixUnaryExpression,
+  ts.SyntaxKind.PostfixUnaryExpression,
+  ts.SyntaxKind.ForOfStatement,
+  ts.SyntaxKind.ForInStatement,
+]) {
+  MAY_ASSIGN[kind] = true;
 }
 
 /** The identifiers the node assigns: `x = …`, `x += …`, `x++`, `[x] = …`, `for (x of …)`. */

@@ -1,11 +1,16 @@
-// Engine units: suppression comments, config validation, include/exclude, rule isolation and the file budget.
+// Engine units: suppression comments, config validation, include/exclude, rule isolation, the file budget and the
+// result cache's keys.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import ts = require('typescript');
 import { ConfigError, defaultConfig, parseConfig } from '../engine/config';
 import { unifiedDiff } from '../engine/diff';
 import { Linter } from '../engine/linter';
+import { Project } from '../engine/project';
+import { dependencyKey } from '../engine/result-cache';
 import { defineRule, type Rule } from '../engine/rule';
 import { runRules } from '../engine/runner';
 import { parseSuppressions } from '../engine/suppressions';
@@ -254,4 +259,39 @@ test('what runs once is judged per program: a new call in another file makes an 
     project.removeOverlay(caller);
   }
   assert.deepEqual(reportedLines(), before);
+});
+
+test("a file's result key follows what its imports declare, also after its own imports change", () => {
+  const root = mkdtempSync(join(tmpdir(), 'leaklint-key-'));
+  try {
+    writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true }, include: ['*.ts'] }));
+    const file = (name: string) => join(root, name);
+    writeFileSync(file('a.ts'), "import { b } from './b';\nexport const a = b();\n");
+    writeFileSync(file('b.ts'), 'export function b(): number {\n  return 1;\n}\n');
+    writeFileSync(file('c.ts'), 'export function b(): number {\n  return 1;\n}\n');
+    const project = Project.fromTsconfig(file('tsconfig.json'));
+    let version = 0;
+    const key = () => {
+      const program = project.program();
+      return dependencyKey(project, program, program.getSourceFile(file('a.ts'))!);
+    };
+    const first = key();
+    assert.equal(key(), first);
+    // a body with a declared return type: what importers see is the same
+    project.setOverlay(file('b.ts'), 'export function b(): number {\n  return 2;\n}\n', ++version);
+    assert.equal(key(), first);
+    project.setOverlay(file('b.ts'), 'export function b(): string {\n  return "2";\n}\n', ++version);
+    const changedImport = key();
+    assert.notEqual(changedImport, first);
+    // a.ts imports c.ts now: its key must follow c.ts's declarations, no longer b.ts's
+    project.setOverlay(file('a.ts'), "import { b } from './c';\nexport const a = b();\n", ++version);
+    const fromC = key();
+    project.setOverlay(file('b.ts'), 'export function b(): boolean {\n  return true;\n}\n', ++version);
+    assert.equal(key(), fromC);
+    project.setOverlay(file('c.ts'), 'export function b(): bigint {\n  return 1n;\n}\n', ++version);
+    assert.notEqual(key(), fromC);
+    project.dispose();
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });

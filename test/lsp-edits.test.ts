@@ -13,7 +13,8 @@ import { LspClient, makeWorkspace, tsconfigJson, type Diagnostic } from './lsp-c
 
 /**
  * An exported helper that registers a command (no finding while only top-level code calls it), a class that owns a
- * watcher its dispose() forgets, a listener nothing removes, and a function with a closure over an outer variable.
+ * watcher its dispose() forgets, a listener nothing removes, a call that drops what a function lends it (borrowed:
+ * no finding), and a function with a closure over an outer variable.
  */
 const SERVICE = `import { EventEmitter } from 'node:events';
 
@@ -49,9 +50,17 @@ export class Panel {
     void this.commands;
   }
 
+  refresh(holder: { registration: Registration }): void {
+    registrationOf(holder);
+  }
+
   dispose(): void {
     void 'teardown';
   }
+}
+
+export function registrationOf(holder: { registration: Registration }): Registration {
+  return holder.registration;
 }
 
 export function label(): string {
@@ -131,5 +140,10 @@ describe('language server edits', () => {
     await edit('    return String(read());', '    current = undefined;\n    return String(read());');
     await edit('render(): void {', 'render() {');
     assert.deepEqual(await edit('this.watcher.dispose();', "void 'teardown';"), initially);
+    // a function summary read from the edited body decides a call outside it: borrowed, then made there, then borrowed
+    const made = "return registry.watch('*.json');";
+    const dropped = ['listener-leak/inlineHandler', 'untracked-disposable/dropped', 'untracked-disposable/fieldNeverDisposed'];
+    assert.deepEqual(await edit('return holder.registration;', made), dropped);
+    assert.deepEqual(await edit(made, 'return holder.registration;'), initially);
   });
 });

@@ -34,9 +34,9 @@ export function calleeSummary(types: TypeQueries, call: ts.CallExpression): Func
 /** The project's bodies a call may run: the function's, or an interface method's implementations. */
 function calleeBodies(types: TypeQueries, call: ts.CallExpression): ts.FunctionLikeDeclaration[] {
   const id = calleeName(call.expression);
-  const symbol = id && types.symbolAt(id);
-  if (!symbol) return [];
-  return types.declarationsOf(symbol).flatMap((d) => (ts.isMethodSignature(d) ? implementationsOf(types, d) : implementationOf(d)));
+  // declarationsAt: kept across the edits of another body (engine/type-facts.ts), where symbolAt would be asked again
+  const declarations = id ? types.declarationsAt(id) : [];
+  return declarations.flatMap((d) => (ts.isMethodSignature(d) ? implementationsOf(types, d) : implementationOf(d)));
 }
 
 /**
@@ -261,8 +261,7 @@ export function argumentFate(
 ): 'releases' | 'uses' {
   if (isRelease(call, index)) return 'releases';
   const id = calleeName(call.expression);
-  const symbol = id && types.symbolAt(id);
-  const declarations = symbol ? types.declarationsOf(symbol) : [];
+  const declarations = id ? types.declarationsAt(id) : [];
   const implementations = declarations.length ? declarations.flatMap(implementationOf) : ownMethodCalled(types, call);
   // code that cannot be read (a parameter's function, an untyped value) may keep it; the platform's functions use it
   if (!implementations.length)
