@@ -20,6 +20,7 @@ import {
   rootIdentifier,
   someCall,
   someNode,
+  tableEntryKey,
   thisProperty,
   untypedRemovalOf,
   unwrap,
@@ -290,10 +291,15 @@ function hasRemoval(ctx: Context, scope: ts.Node, key: ListenerKey, anyTarget = 
       !!handler &&
       (anyTarget || key.paths.includes(accessPathKey(ctx.types, callee.expression) ?? '')) &&
       sameEvent(ctx, event, key.event!) &&
-      key.handlers.includes(handlerKey(ctx, handler) ?? '') &&
+      removedHandlerPaths(ctx, handler).some((path) => key.handlers.includes(path)) &&
       captureOf(options) === key.capture
     );
   });
+}
+
+/** What a removal's handler names: its identity, or an entry of the table it is read from (`handlers.get(event)`). */
+function removedHandlerPaths(ctx: Context, handler: ts.Expression): string[] {
+  return [handlerKey(ctx, handler), tableEntryKey(ctx.types, handler)].filter((path) => path !== undefined);
 }
 
 interface NearMiss {

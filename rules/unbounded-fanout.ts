@@ -8,8 +8,10 @@
 // library's `each`/`map`/… (not their `…Limit` twins), whose iteratee runs for every item at the same time.
 import ts = require('typescript');
 import {
+  callsOfMethod,
   calleeName,
   calleePath,
+  chosenByUser,
   collectionKind,
   collectionKindAt,
   comparesWithLimit,
@@ -53,6 +55,7 @@ const DEFAULT_CONCURRENCY = 10;
 const CALLBACK_ITERATIONS = new Set(['map', 'forEach', 'flatMap']);
 /** Array methods whose result is no larger than their receiver. */
 const SHRINKING_METHODS = new Set(['filter', 'map', 'sort', 'reverse', 'toSorted', 'toReversed']);
+const FALLBACKS = new Set([ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken]);
 const SHAPELESS_OBJECTS = new Set(['{}', 'object']);
 const FIXED_SHAPE_FUNCTIONS = new Set(['Object.keys', 'Object.values', 'Object.entries']);
 
@@ -151,7 +154,10 @@ function concurrentFileOrProcess(ctx: Context, call: ts.CallExpression, it: Iter
 /** Literals, tuples, slices and things derived from them; a `const` followed to its initializer. */
 function boundedItems(ctx: Context, e: ts.Expression, depth: number, options = { unknownIsBounded: true }): boolean {
   const x = unwrap(e, { await: true });
-  if (ts.isArrayLiteralExpression(x)) return true;
+  if (ts.isArrayLiteralExpression(x) || chosenByUser(ctx.types, x)) return true;
+  // `picked ?? []`: either side
+  if (ts.isBinaryExpression(x) && FALLBACKS.has(x.operatorToken.kind))
+    return depth < 4 && boundedItems(ctx, x.left, depth + 1, options) && boundedItems(ctx, x.right, depth + 1, options);
   const type = ctx.types.typeAt(x);
   if (/^(readonly )?\[/.test(ctx.types.typeName(type))) return true; // a tuple
   if (ts.isCallExpression(x)) {
@@ -180,9 +186,43 @@ function boundedItems(ctx: Context, e: ts.Expression, depth: number, options = {
     const decl = symbol && ctx.types.declarationsOf(symbol)[0];
     if (decl && ts.isVariableDeclaration(decl) && decl.initializer && (decl.parent.flags & ts.NodeFlags.Const) !== 0)
       return boundedItems(ctx, decl.initializer, depth + 1, options);
+    const values = decl && ts.isParameter(decl) ? parameterValues(ctx, decl) : undefined;
+    return !!values?.length && values.every((v) => boundedItems(ctx, v, depth + 1, options));
   }
   return false;
 }
+
+/**
+ * Every value a method's parameter may hold: its default, what each call of the method (also through the base method
+ * it overrides) passes, and what the method assigns to it (`paths ??= …`, `paths = result.filePaths`). A call that
+ * leaves it out adds nothing (it is assigned before use, or there is nothing to iterate). Unsure (no call, a
+ * reference that is not a call, a spread argument, a destructured parameter): undefined.
+ */
+function parameterValues(ctx: Context, param: ts.ParameterDeclaration): ts.Expression[] | undefined {
+  const method = param.parent;
+  if (!ts.isMethodDeclaration(method) || !method.body || !ts.isIdentifier(param.name)) return undefined;
+  // with no call in the program, the callers are elsewhere, and what they pass is not known
+  const calls = callsOfMethod(ctx.types, method);
+  if (!calls?.length) return undefined;
+  const index = method.parameters.indexOf(param);
+  const passed = calls.flatMap((call) => call.arguments[index] ?? []);
+  if (passed.some(ts.isSpreadElement) || calls.some((call) => call.arguments.slice(0, index).some(ts.isSpreadElement))) return undefined;
+  const symbol = ctx.types.symbolAt(param.name);
+  const assigned: ts.Expression[] = [];
+  someNode(method.body, (n) => {
+    const assigns = ts.isBinaryExpression(n) && ASSIGNMENTS.has(n.operatorToken.kind) && ts.isIdentifier(unwrap(n.left));
+    if (assigns && ctx.types.symbolAt(unwrap(n.left)) === symbol) assigned.push(n.right);
+    return false;
+  });
+  return [...(param.initializer ? [param.initializer] : []), ...passed, ...assigned];
+}
+
+const ASSIGNMENTS = new Set([
+  ts.SyntaxKind.EqualsToken,
+  ts.SyntaxKind.QuestionQuestionEqualsToken,
+  ts.SyntaxKind.BarBarEqualsToken,
+  ts.SyntaxKind.AmpersandAmpersandEqualsToken,
+]);
 
 /** `if (items.length > MAX) …` in the function that iterates: the code bounds the collection itself. */
 function sizeChecked(ctx: Context, it: Iteration): boolean {

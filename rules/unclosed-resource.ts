@@ -12,6 +12,7 @@ import {
   boundNames,
   callbackAcquisition,
   callbackHandle,
+  endedByUser,
   enclosingFunction,
   exitsDroppingValue,
   findNode,
@@ -155,8 +156,8 @@ export default defineRule({
         }
         const methodsCalled = uses.flatMap((u) => (u.method ? [u.method] : []));
         if (info && releasedThroughSubscription(ctx.types, ctx.types.typeAt(decl.name), info.releaseMethods, methodsCalled)) return;
-        // a handle another party ends (a dialog the user closes) whose end the code awaits
-        if (info && waitsForItsEnd(ctx.types, decl.name)) return;
+        // a handle another party ends whose end the code awaits, or a dialog the user closes
+        if (info && (waitsForItsEnd(ctx.types, decl.name) || endedByUser(ctx.types, ctx.types.typeAt(decl.name)))) return;
         const releaseCode = handle ? `${handle.namespace}.${handle.release.name}(${decl.name.text})` : releaseCall(ctx, decl, info!);
         if (!releases.length) {
           ctx.report({

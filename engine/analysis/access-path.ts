@@ -37,7 +37,7 @@ export function accessPathKey(types: TypeQueries, e: ts.Expression): string | un
 /**
  * The access paths a value is known by: its own, and for a local or parameter, the fields it was read from
  * (`const s = this.stream ?? cursor.stream()`) or copied into (`this.el = el`, `this.#handlers.open = fn`) in its
- * function. A release made
+ * function, or an entry of a table of the instance it was put in (`this.handlers.set(key, fn)`). A release made
  * through one of them is a release of the value.
  */
 export function aliasPaths(types: TypeQueries, e: ts.Expression): string[] {
@@ -53,12 +53,58 @@ export function aliasPaths(types: TypeQueries, e: ts.Expression): string[] {
     if (key) paths.add(key);
   };
   if (ts.isVariableDeclaration(decl) && decl.initializer) valueBranches(decl.initializer).forEach(addField);
+  const isValue = (v: ts.Expression | undefined) => !!v && ts.isIdentifier(unwrap(v)) && types.symbolAt(unwrap(v)) === symbol;
   const visit = (n: ts.Node): void => {
-    if (isAssignment(n) && ts.isIdentifier(unwrap(n.right)) && types.symbolAt(unwrap(n.right)) === symbol) addField(n.left);
+    if (isAssignment(n) && isValue(n.right)) addField(n.left);
+    // `this.handlers.set(key, fn)`: the value is also an entry of the table
+    const table = ts.isCallExpression(n) && storedIn(n, isValue);
+    const tableKey = table && onThis(table) && accessPathKey(types, table);
+    if (tableKey) paths.add(entryOf(tableKey));
     n.forEachChild(visit);
   };
   visit(fn);
   return [...paths];
+}
+
+/** Methods that put their last argument in a collection: a Map's value, a Set's or an array's element. */
+const STORING = new Set(['set', 'add', 'push', 'unshift']);
+
+/** The collection `table.set(k, v)` (`add`, `push`, `unshift`) puts the value in, when `isValue` holds for its last argument. */
+function storedIn(call: ts.CallExpression, isValue: (v: ts.Expression | undefined) => boolean): ts.Expression | undefined {
+  const callee = unwrap(call.expression);
+  const stores =
+    ts.isPropertyAccessExpression(callee) && STORING.has(callee.name.text) && isValue(call.arguments[call.arguments.length - 1]);
+  return stores ? callee.expression : undefined;
+}
+
+/** The path that stands for any entry of the table at `tableKey`. */
+function entryOf(tableKey: string): string {
+  return `${tableKey}[]`;
+}
+
+/**
+ * The entry path (see aliasPaths) of a value read out of a table: `table.get(key)`, or a loop variable over the table
+ * (`for (const fn of table.values())`, `for (const [, fn] of table)`). A removal that takes its handler from the table
+ * removes the handlers put in it.
+ */
+export function tableEntryKey(types: TypeQueries, e: ts.Expression): string | undefined {
+  const x = unwrap(e);
+  if (ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression) && x.expression.name.text === 'get') {
+    const table = accessPathKey(types, x.expression.expression);
+    return table && entryOf(table);
+  }
+  const decl = ts.isIdentifier(x) ? types.symbolAt(x)?.valueDeclaration : undefined;
+  const binding = decl && ts.isBindingElement(decl) ? decl.parent : undefined;
+  const variable =
+    binding && ts.isArrayBindingPattern(binding) && binding.elements.indexOf(decl as ts.BindingElement) === 1 ? binding.parent : decl;
+  const loop = variable && ts.isVariableDeclaration(variable) ? variable.parent.parent : undefined;
+  if (!loop || !ts.isForOfStatement(loop)) return undefined;
+  let source = unwrap(loop.expression);
+  const entries = variable !== decl ? 'entries' : 'values';
+  if (ts.isCallExpression(source) && ts.isPropertyAccessExpression(source.expression) && source.expression.name.text === entries)
+    source = source.expression.expression;
+  const table = accessPathKey(types, source);
+  return table && entryOf(table);
 }
 
 /** `this.f`, `this.#table.open`, `this[kEvents].load`: a path into the instance. */

@@ -172,3 +172,24 @@ function functionOf(decl: ts.Declaration): ts.FunctionLikeDeclaration | undefine
   const inner = value && unwrap(value);
   return isFunction(inner) ? inner : undefined;
 }
+
+/** File dialogs: what they return is the user's choice of files. */
+const FILE_DIALOGS: readonly DeclarationSpec[] = [
+  { name: ['showOpenDialog', 'showOpenDialogSync'], from: [{ from: 'package', package: 'electron' }] },
+  { name: 'showOpenDialog', from: [{ from: 'package', package: '@types/vscode' }] },
+];
+
+/**
+ * The files the user picked in a file dialog (`await window.showOpenDialog(…)`, Electron's `result.filePaths` of
+ * `const result = await dialog.showOpenDialog(…)`): as many as a person selects, not a collection that grows.
+ */
+export function chosenByUser(types: TypeQueries, e: ts.Expression): boolean {
+  let x = unwrap(e, { await: true });
+  if (ts.isPropertyAccessExpression(x) && x.name.text === 'filePaths') {
+    const result = unwrap(x.expression, { await: true });
+    const decl = ts.isIdentifier(result) ? types.symbolAt(result)?.valueDeclaration : undefined;
+    x = decl && ts.isVariableDeclaration(decl) && decl.initializer ? unwrap(decl.initializer, { await: true }) : result;
+  }
+  const name = ts.isCallExpression(x) ? calleeName(x.expression) : undefined;
+  return !!name && FILE_DIALOGS.some((spec) => namesSpec(types, name, spec));
+}

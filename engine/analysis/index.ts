@@ -112,8 +112,8 @@ export class Analysis {
   }
 }
 
-export { accessPathKey, aliasPaths } from './access-path';
-export { fileOrProcessWork, isLimiterCall, unlimitedLibraryIteration } from './async-work';
+export { accessPathKey, aliasPaths, tableEntryKey } from './access-path';
+export { chosenByUser, fileOrProcessWork, isLimiterCall, unlimitedLibraryIteration } from './async-work';
 export type { AsyncWork, LibraryIteration } from './async-work';
 export {
   collectionKind,
@@ -171,7 +171,7 @@ export { TIMER_STARTS, isPlatformSymbol, isTimerClear, platformCallName, timerPr
 export { BODY_CONSUMERS, requestCall, responseCall } from './http';
 export { callsMethod, returnedCleanups } from './lifecycle';
 export type { ClassLifecycle, LifecycleAnalysis } from './lifecycle';
-export { createsValue, isThisObject, repeatedHookOf } from './lifetime';
+export { callsOfMethod, createsValue, isThisObject, repeatedHookOf } from './lifetime';
 export { enclosingFunction, inInstanceMemberOf, statementIn, statementList } from './owner';
 export type { Owner } from './owner';
 export type { HandOff, LocalUses, Releasers, Use, UseKind } from './ownership';
@@ -201,6 +201,7 @@ export {
   acquiringExpression,
   callbackAcquisition,
   callbackHandle,
+  endedByUser,
   handleFunction,
   isCallTo,
   keptByReceiver,

@@ -11,7 +11,8 @@
 //
 // Sources (outlivesOwner): globals, imports, module-level values, parameters (borrowed) and fields the class did not
 // create outlive their owner. `this`, locals and fields the owner creates (owned), parameters every caller binds to
-// one of those (same scope), and self-ending sources (the HTTP messages of one exchange, cancellation tokens, the
+// one of those, or that the class which made the receiver fills with what it owns, once per receiver (same scope),
+// and self-ending sources (the HTTP messages of one exchange, cancellation tokens, the
 // per-connection sockets an event hands its listener) die with it, taking their registrations along. So do, in
 // Angular, a component's view queries and what its own injector provides; `inject(T)` is otherwise a shared look-up.
 // A handler that holds only its parameter target (addsNothingToTarget) keeps nothing alive the target does not.
@@ -21,11 +22,22 @@
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { accessPathKey } from './access-path';
-import { nodeModule, namesSpec, type DeclarationSpec } from './declarations';
-import { calleeName, isAssignment, outerExpression, rootIdentifier, stringProperty, thisField, thisProperty, unwrap } from './expressions';
+import { PLATFORM, nodeModule, namesSpec, type DeclarationSpec } from './declarations';
+import {
+  calledName,
+  calleeName,
+  isAssignment,
+  outerExpression,
+  rootIdentifier,
+  stringProperty,
+  thisField,
+  thisProperty,
+  unwrap,
+} from './expressions';
 import { returnsFresh } from './summaries';
 import { identifiersNamed, referencesTo, someNode } from './walk';
 import { enclosingFunction, isProgramLifetime, ownerOf, type Owner } from './owner';
+import { observableChain } from './rx';
 import { LISTENER_REGISTRATIONS } from './events';
 import { holdsOnly } from './captures';
 import { inHostPage, inTemplates } from './markup';
@@ -691,7 +703,8 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
       !eventPayload(types, decl) &&
       !resolvedFromFreshCall(types, decl) &&
       !setUpOncePerValue(types, decl) &&
-      !boundToOwnedAtEveryCall(types, decl, owner)
+      !boundToOwnedAtEveryCall(types, decl, owner) &&
+      !handedInByReceiverOwner(types, decl)
     );
   const declaringFn = enclosingFunction(decl);
   if (!declaringFn) return true; // module-level
@@ -1015,11 +1028,123 @@ function boundToOwnedAtEveryCall(types: TypeQueries, param: ts.ParameterDeclarat
 }
 
 /**
+ * A method's parameter that every call in the program (to it or to the base method it overrides) fills from the class
+ * that owns both the receiver and the argument, once per receiver: `this.view = new View(); …
+ * this.view.mount(this.host.nativeElement)`, the caller's own view element (or an owned field) given to the object it
+ * has just made. Target and registrar both go with the caller: same scope. A call that may run again on the same
+ * receiver (before or apart from its creation, in a loop, in a callback that runs more than once, beside another
+ * such call that is not its alternative) registers again on the same target, and is not one.
+ */
+function handedInByReceiverOwner(types: TypeQueries, param: ts.ParameterDeclaration): boolean {
+  const method = param.parent;
+  const calls = ts.isMethodDeclaration(method) ? callsOfMethod(types, method) : undefined;
+  const index = method.parameters.indexOf(param);
+  if (!calls?.length || !calls.every((call) => ownerHandsOwnArgument(types, call, index))) return false;
+  return calls.every((a) => calls.every((b) => a === b || alternatives(a, b) || !inSameMember(a, b)));
+}
+
+/**
+ * Every reference in the program to the method, or to the base class method it overrides or implements, as calls
+ * (`receiver.m(…)`); undefined when one is not a call (the method passed around, `super.m(…)` aside, which is a call).
+ */
+export function callsOfMethod(types: TypeQueries, method: ts.MethodDeclaration): ts.CallExpression[] | undefined {
+  const cls = method.parent;
+  if (!ts.isClassLike(cls) || !ts.isIdentifier(method.name)) return undefined;
+  const name = method.name.text;
+  const overridden = types.baseClasses(cls).flatMap((base) => base.members.filter((m) => m.name?.getText() === name));
+  const calls: ts.CallExpression[] = [];
+  for (const declaration of [method, ...overridden]) {
+    const symbol = declaration.name && types.symbolAt(declaration.name);
+    if (!symbol) return undefined;
+    for (const ref of types.programReferences(symbol)) {
+      if (ref === declaration.name || isImportOrExport(ref) || isInType(ref)) continue;
+      const access = ref.parent;
+      const call = access.parent;
+      if (!ts.isPropertyAccessExpression(access) || access.name !== ref || !ts.isCallExpression(call) || call.expression !== access)
+        return undefined;
+      calls.push(call);
+    }
+  }
+  return calls;
+}
+
+/**
+ * The call is `this.f.m(…, arg)` in a class that creates `f` and owns `arg`, made once per value of `f`: after the
+ * member's own statement that puts a fresh value in `f`, through one-shot callbacks only.
+ */
+function ownerHandsOwnArgument(types: TypeQueries, call: ts.CallExpression, index: number): boolean {
+  const receiver = thisProperty((call.expression as ts.PropertyAccessExpression).expression);
+  const caller = ownerOf(call);
+  const field = receiver && types.symbolAt(receiver.name);
+  const arg = call.arguments[index];
+  if (!field || caller.kind !== 'class' || !arg || ts.isSpreadElement(arg) || !ownedByCaller(types, arg, caller)) return false;
+  const body = (ts.isMethodDeclaration(caller.member) || ts.isConstructorDeclaration(caller.member)) && caller.member.body;
+  if (!body || !createdByClass(types, caller.cls, field)) return false;
+  const createdBefore = body.statements.some((st) => st.end <= call.getStart() && assignsFresh(types, st, field));
+  return createdBefore && runsOnceWithin(types, call, caller.member);
+}
+
+/** `this.f = new F()` (or another fresh value) as the statement. */
+function assignsFresh(types: TypeQueries, st: ts.Statement, field: ts.Symbol): boolean {
+  const e = ts.isExpressionStatement(st) ? st.expression : undefined;
+  const left = e && isAssignment(e) ? thisProperty(e.left) : undefined;
+  return !!left && types.symbolAt(left.name) === field && createsValue((e as ts.BinaryExpression).right);
+}
+
+/**
+ * The code at `node` runs at most once for each run of `member`: no loop around it there, and every function between
+ * is a one-shot callback (a promise's reaction, `once`, a one-shot timer, a subscription to a stream's first value).
+ */
+function runsOnceWithin(types: TypeQueries, node: ts.Node, member: ts.ClassElement): boolean {
+  for (let n = node.parent; n !== member; n = n.parent) {
+    if (ts.isIterationStatement(n, false)) return false;
+    if (ts.isFunctionLike(n) && !(promiseReaction(types, n) || onceCallbackCall(types, n) || oneShotCallbackCall(types, n))) return false;
+  }
+  return true;
+}
+
+const ONE_SHOT_TIMERS: DeclarationSpec = {
+  name: ['setTimeout', 'setImmediate', 'queueMicrotask', 'requestAnimationFrame'],
+  from: PLATFORM,
+};
+
+/** `setTimeout(fn)`, `setImmediate(fn)`, or `source.pipe(first()).subscribe(fn)`: the callback runs once. */
+function oneShotCallbackCall(types: TypeQueries, fn: ts.SignatureDeclaration): ts.CallExpression | undefined {
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+  const call = outerCall(fn);
+  const callee = call && unwrap(call.expression);
+  const name = callee && calleeName(callee);
+  if (!callee || !name) return undefined;
+  if (namesSpec(types, name, ONE_SHOT_TIMERS)) return call;
+  if (!ts.isPropertyAccessExpression(callee) || name.text !== 'subscribe') return undefined;
+  const firstOnly = (op: ts.Expression): boolean =>
+    ts.isCallExpression(op) &&
+    (calledName(op) === 'first' || (calledName(op) === 'take' && op.arguments.length === 1 && op.arguments[0].getText() === '1'));
+  return observableChain(types, callee.expression).operators.some(firstOnly) ? call : undefined;
+}
+
+function inSameMember(a: ts.Node, b: ts.Node): boolean {
+  const [x, y] = [ownerOf(a), ownerOf(b)];
+  return x.kind === 'class' && y.kind === 'class' && x.member === y.member;
+}
+
+/** One call in the then branch of an `if` and the other in its else branch: at most one of them runs. */
+function alternatives(a: ts.Node, b: ts.Node): boolean {
+  const within = (n: ts.Node, scope: ts.Node | undefined) => !!scope && n.pos >= scope.pos && n.end <= scope.end;
+  for (let n = a.parent; n; n = n.parent) {
+    if (!ts.isIfStatement(n)) continue;
+    const [then, otherwise] = [n.thenStatement, n.elseStatement];
+    if ((within(a, then) && within(b, otherwise)) || (within(a, otherwise) && within(b, then))) return true;
+  }
+  return false;
+}
+
+/**
  * An argument that does not outlive the calling code: a field of `this` the class owns, or a value rooted in a local
  * the caller made (`const ref = new Ref(); this.watch(ref)`). Parameters are left out: following them would recurse.
  */
 function ownedByCaller(types: TypeQueries, arg: ts.Expression, callerOwner: Owner): boolean {
-  if (thisProperty(arg)) return !outlivesOwner(types, arg, callerOwner);
+  if (thisProperty(thisField(arg))) return !outlivesOwner(types, arg, callerOwner);
   const root = rootIdentifier(arg);
   const decl = root && types.symbolAt(root)?.valueDeclaration;
   return !!decl && ts.isVariableDeclaration(decl) && !outlivesOwner(types, arg, callerOwner);

@@ -3,10 +3,11 @@
 // escaping closure, bound with `using`) or a plain use. Aliases (`const b = a`) are followed.
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
-import { calleeName, calleePath, isAssignment, outerExpression } from './expressions';
+import { calleeName, calleePath, isAssignment, outerExpression, thisProperty, unwrap } from './expressions';
 import { isEffectCleanup } from './lifecycle';
 import { enclosingFunction } from './owner';
-import { someNode } from './walk';
+import { RELEASE_METHODS } from './resource';
+import { someCall, someNode } from './walk';
 
 export type HandOff = 'returned' | 'yielded' | 'stored' | 'sink' | 'passed' | 'wrapped' | 'captured' | 'using' | 'exported';
 export type UseKind = HandOff | 'release' | 'method' | 'read' | 'reassigned';
@@ -48,10 +49,10 @@ const HAND_OFFS: ReadonlySet<UseKind> = new Set<UseKind>([
   'using',
   'exported',
 ]);
-const STORING_METHODS = new Set(['push', 'unshift', 'set', 'add', 'splice', 'concat']);
+const STORING_METHODS = new Set(['push', 'unshift', 'set', 'add', 'insert', 'splice', 'concat']);
 
 /** What calling a method does with its receiver, read from its declarations. */
-type MethodEffect = 'returns-this' | 'hands-off-this' | 'none';
+type MethodEffect = 'returns-this' | 'returns-held' | 'hands-off-this' | 'none';
 
 /** Default hand-off sinks (VS Code, VS Code-internal, RxJS, DOM/Node); configurable additions come from settings. */
 export const DEFAULT_SINKS = [
@@ -146,14 +147,18 @@ export class OwnershipAnalysis {
       if (method && ts.isCallExpression(call) && call.expression === parent) {
         if (releasers.methods.includes(method)) return use('release', call, method);
         const effect = this.methodEffect((parent as ts.PropertyAccessExpression).name as ts.Identifier);
-        // `return await client.connect()` hands off the client when connect() returns `this`
-        if (effect === 'returns-this') {
+        // `return await client.connect()` hands off the client when connect() returns `this`, or the one resource the
+        // client holds and ends (its `destroy()` destroys that and nothing else)
+        if (effect === 'returns-this' || effect === 'returns-held') {
           const chained = this.classifyValue(outerExpression(call), releasers, declaringFunction, use);
           if (HAND_OFFS.has(chained.kind) || (chained.kind === 'read' && aliasAt(chained.site))) return chained;
         }
         if (effect === 'hands-off-this') return use('passed', call, method);
         return use('method', call, method);
       }
+      // `views.insert(ref.hostView)`: a part that releases the value too (a component's view, destroyed with it) is
+      // put in a collection, whose owner ends the value through it
+      if (this.storesReleasingPart(parent, releasers)) return use('stored', parent.parent);
       // `x.close` passed somewhere / `x.field = …` are plain reads of the value
       return use('read', parent);
     }
@@ -198,6 +203,15 @@ export class OwnershipAnalysis {
     return use('read', parent);
   }
 
+  /** `member` (`ref.hostView`) is the argument of a storing call and has one of the value's releasing methods. */
+  private storesReleasingPart(member: ts.PropertyAccessExpression | ts.ElementAccessExpression, releasers: Releasers): boolean {
+    const call = member.parent;
+    if (!ts.isCallExpression(call) || !call.arguments.includes(member) || !ts.isPropertyAccessExpression(call.expression)) return false;
+    if (!STORING_METHODS.has(call.expression.name.text)) return false;
+    const type = this.types.typeAt(member);
+    return releasers.methods.some((m) => this.types.hasMethod(type, m));
+  }
+
   /**
    * `returns-this` when a declaration of the method returns `this` (`connect(): Promise<this>`); `hands-off-this` when
    * its body (in the program's source) passes `this` to a call or stores it (`Widget.attach(this, host)`): the
@@ -209,11 +223,17 @@ export class OwnershipAnalysis {
     let effect = this.effects.get(symbol);
     if (effect === undefined) {
       const decls = this.types.declarationsOf(symbol).filter((d) => ts.isMethodDeclaration(d) || ts.isMethodSignature(d));
+      const bodies = decls.filter(
+        (d): d is ts.MethodDeclaration & { body: ts.Block } =>
+          ts.isMethodDeclaration(d) && !!d.body && !d.getSourceFile().isDeclarationFile,
+      );
       effect = decls.some((d) => d.type && returnsThisType(d.type))
         ? 'returns-this'
-        : decls.some((d) => ts.isMethodDeclaration(d) && d.body && !d.getSourceFile().isDeclarationFile && handsOffThis(d.body))
-          ? 'hands-off-this'
-          : 'none';
+        : bodies.length && bodies.every(handsBackHeldResource)
+          ? 'returns-held'
+          : bodies.some((d) => handsOffThis(d.body))
+            ? 'hands-off-this'
+            : 'none';
       this.effects.set(symbol, effect);
     }
     return effect;
@@ -288,6 +308,65 @@ function aliasAt(site: ts.Node): ts.Identifier | undefined {
 function returnsThisType(type: ts.TypeNode): boolean {
   if (ts.isThisTypeNode(type)) return true;
   return ts.isTypeReferenceNode(type) && type.typeArguments?.length === 1 && ts.isThisTypeNode(type.typeArguments[0]);
+}
+
+/**
+ * A method of a wrapper that hands back the one resource the wrapper holds: it returns (or resolves its promise with)
+ * `this.f`, where every releasing method of the class does nothing but release `this.f` (`destroy() {
+ * this.socket?.destroy(); }`). Whoever gets the result holds the wrapper's end.
+ */
+function handsBackHeldResource(method: ts.MethodDeclaration & { body: ts.Block }): boolean {
+  const cls = method.parent;
+  const held = ts.isClassLike(cls) ? releasedField(cls) : undefined;
+  const handed = handedBack(method.body);
+  return !!held && handed.length > 0 && handed.every((e) => thisProperty(e)?.name.text === held);
+}
+
+/** The field that each of the class's releasing methods (one at least) releases, and nothing else. */
+function releasedField(cls: ts.ClassLikeDeclaration): string | undefined {
+  const fields = new Set<string>();
+  for (const m of cls.members) {
+    if (!ts.isMethodDeclaration(m) || !m.body || !ts.isIdentifier(m.name) || !isReleaseName(m.name.text)) continue;
+    for (const st of m.body.statements) {
+      const call = ts.isExpressionStatement(st) ? unwrap(st.expression) : undefined;
+      const callee = call && ts.isCallExpression(call) ? unwrap(call.expression) : undefined;
+      const field = callee && ts.isPropertyAccessExpression(callee) && isReleaseName(callee.name.text) && thisProperty(callee.expression);
+      if (!field) return undefined;
+      fields.add(field.name.text);
+    }
+  }
+  return fields.size === 1 ? [...fields][0] : undefined;
+}
+
+function isReleaseName(name: string): boolean {
+  return (RELEASE_METHODS as readonly string[]).includes(name);
+}
+
+/** What a body returns, outside nested functions; for `return new Promise((resolve) => …)`, what it resolves with. */
+function handedBack(body: ts.Block): ts.Expression[] {
+  const out: ts.Expression[] = [];
+  someNode(
+    body,
+    (n) => {
+      if (!ts.isReturnStatement(n) || !n.expression) return false;
+      const returned = unwrap(n.expression, { await: true });
+      const promise = ts.isNewExpression(returned) && ts.isIdentifier(returned.expression) && returned.expression.text === 'Promise';
+      const executor = promise && returned.arguments?.length === 1 ? unwrap(returned.arguments[0]) : undefined;
+      const resolve = executor && (ts.isArrowFunction(executor) || ts.isFunctionExpression(executor)) ? executor.parameters[0] : undefined;
+      if (!resolve || !ts.isIdentifier(resolve.name)) {
+        out.push(returned);
+        return false;
+      }
+      const name = resolve.name.text;
+      someCall(executor!, (c) => {
+        if (ts.isIdentifier(c.expression) && c.expression.text === name) out.push(...c.arguments.map((a) => unwrap(a)));
+        return false;
+      });
+      return false;
+    },
+    { skipFunctions: true },
+  );
+  return out;
 }
 
 /** Calls that take a value out of a registry rather than put it in. */

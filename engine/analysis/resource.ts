@@ -305,3 +305,15 @@ export function waitsForItsEnd(types: TypeQueries, local: ts.Identifier): boolea
     })
   );
 }
+
+/** Members by which a dialog tells that it ended: a result that settles, an event when it closes. */
+const DIALOG_ENDS = ['result', 'closed', 'afterClosed', 'dismissed', 'afterDismissed'];
+
+/**
+ * A dialog: a handle that shows a component (`componentInstance`) and tells when it ends (`result`, `closed`,
+ * `afterClosed()`), as a modal or dialog service's ref does. The user closes it, and the service removes it then:
+ * the code that opened it has nothing to release, whether or not it waits for the end (see waitsForItsEnd).
+ */
+export function endedByUser(types: TypeQueries, type: ts.Type): boolean {
+  return types.hasProperty(type, 'componentInstance') && DIALOG_ENDS.some((end) => types.hasProperty(type, end));
+}
