@@ -120,6 +120,7 @@ export {
   collectionKindAt,
   comparesWithLimit,
   containerUses,
+  entryForHandedInObject,
   growsOnlyWithDistinctKeys,
   isRepeatedAdd,
   keyType,
