@@ -158,10 +158,12 @@ function checkReplacedEntry(
  */
 function checkSubscribedAfterCleanup(ctx: Context, completingOperators: readonly string[], call: ts.CallExpression): void {
   const late = acquiredAfterCleanup(ctx.types, call, ['unsubscribe']);
+  if (!late) return;
+  // the cleanup's `unsubscribe()` says what the call made, whatever the library (zen-observable has no pipe) or
+  // whether its types are there; an RxJS chain that completes by itself is still silent
   const observable = (call.expression as ts.PropertyAccessExpression).expression;
-  if (!late || !isObservable(ctx.types, observable)) return;
   const chain = observableChain(ctx.types, observable);
-  if (completesItself(ctx.types, chain, completingOperators)) return;
+  if (isObservable(ctx.types, observable) && completesItself(ctx.types, chain, completingOperators)) return;
   ctx.report({
     node: call,
     messageId: 'subscribedAfterCleanup',
