@@ -4,6 +4,7 @@
 import ts = require('typescript');
 import {
   COMPLETING_OPERATORS,
+  acquiredAfterCleanup,
   chainSources,
   completesItself,
   forwardsToOuterSubscriber,
@@ -41,6 +42,10 @@ const MESSAGES = {
   replaced:
     'The subscription to `{{source}}` is stored in `{{map}}` under a key that may already hold one: the store replaces the old ' +
     'subscription without unsubscribing it, and nothing can unsubscribe it after that.',
+  subscribedAfterCleanup:
+    'The subscription to `{{source}}` is made in a promise reaction that may run after the cleanup: the cleanup unsubscribes ' +
+    '`{{local}}` only if it is already set, so a subscription made after it is never unsubscribed.',
+  cleanupHere: 'this cleanup may run before the subscription is made',
   teardownMissesUnsubscribe: 'teardown that misses the unsubscribe',
   storedHere: 'replaces the entry here, unseen',
   unsubscribeReplaced: 'Unsubscribe the subscription `{{map}}` holds under the key before storing the new one',
@@ -84,6 +89,7 @@ export default defineRule({
         if (!ts.isExpressionStatement(outerExpression(call).parent)) {
           const store = mapStoreOf(ctx.types, call);
           if (store) checkReplacedEntry(ctx, lifecycleAnalysis, options.completingOperators, call, store);
+          else checkSubscribedAfterCleanup(ctx, options.completingOperators, call);
           return;
         }
         if (ctx.analysis.runsOncePerApplication(call)) return;
@@ -142,6 +148,27 @@ function checkReplacedEntry(
     data: { source: chain.source, map },
     related: [{ node: store.call, messageId: 'storedHere' }],
     fixes: unsubscribeReplaced(ctx, call, store),
+  });
+}
+
+/**
+ * `handle = forward(op).subscribe(…)` in a promise reaction of a function whose returned cleanup unsubscribes
+ * `handle` if set: a cleanup that runs first leaves the later subscription behind. No fix: where the reaction should
+ * stop is the program's to decide (a flag the cleanup sets, checked before subscribing).
+ */
+function checkSubscribedAfterCleanup(ctx: Context, completingOperators: readonly string[], call: ts.CallExpression): void {
+  const late = acquiredAfterCleanup(ctx.types, call, ['unsubscribe']);
+  if (!late) return;
+  // the cleanup's `unsubscribe()` says what the call made, whatever the library (zen-observable has no pipe) or
+  // whether its types are there; an RxJS chain that completes by itself is still silent
+  const observable = (call.expression as ts.PropertyAccessExpression).expression;
+  const chain = observableChain(ctx.types, observable);
+  if (isObservable(ctx.types, observable) && completesItself(ctx.types, chain, completingOperators)) return;
+  ctx.report({
+    node: call,
+    messageId: 'subscribedAfterCleanup',
+    data: { source: chain.source, local: late.local.text },
+    related: [{ node: late.cleanup, messageId: 'cleanupHere' }],
   });
 }
 

@@ -5,6 +5,7 @@ import {
   chunkSourceAt,
   containerUses,
   enclosingFunction,
+  entryForHandedInObject,
   growsOnlyWithDistinctKeys,
   isRepeatedAdd,
   keyType,
@@ -52,6 +53,9 @@ const MESSAGES = {
   entryPerEvent:
     "`{{name}}` gains `{{value}}` on every '{{event}}' event and never loses an entry: those that have ended stay in it for as long " +
     'as its owner lives.',
+  entryPerHandedInObject:
+    '`{{name}}` gains an entry for every `{{param}}` handed to {{method}}() and never loses one: the entries of those that have ' +
+    'ended stay for as long as its owner lives.',
   releasedHere: 'released here, but left in `{{name}}`',
   addedHere: 'added here, on every call',
   removeOnRelease: 'Remove `{{value}}` from `{{name}}` when it is released',
@@ -87,7 +91,9 @@ export default defineRule({
           const release = isRepeatedAdd(ctx.types, c, u) ? releasedApart(ctx.types, u) : undefined;
           return release ? [{ add: u, release }] : [];
         });
-        if (kept.length) ctx.report(keptAfterRelease(ctx, c, kept[0].add, kept[0].release));
+        if (kept.length) return ctx.report(keptAfterRelease(ctx, c, kept[0].add, kept[0].release));
+        const handedIn = entryForHandedInObject(ctx.types, c, uses);
+        if (handedIn) ctx.report(entryPerHandedInObject(ctx, handedIn.add, handedIn.param));
         return;
       }
       if (pinsObjectKeys(ctx.types, c, uses)) return; // object-keyed-cache reports it, with a WeakMap/WeakSet fix
@@ -151,6 +157,16 @@ function entryPerEvent(ctx: Context, entry: PerEventEntry): Report<MessageId> {
     node: entry.add.site,
     messageId: 'entryPerEvent',
     data: { name: entry.add.ref.getText(ctx.file), value: entry.value.text, event: entry.event },
+  };
+}
+
+/** Reported at the add; no fix: when the object ends (its end event, its teardown) is the program's to know. */
+function entryPerHandedInObject(ctx: Context, add: ContainerUse, param: ts.ParameterDeclaration): Report<MessageId> {
+  const method = param.parent as ts.MethodDeclaration;
+  return {
+    node: add.site,
+    messageId: 'entryPerHandedInObject',
+    data: { name: add.ref.getText(ctx.file), param: param.name.getText(ctx.file), method: method.name.getText(ctx.file) },
   };
 }
 

@@ -461,6 +461,46 @@ export function releasedApart(types: TypeQueries, add: ContainerUse): ts.CallExp
   return findNode(fn.body, endsLife) as ts.CallExpression | undefined;
 }
 
+/**
+ * `add(widget: Widget) { this.kinds.set(widget.id, kind); }`: a method of the owner files each object handed to it
+ * that ends (its type has a release method: a widget, a session) under the object or its identity, into a Map, Set
+ * or dictionary field that nothing removes from, resets, bounds, iterates or hands on. Entries of the objects that
+ * have ended stay for as long as the owner lives, one per call. Returns the first such add and its parameter.
+ */
+export function entryForHandedInObject(
+  types: TypeQueries,
+  c: Container,
+  uses: readonly ContainerUse[],
+): { add: ContainerUse; param: ts.ParameterDeclaration } | undefined {
+  if (c.lifetime !== 'instance field' || uses.some((u) => TRIMS_OR_SHOWS.includes(u.kind))) return undefined;
+  for (const add of uses) {
+    const param = add.kind === 'add' ? handedInObjectKey(types, c, add) : undefined;
+    if (param) return { add, param };
+  }
+  return undefined;
+}
+
+const TRIMS_OR_SHOWS: readonly ContainerUseKind[] = ['remove', 'no-op remove', 'reset', 'bound', 'escape', 'iterate'];
+
+/** A property that names one object alone (`widget.id`): unlike a name (`drive.name`), no other object reuses it. */
+const IDENTITY_PROPERTY = /^(id|uid|uuid|guid)$|Id$/;
+
+/**
+ * The parameter of the adding method whose object (or its identity, `widget.id`) is the key, when it ends. Under a
+ * name, registering another object replaces the entry: that grows with the names, not with the objects.
+ */
+function handedInObjectKey(types: TypeQueries, c: Container, add: ContainerUse): ts.ParameterDeclaration | undefined {
+  const key = addedKey(c, add);
+  const fn = enclosingFunction(add.site);
+  if (!key || !fn || !ts.isMethodDeclaration(fn) || fn.parent !== c.cls || !isRepeatedAdd(types, c, add)) return undefined;
+  const k = unwrap(key);
+  if (ts.isPropertyAccessExpression(k) && !IDENTITY_PROPERTY.test(k.name.text)) return undefined;
+  const root = ts.isPropertyAccessExpression(k) ? unwrap(k.expression) : k;
+  const param = ts.isIdentifier(root) ? types.symbolAt(root)?.valueDeclaration : undefined;
+  if (!param || !ts.isParameter(param) || param.parent !== fn) return undefined;
+  return resourceInfo(types, types.typeAt(root)) ? param : undefined;
+}
+
 /** The key type of a Map/Set/dictionary, the element type of an array. */
 export function keyType(types: TypeQueries, c: Container): ts.Type | undefined {
   return c.kind === 'dictionary' ? undefined : types.typeArguments(c.type)[0];

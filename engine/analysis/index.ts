@@ -120,6 +120,7 @@ export {
   collectionKindAt,
   comparesWithLimit,
   containerUses,
+  entryForHandedInObject,
   growsOnlyWithDistinctKeys,
   isRepeatedAdd,
   keyType,
@@ -169,7 +170,7 @@ export {
 } from './expressions';
 export { TIMER_STARTS, isPlatformSymbol, isTimerClear, platformCallName, timerProviderClear } from './globals';
 export { BODY_CONSUMERS, requestCall, responseCall } from './http';
-export { callsMethod, returnedCleanups } from './lifecycle';
+export { acquiredAfterCleanup, callsMethod, returnedCleanups } from './lifecycle';
 export type { ClassLifecycle, LifecycleAnalysis } from './lifecycle';
 export { callsOfMethod, createsValue, isThisObject, repeatedHookOf } from './lifetime';
 export { enclosingFunction, inInstanceMemberOf, statementIn, statementList } from './owner';

@@ -3,8 +3,9 @@
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { accessPathKey } from './access-path';
-import { calleeName, unwrap } from './expressions';
-import { someCall } from './walk';
+import { calleeName, isAssignment, outerExpression, unwrap } from './expressions';
+import { enclosingFunction } from './owner';
+import { someCall, someNode } from './walk';
 
 export const DEFAULT_TEARDOWN_METHODS = [
   'dispose',
@@ -224,6 +225,53 @@ export function returnedCleanups(fn: ts.SignatureDeclaration): ts.FunctionLikeDe
   };
   if ('body' in fn && fn.body) fn.body.forEachChild(visit);
   return out;
+}
+
+/** Promise reactions: they run later, after the code that chained them (and maybe its cleanup) has returned. */
+const REACTIONS = new Set(['then', 'catch', 'finally']);
+
+/**
+ * `let handle; p.then(() => { handle = source.subscribe(…); }); return () => handle?.unsubscribe();`: a value kept
+ * in a local of a function that returns a cleanup releasing it, but acquired in a promise reaction, which may run
+ * after the cleanup has. The cleanup then finds nothing to release, and what the reaction acquires next stays. A
+ * reaction that reads a variable the cleanup sets (`if (closed) return;`) knows. Returns the local and the cleanup.
+ */
+export function acquiredAfterCleanup(
+  types: TypeQueries,
+  value: ts.Expression,
+  releases: readonly string[],
+): { local: ts.Identifier; cleanup: ts.FunctionLikeDeclaration } | undefined {
+  const assignment = outerExpression(value).parent;
+  if (!ts.isBinaryExpression(assignment) || assignment.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
+  const local = unwrap(assignment.left);
+  const symbol = ts.isIdentifier(local) ? types.symbolAt(local) : undefined;
+  const decl = symbol?.valueDeclaration;
+  if (!symbol || !decl || !ts.isVariableDeclaration(decl)) return undefined;
+  const producer = enclosingFunction(decl);
+  let reaction: ts.Node | undefined;
+  for (let fn = enclosingFunction(assignment); fn && fn !== producer; fn = enclosingFunction(fn)) {
+    const call = outerExpression(fn as ts.Expression).parent;
+    if (ts.isCallExpression(call) && REACTIONS.has(calleeName(call.expression)?.text ?? '')) reaction = fn;
+  }
+  if (!producer || !reaction) return undefined;
+  const refersToLocal = (n: ts.Node) => ts.isIdentifier(n) && types.symbolAt(n) === symbol;
+  const cleanup = returnedCleanups(producer as ts.SignatureDeclaration).find((c) =>
+    someCall(c, (call) => {
+      const callee = unwrap(call.expression);
+      return ts.isPropertyAccessExpression(callee) && releases.includes(callee.name.text) && refersToLocal(unwrap(callee.expression));
+    }),
+  );
+  if (!cleanup) return undefined;
+  // a flag the cleanup sets, read by the reaction: it checks whether the cleanup came first
+  const flags = new Set<ts.Symbol>();
+  someNode(cleanup, (n) => {
+    const target = isAssignment(n) ? unwrap(n.left) : undefined;
+    const flag = target && ts.isIdentifier(target) ? types.symbolAt(target) : undefined;
+    if (flag && flag !== symbol) flags.add(flag);
+    return false;
+  });
+  const checks = someNode(reaction, (n) => ts.isIdentifier(n) && flags.has(types.symbolAt(n)!));
+  return checks ? undefined : { local: local as ts.Identifier, cleanup };
 }
 
 function methodName(m: ts.MethodDeclaration): string {

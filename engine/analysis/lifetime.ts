@@ -669,6 +669,8 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
   // function returns (`interval(1000)`) is judged unknown, and so long-lived
   const x = unwrap(target);
   if (ts.isCallExpression(x)) return !ts.isPropertyAccessExpression(x.expression) || outlivesOwner(types, x.expression.expression, owner);
+  // `this.tree.expansionModel().changed`: a member of what a method returns, as long-lived as that
+  if (ts.isPropertyAccessExpression(x) && ts.isCallExpression(unwrap(x.expression))) return outlivesOwner(types, x.expression, owner);
   const field = thisField(target);
   if (field !== target) return outlivesOwner(types, field, owner); // `this.store.events` lives as long as `this.store`
   if (ts.isPropertyAccessExpression(target) && target.expression.kind === ts.SyntaxKind.ThisKeyword) {
@@ -1196,7 +1198,7 @@ function providedByOwnInjector(types: TypeQueries, cls: ts.ClassLikeDeclaration,
   }
   const token = tokenNode && types.symbolAt(tokenNode);
   if (!token) return false;
-  if (isComponentToken(token)) return true;
+  if (isComponentToken(token)) return !handsItselfTo(types, cls, field);
   const declaring = decl?.parent && ts.isClassLike(decl.parent) ? decl.parent : undefined;
   const classes = declaring && declaring !== cls ? [cls, declaring] : [cls];
   const provides = (c: ts.ClassLikeDeclaration) => ownProviders(c).some((p) => providesOwnInstance(types, p, token));
@@ -1247,6 +1249,19 @@ const COMPONENT_DECORATORS = new Set(['Component', 'Directive']);
 function isComponentToken(token: ts.Symbol): boolean {
   const decl = token.valueDeclaration;
   return !!decl && ts.isClassDeclaration(decl) && hasDecorator(decl, COMPONENT_DECORATORS);
+}
+
+/**
+ * The class hands its instance to the injected parent (`this._tree._registerNode(this)`): the parent keeps a set of
+ * such children, which come and go while it lives (rows, tree nodes), so it outlives each of them.
+ */
+function handsItselfTo(types: TypeQueries, cls: ts.ClassLikeDeclaration, field: ts.Symbol): boolean {
+  return someNode(cls, (n) => {
+    if (!ts.isCallExpression(n) || !n.arguments.some((a) => unwrap(a).kind === ts.SyntaxKind.ThisKeyword)) return false;
+    const callee = unwrap(n.expression);
+    const receiver = ts.isPropertyAccessExpression(callee) ? thisProperty(unwrap(callee.expression)) : undefined;
+    return !!receiver && types.symbolAt(receiver.name) === field;
+  });
 }
 
 /**
