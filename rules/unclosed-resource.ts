@@ -4,7 +4,7 @@
 // acquiring call is given and drops on some exit; a piped source left open when its destination ends first.
 import ts = require('typescript');
 import {
-  LISTENER_REGISTRATIONS,
+  EVENT_DRIVEN_METHODS,
   OUT_OF_SCOPE_MESSAGE,
   RELEASE_METHODS,
   acquiringExpression,
@@ -58,6 +58,10 @@ const MESSAGES = {
     '`this.{{field}}` ({{type}} from {{source}}) is owned by this class, but {{teardown}}() never releases it: call {{release}} there.',
   teardownMissesRelease: 'teardown that misses the release',
   handleNotKept: 'The handle from {{source}} is passed on and kept nowhere: nothing can call {{release}} on it.',
+  temporaryDropped:
+    'The {{type}} from {{source}} is used for {{method}}() and kept nowhere: nothing can call {{release}} on it, ' +
+    'so each call leaves one open.',
+  lastUse: 'its last use',
   releaseInTeardown: 'Release `this.{{field}}` in {{teardown}}()',
   handedOffOnSuccessOnly:
     '{{what}} is handed to {{callback}}() only on success (line {{successLine}}): the failure reported at line {{failureLine}} ' +
@@ -88,9 +92,6 @@ type MessageId = keyof typeof MESSAGES;
 type Context = RuleContext<MessageId>;
 type Fixes = NonNullable<Report<MessageId>['fixes']>;
 
-/** Methods that show a value is meant to outlive the statements that follow it (event-driven use). */
-const EVENT_DRIVEN_METHODS = new Set([...LISTENER_REGISTRATIONS, 'pipe', 'listen', 'subscribe']);
-
 export default defineRule({
   meta: {
     id: 'unclosed-resource',
@@ -111,8 +112,10 @@ export default defineRule({
       // a resource kept in a field: the class's teardown must release it
       [ts.SyntaxKind.BinaryExpression]: ownedField,
       [ts.SyntaxKind.PropertyDeclaration]: ownedField,
+      [ts.SyntaxKind.NewExpression]: (made) => droppedTemporary(ctx, made),
       // a handle made right into another call's argument is kept nowhere: nothing can release it
       [ts.SyntaxKind.CallExpression]: (call) => {
+        droppedTemporary(ctx, call);
         callbackExits(ctx, call);
         callbackDescriptor(ctx, call);
         socketOwnedByListener(ctx, call);
@@ -175,6 +178,20 @@ export default defineRule({
     };
   },
 });
+
+/** `createRunner().query(sql)`: a resource made for one call on it, which nothing keeps to release. */
+function droppedTemporary(ctx: Context, made: ts.CallExpression | ts.NewExpression): void {
+  const dropped = ctx.analysis.droppedTemporary(made);
+  if (!dropped) return;
+  const { info, lastUse } = dropped;
+  const method = codeText((lastUse.expression as ts.PropertyAccessExpression).name);
+  ctx.report({
+    node: made,
+    messageId: 'temporaryDropped',
+    data: { type: info.typeName, source: madeBy(made), method, release: `${info.releaseMethods[0] ?? '[Symbol.dispose]'}()` },
+    related: [{ node: lastUse, messageId: 'lastUse' }],
+  });
+}
 
 /** `source.pipe(destination)` whose source stays open when the destination ends first. */
 function pipedSource(ctx: Context, call: ts.CallExpression): void {
@@ -345,8 +362,13 @@ function isUsing(decl: ts.VariableDeclaration): boolean {
 }
 
 function describe(name: string, acquire: ts.CallExpression | ts.NewExpression, info: ResourceInfo | undefined): string {
-  const from = ts.isNewExpression(acquire) ? `new ${codeText(acquire.expression)}()` : `${codeText(acquire.expression)}()`;
+  const from = madeBy(acquire);
   return info ? `\`${name}\` (${info.typeName} from ${from})` : `\`${name}\` (a handle from ${from})`;
+}
+
+/** `new X()`, `createX()`: the code that made a value, as a message names it. */
+function madeBy(acquire: ts.CallExpression | ts.NewExpression): string {
+  return ts.isNewExpression(acquire) ? `new ${codeText(acquire.expression)}()` : `${codeText(acquire.expression)}()`;
 }
 
 function releaseCall(ctx: Context, decl: ts.VariableDeclaration, info: ResourceInfo): string {
