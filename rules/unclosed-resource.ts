@@ -134,7 +134,9 @@ export default defineRule({
       [ts.SyntaxKind.VariableDeclaration]: (decl) => {
         if (!ts.isIdentifier(decl.name)) return;
         // `let socket; … socket = net.connect(…)`: only whether a callback gets it on every path is asked below
-        const acquire = decl.initializer ? acquiringExpression(decl.initializer) : assignedAcquisition(ctx, decl.name);
+        const named = decl.initializer ? acquiringExpression(decl.initializer) : assignedAcquisition(ctx, decl.name);
+        // a factory of the program (every return a `new`) is judged only on whether anything releases what it made
+        const acquire = named ?? (decl.initializer && ctx.analysis.acquisition(decl.initializer));
         if (!acquire || isUsing(decl)) return;
         const handle = handleFunction(ctx.types, acquire);
         // the declared return types first: a call that cannot return a resource needs no resolving
@@ -154,7 +156,7 @@ export default defineRule({
         if (handedOff.length || uses.some((u) => u.kind === 'reassigned')) {
           const symbol = !handle && ctx.types.symbolAt(decl.name);
           const partial = symbol && successOnlyHandOff(ctx.types, acquire, symbol, handedOff, releases);
-          if (partial) ctx.report(successOnlyReport(ctx, acquire, what, info!, decl.name.text, partial));
+          if (partial && named) ctx.report(successOnlyReport(ctx, acquire, what, info!, decl.name.text, partial));
           return;
         }
         const methodsCalled = uses.flatMap((u) => (u.method ? [u.method] : []));
@@ -172,7 +174,8 @@ export default defineRule({
           });
           return;
         }
-        const missed = missedRelease(ctx.types, decl, releases);
+        // the paths a factory's value takes are left to it: its own methods may release it when they fail (a cursor's read)
+        const missed = named && missedRelease(ctx.types, decl, releases);
         if (missed) ctx.report(missedPathReport(ctx, decl, acquire, what, missed));
       },
     };
@@ -201,7 +204,7 @@ function pipedSource(ctx: Context, call: ts.CallExpression): void {
   if (!open || ctx.analysis.runsOncePerApplication(call)) return;
   // a source this function acquires into a local is judged as that local (released, handed off or not)
   const declaration = ctx.types.symbolAt(open.source)?.valueDeclaration;
-  if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && acquiringExpression(declaration.initializer))
+  if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && ctx.analysis.acquisition(declaration.initializer))
     return;
   ctx.report({
     node: open.handler,

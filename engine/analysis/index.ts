@@ -11,7 +11,7 @@ import { addsNothingToTarget, outlivesOwner, runsOncePerApplication, waitsForOne
 import { ownerOf, type Owner } from './owner';
 import { OwnershipAnalysis, type LocalUses, type Releasers } from './ownership';
 import { isPlatformHandle, unreleasedOwnedField, type OwnedField } from './owning-fields';
-import { RELEASE_METHODS, acquiringExpression, keptByReceiver, resourceInfo, type ResourceInfo } from './resource';
+import { RELEASE_METHODS, acquiringExpression, keptByReceiver, mayReturnResource, resourceInfo, type ResourceInfo } from './resource';
 import { callsFactory } from './summaries';
 
 /** A resource that no variable holds and whose last use is one call on it (see `Analysis.droppedTemporary`). */
@@ -112,16 +112,26 @@ export class Analysis {
   }
 
   /**
+   * The call or `new` that acquires what `init` evaluates to (through `await` and wrappers): `new X()`, an acquiring
+   * call by name (`create…`, `open…`, …, see resource.ts), or a call of a factory of the program, whose every return
+   * is a `new` object (`find(q) { return new Cursor(q); }`) and whose declared type may be a resource.
+   */
+  acquisition(init: ts.Expression): ts.CallExpression | ts.NewExpression | undefined {
+    const named = acquiringExpression(init);
+    if (named) return named;
+    const call = unwrap(init, { await: true });
+    return ts.isCallExpression(call) && mayReturnResource(this.types, call) && callsFactory(this.types, call) ? call : undefined;
+  }
+
+  /**
    * A resource made into no variable (`createRunner().query(sql)`, `this.find(q).limit(1).next()`) and used only as the
    * receiver of calls that return it, up to one whose result is no resource: nothing can release it after that. It is
-   * made by `new`, an acquiring call (`create…`, `open…`, …) or a function of the program whose every return is a `new`
-   * (a factory), in code that may run more than once, and its maker does not keep it (see ownership.ts).
+   * made by an acquisition (above), in code that may run more than once, and its maker does not keep it (ownership.ts).
    */
   droppedTemporary(made: ts.CallExpression | ts.NewExpression): DroppedTemporary | undefined {
     const member = outerExpression(made).parent;
     if (!ts.isPropertyAccessExpression(member) || !ts.isCallExpression(member.parent)) return undefined; // the shape first
-    const acquired = acquiringExpression(made) === made || (ts.isCallExpression(made) && callsFactory(this.types, made));
-    const info = acquired ? this.resource(made) : undefined;
+    const info = this.acquisition(made) === made ? this.resource(made) : undefined;
     if (info?.kind !== 'handle' || keptByReceiver(this.types, made) || this.ownership.keptByCallee(made)) return undefined;
     const fate = this.ownership.temporaryFate(made, { methods: info.releaseMethods }, (call) => this.resource(call)?.kind === 'handle');
     if (fate.kind !== 'dropped' || runsOncePerApplication(this.types, made)) return undefined;

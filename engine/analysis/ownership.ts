@@ -243,28 +243,17 @@ export class OwnershipAnalysis {
       const method = member.name.text;
       if (releasers.methods.includes(method)) return { kind: 'released' };
       const effect = ts.isIdentifier(member.name) ? this.methodEffect(member.name) : 'none';
-      if (KEEPING_METHODS.has(method) || (effect === 'hands-off-this' && this.keepsThis(member.name as ts.Identifier)))
-        return { kind: 'kept' };
+      if (KEEPING_METHODS.has(method) || effect === 'hands-off-this') return { kind: 'kept' };
       if (effect !== 'returns-this' && !isResource(call)) return { kind: 'dropped', call };
       value = call;
     }
   }
 
   /**
-   * A method whose body hands `this` on (methodEffect) to code that may keep it: code the program does not have, or
-   * the program's own functions that keep it, as their bodies show (`next(this, options)` that only reads the cursor
-   * keeps nothing).
-   */
-  private keepsThis(name: ts.Identifier): boolean {
-    const symbol = this.types.symbolAt(name);
-    const bodies = symbol ? this.types.declarationsOf(symbol).flatMap((d) => (ts.isMethodDeclaration(d) && d.body ? [d.body] : [])) : [];
-    return bodies.some((body) => handsOffThis(body, (call, index) => mayKeepArgument(this.types, call, index)));
-  }
-
-  /**
    * `returns-this` when a declaration of the method returns `this` (`connect(): Promise<this>`); `hands-off-this` when
-   * its body (in the program's source) passes `this` to a call or stores it (`Widget.attach(this, host)`): the
-   * receiver then lives on in what it was given.
+   * its body (in the program's source) passes `this` to a call that may keep it or stores it (`Widget.attach(this,
+   * host)`): the receiver then lives on in what it was given. A function of the program whose body only uses what it
+   * is given (`next(this, options)` that reads the cursor) keeps nothing.
    */
   private methodEffect(name: ts.Identifier): MethodEffect {
     const symbol = this.types.symbolAt(name);
@@ -280,12 +269,16 @@ export class OwnershipAnalysis {
         ? 'returns-this'
         : bodies.length && bodies.every(handsBackHeldResource)
           ? 'returns-held'
-          : bodies.some((d) => handsOffThis(d.body))
+          : bodies.some((d) => this.handsOffThis(d.body))
             ? 'hands-off-this'
             : 'none';
       this.effects.set(symbol, effect);
     }
     return effect;
+  }
+
+  private handsOffThis(body: ts.Block): boolean {
+    return handsOffThis(body, (call, index) => mayKeepArgument(this.types, call, index));
   }
 
   /**
@@ -422,10 +415,10 @@ function handedBack(body: ts.Block): ts.Expression[] {
 const REMOVING_CALL = /^(delete|remove)/;
 
 /**
- * The body passes `this` to a call (other than a removal) or stores it in a property; arrow functions count (same
- * `this`), other functions and classes do not.
+ * The body passes `this` to a call (other than a removal) that `keeps` says may keep it, or stores it in a property;
+ * arrow functions count (same `this`), other functions and classes do not.
  */
-function handsOffThis(body: ts.Block, keeps: (call: ts.CallExpression | ts.NewExpression, index: number) => boolean = () => true): boolean {
+function handsOffThis(body: ts.Block, keeps: (call: ts.CallExpression | ts.NewExpression, index: number) => boolean): boolean {
   const passedTo = (call: ts.CallExpression | ts.NewExpression, index: number): boolean =>
     !REMOVING_CALL.test(calleeName(call.expression)?.text ?? '') && keeps(call, index);
   return someNode(
