@@ -4,7 +4,7 @@
 // acquiring call is given and drops on some exit; a piped source left open when its destination ends first.
 import ts = require('typescript');
 import {
-  LISTENER_REGISTRATIONS,
+  EVENT_DRIVEN_METHODS,
   OUT_OF_SCOPE_MESSAGE,
   RELEASE_METHODS,
   acquiringExpression,
@@ -58,6 +58,10 @@ const MESSAGES = {
     '`this.{{field}}` ({{type}} from {{source}}) is owned by this class, but {{teardown}}() never releases it: call {{release}} there.',
   teardownMissesRelease: 'teardown that misses the release',
   handleNotKept: 'The handle from {{source}} is passed on and kept nowhere: nothing can call {{release}} on it.',
+  temporaryDropped:
+    'The {{type}} from {{source}} is used for {{method}}() and kept nowhere: nothing can call {{release}} on it, ' +
+    'so each call leaves one open.',
+  lastUse: 'its last use',
   releaseInTeardown: 'Release `this.{{field}}` in {{teardown}}()',
   handedOffOnSuccessOnly:
     '{{what}} is handed to {{callback}}() only on success (line {{successLine}}): the failure reported at line {{failureLine}} ' +
@@ -88,9 +92,6 @@ type MessageId = keyof typeof MESSAGES;
 type Context = RuleContext<MessageId>;
 type Fixes = NonNullable<Report<MessageId>['fixes']>;
 
-/** Methods that show a value is meant to outlive the statements that follow it (event-driven use). */
-const EVENT_DRIVEN_METHODS = new Set([...LISTENER_REGISTRATIONS, 'pipe', 'listen', 'subscribe']);
-
 export default defineRule({
   meta: {
     id: 'unclosed-resource',
@@ -111,8 +112,10 @@ export default defineRule({
       // a resource kept in a field: the class's teardown must release it
       [ts.SyntaxKind.BinaryExpression]: ownedField,
       [ts.SyntaxKind.PropertyDeclaration]: ownedField,
+      [ts.SyntaxKind.NewExpression]: (made) => droppedTemporary(ctx, made),
       // a handle made right into another call's argument is kept nowhere: nothing can release it
       [ts.SyntaxKind.CallExpression]: (call) => {
+        droppedTemporary(ctx, call);
         callbackExits(ctx, call);
         callbackDescriptor(ctx, call);
         socketOwnedByListener(ctx, call);
@@ -131,7 +134,9 @@ export default defineRule({
       [ts.SyntaxKind.VariableDeclaration]: (decl) => {
         if (!ts.isIdentifier(decl.name)) return;
         // `let socket; … socket = net.connect(…)`: only whether a callback gets it on every path is asked below
-        const acquire = decl.initializer ? acquiringExpression(decl.initializer) : assignedAcquisition(ctx, decl.name);
+        const named = decl.initializer ? acquiringExpression(decl.initializer) : assignedAcquisition(ctx, decl.name);
+        // a factory of the program (every return a `new`) is judged only on whether anything releases what it made
+        const acquire = named ?? (decl.initializer && ctx.analysis.acquisition(decl.initializer));
         if (!acquire || isUsing(decl)) return;
         const handle = handleFunction(ctx.types, acquire);
         // the declared return types first: a call that cannot return a resource needs no resolving
@@ -151,7 +156,7 @@ export default defineRule({
         if (handedOff.length || uses.some((u) => u.kind === 'reassigned')) {
           const symbol = !handle && ctx.types.symbolAt(decl.name);
           const partial = symbol && successOnlyHandOff(ctx.types, acquire, symbol, handedOff, releases);
-          if (partial) ctx.report(successOnlyReport(ctx, acquire, what, info!, decl.name.text, partial));
+          if (partial && named) ctx.report(successOnlyReport(ctx, acquire, what, info!, decl.name.text, partial));
           return;
         }
         const methodsCalled = uses.flatMap((u) => (u.method ? [u.method] : []));
@@ -169,12 +174,27 @@ export default defineRule({
           });
           return;
         }
-        const missed = missedRelease(ctx.types, decl, releases);
+        // the paths a factory's value takes are left to it: its own methods may release it when they fail (a cursor's read)
+        const missed = named && missedRelease(ctx.types, decl, releases);
         if (missed) ctx.report(missedPathReport(ctx, decl, acquire, what, missed));
       },
     };
   },
 });
+
+/** `createRunner().query(sql)`: a resource made for one call on it, which nothing keeps to release. */
+function droppedTemporary(ctx: Context, made: ts.CallExpression | ts.NewExpression): void {
+  const dropped = ctx.analysis.droppedTemporary(made);
+  if (!dropped) return;
+  const { info, lastUse } = dropped;
+  const method = codeText((lastUse.expression as ts.PropertyAccessExpression).name);
+  ctx.report({
+    node: made,
+    messageId: 'temporaryDropped',
+    data: { type: info.typeName, source: madeBy(made), method, release: `${info.releaseMethods[0] ?? '[Symbol.dispose]'}()` },
+    related: [{ node: lastUse, messageId: 'lastUse' }],
+  });
+}
 
 /** `source.pipe(destination)` whose source stays open when the destination ends first. */
 function pipedSource(ctx: Context, call: ts.CallExpression): void {
@@ -184,7 +204,7 @@ function pipedSource(ctx: Context, call: ts.CallExpression): void {
   if (!open || ctx.analysis.runsOncePerApplication(call)) return;
   // a source this function acquires into a local is judged as that local (released, handed off or not)
   const declaration = ctx.types.symbolAt(open.source)?.valueDeclaration;
-  if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && acquiringExpression(declaration.initializer))
+  if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && ctx.analysis.acquisition(declaration.initializer))
     return;
   ctx.report({
     node: open.handler,
@@ -345,8 +365,13 @@ function isUsing(decl: ts.VariableDeclaration): boolean {
 }
 
 function describe(name: string, acquire: ts.CallExpression | ts.NewExpression, info: ResourceInfo | undefined): string {
-  const from = ts.isNewExpression(acquire) ? `new ${codeText(acquire.expression)}()` : `${codeText(acquire.expression)}()`;
+  const from = madeBy(acquire);
   return info ? `\`${name}\` (${info.typeName} from ${from})` : `\`${name}\` (a handle from ${from})`;
+}
+
+/** `new X()`, `createX()`: the code that made a value, as a message names it. */
+function madeBy(acquire: ts.CallExpression | ts.NewExpression): string {
+  return ts.isNewExpression(acquire) ? `new ${codeText(acquire.expression)}()` : `${codeText(acquire.expression)}()`;
 }
 
 function releaseCall(ctx: Context, decl: ts.VariableDeclaration, info: ResourceInfo): string {

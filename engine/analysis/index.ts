@@ -3,7 +3,7 @@
 import ts = require('typescript');
 import type { RuleSettings } from '../rule';
 import type { TypeQueries } from '../types';
-import { thisProperty, unwrap } from './expressions';
+import { outerExpression, thisProperty, unwrap } from './expressions';
 import { adoptedByOwner, releasedByOwnTeardown } from './disposables';
 import { onOwnEndOfPassingSource } from './end-events';
 import { LifecycleAnalysis } from './lifecycle';
@@ -11,7 +11,15 @@ import { addsNothingToTarget, outlivesOwner, runsOncePerApplication, waitsForOne
 import { ownerOf, type Owner } from './owner';
 import { OwnershipAnalysis, type LocalUses, type Releasers } from './ownership';
 import { isPlatformHandle, unreleasedOwnedField, type OwnedField } from './owning-fields';
-import { RELEASE_METHODS, resourceInfo, type ResourceInfo } from './resource';
+import { RELEASE_METHODS, acquiringExpression, keptByReceiver, mayReturnResource, resourceInfo, type ResourceInfo } from './resource';
+import { callsFactory } from './summaries';
+
+/** A resource that no variable holds and whose last use is one call on it (see `Analysis.droppedTemporary`). */
+export interface DroppedTemporary {
+  info: ResourceInfo;
+  /** The last call made on it, whose result is no longer the resource. */
+  lastUse: ts.CallExpression;
+}
 
 export class Analysis {
   readonly ownership: OwnershipAnalysis;
@@ -103,6 +111,33 @@ export class Analysis {
     return owned;
   }
 
+  /**
+   * The call or `new` that acquires what `init` evaluates to (through `await` and wrappers): `new X()`, an acquiring
+   * call by name (`create…`, `open…`, …, see resource.ts), or a call of a factory of the program, whose every return
+   * is a `new` object (`find(q) { return new Cursor(q); }`) and whose declared type may be a resource.
+   */
+  acquisition(init: ts.Expression): ts.CallExpression | ts.NewExpression | undefined {
+    const named = acquiringExpression(init);
+    if (named) return named;
+    const call = unwrap(init, { await: true });
+    return ts.isCallExpression(call) && mayReturnResource(this.types, call) && callsFactory(this.types, call) ? call : undefined;
+  }
+
+  /**
+   * A resource made into no variable (`createRunner().query(sql)`, `this.find(q).limit(1).next()`) and used only as the
+   * receiver of calls that return it, up to one whose result is no resource: nothing can release it after that. It is
+   * made by an acquisition (above), in code that may run more than once, and its maker does not keep it (ownership.ts).
+   */
+  droppedTemporary(made: ts.CallExpression | ts.NewExpression): DroppedTemporary | undefined {
+    const member = outerExpression(made).parent;
+    if (!ts.isPropertyAccessExpression(member) || !ts.isCallExpression(member.parent)) return undefined; // the shape first
+    const info = this.acquisition(made) === made ? this.resource(made) : undefined;
+    if (info?.kind !== 'handle' || keptByReceiver(this.types, made) || this.ownership.keptByCallee(made)) return undefined;
+    const fate = this.ownership.temporaryFate(made, { methods: info.releaseMethods }, (call) => this.resource(call)?.kind === 'handle');
+    if (fate.kind !== 'dropped' || runsOncePerApplication(this.types, made)) return undefined;
+    return { info, lastUse: fate.call };
+  }
+
   resource(node: ts.Node): ResourceInfo | undefined {
     return this.types.typeFact(node, 'resource', () => resourceInfo(this.types, this.types.typeAt(node)));
   }
@@ -175,7 +210,8 @@ export type { ClassLifecycle, LifecycleAnalysis } from './lifecycle';
 export { callsOfMethod, createsValue, isThisObject, repeatedHookOf } from './lifetime';
 export { enclosingFunction, inInstanceMemberOf, statementIn, statementList } from './owner';
 export type { Owner } from './owner';
-export type { HandOff, LocalUses, Releasers, Use, UseKind } from './ownership';
+export { EVENT_DRIVEN_METHODS } from './ownership';
+export type { HandOff, LocalUses, Releasers, TemporaryFate, Use, UseKind } from './ownership';
 export { ownedFieldReport } from './owning-fields';
 export type { OwnedField, OwnedFieldMessages } from './owning-fields';
 export {

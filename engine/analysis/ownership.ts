@@ -4,7 +4,9 @@
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { calleeName, calleePath, isAssignment, outerExpression, thisProperty, unwrap } from './expressions';
+import { LISTENER_REGISTRATIONS } from './events';
 import { isEffectCleanup } from './lifecycle';
+import { mayKeepArgument } from './summaries';
 import { enclosingFunction } from './owner';
 import { RELEASE_METHODS } from './resource';
 import { someCall, someNode } from './walk';
@@ -50,6 +52,20 @@ const HAND_OFFS: ReadonlySet<UseKind> = new Set<UseKind>([
   'exported',
 ]);
 const STORING_METHODS = new Set(['push', 'unshift', 'set', 'add', 'insert', 'splice', 'concat']);
+
+/**
+ * What becomes of a value no variable holds, followed along the calls on it that hand it (or another resource) back:
+ * released, kept (handed on, registered on, left to its events, read to its end), or dropped after `call`.
+ */
+export type TemporaryFate = { kind: 'released' | 'kept' } | { kind: 'dropped'; call: ts.CallExpression };
+
+/** Methods that show a value is meant to outlive the statements that follow it (event-driven use). */
+export const EVENT_DRIVEN_METHODS: ReadonlySet<string> = new Set([...LISTENER_REGISTRATIONS, 'pipe', 'listen', 'subscribe']);
+/**
+ * Methods after which a value runs on by itself or is read to its end: events and pipes keep a stream or server going
+ * until it ends, and `toArray()`/`forEach()` read a stream or cursor to its end, which closes it.
+ */
+const KEEPING_METHODS: ReadonlySet<string> = new Set([...EVENT_DRIVEN_METHODS, 'toArray', 'forEach']);
 
 /** What calling a method does with its receiver, read from its declarations. */
 type MethodEffect = 'returns-this' | 'returns-held' | 'hands-off-this' | 'none';
@@ -213,9 +229,31 @@ export class OwnershipAnalysis {
   }
 
   /**
+   * The fate of the value `made` makes when it is bound to no variable (`createRunner().query(sql)`), followed along the
+   * methods that return it (`this`) or another value `isResource` accepts (`find(q).limit(1).next()`): dropped at the
+   * first call that returns neither; anything but a method call on it (returned, passed, stored) keeps it.
+   */
+  temporaryFate(made: ts.Expression, releasers: Releasers, isResource: (call: ts.CallExpression) => boolean): TemporaryFate {
+    for (let value = made; ;) {
+      const outer = outerExpression(value);
+      const member = outer.parent;
+      const call = member.parent;
+      if (!ts.isPropertyAccessExpression(member) || member.expression !== outer || !ts.isCallExpression(call) || call.expression !== member)
+        return { kind: 'kept' };
+      const method = member.name.text;
+      if (releasers.methods.includes(method)) return { kind: 'released' };
+      const effect = ts.isIdentifier(member.name) ? this.methodEffect(member.name) : 'none';
+      if (KEEPING_METHODS.has(method) || effect === 'hands-off-this') return { kind: 'kept' };
+      if (effect !== 'returns-this' && !isResource(call)) return { kind: 'dropped', call };
+      value = call;
+    }
+  }
+
+  /**
    * `returns-this` when a declaration of the method returns `this` (`connect(): Promise<this>`); `hands-off-this` when
-   * its body (in the program's source) passes `this` to a call or stores it (`Widget.attach(this, host)`): the
-   * receiver then lives on in what it was given.
+   * its body (in the program's source) passes `this` to a call that may keep it or stores it (`Widget.attach(this,
+   * host)`): the receiver then lives on in what it was given. A function of the program whose body only uses what it
+   * is given (`next(this, options)` that reads the cursor) keeps nothing.
    */
   private methodEffect(name: ts.Identifier): MethodEffect {
     const symbol = this.types.symbolAt(name);
@@ -231,12 +269,16 @@ export class OwnershipAnalysis {
         ? 'returns-this'
         : bodies.length && bodies.every(handsBackHeldResource)
           ? 'returns-held'
-          : bodies.some((d) => handsOffThis(d.body))
+          : bodies.some((d) => this.handsOffThis(d.body))
             ? 'hands-off-this'
             : 'none';
       this.effects.set(symbol, effect);
     }
     return effect;
+  }
+
+  private handsOffThis(body: ts.Block): boolean {
+    return handsOffThis(body, (call, index) => mayKeepArgument(this.types, call, index));
   }
 
   /**
@@ -373,11 +415,12 @@ function handedBack(body: ts.Block): ts.Expression[] {
 const REMOVING_CALL = /^(delete|remove)/;
 
 /**
- * The body passes `this` to a call (other than a removal) or stores it in a property; arrow functions count (same
- * `this`), other functions and classes do not.
+ * The body passes `this` to a call (other than a removal) that `keeps` says may keep it, or stores it in a property;
+ * arrow functions count (same `this`), other functions and classes do not.
  */
-function handsOffThis(body: ts.Block): boolean {
-  const passedTo = (call: ts.CallExpression | ts.NewExpression): boolean => !REMOVING_CALL.test(calleeName(call.expression)?.text ?? '');
+function handsOffThis(body: ts.Block, keeps: (call: ts.CallExpression | ts.NewExpression, index: number) => boolean): boolean {
+  const passedTo = (call: ts.CallExpression | ts.NewExpression, index: number): boolean =>
+    !REMOVING_CALL.test(calleeName(call.expression)?.text ?? '') && keeps(call, index);
   return someNode(
     body,
     (n) => {
@@ -386,7 +429,7 @@ function handsOffThis(body: ts.Block): boolean {
       return (
         ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) &&
           !!parent.arguments?.includes(n as ts.Expression) &&
-          passedTo(parent)) ||
+          passedTo(parent, parent.arguments.indexOf(n as ts.Expression))) ||
         (isAssignment(parent) && parent.right === n && !ts.isIdentifier(parent.left))
       );
     },

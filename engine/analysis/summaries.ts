@@ -17,6 +17,8 @@ export interface FunctionSummary {
    * caller's own value: no borrow.)
    */
   returnsBorrowed: boolean;
+  /** Every value returned is a `new` object made there (`return new FindCursor(…)`): the function is a factory. */
+  returnsNew: boolean;
 }
 
 const summaries = new WeakMap<ts.FunctionLikeDeclaration, FunctionSummary>();
@@ -28,7 +30,10 @@ const summaries = new WeakMap<ts.FunctionLikeDeclaration, FunctionSummary>();
 export function calleeSummary(types: TypeQueries, call: ts.CallExpression): FunctionSummary | undefined {
   const bodies = calleeBodies(types, call);
   if (!bodies.length) return undefined;
-  return { returnsBorrowed: bodies.every((b) => summaryOf(types, b).returnsBorrowed) };
+  return {
+    returnsBorrowed: bodies.every((b) => summaryOf(types, b).returnsBorrowed),
+    returnsNew: bodies.every((b) => summaryOf(types, b).returnsNew),
+  };
 }
 
 /** The project's bodies a call may run: the function's, or an interface method's implementations. */
@@ -118,6 +123,11 @@ export function returnsFresh(types: TypeQueries, call: ts.CallExpression): boole
   return !!id && !namesLookup(id.text) && !calleeSummary(types, call)?.returnsBorrowed;
 }
 
+/** A call of the program's own function whose every body returns a `new` object: a factory, whose caller owns the result. */
+export function callsFactory(types: TypeQueries, call: ts.CallExpression): boolean {
+  return !!calleeSummary(types, call)?.returnsNew;
+}
+
 /**
  * A declaration's function with a body outside declaration files: `function f() {}`, a method, `const f = () => …`,
  * a JavaScript method assigned to a prototype (`C.prototype.m = function …`).
@@ -163,22 +173,29 @@ function ownMethods(cls: ts.ClassLikeDeclaration, name: string): ts.FunctionLike
 function summaryOf(types: TypeQueries, fn: ts.FunctionLikeDeclaration): FunctionSummary {
   let summary = summaries.get(fn);
   if (summary) return summary;
-  summaries.set(fn, { returnsBorrowed: false }); // a recursive return is no borrow
-  summaries.set(fn, (summary = { returnsBorrowed: returnsBorrowed(types, fn) }));
+  summaries.set(fn, { returnsBorrowed: false, returnsNew: false }); // a recursive return is neither
+  const returned = returnedValues(fn);
+  const every = (test: (e: ts.Expression) => boolean) => returned.length > 0 && returned.every(test);
+  summary = {
+    returnsBorrowed: every((e) => isBorrowed(types, fn, e)),
+    returnsNew: every((e) => ts.isNewExpression(unwrap(e, { await: true }))),
+  };
+  summaries.set(fn, summary);
   return summary;
 }
 
-function returnsBorrowed(types: TypeQueries, fn: ts.FunctionLikeDeclaration): boolean {
+/** The expressions the function returns (an arrow's expression body, or its `return`s outside nested functions). */
+function returnedValues(fn: ts.FunctionLikeDeclaration): ts.Expression[] {
   const body = fn.body;
-  if (!body) return false;
-  if (!ts.isBlock(body)) return isBorrowed(types, fn, body);
+  if (!body) return [];
+  if (!ts.isBlock(body)) return [body];
   const returned: ts.Expression[] = [];
   const visit = (n: ts.Node): void => {
     if (ts.isReturnStatement(n) && n.expression) returned.push(n.expression);
     else if (!ts.isFunctionLike(n) && !ts.isClassLike(n)) n.forEachChild(visit);
   };
   body.forEachChild(visit);
-  return returned.length > 0 && returned.every((e) => isBorrowed(types, fn, e));
+  return returned;
 }
 
 function isBorrowed(types: TypeQueries, fn: ts.FunctionLikeDeclaration, returned: ts.Expression): boolean {
@@ -237,6 +254,12 @@ function keptByOwnObject(fn: ts.FunctionLikeDeclaration, id: ts.Identifier): boo
 }
 const STORING = new Set(['push', 'unshift', 'set', 'add', 'splice']);
 
+/** `items.push(x)`, `byId.set(k, x)`: a collection keeps what it is given. */
+function storesArgument(call: ts.CallExpression): boolean {
+  const callee = unwrap(call.expression);
+  return ts.isPropertyAccessExpression(callee) && STORING.has(callee.name.text);
+}
+
 /** `this.a.b[c]` → `this`; `x.y` → `x`. */
 function rootOf(e: ts.Expression): ts.Expression {
   let x = unwrap(e);
@@ -271,6 +294,15 @@ export function argumentFate(
   return bodies.some((b) => releasesParameter(types, b, index, isRelease, seen)) ? 'releases' : 'uses';
 }
 
+/**
+ * The call may keep (or release) its argument at `index`: unless the program's own bodies of the callee show, as
+ * argumentFate follows them, that they only use it. A function the program does not have may keep it.
+ */
+export function mayKeepArgument(types: TypeQueries, call: ts.CallExpression | ts.NewExpression, index: number): boolean {
+  if (!ts.isCallExpression(call) || !calleeBodies(types, call).length) return true;
+  return argumentFate(types, call, index, () => false) === 'releases';
+}
+
 function releasesParameter(
   types: TypeQueries,
   fn: ts.FunctionLikeDeclaration,
@@ -283,7 +315,8 @@ function releasesParameter(
   return (referencesTo(types, fn, param.name) ?? []).some((ref) => {
     const e = outerExpression(ref as ts.Identifier, {});
     const p = e.parent;
-    if (ts.isCallExpression(p) && p.expression !== e) return argumentFate(types, p, p.arguments.indexOf(e), isRelease, seen) === 'releases';
+    if (ts.isCallExpression(p) && p.expression !== e)
+      return storesArgument(p) || argumentFate(types, p, p.arguments.indexOf(e), isRelease, seen) === 'releases';
     return (
       ts.isReturnStatement(p) ||
       (isAssignment(p) && p.right === e) ||
