@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import ts = require('typescript');
 import type { Project } from './project';
+import { declarationSignature, fileIdsOf, idOf, sameOtherFiles } from './file-signatures';
 import type { FileResult } from './runner';
 import { TypeFacts } from './type-facts';
 
@@ -102,73 +103,7 @@ function dependenciesHash(project: Project, program: ts.Program, file: ts.Source
   return hash.digest('hex');
 }
 
-/** A number per parsed file: a file unchanged from one program to the next is the same object, so the same number. */
-const fileIds = new WeakMap<ts.SourceFile, number>();
-let lastFileId = 0;
-
-export function idOf(file: ts.SourceFile): number {
-  let id = fileIds.get(file);
-  if (id === undefined) fileIds.set(file, (id = ++lastFileId));
-  return id;
-}
-
-const programFileIds = new WeakMap<ts.Program, readonly number[]>();
-
-/** The numbers (`idOf`) of the program's files, in its order. */
-export function fileIdsOf(program: ts.Program): readonly number[] {
-  let ids = programFileIds.get(program);
-  if (!ids) programFileIds.set(program, (ids = program.getSourceFiles().map(idOf)));
-  return ids;
-}
-
-/** True when the two lists of files (`fileIdsOf`) differ at most in `file`. */
-export function sameOtherFiles(before: readonly number[], after: readonly number[], file: number): boolean {
-  if (before.length !== after.length) return false;
-  for (let i = 0; i < after.length; i++) if (before[i] !== after[i] && after[i] !== file) return false;
-  return true;
-}
-
-const signatures = new WeakMap<ts.SourceFile, string>();
-
-/**
- * What the files that import a TypeScript file see of it: its text without the bodies whose code cannot change a
- * type (functions, methods and accessors with a declared return type, constructors, setters), hashed. Typing inside
- * such a body leaves its importers' results valid. Rules also read other files' bodies through function summaries
- * (analysis/summaries.ts: does a call hand back a borrowed value), which this does not cover: such an importer's
- * finding follows at its next own change or a reload. Declaration and JavaScript files (whose members can be
- * declared by assignments in bodies) use their whole text.
- */
-export function declarationSignature(file: ts.SourceFile): string {
-  let signature = signatures.get(file);
-  if (signature) return signature;
-  const hash = createHash('sha1');
-  let from = 0;
-  const visit = (node: ts.Node): void => {
-    const body = typeFreeBody(node);
-    if (body) {
-      hash.update(file.text.slice(from, body.pos));
-      from = body.end;
-    } else node.forEachChild(visit);
-  };
-  file.forEachChild(visit);
-  hash.update(file.text.slice(from));
-  signatures.set(file, (signature = hash.digest('hex')));
-  return signature;
-}
-
+/** Declaration and JavaScript files count by their whole text (`declarationSignature` says why). */
 function signatureIsText(file: ts.SourceFile): boolean {
   return file.isDeclarationFile || /\.[cm]?jsx?$/.test(file.fileName);
-}
-
-/** The body of a function-like node when the node's type does not depend on it. */
-export function typeFreeBody(node: ts.Node): ts.Node | undefined {
-  if (ts.isConstructorDeclaration(node) || ts.isSetAccessorDeclaration(node)) return node.body;
-  const declaresReturnType =
-    (ts.isFunctionDeclaration(node) ||
-      ts.isMethodDeclaration(node) ||
-      ts.isGetAccessorDeclaration(node) ||
-      ts.isArrowFunction(node) ||
-      ts.isFunctionExpression(node)) &&
-    node.type !== undefined;
-  return declaresReturnType ? node.body : undefined;
 }

@@ -1,6 +1,6 @@
 // Answers computed from types alone at a node of a file, kept from one lint of the file to the next while no edit
 // can have changed the types there (the language server, typing in a big file). Typing inside a body whose code
-// cannot change a type (engine/result-cache.ts `typeFreeBody`: a function with a declared return type, a constructor,
+// cannot change a type (engine/file-signatures.ts `typeFreeBody`: a function with a declared return type, a constructor,
 // a setter) changes the types of nothing outside that body: the next program's nodes outside it (reused by
 // TypeScript's incremental parser, the same objects) have the answers they had. Answers are plain data (no types or
 // symbols: those belong to one checker), and only questions that read nothing but types at the node and its own
@@ -8,7 +8,7 @@
 // only the edited body is searched for them again.
 import ts = require('typescript');
 import { commonEnds, type Project } from './project';
-import { declarationSignature, fileIdsOf, idOf, sameOtherFiles, typeFreeBody } from './result-cache';
+import { declarationSignature, fileIdsOf, idOf, sameOtherFiles, typeFreeBody } from './file-signatures';
 
 /** The answers of one file for its current program. */
 export class NodeFacts {

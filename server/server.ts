@@ -24,7 +24,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CONFIG_FILE } from '../engine/config';
 import { MB, TOO_LARGE } from '../engine/linter';
 import { fixUntilStable } from '../engine/fix';
-import { declarationSignature } from '../engine/result-cache';
+import { declarationSignature } from '../engine/file-signatures';
 import { isSourceFile } from '../engine/project';
 import type { Finding, Location, Rule } from '../engine/rule';
 import type { FileResult } from '../engine/runner';
@@ -73,7 +73,7 @@ interface Linted {
   shown: Finding[];
   /** Suppression comments that suppress nothing. */
   unused: Location[];
-  /** What the files importing it saw of it when it was linted (engine/result-cache.ts declarationSignature). */
+  /** What the files importing it saw of it when it was linted (engine/file-signatures.ts declarationSignature). */
   signature?: string;
 }
 
