@@ -1,6 +1,7 @@
 // Expressions seen through their wrappers (parentheses, casts, `!`, `satisfies`, and `await` where asked), and
 // the names a call is made by. Every rule and analysis module reads expressions through these.
 import ts = require('typescript');
+import type { TypeQueries } from '../types';
 
 export interface UnwrapOptions {
   /** Also look through `await` (what is awaited is the same value for ownership). */
@@ -132,4 +133,12 @@ export function stringProperty(node: ts.Node | undefined, name: string): string 
   for (const p of node.properties)
     if (ts.isPropertyAssignment(p) && p.name.getText() === name && ts.isStringLiteralLike(p.initializer)) return p.initializer.text;
   return undefined;
+}
+
+/** `this`, or a local that holds it (`var self = this`). */
+export function isThisObject(types: TypeQueries, e: ts.Expression): boolean {
+  const x = unwrap(e);
+  if (x.kind === ts.SyntaxKind.ThisKeyword) return true;
+  const decl = ts.isIdentifier(x) ? types.symbolAt(x)?.valueDeclaration : undefined;
+  return !!decl && ts.isVariableDeclaration(decl) && !!decl.initializer && unwrap(decl.initializer).kind === ts.SyntaxKind.ThisKeyword;
 }

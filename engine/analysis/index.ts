@@ -196,6 +196,7 @@ export {
   calleeName,
   calleePath,
   isAssignment,
+  isThisObject,
   outerExpression,
   rootIdentifier,
   stringProperty,
@@ -207,7 +208,7 @@ export { TIMER_STARTS, isPlatformSymbol, isTimerClear, platformCallName, timerPr
 export { BODY_CONSUMERS, requestCall, responseCall } from './http';
 export { acquiredAfterCleanup, callsMethod, returnedCleanups } from './lifecycle';
 export type { ClassLifecycle, LifecycleAnalysis } from './lifecycle';
-export { callsOfMethod, createsValue, isThisObject, repeatedHookOf } from './lifetime';
+export { callsOfMethod, createsValue, repeatedHookOf } from './lifetime';
 export { enclosingFunction, inInstanceMemberOf, statementIn, statementList } from './owner';
 export type { Owner } from './owner';
 export { EVENT_DRIVEN_METHODS } from './ownership';

@@ -225,14 +225,6 @@ export function repeatedHookOf(types: TypeQueries, node: ts.Node): { fn: ts.Sign
   return { fn: hook, name };
 }
 
-/** `this`, or a local that holds it (`var self = this`). */
-export function isThisObject(types: TypeQueries, e: ts.Expression): boolean {
-  const x = unwrap(e);
-  if (x.kind === ts.SyntaxKind.ThisKeyword) return true;
-  const decl = ts.isIdentifier(x) ? types.symbolAt(x)?.valueDeclaration : undefined;
-  return !!decl && ts.isVariableDeclaration(decl) && !!decl.initializer && unwrap(decl.initializer).kind === ts.SyntaxKind.ThisKeyword;
-}
-
 function repeatedHookName(fn: ts.SignatureDeclaration): string | undefined {
   const assigned = ts.isFunctionExpression(fn) && isAssignment(fn.parent) ? unwrap(fn.parent.left) : undefined;
   const onPrototype =

@@ -3,8 +3,7 @@
 // interfaces) have no summary.
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
-import { calleeName, isAssignment, outerExpression, unwrap } from './expressions';
-import { isThisObject } from './lifetime';
+import { calleeName, isAssignment, isThisObject, outerExpression, unwrap } from './expressions';
 import { enclosingFunction } from './owner';
 import { findNode, referencesTo, someNode } from './walk';
 
