@@ -222,8 +222,7 @@ function typeFreeBodies(file: ts.SourceFile): TypeFreeBody[] {
 }
 
 /** By SyntaxKind: the nodes `typeFreeBody` may find a body of, and those `assignedIdentifiers` may find targets in. */
-const MAY_HAVE_TYPE_FREE_BODY: boolean[] = [];
-for (const kind of [
+const MAY_HAVE_TYPE_FREE_BODY = kindTable([
   ts.SyntaxKind.Constructor,
   ts.SyntaxKind.SetAccessor,
   ts.SyntaxKind.FunctionDeclaration,
@@ -231,18 +230,20 @@ for (const kind of [
   ts.SyntaxKind.GetAccessor,
   ts.SyntaxKind.ArrowFunction,
   ts.SyntaxKind.FunctionExpression,
-]) {
-  MAY_HAVE_TYPE_FREE_BODY[kind] = true;
-}
-const MAY_ASSIGN: boolean[] = [];
-for (const kind of [
+]);
+const MAY_ASSIGN = kindTable([
   ts.SyntaxKind.BinaryExpression,
   ts.SyntaxKind.PrefixUnaryExpression,
   ts.SyntaxKind.PostfixUnaryExpression,
   ts.SyntaxKind.ForOfStatement,
   ts.SyntaxKind.ForInStatement,
-]) {
-  MAY_ASSIGN[kind] = true;
+]);
+
+/** True at the given kinds: an array indexed by SyntaxKind, read at every node of the walk. */
+function kindTable(kinds: readonly ts.SyntaxKind[]): boolean[] {
+  const table: boolean[] = [];
+  for (const kind of kinds) table[kind] = true;
+  return table;
 }
 
 /** The identifiers the node assigns: `x = …`, `x += …`, `x++`, `[x] = …`, `for (x of …)`. */
