@@ -146,7 +146,13 @@ const findingsOf = (dir: string, args: string[] = []) =>
   );
 
 test('presets: leaklint:recommended (the default) leaves test files out; leaklint:strict makes every rule an error', () => {
-  const dir = workspace({ 'src/a.ts': LEAK, 'src/a.test.ts': LEAK, 'src/__tests__/b.ts': TIMER, 'test/c.ts': LEAK, 'src/tests/d.ts': TIMER });
+  const dir = workspace({
+    'src/a.ts': LEAK,
+    'src/a.test.ts': LEAK,
+    'src/__tests__/b.ts': TIMER,
+    'test/c.ts': LEAK,
+    'src/tests/d.ts': TIMER,
+  });
   assert.deepEqual(findingsOf(dir), ['src/a.ts unclosed-resource warn']);
   writeFileSync(join(dir, 'leaklint.config.json'), JSON.stringify({ extends: 'leaklint:recommended' }));
   assert.deepEqual(findingsOf(dir), ['src/a.ts unclosed-resource warn']);
