@@ -202,4 +202,13 @@ export const TS_CORPUS: TsRepository[] = [
     install: ['.'],
     note: "editor framework's DOM view: DOM listeners and observers, view plugins, tooltips, gutters, input handling",
   },
+  {
+    name: 'vscode-cmake-tools',
+    github: 'microsoft/vscode-cmake-tools',
+    commit: 'c09931f9b2ad4d88a680f7f22438de643d3d6187',
+    folders: ['src'],
+    scan: ['src'],
+    install: ['.'],
+    note: 'VS Code extension: its own services, tasks, child processes, file watchers, status bar, language client',
+  },
 ];

@@ -71,6 +71,7 @@ export function unreleasedOwnedField(
   // a field redeclared over a base's (`protected trap?: EscapeTrap`) is released where the base releases its own
   const released = [field, ...overridden(types, cls, field.name)];
   const releases = fullReleases(types, acquire, info);
+  if (releasesNothing(types, acquire, releases)) return undefined;
   if (released.some((f) => lifecycle.releasesField(cls, f, { methods: releases }))) return undefined;
   const refs = references(types, field, cls);
   if (refs.some((ref) => !keepsOwnership(ref, releases))) return undefined;
@@ -154,6 +155,13 @@ function holdsOnlyMemory(types: TypeQueries, acquire: ts.CallExpression | ts.New
   const symbol = type.getSymbol();
   if (symbol && IN_MEMORY_STREAMS.includes(symbol.name) && declaredBy(types, symbol, nodeModule('stream'))) return true;
   return types.hasMethod(type, 'fire') && types.hasProperty(type, 'event');
+}
+
+/** A value whose release methods all do nothing (`dispose() {}`) holds nothing that outlives it. */
+function releasesNothing(types: TypeQueries, acquire: ts.CallExpression | ts.NewExpression, releases: readonly string[]): boolean {
+  const type = types.typeAt(acquire);
+  const methods = releases.flatMap((name) => type.getProperty(name)?.declarations ?? []);
+  return methods.length > 0 && methods.every((m) => ts.isMethodDeclaration(m) && !!m.body && !m.body.statements.length);
 }
 
 /** Every reference to the field: in the class's file for a private one, else in the program. */
