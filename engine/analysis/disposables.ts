@@ -81,6 +81,8 @@ function disposableReturned(types: TypeQueries, call: ts.CallExpression): Resour
   const id = calleeName(callee);
   if (!id || namesLookup(id.text)) return undefined;
   if (KEYED_HANDLER_REGISTRATIONS.has(id.text) && call.arguments.length >= 2) return undefined;
+  // `timer.setTimeout(cb, ms)` of a timer abstraction: the Disposable only cancels work that runs once and is done
+  if (ONE_SHOT_SCHEDULES.has(id.text) && passesCallback(types, call)) return undefined;
   if (!mayReturnResource(types, call, 'disposable')) return undefined;
   const info = resourceInfo(types, types.typeAt(call));
   if (info?.kind !== 'disposable' || USER_CLOSED.test(info.typeName)) return undefined;
@@ -97,6 +99,8 @@ function disposableReturned(types: TypeQueries, call: ts.CallExpression): Resour
   }
   return info;
 }
+
+const ONE_SHOT_SCHEDULES = new Set(['setTimeout', 'setImmediate', 'queueMicrotask', 'requestAnimationFrame']);
 
 /** A function passed to the call (inline or by reference): what a registration keeps alive. */
 export function passesCallback(types: TypeQueries, call: ts.CallExpression): boolean {
