@@ -5,7 +5,7 @@ import type { TypeQueries } from '../types';
 import { declaredBy, type DeclarationSource } from './declarations';
 import { accessPathKey } from './access-path';
 import { calleeName, isAssignment, rootIdentifier, thisField, thisProperty, unwrap } from './expressions';
-import { isPlatformSymbol } from './globals';
+import { ONE_SHOT_SCHEDULES, isPlatformSymbol } from './globals';
 import { callsMethod, type LifecycleAnalysis } from './lifecycle';
 import { enclosingFunction } from './owner';
 import { mayReturnResource, RELEASE_METHODS, resourceInfo, type ResourceInfo } from './resource';
@@ -82,7 +82,7 @@ function disposableReturned(types: TypeQueries, call: ts.CallExpression): Resour
   if (!id || namesLookup(id.text)) return undefined;
   if (KEYED_HANDLER_REGISTRATIONS.has(id.text) && call.arguments.length >= 2) return undefined;
   // `timer.setTimeout(cb, ms)` of a timer abstraction: the Disposable only cancels work that runs once and is done
-  if (ONE_SHOT_SCHEDULES.has(id.text) && passesCallback(types, call)) return undefined;
+  if (ONE_SHOT_SCHEDULES.includes(id.text) && passesCallback(types, call)) return undefined;
   if (!mayReturnResource(types, call, 'disposable')) return undefined;
   const info = resourceInfo(types, types.typeAt(call));
   if (info?.kind !== 'disposable' || USER_CLOSED.test(info.typeName)) return undefined;
@@ -99,8 +99,6 @@ function disposableReturned(types: TypeQueries, call: ts.CallExpression): Resour
   }
   return info;
 }
-
-const ONE_SHOT_SCHEDULES = new Set(['setTimeout', 'setImmediate', 'queueMicrotask', 'requestAnimationFrame']);
 
 /** A function passed to the call (inline or by reference): what a registration keeps alive. */
 export function passesCallback(types: TypeQueries, call: ts.CallExpression): boolean {

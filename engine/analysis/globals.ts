@@ -16,6 +16,8 @@ export function isPlatformSymbol(types: TypeQueries, symbol: ts.Symbol): boolean
 }
 
 export const TIMER_STARTS = ['setInterval', 'setTimeout'];
+/** Schedules that run their callback once: what they return only cancels it. */
+export const ONE_SHOT_SCHEDULES = ['setTimeout', 'setImmediate', 'queueMicrotask', 'requestAnimationFrame'];
 const TIMER_CLEARS = ['clearInterval', 'clearTimeout'];
 
 /** True when the call clears a timer: clearInterval(h) / clearTimeout(h), by symbol. */

@@ -34,6 +34,7 @@ import {
   thisProperty,
   unwrap,
 } from './expressions';
+import { ONE_SHOT_SCHEDULES } from './globals';
 import { returnsFresh } from './summaries';
 import { identifiersNamed, referencesTo, someNode } from './walk';
 import { enclosingFunction, isProgramLifetime, ownerOf, type Owner } from './owner';
@@ -1097,10 +1098,7 @@ function runsOnceWithin(types: TypeQueries, node: ts.Node, member: ts.ClassEleme
   return true;
 }
 
-const ONE_SHOT_TIMERS: DeclarationSpec = {
-  name: ['setTimeout', 'setImmediate', 'queueMicrotask', 'requestAnimationFrame'],
-  from: PLATFORM,
-};
+const ONE_SHOT_TIMERS: DeclarationSpec = { name: ONE_SHOT_SCHEDULES, from: PLATFORM };
 
 /** `setTimeout(fn)`, `setImmediate(fn)`, or `source.pipe(first()).subscribe(fn)`: the callback runs once. */
 function oneShotCallbackCall(types: TypeQueries, fn: ts.SignatureDeclaration): ts.CallExpression | undefined {
