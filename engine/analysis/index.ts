@@ -156,6 +156,7 @@ export {
   comparesWithLimit,
   containerUses,
   entryForHandedInObject,
+  entryPerHandlerEvent,
   growsOnlyWithDistinctKeys,
   isRepeatedAdd,
   keyType,
