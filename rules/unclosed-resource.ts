@@ -59,6 +59,9 @@ const MESSAGES = {
   fieldNeverReleased:
     '`this.{{field}}` ({{type}} from {{source}}) is owned by this class, but {{teardown}}() never releases it: call {{release}} there.',
   teardownMissesRelease: 'teardown that misses the release',
+  fieldWithoutTeardown:
+    '`this.{{field}}` ({{type}} from {{source}}) is owned by this class, which has no teardown, and the program makes instances ' +
+    'again and again: each one leaves it open. Give the class a close() that calls {{release}}.',
   handleNotKept: 'The handle from {{source}} is passed on and kept nowhere: nothing can call {{release}} on it.',
   temporaryDropped:
     'The {{type}} from {{source}} is used for {{method}}() and kept nowhere: nothing can call {{release}} on it, ' +
@@ -107,7 +110,12 @@ export default defineRule({
     const ownedField = (node: ts.BinaryExpression | ts.PropertyDeclaration): void => {
       const owned = ctx.analysis.unreleasedOwnedField(node);
       if (owned?.info.kind !== 'handle') return;
-      const messages = { finding: 'fieldNeverReleased', teardown: 'teardownMissesRelease', fix: 'releaseInTeardown' } as const;
+      const messages = {
+        finding: 'fieldNeverReleased',
+        teardown: 'teardownMissesRelease',
+        fix: 'releaseInTeardown',
+        noTeardown: 'fieldWithoutTeardown',
+      } as const;
       ctx.report(ownedFieldReport(ctx.types, ctx.analysis.lifecycle, owned, messages));
     };
     return {
