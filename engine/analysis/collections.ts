@@ -843,13 +843,17 @@ export function entryPerHandlerEvent(
   return undefined;
 }
 
-/** The key is a parameter of the handler, or its identity (`m.id`): new at each event, unlike a name. */
+/**
+ * The key is the handler's payload object, or an identity (`m.id`, a `jobId` parameter): new at each event, unlike a
+ * name (`room`, `m.channel`), which later events reuse.
+ */
 function payloadIdentity(types: TypeQueries, key: ts.Expression, fn: ts.SignatureDeclaration): boolean {
   const k = unwrap(key);
-  if (ts.isPropertyAccessExpression(k) && !IDENTITY_PROPERTY.test(k.name.text)) return false;
   const root = ts.isPropertyAccessExpression(k) ? unwrap(k.expression) : k;
   const param = ts.isIdentifier(root) ? types.symbolAt(root)?.valueDeclaration : undefined;
-  return !!param && ts.isParameter(param) && param.parent === fn;
+  if (!param || !ts.isParameter(param) || param.parent !== fn) return false;
+  if (ts.isPropertyAccessExpression(k)) return IDENTITY_PROPERTY.test(k.name.text);
+  return types.isObjectType(types.typeAt(k)) || IDENTITY_PROPERTY.test(param.name.getText());
 }
 
 /** The event a member of `cls` (a method, or an arrow property) is registered for, by a persistent registration in `cls`. */
