@@ -59,11 +59,12 @@ export function unreleasedOwnedField(
   // the value itself must be made here: `this.x = await open()` or `this.x = new X()`, not `this.x = a || open()`
   if (!acquire || unwrap(value, { await: true }) !== acquire) return undefined;
   // a class with no teardown at all: reported for the OS handles it owns, when the program makes instances again and again
-  const noTeardown = !lifecycle.of(cls).teardowns.length;
-  if ((noTeardown && !madeRepeatedly(types, cls)) || !mayReturnResource(types, acquire)) return undefined;
+  if (!mayReturnResource(types, acquire)) return undefined;
   const info = resourceInfo(types, types.typeAt(acquire));
   if (!info || info.kind === 'worker' || holdsOnlyMemory(types, acquire)) return undefined;
-  if (noTeardown && (!isPlatformHandle(types, acquire, info) || closesIdleSockets(types, acquire))) return undefined;
+  const noTeardown = !lifecycle.of(cls).teardowns.length;
+  if (noTeardown && (!isPlatformHandle(types, acquire, info) || closesIdleSockets(types, acquire) || !madeRepeatedly(types, cls)))
+    return undefined;
   if (keptByReceiver(types, acquire) || keptByCallee(acquire)) return undefined;
   const owner = ownerOf(acquire);
   if (!heldOutsideTheInstance(types, acquire, info, (e) => outlivesOwner(e, owner))) return undefined;
