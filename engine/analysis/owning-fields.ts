@@ -200,7 +200,8 @@ function references(types: TypeQueries, field: ts.Symbol, cls: ts.ClassLikeDecla
 /**
  * A reference that leaves the field with the class and unreleased: its declaration, an assignment to it, a read of
  * its members or a call of a method that is not a release, a test (`if (this.f)`, `!this.f`, `this.f === x`), a
- * request's pool option (`{ agent: this.agent }`: the request borrows it). Anything else (an argument, a return, an alias, an array element, a release) may hand it on or release it.
+ * request's pool option (`{ agent: this.agent }`: the request borrows it). Anything else (an argument, a return, an
+ * alias, an array element, a release) may hand it on or release it.
  */
 function keepsOwnership(types: TypeQueries, ref: ts.Node, releases: readonly string[]): boolean {
   const parent = ref.parent;
