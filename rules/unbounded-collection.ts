@@ -6,6 +6,7 @@ import {
   containerUses,
   enclosingFunction,
   entryForHandedInObject,
+  entryPerHandlerEvent,
   growsOnlyWithDistinctKeys,
   isRepeatedAdd,
   keyType,
@@ -56,6 +57,9 @@ const MESSAGES = {
   entryPerHandedInObject:
     '`{{name}}` gains an entry for every `{{param}}` handed to {{method}}() and never loses one: the entries of those that have ' +
     'ended stay for as long as its owner lives.',
+  filledPerEvent:
+    "`{{name}}` gains an entry on every '{{event}}' event and nothing removes one, not even {{teardown}}(): the entries pile up for " +
+    'as long as the component listens, and stay after its teardown.',
   releasedHere: 'released here, but left in `{{name}}`',
   addedHere: 'added here, on every call',
   removeOnRelease: 'Remove `{{value}}` from `{{name}}` when it is released',
@@ -93,7 +97,10 @@ export default defineRule({
         });
         if (kept.length) return ctx.report(keptAfterRelease(ctx, c, kept[0].add, kept[0].release));
         const handedIn = entryForHandedInObject(ctx.types, c, uses);
-        if (handedIn) ctx.report(entryPerHandedInObject(ctx, handedIn.add, handedIn.param));
+        if (handedIn) return ctx.report(entryPerHandedInObject(ctx, handedIn.add, handedIn.param));
+        const teardown = c.cls && lifecycle.of(c.cls).teardownToName;
+        const filled = teardown && entryPerHandlerEvent(ctx.types, c, uses);
+        if (filled) ctx.report(filledPerEvent(ctx, lifecycle, c, filled.add, filled.event, teardown.name.getText(ctx.file)));
         return;
       }
       if (pinsObjectKeys(ctx.types, c, uses)) return; // object-keyed-cache reports it, with a WeakMap/WeakSet fix
@@ -167,6 +174,34 @@ function entryPerHandedInObject(ctx: Context, add: ContainerUse, param: ts.Param
     node: add.site,
     messageId: 'entryPerHandedInObject',
     data: { name: add.ref.getText(ctx.file), param: param.name.getText(ctx.file), method: method.name.getText(ctx.file) },
+  };
+}
+
+/** Reported at the add; the fix empties the field in the component's teardown. */
+function filledPerEvent(
+  ctx: Context,
+  lifecycle: LifecycleAnalysis,
+  c: Container,
+  add: ContainerUse,
+  event: string,
+  teardown: string,
+): Report<MessageId> {
+  const editable = lifecycle.of(c.cls!).teardownToEdit;
+  const field = `this.${c.decl.name.getText(ctx.file)}`;
+  return {
+    node: add.site,
+    messageId: 'filledPerEvent',
+    data: { name: add.ref.getText(ctx.file), event, teardown },
+    fixes: editable?.body
+      ? [
+          {
+            messageId: 'emptyInTeardown',
+            data: { field, teardown: editable.name.getText(ctx.file) },
+            edits: [appendToBody(ctx.file, editable.body, `${field}.clear();`)],
+            preferred: true,
+          },
+        ]
+      : [],
   };
 }
 

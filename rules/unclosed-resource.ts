@@ -12,6 +12,7 @@ import {
   boundNames,
   callbackAcquisition,
   callbackHandle,
+  closesIdleSockets,
   endedByUser,
   enclosingFunction,
   exitsDroppingValue,
@@ -19,6 +20,7 @@ import {
   handleFunction,
   isAssignment,
   isCallTo,
+  isRequestPoolOption,
   keptByReceiver,
   listenerOwnedSocket,
   mayBeNullish,
@@ -57,6 +59,9 @@ const MESSAGES = {
   fieldNeverReleased:
     '`this.{{field}}` ({{type}} from {{source}}) is owned by this class, but {{teardown}}() never releases it: call {{release}} there.',
   teardownMissesRelease: 'teardown that misses the release',
+  fieldWithoutTeardown:
+    '`this.{{field}}` ({{type}} from {{source}}) is owned by this class, which has no teardown, and the program makes instances ' +
+    'again and again: each one leaves it open. Give the class a close() that calls {{release}}.',
   handleNotKept: 'The handle from {{source}} is passed on and kept nowhere: nothing can call {{release}} on it.',
   temporaryDropped:
     'The {{type}} from {{source}} is used for {{method}}() and kept nowhere: nothing can call {{release}} on it, ' +
@@ -105,7 +110,12 @@ export default defineRule({
     const ownedField = (node: ts.BinaryExpression | ts.PropertyDeclaration): void => {
       const owned = ctx.analysis.unreleasedOwnedField(node);
       if (owned?.info.kind !== 'handle') return;
-      const messages = { finding: 'fieldNeverReleased', teardown: 'teardownMissesRelease', fix: 'releaseInTeardown' } as const;
+      const messages = {
+        finding: 'fieldNeverReleased',
+        teardown: 'teardownMissesRelease',
+        fix: 'releaseInTeardown',
+        noTeardown: 'fieldWithoutTeardown',
+      } as const;
       ctx.report(ownedFieldReport(ctx.types, ctx.analysis.lifecycle, owned, messages));
     };
     return {
@@ -144,6 +154,7 @@ export default defineRule({
           handle || !mayReturnResource(ctx.types, acquire) ? undefined : ctx.analysis.resource(decl.initializer ? decl.name : acquire);
         // the types before who calls the function (program-wide references): typing elsewhere keeps their answers
         if ((!handle && info?.kind !== 'handle') || ctx.analysis.runsOncePerApplication(decl)) return;
+        if (closesIdleSockets(ctx.types, acquire)) return;
         // a factory that keeps what it returns (and disposes it with itself) hands the caller nothing to release
         if (!handle && (keptByReceiver(ctx.types, acquire) || ctx.analysis.ownership.keptByCallee(acquire))) return;
         const releasers: Releasers = handle
@@ -396,7 +407,10 @@ function neverReleasedFixes(
   info: ResourceInfo | undefined,
   releaseCode: string,
 ): Fixes {
-  if (uses.some((u) => u.inClosure || (u.kind === 'method' && EVENT_DRIVEN_METHODS.has(u.method!)))) return [];
+  // a value used by callbacks, events or a request's pool (`{ agent }`) is still in use when the block ends
+  const laterUse = (u: Use) =>
+    u.inClosure || (u.kind === 'method' && EVENT_DRIVEN_METHODS.has(u.method!)) || isRequestPoolOption(ctx.types, u.ref);
+  if (uses.some(laterUse)) return [];
   const statement = decl.parent.parent;
   const list = statementList(statement);
   if (!ts.isVariableStatement(statement) || !list || statement.declarationList.declarations.length !== 1) return [];

@@ -819,3 +819,67 @@ function fieldCreations(field: ts.Symbol): ts.Expression[] | undefined {
   }
   return creations;
 }
+
+/**
+ * `bus.on('message', this.onMessage)` with `onMessage = (m) => this.lastSeen.set(m.id, …)`: a component (a class with
+ * a teardown) files every event's payload, or the payload's identity, in a Map or Set field (that nothing removes
+ * from, resets, bounds or hands on: the caller's check), so its teardown does not empty it either. Each event adds an entry, for as long
+ * as the component listens. The handler is an inline listener or a member the class registers (`this.onMessage`,
+ * `this.onMessage.bind(this)`). Returns the first such add and its event.
+ */
+export function entryPerHandlerEvent(
+  types: TypeQueries,
+  c: Container,
+  uses: readonly ContainerUse[],
+): { add: ContainerUse; event: string } | undefined {
+  if (c.lifetime !== 'instance field' || !c.cls || (c.kind !== 'map' && c.kind !== 'set')) return undefined;
+  for (const add of uses) {
+    const fn = add.kind === 'add' ? enclosingFunction(add.site) : undefined;
+    const key = fn && addedKey(c, add);
+    if (!fn || !key || !isRepeatedAdd(types, c, add) || !payloadIdentity(types, key, fn)) continue;
+    const event = persistentListenerEvent(fn) ?? memberHandlerEvent(types, c.cls, fn);
+    if (event) return { add, event };
+  }
+  return undefined;
+}
+
+/**
+ * The key is the handler's payload object, or an identity (`m.id`, a `jobId` parameter): new at each event, unlike a
+ * name (`room`, `m.channel`), which later events reuse.
+ */
+function payloadIdentity(types: TypeQueries, key: ts.Expression, fn: ts.SignatureDeclaration): boolean {
+  const k = unwrap(key);
+  const root = ts.isPropertyAccessExpression(k) ? unwrap(k.expression) : k;
+  const param = ts.isIdentifier(root) ? types.symbolAt(root)?.valueDeclaration : undefined;
+  if (!param || !ts.isParameter(param) || param.parent !== fn) return false;
+  if (ts.isPropertyAccessExpression(k)) return IDENTITY_PROPERTY.test(k.name.text);
+  return types.isObjectType(types.typeAt(k)) || IDENTITY_PROPERTY.test(param.name.getText());
+}
+
+/** The event a member of `cls` (a method, or an arrow property) is registered for, by a persistent registration in `cls`. */
+function memberHandlerEvent(types: TypeQueries, cls: ts.ClassDeclaration, fn: ts.SignatureDeclaration): string | undefined {
+  const holder = ts.isMethodDeclaration(fn)
+    ? fn
+    : ts.isPropertyDeclaration(fn.parent) && fn.parent.initializer === fn
+      ? fn.parent
+      : undefined;
+  const member = holder && holder.parent === cls && types.symbolAt(holder.name);
+  if (!member) return undefined;
+  let event: string | undefined;
+  someNode(cls, (n) => {
+    if (!ts.isCallExpression(n) || n.arguments.length < 2 || !ts.isStringLiteralLike(n.arguments[0])) return false;
+    const callee = unwrap(n.expression);
+    if (!ts.isPropertyAccessExpression(callee) || !PERSISTENT_REGISTRATIONS.has(callee.name.text)) return false;
+    let handler = unwrap(n.arguments[1]);
+    // `this.onMessage.bind(this)`
+    if (ts.isCallExpression(handler) && ts.isPropertyAccessExpression(handler.expression) && handler.expression.name.text === 'bind')
+      handler = unwrap(handler.expression.expression);
+    const registers =
+      ts.isPropertyAccessExpression(handler) &&
+      handler.expression.kind === ts.SyntaxKind.ThisKeyword &&
+      types.symbolAt(handler.name) === member;
+    if (registers) event = (n.arguments[0] as ts.StringLiteralLike).text;
+    return registers;
+  });
+  return event;
+}

@@ -6,7 +6,7 @@ import ts = require('typescript');
 import { codeText } from '../rule';
 import type { TypeQueries } from '../types';
 import { nodeModule, namesSpec, type DeclarationSpec } from './declarations';
-import { calleeName, unwrap } from './expressions';
+import { calleeName, outerExpression, unwrap } from './expressions';
 import { platformCallName } from './globals';
 import { resourceInfo } from './resource';
 
@@ -17,6 +17,9 @@ const UNDICI = [
 const NODE_HTTP_CALLS: DeclarationSpec = { name: ['request', 'get'], from: nodeModule('http', 'https', 'http2') };
 const UNDICI_REQUESTS: DeclarationSpec = { name: ['request', 'fetch', 'stream'], from: UNDICI };
 const UNDICI_RESPONSES: DeclarationSpec = { name: ['request', 'fetch'], from: UNDICI };
+/** The request options that name the connection pool a request borrows its socket from. */
+const POOL_OPTIONS = new Set(['agent', 'dispatcher']);
+const NODE_AGENT: DeclarationSpec = { name: 'Agent', from: nodeModule('http', 'https') };
 
 /** Methods of a response (or its body) that read or discard the body. */
 export const BODY_CONSUMERS = ['json', 'text', 'arrayBuffer', 'blob', 'formData', 'bytes', 'dump', 'cancel', 'destroy'];
@@ -53,4 +56,44 @@ function responseClient(types: TypeQueries, call: ts.CallExpression): 'fetch' | 
   if (!ts.isIdentifier(id) || !namesSpec(types, id, UNDICI_RESPONSES)) return undefined;
   // undici's fetch returns a WHATWG Response, like the global one
   return id.text === 'fetch' ? 'fetch' : 'undici';
+}
+
+/**
+ * `{ agent }` or `{ dispatcher: pool }` in the options literal of a request call: the request borrows a socket from
+ * the pool and never closes the pool, so passing it there hands nothing off.
+ */
+export function isRequestPoolOption(types: TypeQueries, value: ts.Expression): boolean {
+  const property = outerExpression(value).parent;
+  if (!(
+    ts.isShorthandPropertyAssignment(property) ||
+    (ts.isPropertyAssignment(property) && property.initializer === outerExpression(value))
+  ))
+    return false;
+  if (!ts.isIdentifier(property.name) || !POOL_OPTIONS.has(property.name.text)) return false;
+  const options = outerExpression(property.parent);
+  const call = options.parent;
+  return ts.isCallExpression(call) && call.arguments.includes(options) && requestCall(types, call) !== undefined;
+}
+
+/**
+ * A Node `http.Agent`/`https.Agent` made without `keepAlive: true` in its options literal closes each socket when its
+ * request ends: it holds nothing afterwards, released or not (options built elsewhere are not read: left alone).
+ */
+export function closesIdleSockets(types: TypeQueries, made: ts.Expression): boolean {
+  const x = unwrap(made);
+  const id = ts.isNewExpression(x) ? calleeName(x.expression) : undefined;
+  if (!id || !namesSpec(types, id, NODE_AGENT)) return false;
+  const options = (x as ts.NewExpression).arguments?.[0];
+  const literal = options && unwrap(options);
+  const keepAlive =
+    literal && ts.isObjectLiteralExpression(literal)
+      ? literal.properties.some(
+          (p) =>
+            ts.isPropertyAssignment(p) &&
+            ts.isIdentifier(p.name) &&
+            p.name.text === 'keepAlive' &&
+            p.initializer.kind === ts.SyntaxKind.TrueKeyword,
+        )
+      : false;
+  return !keepAlive;
 }

@@ -156,6 +156,7 @@ export {
   comparesWithLimit,
   containerUses,
   entryForHandedInObject,
+  entryPerHandlerEvent,
   growsOnlyWithDistinctKeys,
   isRepeatedAdd,
   keyType,
@@ -205,7 +206,7 @@ export {
   unwrap,
 } from './expressions';
 export { TIMER_STARTS, isPlatformSymbol, isTimerClear, platformCallName, timerProviderClear } from './globals';
-export { BODY_CONSUMERS, requestCall, responseCall } from './http';
+export { BODY_CONSUMERS, closesIdleSockets, isRequestPoolOption, requestCall, responseCall } from './http';
 export { acquiredAfterCleanup, callsMethod, returnedCleanups } from './lifecycle';
 export type { ClassLifecycle, LifecycleAnalysis } from './lifecycle';
 export { callsOfMethod, createsValue, repeatedHookOf } from './lifetime';

@@ -258,7 +258,8 @@ function promiseReaction(types: TypeQueries, fn: ts.SignatureDeclaration): ts.Ca
 function memoisedOnce(types: TypeQueries, node: ts.Node): 'module' | 'field' | undefined {
   const fn = enclosingFunction(node);
   const body = fn && 'body' in fn ? fn.body : undefined;
-  if (!body || !ts.isBlock(body)) return undefined;
+  // code outside the body (a parameter's default value, `f(x = new C())`) is guarded by nothing in it
+  if (!body || !ts.isBlock(body) || node.pos < body.pos || node.end > body.end) return undefined;
   for (let inner: ts.Node = node; inner !== body; inner = inner.parent) {
     const block = inner.parent;
     if (!ts.isBlock(block)) continue;

@@ -5,6 +5,7 @@ import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { calleeName, calleePath, isAssignment, outerExpression, thisProperty, unwrap } from './expressions';
 import { LISTENER_REGISTRATIONS } from './events';
+import { isRequestPoolOption } from './http';
 import { isEffectCleanup } from './lifecycle';
 import { mayKeepArgument } from './summaries';
 import { enclosingFunction } from './owner';
@@ -143,7 +144,7 @@ export class OwnershipAnalysis {
   private classify(ref: ts.Identifier, releasers: Releasers, declaringFunction: ts.Node | undefined): Use {
     const inClosure = enclosingFunction(ref) !== declaringFunction;
     const use = (kind: UseKind, site: ts.Node, method?: string): Use => ({ kind, ref, site, method, inClosure });
-    if (ts.isShorthandPropertyAssignment(ref.parent)) return use('stored', ref.parent);
+    if (ts.isShorthandPropertyAssignment(ref.parent)) return use(isRequestPoolOption(this.types, ref) ? 'read' : 'stored', ref.parent);
     if (ts.isExportSpecifier(ref.parent) || ts.isExportAssignment(ref.parent)) return use('exported', ref.parent);
     return this.classifyValue(outerExpression(ref), releasers, declaringFunction, use);
   }
@@ -207,6 +208,7 @@ export class OwnershipAnalysis {
       }
       return use('read', parent);
     }
+    if (ts.isPropertyAssignment(parent) && isRequestPoolOption(this.types, expr)) return use('read', parent);
     if (
       ts.isArrayLiteralExpression(parent) ||
       ts.isPropertyAssignment(parent) ||

@@ -10,6 +10,8 @@ import type { TypeQueries } from '../types';
 import { PLATFORM, declaredBy, nodeModule } from './declarations';
 import { createdDisposable } from './disposables';
 import { isAssignment, unwrap } from './expressions';
+import { closesIdleSockets, isRequestPoolOption } from './http';
+import { runsOncePerApplication } from './lifetime';
 import type { LifecycleAnalysis } from './lifecycle';
 import { inInstanceMemberOf, ownerOf, type Owner } from './owner';
 import {
@@ -56,9 +58,13 @@ export function unreleasedOwnedField(
   const acquire = acquiringExpression(value);
   // the value itself must be made here: `this.x = await open()` or `this.x = new X()`, not `this.x = a || open()`
   if (!acquire || unwrap(value, { await: true }) !== acquire) return undefined;
-  if (!lifecycle.of(cls).teardowns.length || !mayReturnResource(types, acquire)) return undefined;
+  // a class with no teardown at all: reported for the OS handles it owns, when the program makes instances again and again
+  if (!mayReturnResource(types, acquire)) return undefined;
   const info = resourceInfo(types, types.typeAt(acquire));
   if (!info || info.kind === 'worker' || holdsOnlyMemory(types, acquire)) return undefined;
+  const noTeardown = !lifecycle.of(cls).teardowns.length;
+  if (noTeardown && (!isPlatformHandle(types, acquire, info) || closesIdleSockets(types, acquire) || !madeRepeatedly(types, cls)))
+    return undefined;
   if (keptByReceiver(types, acquire) || keptByCallee(acquire)) return undefined;
   const owner = ownerOf(acquire);
   if (!heldOutsideTheInstance(types, acquire, info, (e) => outlivesOwner(e, owner))) return undefined;
@@ -74,7 +80,7 @@ export function unreleasedOwnedField(
   if (releasesNothing(types, acquire, releases)) return undefined;
   if (released.some((f) => lifecycle.releasesField(cls, f, { methods: releases }))) return undefined;
   const refs = references(types, field, cls);
-  if (refs.some((ref) => !keepsOwnership(ref, releases))) return undefined;
+  if (refs.some((ref) => !keepsOwnership(types, ref, releases))) return undefined;
   // a value that releases itself when its last subscriber leaves is let go by ending the subscription
   if (releasedThroughSubscription(types, types.typeAt(acquire), releases, refs.flatMap(methodCalledOn))) return undefined;
   return { name, acquire, info, releases, cls };
@@ -116,6 +122,18 @@ function sharesObject(types: TypeQueries, e: ts.Expression): boolean {
     return false;
   const type = types.typeAt(e);
   return types.isObjectType(type) && !types.isCallable(type);
+}
+
+/** Some `new C(…)` in the program is in code that may run more than once (per call, per request, in a loop). */
+function madeRepeatedly(types: TypeQueries, cls: ts.ClassLikeDeclaration): boolean {
+  const symbol = cls.name && types.symbolAt(cls.name);
+  return (
+    !!symbol &&
+    types.programReferences(symbol).some((ref) => {
+      const made = ref.parent;
+      return ts.isNewExpression(made) && made.expression === ref && !runsOncePerApplication(types, made);
+    })
+  );
 }
 
 function ownedFieldTarget(
@@ -181,10 +199,11 @@ function references(types: TypeQueries, field: ts.Symbol, cls: ts.ClassLikeDecla
 
 /**
  * A reference that leaves the field with the class and unreleased: its declaration, an assignment to it, a read of
- * its members or a call of a method that is not a release, a test (`if (this.f)`, `!this.f`, `this.f === x`).
- * Anything else (an argument, a return, an alias, an array element, a release) may hand it on or release it.
+ * its members or a call of a method that is not a release, a test (`if (this.f)`, `!this.f`, `this.f === x`), a
+ * request's pool option (`{ agent: this.agent }`: the request borrows it). Anything else (an argument, a return, an
+ * alias, an array element, a release) may hand it on or release it.
  */
-function keepsOwnership(ref: ts.Node, releases: readonly string[]): boolean {
+function keepsOwnership(types: TypeQueries, ref: ts.Node, releases: readonly string[]): boolean {
   const parent = ref.parent;
   if ((ts.isPropertyDeclaration(parent) || ts.isParameter(parent)) && parent.name === ref) return true;
   if (!ts.isPropertyAccessExpression(parent) || parent.name !== ref) return false;
@@ -192,6 +211,7 @@ function keepsOwnership(ref: ts.Node, releases: readonly string[]): boolean {
   while (ts.isNonNullExpression(access.parent) || ts.isParenthesizedExpression(access.parent)) access = access.parent;
   const use = access.parent;
   if (isAssignment(use) && use.left === access) return true;
+  if (isRequestPoolOption(types, access as ts.Expression)) return true;
   if (ts.isPropertyAccessExpression(use) && use.expression === access) {
     const called = ts.isCallExpression(use.parent) && use.parent.expression === use;
     return !called || !releases.includes(use.name.text);
@@ -225,11 +245,15 @@ function isSymbolDispose(access: ts.ElementAccessExpression): boolean {
   return text === 'Symbol.dispose' || text === 'Symbol.asyncDispose';
 }
 
-/** The messages a rule reports an owned field with: the finding, the teardown that misses the release, the fix. */
+/**
+ * The messages a rule reports an owned field with: the finding, the teardown that misses the release, the fix; and,
+ * for a class without a teardown (OS handles only), the finding.
+ */
 export interface OwnedFieldMessages<MessageId extends string> {
   finding: MessageId;
   teardown: MessageId;
   fix: MessageId;
+  noTeardown?: MessageId;
 }
 
 /** The finding about an owned field: at its acquisition, naming the teardown, with a fix that adds the release there when safe. */
@@ -239,31 +263,27 @@ export function ownedFieldReport<MessageId extends string>(
   owned: OwnedField,
   messages: OwnedFieldMessages<MessageId>,
 ): Report<MessageId> {
-  const { teardownToName, teardownToEdit } = lifecycle.of(owned.cls);
-  const teardown = teardownToName!;
+  const { teardownToName: teardown, teardownToEdit } = lifecycle.of(owned.cls);
   const callee = ts.isNewExpression(owned.acquire) ? `new ${codeText(owned.acquire.expression)}` : codeText(owned.acquire.expression);
   const release = releaseCall(types, owned);
+  const data = { field: owned.name.text, type: owned.info.typeName, source: `${callee}()`, release: release.code };
+  // no fix without a teardown: a close() added here would still leave every caller to call it (the calls are the leak)
+  if (!teardown) return { node: owned.acquire, messageId: messages.noTeardown!, data };
   // a release that returns a promise is only added to an async teardown (elsewhere it would be left floating)
   const async = !!teardownToEdit && (ts.getCombinedModifierFlags(teardownToEdit) & ts.ModifierFlags.Async) !== 0;
   const fixable = teardownToEdit?.body && (!release.awaits || async);
-  const data = {
-    field: owned.name.text,
-    type: owned.info.typeName,
-    source: `${callee}()`,
-    teardown: methodName(teardown),
-    release: release.code,
-  };
+  const named = { ...data, teardown: methodName(teardown) };
   const statement = `${release.awaits ? 'await ' : ''}${release.code};`;
   return {
     node: owned.acquire,
     messageId: messages.finding,
-    data,
+    data: named,
     related: [{ node: teardown.name, messageId: messages.teardown }],
     fixes: fixable
       ? [
           {
             messageId: messages.fix,
-            data,
+            data: named,
             edits: [appendToBody(owned.acquire.getSourceFile(), teardownToEdit.body!, statement)],
             preferred: true,
           },
