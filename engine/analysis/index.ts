@@ -232,7 +232,7 @@ export {
   uncoveredExits,
 } from './paths';
 export type { DroppingPaths, MissedRelease, SuccessOnlyHandOff } from './paths';
-export { PROCESS_STOPS, ignoredCancellation, processStart } from './processes';
+export { PROCESS_STOPS, ignoredCancellation, processStart, runsToItsEnd } from './processes';
 export type { IgnoredCancellation, ProcessStart } from './processes';
 export {
   RELEASE_METHODS,
