@@ -30,6 +30,7 @@ import {
   outOfScope,
   outerExpression,
   pathsDroppingValue,
+  pipesToItsEnd,
   refersTo,
   releasedThroughSubscription,
   unwrap,
@@ -176,6 +177,8 @@ export default defineRule({
         if (info && (waitsForItsEnd(ctx.types, decl.name) || endedByUser(ctx.types, ctx.types.typeAt(decl.name)))) return;
         const releaseCode = handle ? `${handle.namespace}.${handle.release.name}(${decl.name.text})` : releaseCall(ctx, decl, info!);
         if (!releases.length) {
+          // piped, it ends itself: whether its destination may end first is pipedSource's question
+          if (uses.some((u) => u.method === 'pipe' && pipesToItsEnd(ctx.types, u.site as ts.CallExpression))) return;
           ctx.report({
             node: acquire,
             messageId: 'neverReleased',
@@ -213,10 +216,10 @@ function pipedSource(ctx: Context, call: ts.CallExpression): void {
   if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'pipe') return; // the shape first
   const open = openPipeSource(ctx.types, call);
   if (!open || ctx.analysis.runsOncePerApplication(call)) return;
-  // a source this function acquires into a local is judged as that local (released, handed off or not)
+  // a local handed on (returned, stored, passed) is its new owner's to release
   const declaration = ctx.types.symbolAt(open.source)?.valueDeclaration;
-  if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer && ctx.analysis.acquisition(declaration.initializer))
-    return;
+  const local = declaration && ts.isVariableDeclaration(declaration) && ts.isIdentifier(declaration.name) ? declaration.name : undefined;
+  if (local && ctx.analysis.usesOf(local, { methods: RELEASE_METHODS }).handOffs.length) return;
   ctx.report({
     node: open.handler,
     messageId: 'pipedSourceLeftOpen',

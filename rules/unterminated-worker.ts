@@ -13,6 +13,7 @@ import {
   outOfScope,
   outerExpression,
   processStart,
+  runsToItsEnd,
   someCall,
   thisProperty,
   unwrap,
@@ -87,7 +88,7 @@ export default defineRule({
       const waited = uses.some(
         (u) => u.kind === 'reassigned' || (u.kind === 'method' && awaitsEnd(u.method!, u.site as ts.CallExpression)),
       );
-      if (ended || waited) return;
+      if (ended || waited || (ts.isCallExpression(node) && runsToItsEnd(start, node, uses))) return;
       if (local) {
         ctx.report({
           node,

@@ -233,7 +233,7 @@ export {
   uncoveredExits,
 } from './paths';
 export type { DroppingPaths, MissedRelease, SuccessOnlyHandOff } from './paths';
-export { PROCESS_STOPS, ignoredCancellation, processStart } from './processes';
+export { PROCESS_STOPS, ignoredCancellation, processStart, runsToItsEnd } from './processes';
 export type { IgnoredCancellation, ProcessStart } from './processes';
 export {
   RELEASE_METHODS,
@@ -254,6 +254,6 @@ export type { CallbackAcquisition, CallbackHandle, HandleFunction, ResourceInfo,
 export { argumentFate } from './summaries';
 export { COMPLETING_OPERATORS, chainSources, completesItself, forwardsToOuterSubscriber, isObservable, observableChain } from './rx';
 export type { ObservableChain } from './rx';
-export { chunkSourceAt, listenerOwnedSocket, openPipeSource } from './streams';
+export { chunkSourceAt, listenerOwnedSocket, openPipeSource, pipesToItsEnd } from './streams';
 export type { ChunkSource, ListenerOwnedSocket, OpenPipeSource } from './streams';
 export { findNode, referencesTo, refersTo, someCall, someNode } from './walk';

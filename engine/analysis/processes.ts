@@ -3,8 +3,9 @@
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { PLATFORM, namesSpec, nodeModule, type DeclarationSpec } from './declarations';
-import { calleeName } from './expressions';
+import { calleeName, unwrap } from './expressions';
 import { enclosingFunction } from './owner';
+import type { Use } from './ownership';
 import { identifiersNamed, refersTo } from './walk';
 
 export interface ProcessStart {
@@ -29,6 +30,27 @@ export function processStart(types: TypeQueries, node: ts.Node): ProcessStart | 
     return namesSpec(types, name, WORKER) ? { kind: 'worker', api: 'new Worker', stop: 'terminate' } : undefined;
   }
   return namesSpec(types, name, CHILD_STARTS) ? { kind: 'child', api: name.text, stop: 'kill' } : undefined;
+}
+
+/** A child's own streams: code that uses them reads or feeds the process as it runs. */
+const CHILD_STREAMS = new Set(['stdin', 'stdout', 'stderr', 'stdio']);
+
+/**
+ * `exec`/`execFile` run a command to its end: Node buffers what it prints (killing it past `maxBuffer`) and reaps it
+ * when it exits, so the child is self-ending unless the program keeps it running: started `detached`, or used through
+ * its streams (`child.stdout.on('data', …)`: a tool that runs on while its output streams in, or waits for input).
+ * `uses` are the uses of the local that holds the child (none when the child is dropped).
+ */
+export function runsToItsEnd(start: ProcessStart, call: ts.CallExpression, uses: readonly Use[]): boolean {
+  if (start.api !== 'exec' && start.api !== 'execFile') return false;
+  const options = call.arguments.map((a) => unwrap(a)).filter(ts.isObjectLiteralExpression);
+  const detached = options.some((a) =>
+    a.properties.some(
+      (p) => p.name?.getText() === 'detached' && !(ts.isPropertyAssignment(p) && p.initializer.kind === ts.SyntaxKind.FalseKeyword),
+    ),
+  );
+  const streamed = uses.some((u) => ts.isPropertyAccessExpression(u.site) && CHILD_STREAMS.has(u.site.name.text));
+  return !detached && !streamed;
 }
 
 /** A way to cancel work, by its type: VS Code's CancellationToken (`isCancellationRequested`), a DOM/Node AbortSignal. */

@@ -74,6 +74,19 @@ function boundSymbols(types: TypeQueries, name: ts.BindingName): ts.Symbol[] {
   return name.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : boundSymbols(types, e.name)));
 }
 
+/**
+ * `source.pipe(destination)` of a stream (by its type: pipe() and destroy(); or of unknown type, JavaScript): the pipe
+ * reads the source to its end, where a readable stream ends itself (an fs stream closes its file: autoClose), and a
+ * source that fails destroys itself (autoDestroy). Piped, it is self-ending; only a destination that ends first leaves
+ * it open, which openPipeSource asks.
+ */
+export function pipesToItsEnd(types: TypeQueries, call: ts.CallExpression): boolean {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'pipe' || !call.arguments.length) return false;
+  const source = types.typeAt(callee.expression);
+  return types.typeName(source) === 'any' || (types.hasMethod(source, 'pipe') && types.hasMethod(source, 'destroy'));
+}
+
 /** A source piped into a destination, and the destination's handler that leaves the source open. */
 export interface OpenPipeSource {
   source: ts.Identifier;
