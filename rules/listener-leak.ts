@@ -6,6 +6,7 @@ import {
   LISTENER_REMOVALS,
   ONCE_REGISTRATIONS,
   PERSISTENT_REGISTRATIONS,
+  RELEASE_METHODS,
   REMOVE_ALL_LISTENERS,
   accessPathKey,
   aliasPaths,
@@ -25,6 +26,7 @@ import {
   untypedRemovalOf,
   unwrap,
   type LifecycleAnalysis,
+  type Owner,
 } from '../engine/analysis';
 import { appendToBody } from '../engine/fix';
 import { TEARDOWN_OPTIONS } from '../engine/options';
@@ -60,6 +62,10 @@ const MESSAGES = {
     'Listener for {{event}} on `{{target}}` is added after `{{callback}}` was called: the branch that calls it does not return, ' +
     'so the listener waits for what has come already and stays, and would call `{{callback}}` again.',
   answeredHere: 'calls it here and goes on',
+  addedAtEveryCycle:
+    'Listener for {{event}} on `{{target}}` is added at every {{start}}() and {{undo}}() does not remove it: the same target ' +
+    'gains one more at each {{start}}()/{{undo}}() cycle, and each keeps the handler (and what it references) alive.',
+  undoMissesRemoval: 'undoes {{start}}() but leaves the listener',
   addedAtEveryRun:
     'Listener for {{event}} on `{{target}}` is added at every {{hook}}() call, which runs again and again on the same object: ' +
     'one more stays at each run for as long as the object lives. Register it once (in the constructor).',
@@ -102,10 +108,15 @@ export default defineRule({
         // an untyped target (its library's types are not there) is an emitter when the code removes listeners from it,
         // or when the registration's name says so (`addEventListener`)
         const { typed: typedRemoval, untyped } = typedRemovals(ctx, target, callee.name.text);
+        const cycle = undoingMethodMissing(ctx, call, target, owner, lifecycle);
+        // a registration by event name with a handler, at every start of a cycle, is a listener whatever the types say
+        const registersByName = untyped && !!cycle && ts.isStringLiteralLike(event);
         const removal =
           typedRemoval ??
           (untyped
-            ? (removals.find((m) => removesFrom(ctx, scope, aliasPaths(ctx.types, target), [m])) ?? untypedRemovalOf(callee.name.text))
+            ? (removals.find((m) => removesFrom(ctx, scope, aliasPaths(ctx.types, target), [m])) ??
+              untypedRemovalOf(callee.name.text) ??
+              (registersByName ? removals[0] : undefined))
             : undefined);
         if (!removal) return;
         const key = {
@@ -138,15 +149,67 @@ export default defineRule({
         // (a fresh one at every call) keeps nothing alive that the target does not
         const leaks =
           !!typedRemoval && ctx.analysis.outlivesOwner(target, owner, lifecycle) && !ctx.analysis.addsNothingToTarget(target, handler);
+        const registration = { call, target, event, handler, removal, capture: key.capture, anonymous: !key.handler };
+        if (!repeats && !leaks && cycle && owner.kind === 'class') return ctx.report(reportCycle(ctx, registration, owner.member, cycle));
         if (!repeats && !leaks) return;
         const teardown = owner.kind === 'class' ? lifecycle.of(owner.cls).teardownToName : undefined;
         const editable = owner.kind === 'class' ? lifecycle.of(owner.cls).teardownToEdit : undefined;
-        const registration = { call, target, event, handler, removal, capture: key.capture, anonymous: !key.handler };
         ctx.report(report(ctx, registration, near, teardown, editable));
       },
     };
   },
 });
+
+/**
+ * `connect() { this.channel.addEventListener('message', (e) => …) }` in a class whose `disconnect()` leaves it: the
+ * method that starts a cycle the class undoes by name (see `undoingMethodOf`) adds the listener to a target that
+ * stays from one cycle to the next (the instance's, not made again by the method, not released by the undoing
+ * method). Each cycle adds one more, whatever the target's lifetime. The undoing method, or undefined.
+ */
+function undoingMethodMissing(
+  ctx: Context,
+  call: ts.CallExpression,
+  target: ts.Expression,
+  owner: Owner,
+  lifecycle: LifecycleAnalysis,
+): ts.MethodDeclaration | undefined {
+  if (owner.kind !== 'class' || enclosingFunction(call) !== owner.member) return undefined;
+  const path = accessPathKey(ctx.types, target);
+  if (!path?.startsWith('this') || !sameTargetAtEveryRun(ctx, call, target)) return undefined;
+  const undo = lifecycle.undoingMethodOf(owner.cls, owner.member);
+  if (!undo) return undefined;
+  const paths = aliasPaths(ctx.types, target);
+  const releasesTarget = undo.calls.some((c) => {
+    const callee = unwrap(c.expression);
+    return (
+      ts.isPropertyAccessExpression(callee) &&
+      (RELEASE_METHODS as readonly string[]).includes(callee.name.text) &&
+      paths.includes(accessPathKey(ctx.types, callee.expression) ?? '')
+    );
+  });
+  return releasesTarget ? undefined : undo.method;
+}
+
+function reportCycle(ctx: Context, r: Registration, start: ts.ClassElement, undo: ts.MethodDeclaration): Report<MessageId> {
+  const data = {
+    event: r.event.getText(ctx.file),
+    target: r.target,
+    start: start.name!.getText(ctx.file),
+    undo: undo.name.getText(ctx.file),
+  };
+  const out: Report<MessageId> = {
+    node: r.call,
+    messageId: 'addedAtEveryCycle',
+    data,
+    related: [{ node: undo.name, messageId: 'undoMissesRemoval', data }],
+  };
+  if (!r.anonymous && undo.body && undo.getSourceFile() === ctx.file && reachableFromTeardown(ctx, r.handler)) {
+    const args = `${r.event.getText(ctx.file)}, ${r.handler.getText(ctx.file)}${r.capture ? ', true' : ''}`;
+    const edit = appendToBody(ctx.file, undo.body, `${r.target.getText(ctx.file)}.${r.removal}(${args});`);
+    out.fixes = [{ messageId: 'removeInTeardown', data: { teardown: data.undo }, edits: [edit], preferred: true }];
+  }
+  return out;
+}
 
 /**
  * `if (ready) done(false); bus.once('ready', () => done(true))`: the branch answers but does not return, so the code
