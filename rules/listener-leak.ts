@@ -12,6 +12,7 @@ import {
   aliasPaths,
   answeredWithoutReturning,
   assignedName,
+  droppedObserver,
   enclosingFunction,
   isAssignment,
   isThisObject,
@@ -65,6 +66,10 @@ const MESSAGES = {
   addedAtEveryCycle:
     'Listener for {{event}} on `{{target}}` is added at every {{start}}() and {{undo}}() does not remove it: the same target ' +
     'gains one more at each {{start}}()/{{undo}}() cycle, and each keeps the handler (and what it references) alive.',
+  observerNeverDisconnected:
+    '`{{observer}}` observes `{{target}}` and nothing can disconnect it: {{kept}}, so the target keeps the observer and its ' +
+    'callback (and what it references) alive. Keep it where the owner can call disconnect() at its end.',
+  observerCallback: 'the callback the target keeps',
   undoMissesRemoval: 'undoes {{start}}() but leaves the listener',
   addedAtEveryRun:
     'Listener for {{event}} on `{{target}}` is added at every {{hook}}() call, which runs again and again on the same object: ' +
@@ -88,6 +93,7 @@ export default defineRule({
       [ts.SyntaxKind.CallExpression]: (call) => {
         const callee = unwrap(call.expression);
         if (!ts.isPropertyAccessExpression(callee)) return;
+        if (reportDroppedObserver(ctx, call, lifecycle)) return;
         if (call.arguments.length === 1) return reportReplacedWithoutRemoval(ctx, call, callee);
         if (call.arguments.length < 2) return;
         if (LISTENER_REGISTRATIONS.has(callee.name.text) && reportAddedAfterAnswering(ctx, call, callee)) return;
@@ -209,6 +215,27 @@ function reportCycle(ctx: Context, r: Registration, start: ts.ClassElement, undo
     out.fixes = [{ messageId: 'removeInTeardown', data: { teardown: data.undo }, edits: [edit], preferred: true }];
   }
   return out;
+}
+
+/**
+ * `new ResizeObserver(cb).observe(host)`, or a local observer used only to observe: it can never be disconnected,
+ * and a target that outlives the registering owner keeps it and its callback, as it would an inline listener.
+ */
+function reportDroppedObserver(ctx: Context, call: ts.CallExpression, lifecycle: LifecycleAnalysis): boolean {
+  const dropped = droppedObserver(ctx.types, call);
+  if (!dropped) return false;
+  const [target] = call.arguments;
+  const owner = ctx.analysis.ownerOf(call);
+  if (ctx.analysis.runsOncePerApplication(call) || !ctx.analysis.outlivesOwner(target, owner, lifecycle)) return false;
+  if (ctx.analysis.addsNothingToTarget(target, dropped.callback)) return false;
+  const kept = dropped.local ? `it is kept only in the local \`${dropped.local.text}\`` : 'no variable keeps it';
+  ctx.report({
+    node: call,
+    messageId: 'observerNeverDisconnected',
+    data: { observer: `new ${codeText(dropped.made.expression)}`, target, kept },
+    related: [{ node: dropped.callback, messageId: 'observerCallback' }],
+  });
+  return true;
 }
 
 /**

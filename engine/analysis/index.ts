@@ -211,6 +211,8 @@ export type { ClassLifecycle, LifecycleAnalysis } from './lifecycle';
 export { callsOfMethod, createsValue, repeatedHookOf } from './lifetime';
 export { enclosingFunction, inInstanceMemberOf, statementIn, statementList } from './owner';
 export type { Owner } from './owner';
+export { droppedObserver } from './observers';
+export type { DroppedObserver } from './observers';
 export { EVENT_DRIVEN_METHODS } from './ownership';
 export type { HandOff, LocalUses, Releasers, TemporaryFate, Use, UseKind } from './ownership';
 export { ownedFieldReport } from './owning-fields';
