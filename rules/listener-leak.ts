@@ -181,7 +181,8 @@ function undoingMethodMissing(
 ): ts.MethodDeclaration | undefined {
   if (owner.kind !== 'class' || enclosingFunction(call) !== owner.member) return undefined;
   const path = accessPathKey(ctx.types, target);
-  if (!path?.startsWith('this') || !sameTargetAtEveryRun(ctx, call, target)) return undefined;
+  // a field's value (an emitter on itself keeps its own listeners: they go with it)
+  if (!path?.startsWith('this.') || !sameTargetAtEveryRun(ctx, call, target)) return undefined;
   const undo = lifecycle.undoingMethodOf(owner.cls, owner.member);
   if (!undo) return undefined;
   const paths = aliasPaths(ctx.types, target);
