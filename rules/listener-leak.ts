@@ -14,8 +14,10 @@ import {
   assignedName,
   droppedObserver,
   enclosingFunction,
+  findNode,
   isAssignment,
   isThisObject,
+  outerExpression,
   removalsOf,
   repeatedHookOf,
   returnedCleanups,
@@ -71,6 +73,11 @@ const MESSAGES = {
     'callback (and what it references) alive. Keep it where the owner can call disconnect() at its end.',
   observerCallback: 'the callback the target keeps',
   undoMissesRemoval: 'undoes {{start}}() but leaves the listener',
+  runAgainBeforeRemoval:
+    'Listener for {{event}} on `{{target}}` stays when `{{fn}}` runs again here: the function removes it only on another path, ' +
+    'and each run adds one more to the same target.',
+  runsAgainHere: 'runs the function again without removing the listener',
+  removedOnOtherPath: 'the removal, on another path',
   addedAtEveryRun:
     'Listener for {{event}} on `{{target}}` is added at every {{hook}}() call, which runs again and again on the same object: ' +
     'one more stays at each run for as long as the object lives. Register it once (in the constructor).',
@@ -98,6 +105,7 @@ export default defineRule({
         if (call.arguments.length < 2) return;
         if (LISTENER_REGISTRATIONS.has(callee.name.text) && reportAddedAfterAnswering(ctx, call, callee)) return;
         if (LISTENER_REGISTRATIONS.has(callee.name.text) && reportAddedAtEveryRun(ctx, call, callee)) return;
+        if (LISTENER_REGISTRATIONS.has(callee.name.text) && reportRunAgainBeforeRemoval(ctx, call, callee)) return;
         if (ONCE_REGISTRATIONS.has(callee.name.text)) return reportOnceLeftBehind(ctx, call, callee, lifecycle);
         if (!PERSISTENT_REGISTRATIONS.has(callee.name.text)) return;
         const [event, registered, options] = call.arguments;
@@ -237,6 +245,64 @@ function reportDroppedObserver(ctx: Context, call: ts.CallExpression, lifecycle:
     related: [{ node: dropped.callback, messageId: 'observerCallback' }],
   });
   return true;
+}
+
+/**
+ * `const step = () => { this.once('close', onClose); src.on('end', () => { if (done) this.off('close', onClose); else step(); }) }`:
+ * the function removes its listener on some paths, and on another runs again, adding the next one while the last
+ * stays on the same target. Reported at the registration, with the run that skips the removal.
+ */
+function reportRunAgainBeforeRemoval(ctx: Context, call: ts.CallExpression, callee: ts.PropertyAccessExpression): boolean {
+  const [event, handler] = call.arguments;
+  const fn = enclosingFunction(call);
+  const self = fn && functionSymbol(ctx, fn);
+  const target = unwrap(callee.expression);
+  const key = { target: accessPathKey(ctx.types, target), handler: handlerKey(ctx, handler), event: eventKey(ctx, event) };
+  if (!fn || !self || !key.target || !key.handler || !key.event || !sameTargetAtEveryRun(ctx, call, target)) return false;
+  const removes = (n: ts.Node): ts.CallExpression | undefined =>
+    findNode(n, (c) => {
+      if (!ts.isCallExpression(c)) return false;
+      const x = unwrap(c.expression);
+      const [removedEvent, removed] = c.arguments;
+      return (
+        ts.isPropertyAccessExpression(x) &&
+        removalsOf(callee.name.text).includes(x.name.text) &&
+        accessPathKey(ctx.types, x.expression) === key.target &&
+        !!removedEvent &&
+        eventKey(ctx, removedEvent) === key.event &&
+        !!removed &&
+        handlerKey(ctx, removed) === key.handler
+      );
+    }) as ts.CallExpression | undefined;
+  const removal = removes(fn);
+  if (!removal || ctx.analysis.runsOncePerApplication(call)) return false;
+  let rerun: ts.CallExpression | undefined;
+  someCall(fn, (c) => {
+    const x = unwrap(c.expression);
+    const called = ctx.types.symbolAt(ts.isPropertyAccessExpression(x) ? x.name : x);
+    if (called !== self || c.pos < call.end || removesInBlockBefore(c, removes)) return false;
+    rerun = c;
+    return true;
+  });
+  if (!rerun) return false;
+  ctx.report({
+    node: call,
+    messageId: 'runAgainBeforeRemoval',
+    data: { event: event.getText(ctx.file), target, fn: codeText(rerun.expression) },
+    related: [
+      { node: rerun, messageId: 'runsAgainHere' },
+      { node: removal, messageId: 'removedOnOtherPath' },
+    ],
+  });
+  return true;
+}
+
+/** The symbol a function is called by: its own name, or the variable or property it initialises. */
+function functionSymbol(ctx: Context, fn: ts.SignatureDeclaration): ts.Symbol | undefined {
+  if (fn.name) return ctx.types.symbolAt(fn.name as ts.Identifier);
+  const holder = outerExpression(fn as ts.Expression).parent;
+  const name = ts.isVariableDeclaration(holder) || ts.isPropertyDeclaration(holder) ? holder.name : undefined;
+  return name && ts.isIdentifier(name) ? ctx.types.symbolAt(name) : undefined;
 }
 
 /**
