@@ -4,6 +4,7 @@ import ts = require('typescript');
 import {
   OUT_OF_SCOPE_MESSAGE,
   createdDisposable,
+  deletedUndisposedEntry,
   disposableContainer,
   extensionContextInScope,
   hasRegisterMethod,
@@ -13,10 +14,11 @@ import {
   passesCallback,
   statementList,
   tracksItself,
+  unwrap,
   type LifecycleAnalysis,
   ownedFieldReport,
 } from '../engine/analysis';
-import { insertAfterStatement, type Edit } from '../engine/fix';
+import { insertAfterStatement, insertBeforeStatement, type Edit } from '../engine/fix';
 import { TEARDOWN_OPTIONS } from '../engine/options';
 import { codeText, defineRule, type Report, type RuleContext } from '../engine/rule';
 
@@ -35,6 +37,11 @@ const MESSAGES = {
   pushToSubscriptions: 'Push it to `{{context}}.subscriptions`',
   register: 'Register it with `this._register(…)`',
   addToContainer: 'Add it to `this.{{field}}`, which the class disposes',
+  entryDeletedUndisposed:
+    "`{{map}}.delete(…)` drops the entry's value ({{type}}, made by {{source}}) without {{release}}(): the map was the only place " +
+    'the class kept it, so what it holds and registered stays.',
+  madeHere: 'the value the map keeps, made here',
+  releaseBeforeDelete: 'Call {{release}}() on the entry before deleting it',
 };
 type MessageId = keyof typeof MESSAGES;
 type Context = RuleContext<MessageId>;
@@ -62,6 +69,7 @@ export default defineRule({
       [ts.SyntaxKind.BinaryExpression]: ownedField,
       [ts.SyntaxKind.PropertyDeclaration]: ownedField,
       [ts.SyntaxKind.CallExpression]: (call) => {
+        if (reportDeletedEntry(ctx, call)) return;
         // only a dropped result or a local's initializer can be reported: check the shape before asking the checker
         const expr = outerExpression(call);
         const parent = expr.parent;
@@ -103,6 +111,33 @@ export default defineRule({
     };
   },
 });
+
+/** `this.nodes.delete(k)` of a value the class made and kept only there, not released first (see deletedUndisposedEntry). */
+function reportDeletedEntry(ctx: Context, call: ts.CallExpression): boolean {
+  const entry = deletedUndisposedEntry(ctx.types, call);
+  if (!entry || ctx.analysis.runsOncePerApplication(call)) return false;
+  const map = entry.map.getText(ctx.file);
+  const data = {
+    map,
+    type: ctx.types.typeName(ctx.types.typeAt(entry.made)),
+    source: `new ${codeText(entry.made.expression)}()`,
+    release: entry.release,
+  };
+  const statement = outerExpression(call).parent;
+  const release = `${map}.get(${entry.key.getText(ctx.file)})?.${entry.release}();`;
+  ctx.report({
+    node: call,
+    messageId: 'entryDeletedUndisposed',
+    data,
+    related: [{ node: entry.made, messageId: 'madeHere' }],
+    // a key read again must be the same value: a name, not a call
+    fixes:
+      ts.isExpressionStatement(statement) && statementList(statement) && ts.isIdentifier(unwrap(entry.key))
+        ? [{ messageId: 'releaseBeforeDelete', data, edits: [insertBeforeStatement(ctx.file, statement, release)], preferred: true }]
+        : undefined,
+  });
+  return true;
+}
 
 type Target = { wrap: ts.Expression } | { local: ts.VariableDeclaration };
 

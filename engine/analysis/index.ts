@@ -155,6 +155,7 @@ export {
   collectionKindAt,
   comparesWithLimit,
   containerUses,
+  deletedUndisposedEntry,
   entryForHandedInObject,
   growsOnlyWithDistinctKeys,
   isRepeatedAdd,
@@ -169,7 +170,16 @@ export {
   replacesUnseenEntry,
   valueType,
 } from './collections';
-export type { CollectionKind, Container, ContainerUse, ContainerUseKind, Lifetime, MapStore, PerEventEntry } from './collections';
+export type {
+  CollectionKind,
+  DeletedEntry,
+  Container,
+  ContainerUse,
+  ContainerUseKind,
+  Lifetime,
+  MapStore,
+  PerEventEntry,
+} from './collections';
 export { PLATFORM, declaredBy, namesSpec, nodeModule } from './declarations';
 export type { DeclarationSource, DeclarationSpec } from './declarations';
 export {
