@@ -15,6 +15,7 @@ import {
   statementList,
   tracksItself,
   unwrap,
+  releasesReplacement,
   type LifecycleAnalysis,
   ownedFieldReport,
 } from '../engine/analysis';
@@ -23,6 +24,10 @@ import { TEARDOWN_OPTIONS } from '../engine/options';
 import { codeText, defineRule, type Report, type RuleContext } from '../engine/rule';
 
 const MESSAGES = {
+  releasesReplacement:
+    '`{{release}}` reaches the {{type}} that `{{replacement}}` put in the field just before: the one `this.{{field}}` held until ' +
+    'then is never disposed. Release it before replacing it.',
+  replacedHere: 'replaced here, before the release',
   dropped: 'The {{type}} returned by {{source}} is dropped: nothing can dispose it, so it lives until the process ends.',
   droppedWithCallback:
     'The {{type}} returned by {{source}} is dropped: nothing can dispose it, so it (and everything its callback references) lives ' +
@@ -69,6 +74,7 @@ export default defineRule({
       [ts.SyntaxKind.BinaryExpression]: ownedField,
       [ts.SyntaxKind.PropertyDeclaration]: ownedField,
       [ts.SyntaxKind.CallExpression]: (call) => {
+        if (reportReleasedReplacement(ctx, call, 'disposable')) return;
         if (reportDeletedEntry(ctx, call)) return;
         // only a dropped result or a local's initializer can be reported: check the shape before asking the checker
         const expr = outerExpression(call);
@@ -176,4 +182,23 @@ function handTo(ctx: Context, target: Target, sink: string): Edit | undefined {
     return { start: init.getStart(ctx.file), end: init.getEnd(), newText: `${sink}(${init.getText(ctx.file)})` };
   }
   return insertAfterStatement(ctx.file, statement, `${sink}(${(decl.name as ts.Identifier).text});`);
+}
+
+/** `this.f = new X(); this.f.dispose()`: the release reaches the new value, and the old one is left (see releasesReplacement). */
+function reportReleasedReplacement(ctx: Context, call: ts.CallExpression, kind: 'handle' | 'disposable'): boolean {
+  const replaced = releasesReplacement(ctx.types, call);
+  if (replaced?.info.kind !== kind) return false;
+  const field = replaced.replaced.left as ts.PropertyAccessExpression;
+  ctx.report({
+    node: call,
+    messageId: 'releasesReplacement',
+    data: {
+      release: codeText(call),
+      type: replaced.info.typeName,
+      replacement: codeText(replaced.replaced),
+      field: field.name.text,
+    },
+    related: [{ node: replaced.replaced, messageId: 'replacedHere' }],
+  });
+  return true;
 }
