@@ -810,7 +810,9 @@ function reportReplacedWithoutRemoval(ctx: Context, call: ts.CallExpression, cal
   const owner = ctx.analysis.ownerOf(call);
   if (!added || !field || owner.kind !== 'class') return;
   const removal = `remove${added[1]}`;
-  if (!ctx.types.hasMethod(ctx.types.typeAt(field), removal)) return;
+  // an untyped field (its library's types are missing) pairs them when another method removes first (below)
+  const fieldType = ctx.types.typeAt(field);
+  if (!ctx.types.hasMethod(fieldType, removal) && !isUntyped(fieldType)) return;
   const fieldSymbol = ctx.types.symbolAt(field.name);
   const registered = accessPathKey(ctx.types, call.arguments[0]);
   if (!fieldSymbol || !registered) return;
