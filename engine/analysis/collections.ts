@@ -834,8 +834,9 @@ export interface DeletedEntry {
 /**
  * `this.nodes.delete(k)` where the class stores in the map values it makes with `new` (`this.nodes.set(k, new Node(…))`)
  * whose type has `dispose` or `destroy`, and the function neither reads that key's entry before (`get`, `has`: it
- * may release it) nor hands the map on: the entry held the only reference the class kept, and the value goes
- * undisposed with whatever it registered.
+ * may release it), nor releases anything before, nor is handed a value of that type (which may be telling of its own
+ * end), and the class does not hand the map on: the entry held the only reference the class kept, and the value
+ * goes undisposed with whatever it registered.
  */
 export function deletedUndisposedEntry(types: TypeQueries, call: ts.CallExpression): DeletedEntry | undefined {
   const callee = unwrap(call.expression);
@@ -851,12 +852,18 @@ export function deletedUndisposedEntry(types: TypeQueries, call: ts.CallExpressi
   const mapPath = accessPathKey(types, map);
   const [key] = call.arguments;
   if (!fn || !mapPath) return undefined;
-  const readsEntryBefore = someNode(fn, (n) => {
-    if (!ts.isCallExpression(n) || n.getStart() >= call.getStart() || !n.arguments.length) return false;
+  // before the deletion the function reads that key's entry, or releases some value (a loop over the map's values)
+  const readsOrReleasesBefore = someNode(fn, (n) => {
+    if (!ts.isCallExpression(n) || n.getStart() >= call.getStart()) return false;
     const c = unwrap(n.expression);
-    return ts.isPropertyAccessExpression(c) && ['get', 'has'].includes(c.name.text) && accessPathKey(types, c.expression) === mapPath;
+    if (!ts.isPropertyAccessExpression(c)) return false;
+    if (c.name.text === release) return true;
+    return !!n.arguments.length && ['get', 'has'].includes(c.name.text) && accessPathKey(types, c.expression) === mapPath;
   });
-  if (readsEntryBefore) return undefined;
+  // a value handed to the function (`_onAction(sender: Inspector, …)`) tells of itself, maybe that it has ended
+  const valueClass = value.getSymbol();
+  const hearsFromValue = !!valueClass && fn.parameters.some((p) => types.typeAt(p).getSymbol() === valueClass);
+  if (readsOrReleasesBefore || hearsFromValue) return undefined;
   const cls = declarationClass(fieldSymbol);
   const declaration = fieldSymbol.valueDeclaration;
   const isPrivate =
