@@ -6,14 +6,18 @@ import {
   LISTENER_REMOVALS,
   ONCE_REGISTRATIONS,
   PERSISTENT_REGISTRATIONS,
+  RELEASE_METHODS,
   REMOVE_ALL_LISTENERS,
   accessPathKey,
   aliasPaths,
   answeredWithoutReturning,
   assignedName,
+  droppedObserver,
   enclosingFunction,
+  findNode,
   isAssignment,
   isThisObject,
+  outerExpression,
   removalsOf,
   repeatedHookOf,
   returnedCleanups,
@@ -25,6 +29,7 @@ import {
   untypedRemovalOf,
   unwrap,
   type LifecycleAnalysis,
+  type Owner,
 } from '../engine/analysis';
 import { appendToBody } from '../engine/fix';
 import { TEARDOWN_OPTIONS } from '../engine/options';
@@ -60,6 +65,19 @@ const MESSAGES = {
     'Listener for {{event}} on `{{target}}` is added after `{{callback}}` was called: the branch that calls it does not return, ' +
     'so the listener waits for what has come already and stays, and would call `{{callback}}` again.',
   answeredHere: 'calls it here and goes on',
+  addedAtEveryCycle:
+    'Listener for {{event}} on `{{target}}` is added at every {{start}}() and {{undo}}() does not remove it: the same target ' +
+    'gains one more at each {{start}}()/{{undo}}() cycle, and each keeps the handler (and what it references) alive.',
+  observerNeverDisconnected:
+    '`{{observer}}` observes `{{target}}` and nothing can disconnect it: {{kept}}, so the target keeps the observer and its ' +
+    'callback (and what it references) alive. Keep it where the owner can call disconnect() at its end.',
+  observerCallback: 'the callback the target keeps',
+  undoMissesRemoval: 'undoes {{start}}() but leaves the listener',
+  runAgainBeforeRemoval:
+    'Listener for {{event}} on `{{target}}` stays when `{{fn}}` runs again here: the function removes it only on another path, ' +
+    'and each run adds one more to the same target.',
+  runsAgainHere: 'runs the function again without removing the listener',
+  removedOnOtherPath: 'the removal, on another path',
   addedAtEveryRun:
     'Listener for {{event}} on `{{target}}` is added at every {{hook}}() call, which runs again and again on the same object: ' +
     'one more stays at each run for as long as the object lives. Register it once (in the constructor).',
@@ -82,10 +100,12 @@ export default defineRule({
       [ts.SyntaxKind.CallExpression]: (call) => {
         const callee = unwrap(call.expression);
         if (!ts.isPropertyAccessExpression(callee)) return;
+        if (reportDroppedObserver(ctx, call, lifecycle)) return;
         if (call.arguments.length === 1) return reportReplacedWithoutRemoval(ctx, call, callee);
         if (call.arguments.length < 2) return;
         if (LISTENER_REGISTRATIONS.has(callee.name.text) && reportAddedAfterAnswering(ctx, call, callee)) return;
         if (LISTENER_REGISTRATIONS.has(callee.name.text) && reportAddedAtEveryRun(ctx, call, callee)) return;
+        if (LISTENER_REGISTRATIONS.has(callee.name.text) && reportRunAgainBeforeRemoval(ctx, call, callee)) return;
         if (ONCE_REGISTRATIONS.has(callee.name.text)) return reportOnceLeftBehind(ctx, call, callee, lifecycle);
         if (!PERSISTENT_REGISTRATIONS.has(callee.name.text)) return;
         const [event, registered, options] = call.arguments;
@@ -102,10 +122,15 @@ export default defineRule({
         // an untyped target (its library's types are not there) is an emitter when the code removes listeners from it,
         // or when the registration's name says so (`addEventListener`)
         const { typed: typedRemoval, untyped } = typedRemovals(ctx, target, callee.name.text);
+        const cycle = undoingMethodMissing(ctx, call, target, owner, lifecycle);
+        // a registration by event name with a handler, at every start of a cycle, is a listener whatever the types say
+        const registersByName = untyped && !!cycle && ts.isStringLiteralLike(event);
         const removal =
           typedRemoval ??
           (untyped
-            ? (removals.find((m) => removesFrom(ctx, scope, aliasPaths(ctx.types, target), [m])) ?? untypedRemovalOf(callee.name.text))
+            ? (removals.find((m) => removesFrom(ctx, scope, aliasPaths(ctx.types, target), [m])) ??
+              untypedRemovalOf(callee.name.text) ??
+              (registersByName ? removals[0] : undefined))
             : undefined);
         if (!removal) return;
         const key = {
@@ -138,15 +163,147 @@ export default defineRule({
         // (a fresh one at every call) keeps nothing alive that the target does not
         const leaks =
           !!typedRemoval && ctx.analysis.outlivesOwner(target, owner, lifecycle) && !ctx.analysis.addsNothingToTarget(target, handler);
+        const registration = { call, target, event, handler, removal, capture: key.capture, anonymous: !key.handler };
+        if (!repeats && !leaks && cycle && owner.kind === 'class') return ctx.report(reportCycle(ctx, registration, owner.member, cycle));
         if (!repeats && !leaks) return;
         const teardown = owner.kind === 'class' ? lifecycle.of(owner.cls).teardownToName : undefined;
         const editable = owner.kind === 'class' ? lifecycle.of(owner.cls).teardownToEdit : undefined;
-        const registration = { call, target, event, handler, removal, capture: key.capture, anonymous: !key.handler };
         ctx.report(report(ctx, registration, near, teardown, editable));
       },
     };
   },
 });
+
+/**
+ * `connect() { this.channel.addEventListener('message', (e) => …) }` in a class whose `disconnect()` leaves it: the
+ * method that starts a cycle the class undoes by name (see `undoingMethodOf`) adds the listener to a target that
+ * stays from one cycle to the next (the instance's, not made again by the method, not released by the undoing
+ * method). Each cycle adds one more, whatever the target's lifetime. The undoing method, or undefined.
+ */
+function undoingMethodMissing(
+  ctx: Context,
+  call: ts.CallExpression,
+  target: ts.Expression,
+  owner: Owner,
+  lifecycle: LifecycleAnalysis,
+): ts.MethodDeclaration | undefined {
+  if (owner.kind !== 'class' || enclosingFunction(call) !== owner.member) return undefined;
+  const path = accessPathKey(ctx.types, target);
+  // a field's value (an emitter on itself keeps its own listeners: they go with it)
+  if (!path?.startsWith('this.') || !sameTargetAtEveryRun(ctx, call, target)) return undefined;
+  const undo = lifecycle.undoingMethodOf(owner.cls, owner.member);
+  if (!undo) return undefined;
+  const paths = aliasPaths(ctx.types, target);
+  const releasesTarget = undo.calls.some((c) => {
+    const callee = unwrap(c.expression);
+    return (
+      ts.isPropertyAccessExpression(callee) &&
+      (RELEASE_METHODS as readonly string[]).includes(callee.name.text) &&
+      paths.includes(accessPathKey(ctx.types, callee.expression) ?? '')
+    );
+  });
+  return releasesTarget ? undefined : undo.method;
+}
+
+function reportCycle(ctx: Context, r: Registration, start: ts.ClassElement, undo: ts.MethodDeclaration): Report<MessageId> {
+  const data = {
+    event: r.event.getText(ctx.file),
+    target: r.target,
+    start: start.name!.getText(ctx.file),
+    undo: undo.name.getText(ctx.file),
+  };
+  const out: Report<MessageId> = {
+    node: r.call,
+    messageId: 'addedAtEveryCycle',
+    data,
+    related: [{ node: undo.name, messageId: 'undoMissesRemoval', data }],
+  };
+  if (!r.anonymous && undo.body && undo.getSourceFile() === ctx.file && reachableFromTeardown(ctx, r.handler)) {
+    const args = `${r.event.getText(ctx.file)}, ${r.handler.getText(ctx.file)}${r.capture ? ', true' : ''}`;
+    const edit = appendToBody(ctx.file, undo.body, `${r.target.getText(ctx.file)}.${r.removal}(${args});`);
+    out.fixes = [{ messageId: 'removeInTeardown', data: { teardown: data.undo }, edits: [edit], preferred: true }];
+  }
+  return out;
+}
+
+/**
+ * `new ResizeObserver(cb).observe(host)`, or a local observer used only to observe: it can never be disconnected,
+ * and a target that outlives the registering owner keeps it and its callback, as it would an inline listener.
+ */
+function reportDroppedObserver(ctx: Context, call: ts.CallExpression, lifecycle: LifecycleAnalysis): boolean {
+  const dropped = droppedObserver(ctx.types, call);
+  if (!dropped) return false;
+  const [target] = call.arguments;
+  const owner = ctx.analysis.ownerOf(call);
+  if (ctx.analysis.runsOncePerApplication(call) || !ctx.analysis.outlivesOwner(target, owner, lifecycle)) return false;
+  if (ctx.analysis.addsNothingToTarget(target, dropped.callback)) return false;
+  const kept = dropped.local ? `it is kept only in the local \`${dropped.local.text}\`` : 'no variable keeps it';
+  ctx.report({
+    node: call,
+    messageId: 'observerNeverDisconnected',
+    data: { observer: `new ${codeText(dropped.made.expression)}`, target, kept },
+    related: [{ node: dropped.callback, messageId: 'observerCallback' }],
+  });
+  return true;
+}
+
+/**
+ * `const step = () => { this.once('close', onClose); src.on('end', () => { if (done) this.off('close', onClose); else step(); }) }`:
+ * the function removes its listener on some paths, and on another runs again, adding the next one while the last
+ * stays on the same target. Reported at the registration, with the run that skips the removal.
+ */
+function reportRunAgainBeforeRemoval(ctx: Context, call: ts.CallExpression, callee: ts.PropertyAccessExpression): boolean {
+  const [event, handler] = call.arguments;
+  const fn = enclosingFunction(call);
+  const self = fn && functionSymbol(ctx, fn);
+  const target = unwrap(callee.expression);
+  const key = { target: accessPathKey(ctx.types, target), handler: handlerKey(ctx, handler), event: eventKey(ctx, event) };
+  if (!fn || !self || !key.target || !key.handler || !key.event || !sameTargetAtEveryRun(ctx, call, target)) return false;
+  const removes = (n: ts.Node): ts.CallExpression | undefined =>
+    findNode(n, (c) => {
+      if (!ts.isCallExpression(c)) return false;
+      const x = unwrap(c.expression);
+      const [removedEvent, removed] = c.arguments;
+      return (
+        ts.isPropertyAccessExpression(x) &&
+        removalsOf(callee.name.text).includes(x.name.text) &&
+        accessPathKey(ctx.types, x.expression) === key.target &&
+        !!removedEvent &&
+        eventKey(ctx, removedEvent) === key.event &&
+        !!removed &&
+        handlerKey(ctx, removed) === key.handler
+      );
+    }) as ts.CallExpression | undefined;
+  const removal = removes(fn);
+  if (!removal || ctx.analysis.runsOncePerApplication(call)) return false;
+  let rerun: ts.CallExpression | undefined;
+  someCall(fn, (c) => {
+    const x = unwrap(c.expression);
+    const called = ctx.types.symbolAt(ts.isPropertyAccessExpression(x) ? x.name : x);
+    if (called !== self || c.pos < call.end || removesInBlockBefore(c, removes)) return false;
+    rerun = c;
+    return true;
+  });
+  if (!rerun) return false;
+  ctx.report({
+    node: call,
+    messageId: 'runAgainBeforeRemoval',
+    data: { event: event.getText(ctx.file), target, fn: codeText(rerun.expression) },
+    related: [
+      { node: rerun, messageId: 'runsAgainHere' },
+      { node: removal, messageId: 'removedOnOtherPath' },
+    ],
+  });
+  return true;
+}
+
+/** The symbol a function is called by: its own name, or the variable or property it initialises. */
+function functionSymbol(ctx: Context, fn: ts.SignatureDeclaration): ts.Symbol | undefined {
+  if (fn.name) return ctx.types.symbolAt(fn.name as ts.Identifier);
+  const holder = outerExpression(fn as ts.Expression).parent;
+  const name = ts.isVariableDeclaration(holder) || ts.isPropertyDeclaration(holder) ? holder.name : undefined;
+  return name && ts.isIdentifier(name) ? ctx.types.symbolAt(name) : undefined;
+}
 
 /**
  * `if (ready) done(false); bus.once('ready', () => done(true))`: the branch answers but does not return, so the code
@@ -653,7 +810,9 @@ function reportReplacedWithoutRemoval(ctx: Context, call: ts.CallExpression, cal
   const owner = ctx.analysis.ownerOf(call);
   if (!added || !field || owner.kind !== 'class') return;
   const removal = `remove${added[1]}`;
-  if (!ctx.types.hasMethod(ctx.types.typeAt(field), removal)) return;
+  // an untyped field (its library's types are missing) pairs them when another method removes first (below)
+  const fieldType = ctx.types.typeAt(field);
+  if (!ctx.types.hasMethod(fieldType, removal) && !isUntyped(fieldType)) return;
   const fieldSymbol = ctx.types.symbolAt(field.name);
   const registered = accessPathKey(ctx.types, call.arguments[0]);
   if (!fieldSymbol || !registered) return;

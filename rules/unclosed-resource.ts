@@ -8,6 +8,7 @@ import {
   OUT_OF_SCOPE_MESSAGE,
   RELEASE_METHODS,
   acquiringExpression,
+  releasesReplacement,
   argumentFate,
   boundNames,
   callbackAcquisition,
@@ -49,6 +50,10 @@ import { NO_OPTIONS } from '../engine/options';
 import { codeText, defineRule, type Report, type RuleContext } from '../engine/rule';
 
 const MESSAGES = {
+  releasesReplacement:
+    '`{{release}}` reaches the {{type}} that `{{replacement}}` put in the field just before: the one `this.{{field}}` held until ' +
+    'then is never released. Release it before replacing it.',
+  replacedHere: 'replaced here, before the release',
   neverReleased: '{{what}} is never released: call {{release}} when done, or hand it to an owner.',
   outOfScope: OUT_OF_SCOPE_MESSAGE,
   notReleasedOnExit: '{{what}} is not released when the code leaves at line {{exitLine}} before the release at line {{releaseLine}}.',
@@ -126,6 +131,7 @@ export default defineRule({
       [ts.SyntaxKind.NewExpression]: (made) => droppedTemporary(ctx, made),
       // a handle made right into another call's argument is kept nowhere: nothing can release it
       [ts.SyntaxKind.CallExpression]: (call) => {
+        if (reportReleasedReplacement(ctx, call, 'handle')) return;
         droppedTemporary(ctx, call);
         callbackExits(ctx, call);
         callbackDescriptor(ctx, call);
@@ -487,4 +493,23 @@ function moveReleaseToFinally(ctx: Context, decl: ts.VariableDeclaration, missed
       preferred: true,
     },
   ];
+}
+
+/** `this.f = new X(); this.f.destroy()`: the release reaches the new value, and the old one is left (see releasesReplacement). */
+function reportReleasedReplacement(ctx: Context, call: ts.CallExpression, kind: 'handle' | 'disposable'): boolean {
+  const replaced = releasesReplacement(ctx.types, call);
+  if (replaced?.info.kind !== kind) return false;
+  const field = replaced.replaced.left as ts.PropertyAccessExpression;
+  ctx.report({
+    node: call,
+    messageId: 'releasesReplacement',
+    data: {
+      release: codeText(call),
+      type: replaced.info.typeName,
+      replacement: codeText(replaced.replaced),
+      field: field.name.text,
+    },
+    related: [{ node: replaced.replaced, messageId: 'replacedHere' }],
+  });
+  return true;
 }

@@ -4,6 +4,7 @@ import ts = require('typescript');
 import {
   OUT_OF_SCOPE_MESSAGE,
   createdDisposable,
+  deletedUndisposedEntry,
   disposableContainer,
   extensionContextInScope,
   hasRegisterMethod,
@@ -13,14 +14,20 @@ import {
   passesCallback,
   statementList,
   tracksItself,
+  unwrap,
+  releasesReplacement,
   type LifecycleAnalysis,
   ownedFieldReport,
 } from '../engine/analysis';
-import { insertAfterStatement, type Edit } from '../engine/fix';
+import { insertAfterStatement, insertBeforeStatement, type Edit } from '../engine/fix';
 import { TEARDOWN_OPTIONS } from '../engine/options';
 import { codeText, defineRule, type Report, type RuleContext } from '../engine/rule';
 
 const MESSAGES = {
+  releasesReplacement:
+    '`{{release}}` reaches the {{type}} that `{{replacement}}` put in the field just before: the one `this.{{field}}` held until ' +
+    'then is never disposed. Release it before replacing it.',
+  replacedHere: 'replaced here, before the release',
   dropped: 'The {{type}} returned by {{source}} is dropped: nothing can dispose it, so it lives until the process ends.',
   droppedWithCallback:
     'The {{type}} returned by {{source}} is dropped: nothing can dispose it, so it (and everything its callback references) lives ' +
@@ -35,6 +42,11 @@ const MESSAGES = {
   pushToSubscriptions: 'Push it to `{{context}}.subscriptions`',
   register: 'Register it with `this._register(…)`',
   addToContainer: 'Add it to `this.{{field}}`, which the class disposes',
+  entryDeletedUndisposed:
+    "`{{map}}.delete(…)` drops the entry's value ({{type}}, made by {{source}}) without {{release}}(): the map was the only place " +
+    'the class kept it, so what it holds and registered stays.',
+  madeHere: 'the value the map keeps, made here',
+  releaseBeforeDelete: 'Call {{release}}() on the entry before deleting it',
 };
 type MessageId = keyof typeof MESSAGES;
 type Context = RuleContext<MessageId>;
@@ -62,6 +74,8 @@ export default defineRule({
       [ts.SyntaxKind.BinaryExpression]: ownedField,
       [ts.SyntaxKind.PropertyDeclaration]: ownedField,
       [ts.SyntaxKind.CallExpression]: (call) => {
+        if (reportReleasedReplacement(ctx, call, 'disposable')) return;
+        if (reportDeletedEntry(ctx, call)) return;
         // only a dropped result or a local's initializer can be reported: check the shape before asking the checker
         const expr = outerExpression(call);
         const parent = expr.parent;
@@ -104,6 +118,33 @@ export default defineRule({
   },
 });
 
+/** `this.nodes.delete(k)` of a value the class made and kept only there, not released first (see deletedUndisposedEntry). */
+function reportDeletedEntry(ctx: Context, call: ts.CallExpression): boolean {
+  const entry = deletedUndisposedEntry(ctx.types, call);
+  if (!entry || ctx.analysis.runsOncePerApplication(call)) return false;
+  const map = entry.map.getText(ctx.file);
+  const data = {
+    map,
+    type: ctx.types.typeName(ctx.types.typeAt(entry.made)),
+    source: `new ${codeText(entry.made.expression)}()`,
+    release: entry.release,
+  };
+  const statement = outerExpression(call).parent;
+  const release = `${map}.get(${entry.key.getText(ctx.file)})?.${entry.release}();`;
+  ctx.report({
+    node: call,
+    messageId: 'entryDeletedUndisposed',
+    data,
+    related: [{ node: entry.made, messageId: 'madeHere' }],
+    // a key read again must be the same value: a name, not a call
+    fixes:
+      ts.isExpressionStatement(statement) && statementList(statement) && ts.isIdentifier(unwrap(entry.key))
+        ? [{ messageId: 'releaseBeforeDelete', data, edits: [insertBeforeStatement(ctx.file, statement, release)], preferred: true }]
+        : undefined,
+  });
+  return true;
+}
+
 type Target = { wrap: ts.Expression } | { local: ts.VariableDeclaration };
 
 /** Hand the disposable to the nearest owner: the extension context, the class's `_register`, or its disposables field. */
@@ -141,4 +182,23 @@ function handTo(ctx: Context, target: Target, sink: string): Edit | undefined {
     return { start: init.getStart(ctx.file), end: init.getEnd(), newText: `${sink}(${init.getText(ctx.file)})` };
   }
   return insertAfterStatement(ctx.file, statement, `${sink}(${(decl.name as ts.Identifier).text});`);
+}
+
+/** `this.f = new X(); this.f.dispose()`: the release reaches the new value, and the old one is left (see releasesReplacement). */
+function reportReleasedReplacement(ctx: Context, call: ts.CallExpression, kind: 'handle' | 'disposable'): boolean {
+  const replaced = releasesReplacement(ctx.types, call);
+  if (replaced?.info.kind !== kind) return false;
+  const field = replaced.replaced.left as ts.PropertyAccessExpression;
+  ctx.report({
+    node: call,
+    messageId: 'releasesReplacement',
+    data: {
+      release: codeText(call),
+      type: replaced.info.typeName,
+      replacement: codeText(replaced.replaced),
+      field: field.name.text,
+    },
+    related: [{ node: replaced.replaced, messageId: 'replacedHere' }],
+  });
+  return true;
 }

@@ -1,5 +1,6 @@
 // Access paths compared by checker symbol, so acquire/release pairs match by identity, not by spelling:
-// `this.bus` → "this.#3", `window` → "#7", `child.stdout` → "#9.#12", `map[event]` → "#4[#5]", `anyValue.x` → "#2.x".
+// `this.bus` → "this.#3", `window` → "#7", `child.stdout` → "#9.#12", `map[event]` → "#4[#5]", `anyValue.x` → "#2.x",
+// an unresolved global `process` → "?process".
 // Keys share a prefix with their owners.
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
@@ -11,7 +12,8 @@ export function accessPathKey(types: TypeQueries, e: ts.Expression): string | un
   if (x.kind === ts.SyntaxKind.ThisKeyword) return 'this';
   if (ts.isIdentifier(x)) {
     const s = types.symbolAt(x);
-    return s && `#${symbolKey(s)}`;
+    // a name the checker cannot resolve is a global whose types are missing (`process` without @types/node): by name
+    return s ? `#${symbolKey(s)}` : `?${x.text}`;
   }
   if (ts.isPropertyAccessExpression(x)) {
     const base = accessPathKey(types, x.expression);

@@ -883,3 +883,79 @@ function memberHandlerEvent(types: TypeQueries, cls: ts.ClassDeclaration, fn: ts
   });
   return event;
 }
+
+/** A `this.m.delete(k)` that drops a value only the entry held, undisposed (see `deletedUndisposedEntry`). */
+export interface DeletedEntry {
+  /** The `this.m` the entry is deleted from. */
+  map: ts.Expression;
+  key: ts.Expression;
+  /** A `new` whose value the class stores in the map. */
+  made: ts.NewExpression;
+  /** The method that releases a value of the map. */
+  release: string;
+}
+
+/**
+ * `this.nodes.delete(k)` where the class stores in the map values it makes with `new` (`this.nodes.set(k, new Node(…))`)
+ * whose type has `dispose` or `destroy`, and the function neither reads that key's entry before (`get`, `has`: it
+ * may release it), nor releases anything before, nor is handed a value of that type (which may be telling of its own
+ * end), and the class does not hand the map on: the entry held the only reference the class kept, and the value
+ * goes undisposed with whatever it registered.
+ */
+export function deletedUndisposedEntry(types: TypeQueries, call: ts.CallExpression): DeletedEntry | undefined {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'delete' || call.arguments.length !== 1) return undefined;
+  const map = unwrap(callee.expression);
+  const field = ts.isPropertyAccessExpression(map) && map.expression.kind === ts.SyntaxKind.ThisKeyword ? map : undefined;
+  const fieldSymbol = field && types.symbolAt(field.name);
+  if (!fieldSymbol || collectionKind(types, types.typeAt(map)) !== 'map') return undefined;
+  const value = types.typeArguments(types.typeAt(map))[1];
+  const release = value && ['dispose', 'destroy'].find((m) => types.hasMethod(value, m));
+  if (!release) return undefined;
+  const fn = enclosingFunction(call);
+  const mapPath = accessPathKey(types, map);
+  const [key] = call.arguments;
+  if (!fn || !mapPath) return undefined;
+  // before the deletion the function reads that key's entry, or releases some value (a loop over the map's values)
+  const readsOrReleasesBefore = someNode(fn, (n) => {
+    if (!ts.isCallExpression(n) || n.getStart() >= call.getStart()) return false;
+    const c = unwrap(n.expression);
+    if (!ts.isPropertyAccessExpression(c)) return false;
+    if (c.name.text === release) return true;
+    return !!n.arguments.length && ['get', 'has'].includes(c.name.text) && accessPathKey(types, c.expression) === mapPath;
+  });
+  // a value handed to the function (`_onAction(sender: Inspector, …)`) tells of itself, maybe that it has ended
+  const valueClass = value.getSymbol();
+  const hearsFromValue = !!valueClass && fn.parameters.some((p) => types.typeAt(p).getSymbol() === valueClass);
+  if (readsOrReleasesBefore || hearsFromValue) return undefined;
+  const cls = declarationClass(fieldSymbol);
+  const declaration = fieldSymbol.valueDeclaration;
+  const isPrivate =
+    (!!declaration && (ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Private) !== 0) || ts.isPrivateIdentifier(field!.name);
+  if (!cls || !isPrivate) return undefined;
+  let made: ts.NewExpression | undefined;
+  let handedOn = false;
+  someNode(cls, (n) => {
+    if (!ts.isPropertyAccessExpression(n) || types.symbolAt(n.name) !== fieldSymbol) return false;
+    const use = outerExpression(n, {}).parent;
+    const method = ts.isPropertyAccessExpression(use) && use.expression === outerExpression(n, {}) ? use.name.text : undefined;
+    if (!method && !(isAssignment(use) && use.left === outerExpression(n, {}))) handedOn = true;
+    if (method === 'set' && ts.isCallExpression(use.parent) && use.parent.arguments[1]) made ??= madeValue(types, use.parent.arguments[1]);
+    return handedOn;
+  });
+  return made && !handedOn ? { map, key, made, release } : undefined;
+}
+
+/** The `new` a stored value comes from: itself, or the initialiser of the const local it names. */
+function madeValue(types: TypeQueries, value: ts.Expression): ts.NewExpression | undefined {
+  const x = unwrap(value);
+  if (ts.isNewExpression(x)) return x;
+  const decl = ts.isIdentifier(x) ? types.symbolAt(x)?.valueDeclaration : undefined;
+  const init = decl && ts.isVariableDeclaration(decl) && decl.initializer && unwrap(decl.initializer);
+  return init && ts.isNewExpression(init) ? init : undefined;
+}
+
+function declarationClass(field: ts.Symbol): ts.ClassLikeDeclaration | undefined {
+  const parent = field.valueDeclaration?.parent;
+  return parent && ts.isClassLike(parent) ? parent : undefined;
+}

@@ -155,6 +155,7 @@ export {
   collectionKindAt,
   comparesWithLimit,
   containerUses,
+  deletedUndisposedEntry,
   entryForHandedInObject,
   entryPerHandlerEvent,
   growsOnlyWithDistinctKeys,
@@ -170,7 +171,16 @@ export {
   replacesUnseenEntry,
   valueType,
 } from './collections';
-export type { CollectionKind, Container, ContainerUse, ContainerUseKind, Lifetime, MapStore, PerEventEntry } from './collections';
+export type {
+  CollectionKind,
+  DeletedEntry,
+  Container,
+  ContainerUse,
+  ContainerUseKind,
+  Lifetime,
+  MapStore,
+  PerEventEntry,
+} from './collections';
 export { PLATFORM, declaredBy, namesSpec, nodeModule } from './declarations';
 export type { DeclarationSource, DeclarationSpec } from './declarations';
 export {
@@ -212,10 +222,12 @@ export type { ClassLifecycle, LifecycleAnalysis } from './lifecycle';
 export { callsOfMethod, createsValue, repeatedHookOf } from './lifetime';
 export { enclosingFunction, inInstanceMemberOf, statementIn, statementList } from './owner';
 export type { Owner } from './owner';
+export { droppedObserver } from './observers';
+export type { DroppedObserver } from './observers';
 export { EVENT_DRIVEN_METHODS } from './ownership';
 export type { HandOff, LocalUses, Releasers, TemporaryFate, Use, UseKind } from './ownership';
-export { ownedFieldReport } from './owning-fields';
-export type { OwnedField, OwnedFieldMessages } from './owning-fields';
+export { ownedFieldReport, releasesReplacement } from './owning-fields';
+export type { OwnedField, OwnedFieldMessages, ReleasedReplacement } from './owning-fields';
 export {
   OUT_OF_SCOPE_MESSAGE,
   containsExit,

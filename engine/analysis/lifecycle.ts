@@ -32,6 +32,19 @@ const STOPPING_METHOD = new RegExp(
     `unregister|unsubscribe|unwatch|unobserve|unmonitor|untrack|unlisten)(?![a-z])`,
 );
 
+/** Method-name prefixes that start something and the prefixes of the methods that undo it. */
+const CYCLE_PAIRS: readonly (readonly [string, string])[] = [
+  ['connect', 'disconnect'],
+  ['attach', 'detach'],
+  ['mount', 'unmount'],
+  ['start', 'stop'],
+  ['open', 'close'],
+  ['activate', 'deactivate'],
+  ['enable', 'disable'],
+  ['listen', 'unlisten'],
+  ['bind', 'unbind'],
+];
+
 export interface ClassLifecycle {
   cls: ts.ClassLikeDeclaration;
   /** Teardown methods declared by the class or inherited from a base class. */
@@ -122,10 +135,43 @@ export class LifecycleAnalysis {
     return ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword && this.types.symbolAt(e.name) === field;
   }
 
+  /**
+   * The method of the class (or a base) that undoes what `method` starts, by the pair their names make
+   * (`connect`/`disconnect`, `attachTo`/`detachFrom`, `start`/`stop`), and every call it makes (helpers followed).
+   * The pair says the class expects to run the cycle again: what `method` adds and the undoing method leaves stays
+   * from one cycle to the next.
+   */
+  undoingMethodOf(
+    cls: ts.ClassLikeDeclaration,
+    method: ts.ClassElement,
+  ): { method: ts.MethodDeclaration; calls: ts.CallExpression[] } | undefined {
+    const name = method.name && ts.isIdentifier(method.name) ? method.name.text : undefined;
+    const pair = name && CYCLE_PAIRS.find(([start]) => new RegExp(`^${start}(?![a-z])`).test(name));
+    if (!name || !pair) return undefined;
+    const chain = [cls, ...this.types.baseClasses(cls)];
+    const undo = this.findMethod(chain, pair[1] + name.slice(pair[0].length));
+    return undo && { method: undo.method, calls: this.callsMadeBy(chain, [undo]) };
+  }
+
   private compute(cls: ts.ClassLikeDeclaration): ClassLifecycle {
     const chain = [cls, ...this.types.baseClasses(cls)];
     const ownTeardowns = this.teardownsOf(cls);
     const teardowns = chain.flatMap((c) => this.teardownsOf(c));
+    // a base teardown runs when it is inherited as is; an override reaches it only through `super.<name>()`
+    const roots = chain.flatMap((c, i) =>
+      this.teardownsOf(c)
+        .filter((t) => !this.findMethod(chain.slice(0, i), methodName(t)))
+        .map((method) => ({ method, cls: c })),
+    );
+    const calls = this.callsMadeBy(chain, roots);
+    return { cls, teardowns, ownTeardowns, teardownCalls: calls, teardownToEdit: ownTeardowns[0], teardownToName: teardowns[0] };
+  }
+
+  /** Every call the methods make, following helper methods of the class chain and `super.<name>()` calls. */
+  private callsMadeBy(
+    chain: ts.ClassLikeDeclaration[],
+    roots: readonly { method: ts.MethodDeclaration; cls: ts.ClassLikeDeclaration }[],
+  ): ts.CallExpression[] {
     const calls: ts.CallExpression[] = [];
     const visited = new Set<ts.Node>();
     const walk = (method: ts.MethodDeclaration, owner: ts.ClassLikeDeclaration): void => {
@@ -152,11 +198,8 @@ export class LifecycleAnalysis {
       };
       visit(method.body);
     };
-    // a base teardown runs when it is inherited as is; an override reaches it only through `super.<name>()`
-    chain.forEach((c, i) => {
-      for (const t of this.teardownsOf(c)) if (!this.findMethod(chain.slice(0, i), methodName(t))) walk(t, c);
-    });
-    return { cls, teardowns, ownTeardowns, teardownCalls: calls, teardownToEdit: ownTeardowns[0], teardownToName: teardowns[0] };
+    for (const root of roots) walk(root.method, root.cls);
+    return calls;
   }
 
   private teardownsOf(cls: ts.ClassLikeDeclaration): ts.MethodDeclaration[] {

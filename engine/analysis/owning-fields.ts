@@ -14,6 +14,7 @@ import { closesIdleSockets, isRequestPoolOption } from './http';
 import { runsOncePerApplication } from './lifetime';
 import type { LifecycleAnalysis } from './lifecycle';
 import { inInstanceMemberOf, ownerOf, type Owner } from './owner';
+import { someNode } from './walk';
 import {
   acquiringExpression,
   keptByReceiver,
@@ -322,4 +323,57 @@ function inConstructor(node: ts.Node): boolean {
     if (ts.isFunctionLike(n)) return ts.isConstructorDeclaration(n);
   }
   return false;
+}
+
+/** A release of a field that an earlier statement of its block refilled (see `releasesReplacement`). */
+export interface ReleasedReplacement {
+  /** The `this.f = …` that replaced the value the release was meant for. */
+  replaced: ts.BinaryExpression;
+  info: ResourceInfo;
+}
+
+/**
+ * `this.scene = new Scene(); …; this.scene.destroy()` in one block: the release reaches the value just made, and the
+ * one the field held before is released by nobody (no release of the field comes before the replacement). Only a
+ * release method of the field's type, after an assignment statement to the same field (by symbol) in the same block.
+ */
+export function releasesReplacement(types: TypeQueries, call: ts.CallExpression): ReleasedReplacement | undefined {
+  const callee = unwrap(call.expression);
+  const field = ts.isPropertyAccessExpression(callee) ? unwrap(callee.expression) : undefined;
+  if (!field || !ts.isPropertyAccessExpression(field) || field.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  const info = resourceInfo(types, types.typeAt(field));
+  const method = (callee as ts.PropertyAccessExpression).name.text;
+  const symbol = types.symbolAt(field.name);
+  const statement = outerStatement(call);
+  const block = statement?.parent;
+  if (!info || !info.releaseMethods.includes(method) || !symbol || !statement || !block || !ts.isBlock(block)) return undefined;
+  const isField = (e: ts.Expression): boolean => {
+    const x = unwrap(e);
+    return ts.isPropertyAccessExpression(x) && x.expression.kind === ts.SyntaxKind.ThisKeyword && types.symbolAt(x.name) === symbol;
+  };
+  const before = block.statements.slice(0, block.statements.indexOf(statement));
+  const releases = (st: ts.Statement) =>
+    someNode(st, (n) => {
+      if (!ts.isCallExpression(n)) return false;
+      const c = unwrap(n.expression);
+      return ts.isPropertyAccessExpression(c) && info.releaseMethods.includes(c.name.text) && isField(c.expression);
+    });
+  const index = before.findIndex(
+    (st) =>
+      ts.isExpressionStatement(st) &&
+      isAssignment(st.expression) &&
+      isField(st.expression.left) &&
+      !!acquiringExpression(st.expression.right),
+  );
+  if (index < 0 || before.slice(0, index).some(releases) || before.slice(index + 1).some(releases)) return undefined;
+  return { replaced: (before[index] as ts.ExpressionStatement).expression as ts.BinaryExpression, info };
+}
+
+function outerStatement(node: ts.Node): ts.Statement | undefined {
+  let n: ts.Node = node;
+  while (n.parent && !ts.isBlock(n.parent)) {
+    if (ts.isFunctionLike(n.parent)) return undefined;
+    n = n.parent;
+  }
+  return n.parent ? (n as ts.Statement) : undefined;
 }
