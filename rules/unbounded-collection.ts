@@ -9,7 +9,7 @@ import {
   growsOnlyWithDistinctKeys,
   isRepeatedAdd,
   keyType,
-  keyedByCode,
+  keyFromBoundedDomain,
   longLivedContainer,
   perCallEntriesInValues,
   perEventEntry,
@@ -22,6 +22,7 @@ import {
   type ContainerUse,
   type LifecycleAnalysis,
   type PerEventEntry,
+  unwrap,
 } from '../engine/analysis';
 import {
   appendToBody,
@@ -102,12 +103,12 @@ export default defineRule({
           u.kind === 'add' &&
           isRepeatedAdd(ctx.types, c, u) &&
           !accumulatesChunk(ctx, u) &&
-          !keyedByCode(ctx.types, c, u) &&
+          !keyFromBoundedDomain(ctx.types, c, u) &&
           !growsOnlyWithDistinctKeys(ctx.types, c, uses, u),
       );
       if (!growth.length) return;
       const noOp = uses.find((u) => u.kind === 'no-op remove');
-      ctx.report(noOp ? removesNothing(ctx, c, growth, noOp) : report(ctx, lifecycle, c, growth));
+      ctx.report(noOp ? removesNothing(ctx, c, growth, noOp) : report(ctx, lifecycle, c, growth, holdsFixedEntries(ctx, c, uses)));
     };
     return {
       [ts.SyntaxKind.VariableDeclaration]: check,
@@ -131,6 +132,21 @@ function boundedDomain(ctx: Context, c: Container): boolean {
   return !!value && ctx.types.isCallable(value);
 }
 
+/**
+ * A Map or Set that also holds entries put in once (at load, by a singleton's constructor, in its creation) or under
+ * keys of a finite set: a table of built-ins that lookups rely on, and the oldest entries a bound would drop.
+ */
+function holdsFixedEntries(ctx: Context, c: Container, uses: readonly ContainerUse[]): boolean {
+  if (c.kind === 'array' || c.kind === 'dictionary') return false;
+  const createdWithEntries = c.creations.some((e) => {
+    const created = unwrap(e);
+    return ts.isNewExpression(created) && !!created.arguments?.length;
+  });
+  return (
+    createdWithEntries || uses.some((u) => u.kind === 'add' && (!isRepeatedAdd(ctx.types, c, u) || keyFromBoundedDomain(ctx.types, c, u)))
+  );
+}
+
 /** `chunks.push(chunk)` in a stream's data handler or `for await` loop: unbounded-buffer's domain. */
 function accumulatesChunk(ctx: Context, add: ContainerUse): boolean {
   const source = chunkSourceAt(ctx.types, add.site);
@@ -139,7 +155,13 @@ function accumulatesChunk(ctx: Context, add: ContainerUse): boolean {
 
 const KIND_NAMES = { map: 'Map', set: 'Set', array: 'array', dictionary: 'dictionary object' } as const;
 
-function report(ctx: Context, lifecycle: LifecycleAnalysis, c: Container, growth: ContainerUse[]): Report<MessageId> {
+function report(
+  ctx: Context,
+  lifecycle: LifecycleAnalysis,
+  c: Container,
+  growth: ContainerUse[],
+  fixedEntries: boolean,
+): Report<MessageId> {
   const name = c.decl.name.getText(ctx.file);
   const adds = [...new Set(growth.map((u) => u.method ?? 'index assignment'))].join('/');
   return {
@@ -147,7 +169,7 @@ function report(ctx: Context, lifecycle: LifecycleAnalysis, c: Container, growth
     messageId: 'onlyGrows',
     data: { name, lifetime: c.lifetime, kind: KIND_NAMES[c.kind], adds },
     related: growth.slice(0, 3).map((u) => ({ node: u.site, messageId: 'addedHere' })),
-    fixes: [...boundFix(ctx, c, growth), ...teardownFix(ctx, lifecycle, c)],
+    fixes: [...(fixedEntries ? [] : boundFix(ctx, c, growth)), ...teardownFix(ctx, lifecycle, c)],
   };
 }
 

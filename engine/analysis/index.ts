@@ -159,7 +159,7 @@ export {
   growsOnlyWithDistinctKeys,
   isRepeatedAdd,
   keyType,
-  keyedByCode,
+  keyFromBoundedDomain,
   longLivedContainer,
   mapStoreOf,
   perCallEntriesInValues,
