@@ -7,10 +7,12 @@ import {
   enclosingFunction,
   entryForHandedInObject,
   growsOnlyWithDistinctKeys,
+  holdsFixedEntries,
   isRepeatedAdd,
   keyType,
   keyFromBoundedDomain,
   longLivedContainer,
+  neverCalled,
   perCallEntriesInValues,
   perEventEntry,
   pinsObjectKeys,
@@ -22,7 +24,6 @@ import {
   type ContainerUse,
   type LifecycleAnalysis,
   type PerEventEntry,
-  unwrap,
 } from '../engine/analysis';
 import {
   appendToBody,
@@ -98,17 +99,20 @@ export default defineRule({
         return;
       }
       if (pinsObjectKeys(ctx.types, c, uses)) return; // object-keyed-cache reports it, with a WeakMap/WeakSet fix
+      const fixedEntries = holdsFixedEntries(ctx.types, c, uses);
       const growth = uses.filter(
         (u) =>
           u.kind === 'add' &&
           isRepeatedAdd(ctx.types, c, u) &&
           !accumulatesChunk(ctx, u) &&
           !keyFromBoundedDomain(ctx.types, c, u) &&
-          !growsOnlyWithDistinctKeys(ctx.types, c, uses, u),
+          !growsOnlyWithDistinctKeys(ctx.types, c, uses, u) &&
+          // a table of built-ins whose hook for more the program never calls
+          !(fixedEntries && neverCalled(ctx.types, u)),
       );
       if (!growth.length) return;
       const noOp = uses.find((u) => u.kind === 'no-op remove');
-      ctx.report(noOp ? removesNothing(ctx, c, growth, noOp) : report(ctx, lifecycle, c, growth, holdsFixedEntries(ctx, c, uses)));
+      ctx.report(noOp ? removesNothing(ctx, c, growth, noOp) : report(ctx, lifecycle, c, growth, fixedEntries));
     };
     return {
       [ts.SyntaxKind.VariableDeclaration]: check,
@@ -130,21 +134,6 @@ function boundedDomain(ctx: Context, c: Container): boolean {
   if (key && c.kind !== 'array' && ctx.types.isFiniteDomain(key)) return true;
   const value = valueType(ctx.types, c);
   return !!value && ctx.types.isCallable(value);
-}
-
-/**
- * A Map or Set that also holds entries put in once (at load, by a singleton's constructor, in its creation) or under
- * keys of a finite set: a table of built-ins that lookups rely on, and the oldest entries a bound would drop.
- */
-function holdsFixedEntries(ctx: Context, c: Container, uses: readonly ContainerUse[]): boolean {
-  if (c.kind === 'array' || c.kind === 'dictionary') return false;
-  const createdWithEntries = c.creations.some((e) => {
-    const created = unwrap(e);
-    return ts.isNewExpression(created) && !!created.arguments?.length;
-  });
-  return (
-    createdWithEntries || uses.some((u) => u.kind === 'add' && (!isRepeatedAdd(ctx.types, c, u) || keyFromBoundedDomain(ctx.types, c, u)))
-  );
 }
 
 /** `chunks.push(chunk)` in a stream's data handler or `for await` loop: unbounded-buffer's domain. */

@@ -12,7 +12,7 @@ import { findNode, identifiersNamed, referencesTo, someNode } from './walk';
 import { accessPathKey } from './access-path';
 import { PERSISTENT_REGISTRATIONS } from './events';
 import { calleePath, isAssignment, outerExpression, unwrap } from './expressions';
-import { fromBoundedDomain } from './key-domains';
+import { callsOf, fromBoundedDomain } from './key-domains';
 
 export type CollectionKind = 'map' | 'set' | 'array' | 'dictionary';
 
@@ -500,6 +500,28 @@ function handedInObjectKey(types: TypeQueries, c: Container, add: ContainerUse):
   const param = ts.isIdentifier(root) ? types.symbolAt(root)?.valueDeclaration : undefined;
   if (!param || !ts.isParameter(param) || param.parent !== fn) return undefined;
   return resourceInfo(types, types.typeAt(root)) ? param : undefined;
+}
+
+/**
+ * A Map or Set that also holds entries put in once (at load, by a singleton's constructor, in its creation) or under
+ * keys of a finite set: a table of built-ins that lookups rely on, and the oldest entries a bound would drop.
+ */
+export function holdsFixedEntries(types: TypeQueries, c: Container, uses: readonly ContainerUse[]): boolean {
+  if (c.kind === 'array' || c.kind === 'dictionary') return false;
+  const createdWithEntries = c.creations.some((e) => {
+    const created = unwrap(e);
+    return ts.isNewExpression(created) && !!created.arguments?.length;
+  });
+  return createdWithEntries || uses.some((u) => u.kind === 'add' && (!isRepeatedAdd(types, c, u) || keyFromBoundedDomain(types, c, u)));
+}
+
+/**
+ * The add's function is called nowhere in the program's product code (tests aside) nor in the scan's other projects
+ * (`export function setX(…)` that only a test calls).
+ */
+export function neverCalled(types: TypeQueries, add: ContainerUse): boolean {
+  const fn = enclosingFunction(add.site);
+  return !!fn && callsOf(types, fn)?.length === 0;
 }
 
 /** The key type of a Map/Set/dictionary, the element type of an array. */

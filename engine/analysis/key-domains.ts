@@ -89,12 +89,13 @@ function parameterFromBoundedDomain(types: TypeQueries, param: ts.ParameterDecla
 type Call = ts.CallExpression | ts.NewExpression;
 
 /**
- * The calls in the program that run `fn`: of a function or method by its name, `new` of a constructor's class, and
- * of a function value kept in a constant or field, called directly or passed to a parameter its receiver calls.
- * Undefined when a use is none of these (passed elsewhere, exported to code the program does not have).
+ * The calls in the program's product code (test files aside) that run `fn`: of a function or method by its name,
+ * `new` of a constructor's class, and of a function value kept in a constant or field, called directly or passed to a
+ * parameter its receiver calls. Undefined when a use is none of these (passed elsewhere, exported to code the program
+ * does not have).
  */
-function callsOf(types: TypeQueries, fn: ts.SignatureDeclaration): Call[] | undefined {
-  if (ts.isMethodDeclaration(fn)) return callsOfMethod(types, fn);
+export function callsOf(types: TypeQueries, fn: ts.SignatureDeclaration): Call[] | undefined {
+  if (ts.isMethodDeclaration(fn)) return callsOfMethod(types, fn)?.filter((call) => !types.isTestFile(call.getSourceFile()));
   if (ts.isConstructorDeclaration(fn)) return fn.parent.name && callsByName(types, fn.parent.name, ts.isNewExpression);
   if (ts.isFunctionDeclaration(fn)) return fn.name && callsByName(types, fn.name, ts.isCallExpression);
   const holder = fn.parent;
@@ -104,7 +105,7 @@ function callsOf(types: TypeQueries, fn: ts.SignatureDeclaration): Call[] | unde
   if (!symbol) return undefined;
   const calls: Call[] = [];
   for (const ref of types.programReferences(symbol)) {
-    if (ref === holder.name || isImportOrExport(ref) || isInType(ref)) continue;
+    if (ref === holder.name || isImportOrExport(ref) || isInType(ref) || types.isTestFile(ref.getSourceFile())) continue;
     const value = ts.isPropertyAccessExpression(ref.parent) && ref.parent.name === ref ? ref.parent : ref;
     const call = value.parent;
     if (ts.isCallExpression(call) && call.expression === value) calls.push(call);
@@ -126,7 +127,7 @@ function callsByName(types: TypeQueries, name: ts.Identifier, isCall: (n: ts.Nod
   if (exported && types.dependentReferences(symbol)?.length !== 0) return undefined;
   const calls: Call[] = [];
   for (const ref of types.declarationReferences(name)) {
-    if (ref === name || isImportOrExport(ref) || isInType(ref)) continue;
+    if (ref === name || isImportOrExport(ref) || isInType(ref) || types.isTestFile(ref.getSourceFile())) continue;
     const callee = ts.isPropertyAccessExpression(ref.parent) && ref.parent.name === ref ? ref.parent : ref; // `ns.f(…)`
     const call = callee.parent;
     if (!isCall(call) || call.expression !== callee) return undefined;
