@@ -1,11 +1,12 @@
 // Where the values of a key come from, and whether they are finitely many. A collection keyed by such values holds
 // at most one entry per value however often code adds to it: the program's own text (literals, constants, literal
 // types), the folders a VS Code window has open, and what instances keep as their own state. Values are followed
-// back through constants, parameters (to every call of their function in the program, function values passed on
-// included), fields (to every write) and getters (to every return), a few steps deep; anything else is unbounded.
+// back through constants, parameters (to every call of their function in the program's product code, function values
+// passed on included), fields (to every write) and getters (to every return), a few steps deep; anything else is
+// unbounded.
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
-import { declaredBy, type DeclarationSource } from './declarations';
+import { declaredBy, type DeclarationSpec } from './declarations';
 import { calleeName, outerExpression, unwrap } from './expressions';
 import { callsOfMethod, isImportOrExport, isInType } from './lifetime';
 import { enclosingFunction } from './owner';
@@ -16,9 +17,7 @@ import { referencesTo, someNode } from './walk';
  * the window, `workspace.workspaceFolders`). Anything read from one (`uri`, `uri.fsPath`, `name`, `index`) is one
  * value per folder.
  */
-const HOST_LIST_TYPES: readonly { name: string; from: readonly DeclarationSource[] }[] = [
-  { name: 'WorkspaceFolder', from: [{ from: 'package', package: '@types/vscode' }] },
-];
+const HOST_LIST_TYPES: readonly DeclarationSpec[] = [{ name: 'WorkspaceFolder', from: [{ from: 'package', package: '@types/vscode' }] }];
 
 /** How many steps back a value is followed (a setter's parameter, the function value that calls it, the field it reads, …). */
 const DEPTH = 8;
@@ -64,7 +63,7 @@ const COMBINING = new Set([ts.SyntaxKind.PlusToken, ts.SyntaxKind.QuestionQuesti
 function readFromHostList(types: TypeQueries, e: ts.Expression): boolean {
   for (let x: ts.Expression = e; ; x = unwrap(x.expression)) {
     const symbol = types.typeAt(x).getNonNullableType().getSymbol();
-    if (symbol && HOST_LIST_TYPES.some((t) => t.name === symbol.name && declaredBy(types, symbol, t.from))) return true;
+    if (symbol && HOST_LIST_TYPES.some((t) => [t.name].flat().includes(symbol.name) && declaredBy(types, symbol, t.from))) return true;
     if (!ts.isPropertyAccessExpression(x)) return false;
   }
 }
@@ -187,7 +186,7 @@ function returnsAll(body: ts.Block, test: (value: ts.Expression) => boolean): bo
 
 /**
  * Every write of the field is such a value, or is the class's own state: a method of the class (not its constructor,
- * whose parameters come from the `new` sites) sets it from its parameter (`setSourceDir(dir) { this.dir = dir; }`).
+ * whose parameters come from the `new` sites) sets it from its parameter (`moveTo(dir) { this.dir = dir; }`).
  * The instance then holds what it was set to, not a value made at each call (a counter, a clock, a random id).
  */
 function fieldFromBoundedDomain(
@@ -198,10 +197,12 @@ function fieldFromBoundedDomain(
   budget: Budget,
 ): boolean {
   if (field.initializer && !bounded(types, field.initializer, depth, budget)) return false;
-  return types.programReferences(symbol).every((ref) => {
+  let writes = field.initializer ? 1 : 0;
+  const allBounded = types.programReferences(symbol).every((ref) => {
     const target = ts.isPropertyAccessExpression(ref.parent) && ref.parent.name === ref ? ref.parent : ref;
     const write = writeOf(target);
     if (!write) return true; // a read
+    writes++;
     if (write === 'update') return false; // `+=`, `++` make new values
     const member = enclosingFunction(write);
     const value = unwrap(write.right, { await: true });
@@ -215,4 +216,6 @@ function fieldFromBoundedDomain(
       param.parent === member;
     return ownState || bounded(types, write.right, depth, budget);
   });
+  // a field the program never writes is set by code it does not have
+  return allBounded && writes > 0;
 }
