@@ -43,6 +43,8 @@ function bounded(types: TypeQueries, expression: ts.Expression, depth: number, b
   if (ts.isBinaryExpression(e) && COMBINING.has(e.operatorToken.kind)) {
     return bounded(types, e.left, depth, budget) && bounded(types, e.right, depth, budget);
   }
+  // `n++ % SLOTS`: a range as wide as a divisor from the code
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PercentToken) return bounded(types, e.right, depth, budget);
   if (types.isFiniteDomain(types.typeAt(e)) || readFromHostList(types, e)) return true;
   if (depth === 0) return false;
   if (ts.isPropertyAccessExpression(e)) return memberFromBoundedDomain(types, e, depth - 1, budget);
