@@ -1,6 +1,9 @@
 // The adapter between rules and the TypeScript checker. Rules ask these questions and never hold a
 // ts.TypeChecker themselves, so a TypeScript 7 (native) backend can be added behind this interface.
+import { relative } from 'node:path';
+import picomatch from 'picomatch';
 import ts = require('typescript');
+import { TEST_FILES } from './config';
 import { deepestNodeAt, identifiersNamed } from './analysis/walk';
 import type { NodeFacts } from './type-facts';
 
@@ -88,6 +91,11 @@ export interface TypeQueries {
   mayConstruct(type: ts.Type): boolean;
   /** True when every member of the type is a literal, enum member or boolean: a finite set of values. */
   isFiniteDomain(type: ts.Type): boolean;
+  /**
+   * True when the file is test code by the default test-file globs (config's TEST_FILES: `x.test.ts`, a `test/`
+   * folder, …), relative to the program's folder: what it calls is called by a test run, not by the product.
+   */
+  isTestFile(file: ts.SourceFile): boolean;
 }
 
 /** The references to a symbol in one other program (see `TypeQueries.dependentReferences`). */
@@ -106,6 +114,10 @@ export interface DependentPrograms {
   /** Time spent building their programs so far (not the asking file's: its budget leaves it out). */
   readonly buildMs: number;
 }
+
+const isTestPath = picomatch(TEST_FILES, { dot: true });
+/** Per parsed file (its name does not change; every program holding it has the same folder). */
+const testFiles = new WeakMap<ts.SourceFile, boolean>();
 
 const answersByProgram = new WeakMap<ts.Program, Map<string, unknown>>();
 /** Printing a type is costly and rules ask for the same few names again and again (types are the checker's own objects). */
@@ -334,6 +346,14 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
     mayConstruct(type) {
       if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.Instantiable)) return true;
       return members(checker.getNonNullableType(type)).some((t) => checker.getApparentType(t).getConstructSignatures().length > 0);
+    },
+    isTestFile(file) {
+      let test = testFiles.get(file);
+      if (test === undefined) {
+        const path = relative(program.getCurrentDirectory(), file.fileName).replace(/\\/g, '/');
+        testFiles.set(file, (test = !path.startsWith('../') && isTestPath(path)));
+      }
+      return test;
     },
     isFiniteDomain(type) {
       const finite = ts.TypeFlags.Literal | ts.TypeFlags.EnumLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.Undefined | ts.TypeFlags.Null;

@@ -8,10 +8,12 @@ import {
   entryForHandedInObject,
   entryPerHandlerEvent,
   growsOnlyWithDistinctKeys,
+  holdsFixedEntries,
   isRepeatedAdd,
   keyType,
-  keyedByCode,
+  keyFromBoundedDomain,
   longLivedContainer,
+  neverCalled,
   perCallEntriesInValues,
   perEventEntry,
   pinsObjectKeys,
@@ -104,17 +106,20 @@ export default defineRule({
         return;
       }
       if (pinsObjectKeys(ctx.types, c, uses)) return; // object-keyed-cache reports it, with a WeakMap/WeakSet fix
+      const fixedEntries = holdsFixedEntries(ctx.types, c, uses);
       const growth = uses.filter(
         (u) =>
           u.kind === 'add' &&
           isRepeatedAdd(ctx.types, c, u) &&
           !accumulatesChunk(ctx, u) &&
-          !keyedByCode(ctx.types, c, u) &&
-          !growsOnlyWithDistinctKeys(ctx.types, c, uses, u),
+          !keyFromBoundedDomain(ctx.types, c, u) &&
+          !growsOnlyWithDistinctKeys(ctx.types, c, uses, u) &&
+          // a table of built-ins whose hook for more the program never calls
+          !(fixedEntries && neverCalled(ctx.types, u)),
       );
       if (!growth.length) return;
       const noOp = uses.find((u) => u.kind === 'no-op remove');
-      ctx.report(noOp ? removesNothing(ctx, c, growth, noOp) : report(ctx, lifecycle, c, growth));
+      ctx.report(noOp ? removesNothing(ctx, c, growth, noOp) : report(ctx, lifecycle, c, growth, fixedEntries));
     };
     return {
       [ts.SyntaxKind.VariableDeclaration]: check,
@@ -146,7 +151,13 @@ function accumulatesChunk(ctx: Context, add: ContainerUse): boolean {
 
 const KIND_NAMES = { map: 'Map', set: 'Set', array: 'array', dictionary: 'dictionary object' } as const;
 
-function report(ctx: Context, lifecycle: LifecycleAnalysis, c: Container, growth: ContainerUse[]): Report<MessageId> {
+function report(
+  ctx: Context,
+  lifecycle: LifecycleAnalysis,
+  c: Container,
+  growth: ContainerUse[],
+  fixedEntries: boolean,
+): Report<MessageId> {
   const name = c.decl.name.getText(ctx.file);
   const adds = [...new Set(growth.map((u) => u.method ?? 'index assignment'))].join('/');
   return {
@@ -154,7 +165,7 @@ function report(ctx: Context, lifecycle: LifecycleAnalysis, c: Container, growth
     messageId: 'onlyGrows',
     data: { name, lifetime: c.lifetime, kind: KIND_NAMES[c.kind], adds },
     related: growth.slice(0, 3).map((u) => ({ node: u.site, messageId: 'addedHere' })),
-    fixes: [...boundFix(ctx, c, growth), ...teardownFix(ctx, lifecycle, c)],
+    fixes: [...(fixedEntries ? [] : boundFix(ctx, c, growth)), ...teardownFix(ctx, lifecycle, c)],
   };
 }
 

@@ -12,6 +12,7 @@ import { findNode, identifiersNamed, referencesTo, someNode } from './walk';
 import { accessPathKey } from './access-path';
 import { PERSISTENT_REGISTRATIONS } from './events';
 import { calleePath, isAssignment, outerExpression, unwrap } from './expressions';
+import { callsOf, fromBoundedDomain } from './key-domains';
 
 export type CollectionKind = 'map' | 'set' | 'array' | 'dictionary';
 
@@ -501,6 +502,28 @@ function handedInObjectKey(types: TypeQueries, c: Container, add: ContainerUse):
   return resourceInfo(types, types.typeAt(root)) ? param : undefined;
 }
 
+/**
+ * A Map or Set that also holds entries put in once (at load, by a singleton's constructor, in its creation) or under
+ * keys of a finite set: a table of built-ins that lookups rely on, and the oldest entries a bound would drop.
+ */
+export function holdsFixedEntries(types: TypeQueries, c: Container, uses: readonly ContainerUse[]): boolean {
+  if (c.kind === 'array' || c.kind === 'dictionary') return false;
+  const createdWithEntries = c.creations.some((e) => {
+    const created = unwrap(e);
+    return ts.isNewExpression(created) && !!created.arguments?.length;
+  });
+  return createdWithEntries || uses.some((u) => u.kind === 'add' && (!isRepeatedAdd(types, c, u) || keyFromBoundedDomain(types, c, u)));
+}
+
+/**
+ * The add's function is called nowhere in the program's product code (tests aside) nor in the scan's other projects
+ * (`export function setX(…)` that only a test calls).
+ */
+export function neverCalled(types: TypeQueries, add: ContainerUse): boolean {
+  const fn = enclosingFunction(add.site);
+  return !!fn && callsOf(types, fn)?.length === 0;
+}
+
 /** The key type of a Map/Set/dictionary, the element type of an array. */
 export function keyType(types: TypeQueries, c: Container): ts.Type | undefined {
   return c.kind === 'dictionary' ? undefined : types.typeArguments(c.type)[0];
@@ -598,59 +621,13 @@ function newAtEachCall(types: TypeQueries, key: ts.Expression, depth: number): b
 }
 
 /**
- * True when the add's key comes from the program's own text: literals, enum members, constants, values of a
- * literal type, and parameters every call in the program passes such a value for (`makeId('row')`). Such keys
- * are as many as the code has, however often the add runs; anything else (input, ids, paths) is not.
+ * True when the add's key comes from a finite set (`key-domains.ts`): the program's own text (`makeId('row')`), the
+ * workspace folders, an instance's own state. Such keys are as many as those values, however often the add runs;
+ * anything else (input, ids, paths a caller hands in) is not.
  */
-export function keyedByCode(types: TypeQueries, c: Container, add: ContainerUse): boolean {
+export function keyFromBoundedDomain(types: TypeQueries, c: Container, add: ContainerUse): boolean {
   const key = addedKey(c, add);
-  return !!key && fromCode(types, key, 3);
-}
-
-function fromCode(types: TypeQueries, expression: ts.Expression, depth: number): boolean {
-  const e = unwrap(expression);
-  if (ts.isStringLiteralLike(e) || ts.isNumericLiteral(e)) return true;
-  if (ts.isTemplateExpression(e)) return e.templateSpans.every((span) => fromCode(types, span.expression, depth));
-  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
-    return fromCode(types, e.left, depth) && fromCode(types, e.right, depth);
-  }
-  if (types.isFiniteDomain(types.typeAt(e))) return true;
-  if (!ts.isIdentifier(e) || depth === 0) return false;
-  const decl = types.symbolAt(e)?.valueDeclaration;
-  if (!decl) return false;
-  if (ts.isVariableDeclaration(decl)) {
-    const isConst = ts.isVariableDeclarationList(decl.parent) && (decl.parent.flags & ts.NodeFlags.Const) !== 0;
-    return isConst && !!decl.initializer && fromCode(types, decl.initializer, depth - 1);
-  }
-  return ts.isParameter(decl) && parameterFromCode(types, decl, depth - 1);
-}
-
-/** Every call of the parameter's function in the program passes a value from the code (and there is one). */
-function parameterFromCode(types: TypeQueries, param: ts.ParameterDeclaration, depth: number): boolean {
-  const fn = param.parent;
-  if (!ts.isIdentifier(param.name) || param.dotDotDotToken || !(ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn))) return false;
-  if (!fn.body || !fn.name || !ts.isIdentifier(fn.name)) return false;
-  const symbol = types.symbolAt(param.name);
-  const reassigned = someNode(fn.body, (n) => isAssignmentTo(n, param.name as ts.Identifier, types, symbol));
-  if (reassigned) return false;
-  const fnSymbol = types.symbolAt(fn.name);
-  const index = fn.parameters.indexOf(param);
-  let calls = 0;
-  for (const call of types.callsNamed(fn.name.text)) {
-    const callee = types.symbolAt(call.expression);
-    if (!callee || !fnSymbol || !types.declarationsOf(callee).some((d) => d === fn)) continue;
-    const argument = call.arguments[index] ?? param.initializer;
-    if (!argument || !fromCode(types, argument, depth)) return false;
-    calls++;
-  }
-  return calls > 0;
-}
-
-function isAssignmentTo(node: ts.Node, name: ts.Identifier, types: TypeQueries, symbol: ts.Symbol | undefined): boolean {
-  if (!ts.isBinaryExpression(node) || node.operatorToken.kind < ts.SyntaxKind.FirstAssignment) return false;
-  if (node.operatorToken.kind > ts.SyntaxKind.LastAssignment) return false;
-  const left = unwrap(node.left);
-  return ts.isIdentifier(left) && left.text === name.text && types.symbolAt(left) === symbol;
+  return !!key && fromBoundedDomain(types, key);
 }
 
 /** `m.set(k, v)` on a Map: the store of a value under a key. */

@@ -584,7 +584,7 @@ function boundAsSingleton(types: TypeQueries, binding: Extract<ContainerUse, { k
   return containersDefaultToSingletons(types) && runsOncePerApplication(types, binding.bind, 1);
 }
 
-function isInType(ref: ts.Node): boolean {
+export function isInType(ref: ts.Node): boolean {
   const p = ref.parent;
   return ts.isTypeReferenceNode(p) || ts.isTypeQueryNode(p) || ts.isQualifiedName(p); // `extends C` is a use: subclasses construct it
 }
@@ -652,7 +652,7 @@ function methodCalledOnlyOnce(types: TypeQueries, cls: ts.ClassLikeDeclaration, 
   return calls > 0;
 }
 
-function isImportOrExport(ref: ts.Node): boolean {
+export function isImportOrExport(ref: ts.Node): boolean {
   const p = ref.parent;
   return ts.isImportSpecifier(p) || ts.isExportSpecifier(p) || ts.isImportClause(p) || ts.isNamespaceImport(p) || ts.isExportAssignment(p);
 }
