@@ -7,12 +7,16 @@ import {
   ONCE_REGISTRATIONS,
   PERSISTENT_REGISTRATIONS,
   REMOVE_ALL_LISTENERS,
+  SIGNAL_CLEANUPS,
+  SIGNAL_DISCONNECT,
   accessPathKey,
   aliasPaths,
   answeredWithoutReturning,
   assignedName,
   enclosingFunction,
+  endingSourceOf,
   isAssignment,
+  isSignalConnection,
   isThisObject,
   removalsOf,
   repeatedHookOf,
@@ -21,6 +25,7 @@ import {
   someCall,
   someNode,
   tableEntryKey,
+  thisField,
   thisProperty,
   untypedRemovalOf,
   unwrap,
@@ -60,6 +65,18 @@ const MESSAGES = {
     'Listener for {{event}} on `{{target}}` is added after `{{callback}}` was called: the branch that calls it does not return, ' +
     'so the listener waits for what has come already and stays, and would call `{{callback}}` again.',
   answeredHere: 'calls it here and goes on',
+  inlineSlot:
+    'Slot connected to `{{target}}` at every {{run}} is never disconnected: it is an inline function, so no disconnect can ' +
+    'name it. The signal keeps the slot (and what it references) alive as long as its sender lives.',
+  namedSlot:
+    'Slot `{{slot}}` connected to `{{target}}` at every {{run}} is never disconnected: nothing disconnects it. The signal ' +
+    'keeps the slot (and what it references) alive as long as its sender lives.',
+  disconnectDoesNotMatch:
+    'Slot connected to `{{target}}` is never disconnected: a disconnect is there but does not match it ({{difference}}). ' +
+    'The signal keeps the slot (and what it references) alive as long as its sender lives.',
+  disconnectThatDiffers: 'the disconnect that does not match',
+  disconnectInTeardown: 'Disconnect the slot in {{teardown}}()',
+  passSameThisArg: 'Disconnect with the same thisArg',
   addedAtEveryRun:
     'Listener for {{event}} on `{{target}}` is added at every {{hook}}() call, which runs again and again on the same object: ' +
     'one more stays at each run for as long as the object lives. Register it once (in the constructor).',
@@ -82,6 +99,7 @@ export default defineRule({
       [ts.SyntaxKind.CallExpression]: (call) => {
         const callee = unwrap(call.expression);
         if (!ts.isPropertyAccessExpression(callee)) return;
+        if (isSignalConnection(ctx.types, call)) return reportSignalConnection(ctx, call, callee, lifecycle);
         if (call.arguments.length === 1) return reportReplacedWithoutRemoval(ctx, call, callee);
         if (call.arguments.length < 2) return;
         if (LISTENER_REGISTRATIONS.has(callee.name.text) && reportAddedAfterAnswering(ctx, call, callee)) return;
@@ -719,4 +737,130 @@ function removesInBlockBefore(assignment: ts.Node, removes: (n: ts.Node) => ts.C
     if (found) return found;
   }
   return undefined;
+}
+
+/**
+ * `sender.changed.connect(slot, thisArg?)` on a signal (events.ts): the connection stays until a disconnect names the
+ * same slot and thisArg, or a static clean-up drops what the thisArg receives or the sender sends
+ * (`Signal.clearData(this)`). A disconnect of the slot with another thisArg removes nothing: reported wherever the
+ * sender is not the owner's. Otherwise reported only for a connection made again at each run of a function (not the
+ * constructor, not code that runs once) on a sender that outlives the owner, with a slot that holds more than it, and
+ * no thisArg the owner's teardown clears (a Lumino Widget's dispose clears what `this` receives).
+ */
+function reportSignalConnection(
+  ctx: Context,
+  call: ts.CallExpression,
+  callee: ts.PropertyAccessExpression,
+  lifecycle: LifecycleAnalysis,
+): void {
+  const [slot, thisArg] = call.arguments;
+  const target = unwrap(callee.expression);
+  // `model.disposed.connect(…)`: emitted once as the sender ends, which drops its connections
+  if (ctx.analysis.runsOncePerApplication(call) || endingSourceOf(ctx.types, target)) return;
+  const slotKey = handlerKey(ctx, slot);
+  const receiver = receiverKey(ctx, thisArg);
+  const disconnects = slotKey ? signalDisconnects(ctx, aliasPaths(ctx.types, slot)) : [];
+  // a named slot disconnected with the same thisArg anywhere in the file is managed there, whatever the sender is called
+  if (disconnects.some((d) => sameReceiver(receiverKey(ctx, d.arguments[1]), receiver))) return;
+  const owner = ctx.analysis.ownerOf(call);
+  const scope: ts.Node = owner.kind === 'class' ? owner.cls : ctx.file;
+  if (clearsConnections(ctx, scope, [receiver, accessPathKey(ctx.types, callee.expression) ?? ''])) return;
+  if (!ctx.analysis.outlivesOwner(target, owner, lifecycle) || ctx.analysis.addsNothingToTarget(target, slot)) return;
+  const editable = owner.kind === 'class' ? lifecycle.of(owner.cls).teardownToEdit : undefined;
+  // the slot is disconnected, with another thisArg: that removes nothing (the sender may be known there by another path)
+  const [mismatch] = disconnects;
+  if (mismatch) return reportDisconnectMismatch(ctx, call, target, mismatch);
+  const clearedByTeardown = !!thisArg && isThisObject(ctx.types, thisArg) && owner.kind === 'class' && lifecycle.of(owner.cls).teardowns.length > 0;
+  const fn = enclosingFunction(call);
+  if (clearedByTeardown || !fn || ts.isConstructorDeclaration(fn)) return;
+  const run = fn.name && !ts.isComputedPropertyName(fn.name) ? `${fn.name.getText(ctx.file)}() call` : 'run of the callback';
+  const out: Report<MessageId> = slotKey
+    ? { node: call, messageId: 'namedSlot', data: { target, run, slot: codeText(slot) } }
+    : { node: call, messageId: 'inlineSlot', data: { target, run }, related: [{ node: slot, messageId: 'handlerWithoutIdentity' }] };
+  // a signal is a member of its sender (`this.context.renamed`): reachable where the sender is
+  if (slotKey && editable?.body && reachableFromTeardown(ctx, thisField(target)) && reachableFromTeardown(ctx, slot)) {
+    const args = [slot, thisArg].filter((a) => !!a).map((a) => a.getText(ctx.file));
+    const disconnect = `${target.getText(ctx.file)}.${SIGNAL_DISCONNECT}(${args.join(', ')});`;
+    out.fixes = [
+      {
+        messageId: 'disconnectInTeardown',
+        data: { teardown: editable.name },
+        edits: [appendToBody(ctx.file, editable.body, disconnect)],
+        preferred: true,
+      },
+    ];
+  }
+  ctx.report(out);
+}
+
+/** A thisArg by access path: '' when there is none, '*' when it has no path (it may be any receiver). */
+function receiverKey(ctx: Context, thisArg: ts.Expression | undefined): string {
+  if (!thisArg || unwrap(thisArg).kind === ts.SyntaxKind.UndefinedKeyword) return '';
+  const x = unwrap(thisArg);
+  if (ts.isIdentifier(x) && x.text === 'undefined') return '';
+  return accessPathKey(ctx.types, x) ?? '*';
+}
+
+function sameReceiver(a: string, b: string): boolean {
+  return a === b || a === '*' || b === '*';
+}
+
+/** The disconnects in the file of a slot known by one of `slotPaths`, from any signal. */
+function signalDisconnects(ctx: Context, slotPaths: readonly string[]): ts.CallExpression[] {
+  const found: ts.CallExpression[] = [];
+  someCall(ctx.file, (c) => {
+    const callee = unwrap(c.expression);
+    const [slot] = c.arguments;
+    if (ts.isPropertyAccessExpression(callee) && callee.name.text === SIGNAL_DISCONNECT && slot && c.arguments.length <= 2) {
+      if (removedHandlerPaths(ctx, slot).some((path) => slotPaths.includes(path))) found.push(c);
+    }
+    return false;
+  });
+  return found;
+}
+
+/** `Signal.clearData(x)` (or another static clean-up) in `scope` for one of the receivers or senders `keys`. */
+function clearsConnections(ctx: Context, scope: ts.Node, keys: readonly string[]): boolean {
+  const wanted = keys.filter((k) => k !== '' && k !== '*');
+  return someCall(scope, (c) => {
+    const callee = unwrap(c.expression);
+    const [cleared] = c.arguments;
+    return (
+      ts.isPropertyAccessExpression(callee) &&
+      SIGNAL_CLEANUPS.has(callee.name.text) &&
+      !!cleared &&
+      wanted.includes(accessPathKey(ctx.types, cleared) ?? '')
+    );
+  });
+}
+
+/** `connect(slot, this)` undone by `disconnect(slot)`: a signal finds a connection by slot and thisArg together. */
+function reportDisconnectMismatch(ctx: Context, call: ts.CallExpression, target: ts.Expression, disconnect: ts.CallExpression): void {
+  const thisArg = call.arguments[1];
+  const removedWith = disconnect.arguments[1];
+  const describe = (a: ts.Expression | undefined): string => (a && receiverKey(ctx, a) !== '' ? `\`${codeText(a)}\`` : 'no thisArg');
+  const difference = `thisArg: connected with ${describe(thisArg)}, disconnected with ${describe(removedWith)}`;
+  const out: Report<MessageId> = {
+    node: call,
+    messageId: 'disconnectDoesNotMatch',
+    data: { target, difference },
+    related: [{ node: disconnect, messageId: 'disconnectThatDiffers' }],
+  };
+  // the same `this` (or none) is valid at the disconnect when both are in one class
+  const connectOwner = ctx.analysis.ownerOf(call);
+  const disconnectOwner = ctx.analysis.ownerOf(disconnect);
+  const sameClass = connectOwner.kind === 'class' && disconnectOwner.kind === 'class' && connectOwner.cls === disconnectOwner.cls;
+  const portable = !thisArg || unwrap(thisArg).kind === ts.SyntaxKind.ThisKeyword;
+  if (sameClass && portable) {
+    const [slot] = disconnect.arguments;
+    const end = disconnect.arguments.at(-1)!.getEnd();
+    out.fixes = [
+      {
+        messageId: 'passSameThisArg',
+        edits: [{ start: slot.getEnd(), end, newText: thisArg ? `, ${thisArg.getText(ctx.file)}` : '' }],
+        preferred: true,
+      },
+    ];
+  }
+  ctx.report(out);
 }
