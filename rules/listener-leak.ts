@@ -770,7 +770,8 @@ function reportSignalConnection(
   // the slot is disconnected, with another thisArg: that removes nothing (the sender may be known there by another path)
   const [mismatch] = disconnects;
   if (mismatch) return reportDisconnectMismatch(ctx, call, target, mismatch);
-  const clearedByTeardown = !!thisArg && isThisObject(ctx.types, thisArg) && owner.kind === 'class' && lifecycle.of(owner.cls).teardowns.length > 0;
+  const clearedByTeardown =
+    !!thisArg && isThisObject(ctx.types, thisArg) && owner.kind === 'class' && lifecycle.of(owner.cls).teardowns.length > 0;
   const fn = enclosingFunction(call);
   if (clearedByTeardown || !fn || ts.isConstructorDeclaration(fn)) return;
   const run = fn.name && !ts.isComputedPropertyName(fn.name) ? `${fn.name.getText(ctx.file)}() call` : 'run of the callback';

@@ -396,7 +396,8 @@ function neverReleasedFixes(
   info: ResourceInfo | undefined,
   releaseCode: string,
 ): Fixes {
-  if (uses.some((u) => u.inClosure || (u.kind === 'method' && EVENT_DRIVEN_METHODS.has(u.method!)))) return [];
+  // an observer watches on after the block: releasing it there would end what it was made for
+  if (info?.observer || uses.some((u) => u.inClosure || (u.kind === 'method' && EVENT_DRIVEN_METHODS.has(u.method!)))) return [];
   const statement = decl.parent.parent;
   const list = statementList(statement);
   if (!ts.isVariableStatement(statement) || !list || statement.declarationList.declarations.length !== 1) return [];
