@@ -765,7 +765,9 @@ function reportSignalConnection(
   const owner = ctx.analysis.ownerOf(call);
   const scope: ts.Node = owner.kind === 'class' ? owner.cls : ctx.file;
   if (clearsConnections(ctx, scope, [receiver, accessPathKey(ctx.types, callee.expression) ?? ''])) return;
-  if (!ctx.analysis.outlivesOwner(target, owner, lifecycle) || ctx.analysis.addsNothingToTarget(target, slot)) return;
+  if (!ctx.analysis.outlivesOwner(target, owner, lifecycle)) return;
+  // `connection.closed.connect(…)` whose slot holds only `connection` (and what lives as long as the program)
+  if (ts.isPropertyAccessExpression(target) && ctx.analysis.slotHoldsOnlySender(target.expression, slot, owner)) return;
   const editable = owner.kind === 'class' ? lifecycle.of(owner.cls).teardownToEdit : undefined;
   // the slot is disconnected, with another thisArg: that removes nothing (the sender may be known there by another path)
   const [mismatch] = disconnects;
