@@ -17,6 +17,7 @@ import {
   endingSourceOf,
   isAssignment,
   isSignalConnection,
+  outerExpression,
   isThisObject,
   removalsOf,
   repeatedHookOf,
@@ -25,7 +26,6 @@ import {
   someCall,
   someNode,
   tableEntryKey,
-  thisField,
   thisProperty,
   untypedRemovalOf,
   unwrap,
@@ -75,7 +75,6 @@ const MESSAGES = {
     'Slot connected to `{{target}}` is never disconnected: a disconnect is there but does not match it ({{difference}}). ' +
     'The signal keeps the slot (and what it references) alive as long as its sender lives.',
   disconnectThatDiffers: 'the disconnect that does not match',
-  disconnectInTeardown: 'Disconnect the slot in {{teardown}}()',
   passSameThisArg: 'Disconnect with the same thisArg',
   addedAtEveryRun:
     'Listener for {{event}} on `{{target}}` is added at every {{hook}}() call, which runs again and again on the same object: ' +
@@ -764,36 +763,42 @@ function reportSignalConnection(
   if (disconnects.some((d) => sameReceiver(receiverKey(ctx, d.arguments[1]), receiver))) return;
   const owner = ctx.analysis.ownerOf(call);
   const scope: ts.Node = owner.kind === 'class' ? owner.cls : ctx.file;
-  if (clearsConnections(ctx, scope, [receiver, accessPathKey(ctx.types, callee.expression) ?? ''])) return;
+  const sender = ts.isPropertyAccessExpression(target) ? accessPathKey(ctx.types, target.expression) : undefined;
+  if (clearsConnections(ctx, scope, [receiver, sender ?? ''])) return;
   if (!ctx.analysis.outlivesOwner(target, owner, lifecycle)) return;
-  // `connection.closed.connect(…)` whose slot holds only `connection` (and what lives as long as the program)
-  if (ts.isPropertyAccessExpression(target) && ctx.analysis.slotHoldsOnlySender(target.expression, slot, owner)) return;
-  const editable = owner.kind === 'class' ? lifecycle.of(owner.cls).teardownToEdit : undefined;
   // the slot is disconnected, with another thisArg: that removes nothing (the sender may be known there by another path)
-  const [mismatch] = disconnects;
+  const mismatch = disconnects.find((d) => !runsAsSenderEnds(ctx, d));
   if (mismatch) return reportDisconnectMismatch(ctx, call, target, mismatch);
-  const clearedByTeardown =
-    !!thisArg && isThisObject(ctx.types, thisArg) && owner.kind === 'class' && lifecycle.of(owner.cls).teardowns.length > 0;
+  // a thisArg names the receiver whose end clears the connection (a Lumino Widget's dispose: `Signal.clearData(this)`)
   const fn = enclosingFunction(call);
-  if (clearedByTeardown || !fn || ts.isConstructorDeclaration(fn)) return;
-  const run = fn.name && !ts.isComputedPropertyName(fn.name) ? `${fn.name.getText(ctx.file)}() call` : 'run of the callback';
-  const out: Report<MessageId> = slotKey
-    ? { node: call, messageId: 'namedSlot', data: { target, run, slot: codeText(slot) } }
-    : { node: call, messageId: 'inlineSlot', data: { target, run }, related: [{ node: slot, messageId: 'handlerWithoutIdentity' }] };
-  // a signal is a member of its sender (`this.context.renamed`): reachable where the sender is
-  if (slotKey && editable?.body && reachableFromTeardown(ctx, thisField(target)) && reachableFromTeardown(ctx, slot)) {
-    const args = [slot, thisArg].filter((a) => !!a).map((a) => a.getText(ctx.file));
-    const disconnect = `${target.getText(ctx.file)}.${SIGNAL_DISCONNECT}(${args.join(', ')});`;
-    out.fixes = [
-      {
-        messageId: 'disconnectInTeardown',
-        data: { teardown: editable.name },
-        edits: [appendToBody(ctx.file, editable.body, disconnect)],
-        preferred: true,
-      },
-    ];
-  }
-  ctx.report(out);
+  if (receiver !== '' || !fn || !(ts.isMethodDeclaration(fn) || ts.isAccessor(fn)) || !reachedThroughParameter(ctx, fn, target)) return;
+  const run = `${fn.name.getText(ctx.file)}() call`;
+  ctx.report(
+    slotKey
+      ? { node: call, messageId: 'namedSlot', data: { target, run, slot: codeText(slot) } }
+      : { node: call, messageId: 'inlineSlot', data: { target, run }, related: [{ node: slot, messageId: 'handlerWithoutIdentity' }] },
+  );
+}
+
+/**
+ * `adapter.widget.context.pathChanged` in a method with the parameter `adapter`: a sender the handed object refers to
+ * (not the object itself, nor a field or local of the owner), which may be shared by many such objects and outlive them.
+ */
+function reachedThroughParameter(ctx: Context, fn: ts.SignatureDeclaration, signal: ts.Expression): boolean {
+  const sender = ts.isPropertyAccessExpression(signal) ? unwrap(signal.expression) : undefined;
+  if (!sender || !ts.isPropertyAccessExpression(sender)) return false;
+  const root = rootIdentifier(sender);
+  const decl = root && ctx.types.symbolAt(root)?.valueDeclaration;
+  return !!decl && ts.isParameter(decl) && decl.parent === fn;
+}
+
+/** A disconnect in a slot of the sender's own end signal (`outputs.disposed.connect(() => …)`): the end clears it anyway. */
+function runsAsSenderEnds(ctx: Context, disconnect: ts.CallExpression): boolean {
+  const fn = enclosingFunction(disconnect);
+  const registration = fn && outerExpression(fn as ts.Expression).parent;
+  if (!registration || !ts.isCallExpression(registration) || !isSignalConnection(ctx.types, registration)) return false;
+  const signal = unwrap((registration.expression as ts.PropertyAccessExpression).expression);
+  return !!endingSourceOf(ctx.types, signal);
 }
 
 /** A thisArg by access path: '' when there is none, '*' when it has no path (it may be any receiver). */

@@ -7,7 +7,7 @@ import { outerExpression, thisProperty, unwrap } from './expressions';
 import { adoptedByOwner, releasedByOwnTeardown } from './disposables';
 import { onOwnEndOfPassingSource } from './end-events';
 import { LifecycleAnalysis } from './lifecycle';
-import { addsNothingToTarget, outlivesOwner, runsOncePerApplication, slotHoldsOnlySender, waitsForOneTimeEvent } from './lifetime';
+import { addsNothingToTarget, outlivesOwner, runsOncePerApplication, waitsForOneTimeEvent } from './lifetime';
 import { ownerOf, type Owner } from './owner';
 import { OwnershipAnalysis, type LocalUses, type Releasers } from './ownership';
 import { isPlatformHandle, unreleasedOwnedField, type OwnedField } from './owning-fields';
@@ -90,11 +90,6 @@ export class Analysis {
    */
   addsNothingToTarget(target: ts.Expression, handler: ts.Expression): boolean {
     return addsNothingToTarget(this.types, target, handler);
-  }
-
-  /** A signal's slot that holds nothing but the signal's sender and what lives as long as the program (see lifetime.ts). */
-  slotHoldsOnlySender(sender: ts.Expression, slot: ts.Expression, owner: Owner): boolean {
-    return slotHoldsOnlySender(this.types, sender, slot, owner);
   }
 
   /** The resource a field assignment or initialiser makes the class own and nothing releases (see owning-fields.ts). */

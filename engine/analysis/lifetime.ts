@@ -40,7 +40,7 @@ import { identifiersNamed, referencesTo, someNode } from './walk';
 import { enclosingFunction, isProgramLifetime, ownerOf, type Owner } from './owner';
 import { observableChain } from './rx';
 import { LISTENER_REGISTRATIONS } from './events';
-import { capturesOf, holdsOnly } from './captures';
+import { holdsOnly } from './captures';
 import { inHostPage, inTemplates } from './markup';
 import { containerUseOf, containersDefaultToSingletons, type ContainerUse } from './containers';
 
@@ -726,32 +726,6 @@ export function addsNothingToTarget(types: TypeQueries, target: ts.Expression, h
   const decl = param?.valueDeclaration;
   if (!decl || !ts.isParameter(decl) || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return false;
   return holdsOnly(types, fn, [param!]) && filledAnewAtEveryCall(types, decl);
-}
-
-/**
- * `connection.closed.connect(slot)`, the slot inline or a local function of the same code: a slot that holds nothing
- * but the sender (`connection`, a name of the code), primitives, module-level values and the `this` of an instance
- * that lives as long as the application. The sender keeps alive only what it or the program holds anyway.
- */
-export function slotHoldsOnlySender(types: TypeQueries, sender: ts.Expression, slot: ts.Expression, owner: Owner): boolean {
-  const root = unwrap(sender);
-  const senderSymbol = ts.isIdentifier(root) ? types.symbolAt(root) : undefined;
-  const fn = inlineFunctionOf(types, slot);
-  if (!senderSymbol || !fn) return false;
-  const captures = capturesOf(types, fn);
-  if (captures.unknown || captures.values.some((s) => s !== senderSymbol)) return false;
-  return !captures.outerThis || (owner.kind === 'class' && constructedOncePerApplication(types, owner.cls, 0));
-}
-
-/** The arrow or function expression a slot is: inline, or a `const` of the function the registration is in. */
-function inlineFunctionOf(types: TypeQueries, slot: ts.Expression): ts.ArrowFunction | ts.FunctionExpression | undefined {
-  const x = unwrap(slot);
-  if (ts.isArrowFunction(x) || ts.isFunctionExpression(x)) return x;
-  const decl = ts.isIdentifier(x) ? types.symbolAt(x)?.valueDeclaration : undefined;
-  if (!decl || !ts.isVariableDeclaration(decl) || !(decl.parent.flags & ts.NodeFlags.Const) || !decl.initializer) return undefined;
-  const value = unwrap(decl.initializer);
-  const local = enclosingFunction(decl) === enclosingFunction(slot);
-  return local && (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) ? value : undefined;
 }
 
 /** Every call of the parameter's function passes a value that is not one long-lived object (see addsNothingToTarget). */

@@ -40,7 +40,7 @@ const HOLDS_NOTHING: readonly DeclarationSpec[] = [
   { name: ['Hash', 'Hmac', 'Cipher', 'Cipheriv', 'Decipher', 'Decipheriv', 'Sign', 'Verify'], from: nodeModule('crypto') },
   { name: 'Window', from: [{ from: 'lib' }] },
 ];
-/** The platform's observers watch the nodes they observe until disconnect(); an observed node keeps the callback. */
+/** The platform's observers watch the nodes they observe until disconnect() (or unobserve() of each); an observed node keeps the callback. */
 const OBSERVERS: DeclarationSpec = {
   name: ['ResizeObserver', 'MutationObserver', 'IntersectionObserver', 'PerformanceObserver', 'ReportingObserver'],
   from: [{ from: 'lib' }],
@@ -61,7 +61,7 @@ function computeResourceInfo(types: TypeQueries, type: ts.Type): ResourceInfo | 
   if (declaredAsOneOf(types, type, [OBSERVERS]))
     return {
       kind: 'handle',
-      releaseMethods: ['disconnect'],
+      releaseMethods: ['disconnect', 'unobserve'],
       disposable: false,
       asyncDisposable: false,
       typeName: types.typeName(type),
