@@ -8,14 +8,18 @@ import {
   PERSISTENT_REGISTRATIONS,
   RELEASE_METHODS,
   REMOVE_ALL_LISTENERS,
+  SIGNAL_CLEANUPS,
+  SIGNAL_DISCONNECT,
   accessPathKey,
   aliasPaths,
   answeredWithoutReturning,
   assignedName,
   droppedObserver,
   enclosingFunction,
+  endingSourceOf,
   findNode,
   isAssignment,
+  isSignalConnection,
   isThisObject,
   outerExpression,
   removalsOf,
@@ -78,6 +82,17 @@ const MESSAGES = {
     'and each run adds one more to the same target.',
   runsAgainHere: 'runs the function again without removing the listener',
   removedOnOtherPath: 'the removal, on another path',
+  inlineSlot:
+    'Slot connected to `{{target}}` at every {{run}} is never disconnected: it is an inline function, so no disconnect can ' +
+    'name it. The signal keeps the slot (and what it references) alive as long as its sender lives.',
+  namedSlot:
+    'Slot `{{slot}}` connected to `{{target}}` at every {{run}} is never disconnected: nothing disconnects it. The signal ' +
+    'keeps the slot (and what it references) alive as long as its sender lives.',
+  disconnectDoesNotMatch:
+    'Slot connected to `{{target}}` is never disconnected: a disconnect is there but does not match it ({{difference}}). ' +
+    'The signal keeps the slot (and what it references) alive as long as its sender lives.',
+  disconnectThatDiffers: 'the disconnect that does not match',
+  passSameThisArg: 'Disconnect with the same thisArg',
   addedAtEveryRun:
     'Listener for {{event}} on `{{target}}` is added at every {{hook}}() call, which runs again and again on the same object: ' +
     'one more stays at each run for as long as the object lives. Register it once (in the constructor).',
@@ -101,6 +116,7 @@ export default defineRule({
         const callee = unwrap(call.expression);
         if (!ts.isPropertyAccessExpression(callee)) return;
         if (reportDroppedObserver(ctx, call, lifecycle)) return;
+        if (isSignalConnection(ctx.types, call)) return reportSignalConnection(ctx, call, callee, lifecycle);
         if (call.arguments.length === 1) return reportReplacedWithoutRemoval(ctx, call, callee);
         if (call.arguments.length < 2) return;
         if (LISTENER_REGISTRATIONS.has(callee.name.text) && reportAddedAfterAnswering(ctx, call, callee)) return;
@@ -878,4 +894,139 @@ function removesInBlockBefore(assignment: ts.Node, removes: (n: ts.Node) => ts.C
     if (found) return found;
   }
   return undefined;
+}
+
+/**
+ * `sender.changed.connect(slot, thisArg?)` on a signal (events.ts): the connection stays until a disconnect names the
+ * same slot and thisArg, or a static clean-up drops what the thisArg receives or the sender sends
+ * (`Signal.clearData(this)`). A disconnect of the slot with another thisArg removes nothing: reported wherever the
+ * sender is not the owner's. Otherwise reported only for a connection made again at each run of a function (not the
+ * constructor, not code that runs once) on a sender that outlives the owner, with a slot that holds more than it, and
+ * no thisArg the owner's teardown clears (a Lumino Widget's dispose clears what `this` receives).
+ */
+function reportSignalConnection(
+  ctx: Context,
+  call: ts.CallExpression,
+  callee: ts.PropertyAccessExpression,
+  lifecycle: LifecycleAnalysis,
+): void {
+  const [slot, thisArg] = call.arguments;
+  const target = unwrap(callee.expression);
+  // `model.disposed.connect(…)`: emitted once as the sender ends, which drops its connections
+  if (ctx.analysis.runsOncePerApplication(call) || endingSourceOf(ctx.types, target)) return;
+  const slotKey = handlerKey(ctx, slot);
+  const receiver = receiverKey(ctx, thisArg);
+  const disconnects = slotKey ? signalDisconnects(ctx, aliasPaths(ctx.types, slot)) : [];
+  // a named slot disconnected with the same thisArg anywhere in the file is managed there, whatever the sender is called
+  if (disconnects.some((d) => sameReceiver(receiverKey(ctx, d.arguments[1]), receiver))) return;
+  const owner = ctx.analysis.ownerOf(call);
+  const scope: ts.Node = owner.kind === 'class' ? owner.cls : ctx.file;
+  const sender = ts.isPropertyAccessExpression(target) ? accessPathKey(ctx.types, target.expression) : undefined;
+  if (clearsConnections(ctx, scope, [receiver, sender ?? ''])) return;
+  if (!ctx.analysis.outlivesOwner(target, owner, lifecycle)) return;
+  // the slot is disconnected, with another thisArg: that removes nothing (the sender may be known there by another path)
+  const mismatch = disconnects.find((d) => !runsAsSenderEnds(ctx, d));
+  if (mismatch) return reportDisconnectMismatch(ctx, call, target, mismatch);
+  // a thisArg names the receiver whose end clears the connection (a Lumino Widget's dispose: `Signal.clearData(this)`)
+  const fn = enclosingFunction(call);
+  if (receiver !== '' || !fn || !(ts.isMethodDeclaration(fn) || ts.isAccessor(fn)) || !reachedThroughParameter(ctx, fn, target)) return;
+  const run = `${fn.name.getText(ctx.file)}() call`;
+  ctx.report(
+    slotKey
+      ? { node: call, messageId: 'namedSlot', data: { target, run, slot: codeText(slot) } }
+      : { node: call, messageId: 'inlineSlot', data: { target, run }, related: [{ node: slot, messageId: 'handlerWithoutIdentity' }] },
+  );
+}
+
+/**
+ * `adapter.widget.context.pathChanged` in a method with the parameter `adapter`: a sender the handed object refers to
+ * (not the object itself, nor a field or local of the owner), which may be shared by many such objects and outlive them.
+ */
+function reachedThroughParameter(ctx: Context, fn: ts.SignatureDeclaration, signal: ts.Expression): boolean {
+  const sender = ts.isPropertyAccessExpression(signal) ? unwrap(signal.expression) : undefined;
+  if (!sender || !ts.isPropertyAccessExpression(sender)) return false;
+  const root = rootIdentifier(sender);
+  const decl = root && ctx.types.symbolAt(root)?.valueDeclaration;
+  return !!decl && ts.isParameter(decl) && decl.parent === fn;
+}
+
+/** A disconnect in a slot of the sender's own end signal (`outputs.disposed.connect(() => …)`): the end clears it anyway. */
+function runsAsSenderEnds(ctx: Context, disconnect: ts.CallExpression): boolean {
+  const fn = enclosingFunction(disconnect);
+  const registration = fn && outerExpression(fn as ts.Expression).parent;
+  if (!registration || !ts.isCallExpression(registration) || !isSignalConnection(ctx.types, registration)) return false;
+  const signal = unwrap((registration.expression as ts.PropertyAccessExpression).expression);
+  return !!endingSourceOf(ctx.types, signal);
+}
+
+/** A thisArg by access path: '' when there is none, '*' when it has no path (it may be any receiver). */
+function receiverKey(ctx: Context, thisArg: ts.Expression | undefined): string {
+  if (!thisArg || unwrap(thisArg).kind === ts.SyntaxKind.UndefinedKeyword) return '';
+  const x = unwrap(thisArg);
+  if (ts.isIdentifier(x) && x.text === 'undefined') return '';
+  return accessPathKey(ctx.types, x) ?? '*';
+}
+
+function sameReceiver(a: string, b: string): boolean {
+  return a === b || a === '*' || b === '*';
+}
+
+/** The disconnects in the file of a slot known by one of `slotPaths`, from any signal. */
+function signalDisconnects(ctx: Context, slotPaths: readonly string[]): ts.CallExpression[] {
+  const found: ts.CallExpression[] = [];
+  someCall(ctx.file, (c) => {
+    const callee = unwrap(c.expression);
+    const [slot] = c.arguments;
+    if (ts.isPropertyAccessExpression(callee) && callee.name.text === SIGNAL_DISCONNECT && slot && c.arguments.length <= 2) {
+      if (removedHandlerPaths(ctx, slot).some((path) => slotPaths.includes(path))) found.push(c);
+    }
+    return false;
+  });
+  return found;
+}
+
+/** `Signal.clearData(x)` (or another static clean-up) in `scope` for one of the receivers or senders `keys`. */
+function clearsConnections(ctx: Context, scope: ts.Node, keys: readonly string[]): boolean {
+  const wanted = keys.filter((k) => k !== '' && k !== '*');
+  return someCall(scope, (c) => {
+    const callee = unwrap(c.expression);
+    const [cleared] = c.arguments;
+    return (
+      ts.isPropertyAccessExpression(callee) &&
+      SIGNAL_CLEANUPS.has(callee.name.text) &&
+      !!cleared &&
+      wanted.includes(accessPathKey(ctx.types, cleared) ?? '')
+    );
+  });
+}
+
+/** `connect(slot, this)` undone by `disconnect(slot)`: a signal finds a connection by slot and thisArg together. */
+function reportDisconnectMismatch(ctx: Context, call: ts.CallExpression, target: ts.Expression, disconnect: ts.CallExpression): void {
+  const thisArg = call.arguments[1];
+  const removedWith = disconnect.arguments[1];
+  const describe = (a: ts.Expression | undefined): string => (a && receiverKey(ctx, a) !== '' ? `\`${codeText(a)}\`` : 'no thisArg');
+  const difference = `thisArg: connected with ${describe(thisArg)}, disconnected with ${describe(removedWith)}`;
+  const out: Report<MessageId> = {
+    node: call,
+    messageId: 'disconnectDoesNotMatch',
+    data: { target, difference },
+    related: [{ node: disconnect, messageId: 'disconnectThatDiffers' }],
+  };
+  // the same `this` (or none) is valid at the disconnect when both are in one class
+  const connectOwner = ctx.analysis.ownerOf(call);
+  const disconnectOwner = ctx.analysis.ownerOf(disconnect);
+  const sameClass = connectOwner.kind === 'class' && disconnectOwner.kind === 'class' && connectOwner.cls === disconnectOwner.cls;
+  const portable = !thisArg || unwrap(thisArg).kind === ts.SyntaxKind.ThisKeyword;
+  if (sameClass && portable) {
+    const [slot] = disconnect.arguments;
+    const end = disconnect.arguments.at(-1)!.getEnd();
+    out.fixes = [
+      {
+        messageId: 'passSameThisArg',
+        edits: [{ start: slot.getEnd(), end, newText: thisArg ? `, ${thisArg.getText(ctx.file)}` : '' }],
+        preferred: true,
+      },
+    ];
+  }
+  ctx.report(out);
 }

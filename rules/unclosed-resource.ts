@@ -416,10 +416,11 @@ function neverReleasedFixes(
   info: ResourceInfo | undefined,
   releaseCode: string,
 ): Fixes {
-  // a value used by callbacks, events or a request's pool (`{ agent }`) is still in use when the block ends
+  // a value used by callbacks, events or a request's pool (`{ agent }`) is still in use when the block ends, and an
+  // observer watches on after it: releasing either there would end what it was made for
   const laterUse = (u: Use) =>
     u.inClosure || (u.kind === 'method' && EVENT_DRIVEN_METHODS.has(u.method!)) || isRequestPoolOption(ctx.types, u.ref);
-  if (uses.some(laterUse)) return [];
+  if (info?.observer || uses.some(laterUse)) return [];
   const statement = decl.parent.parent;
   const list = statementList(statement);
   if (!ts.isVariableStatement(statement) || !list || statement.declarationList.declarations.length !== 1) return [];

@@ -10,12 +10,18 @@ import { unwrap } from './expressions';
 const OWN_END_EVENT = /^(on(Will|Did)?(Dispose|Destroy)e?d?|(disposed|destroyed)\$?)$/;
 const ENDING_METHODS = ['dispose', 'destroy'];
 
+/** The source whose own end `event` is (`peer` of `peer.onDispose`, `model` of `model.disposed`), when its type can end. */
+export function endingSourceOf(types: TypeQueries, event: ts.Expression): ts.Expression | undefined {
+  const access = unwrap(event);
+  if (!ts.isPropertyAccessExpression(access) || !OWN_END_EVENT.test(access.name.text)) return undefined;
+  const source = access.expression;
+  return ENDING_METHODS.some((m) => types.hasMethod(types.typeAt(source), m)) ? source : undefined;
+}
+
 /** True when `event` (`peer.onDispose`, `tab.destroyed$`) is the end event of a source handed in for one call. */
 export function onOwnEndOfPassingSource(types: TypeQueries, event: ts.Expression): boolean {
-  const access = unwrap(event);
-  if (!ts.isPropertyAccessExpression(access) || !OWN_END_EVENT.test(access.name.text)) return false;
-  const source = access.expression;
-  if (!ENDING_METHODS.some((m) => types.hasMethod(types.typeAt(source), m))) return false;
+  const source = endingSourceOf(types, event);
+  if (!source) return false;
   const root = unwrap(source);
   const decl = ts.isIdentifier(root) ? types.symbolAt(root)?.valueDeclaration : undefined;
   return !!decl && ts.isParameter(decl) && !ts.isConstructorDeclaration(decl.parent);

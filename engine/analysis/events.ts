@@ -1,4 +1,8 @@
-// Event registration and removal methods (DOM EventTarget, Node EventEmitter), in one table for every rule.
+// Event registration and removal methods (DOM EventTarget, Node EventEmitter, Lumino signals), in one table for every rule.
+import ts = require('typescript');
+import type { TypeQueries } from '../types';
+import { unwrap } from './expressions';
+
 /** Registration method → the removal methods that undo it. `once` registrations remove themselves after one event. */
 const REGISTRATIONS: Record<string, { removals: readonly string[]; once: boolean }> = {
   addEventListener: { removals: ['removeEventListener'], once: false },
@@ -38,4 +42,24 @@ export function untypedRemovalOf(method: string): string | undefined {
 /** The removal methods that undo a registration method (empty for names that register nothing). */
 export function removalsOf(method: string): readonly string[] {
   return Object.hasOwn(REGISTRATIONS, method) ? REGISTRATIONS[method].removals : [];
+}
+
+/**
+ * Signals (Lumino's `ISignal`): `signal.connect(slot, thisArg?)` adds a slot that stays until `signal.disconnect(slot,
+ * thisArg)` names both again, or a static clean-up (`Signal.clearData(x)`, `disconnectReceiver`, `disconnectSender`,
+ * `disconnectAll`) drops every connection that `x` sends or receives.
+ */
+export const SIGNAL_CONNECT = 'connect';
+export const SIGNAL_DISCONNECT = 'disconnect';
+export const SIGNAL_CLEANUPS: ReadonlySet<string> = new Set(['clearData', 'disconnectReceiver', 'disconnectSender', 'disconnectAll']);
+
+/** `target.connect(slot, thisArg?)` on a signal: its type connects and disconnects, and the slot is a function. */
+export function isSignalConnection(types: TypeQueries, call: ts.CallExpression): boolean {
+  const callee = unwrap(call.expression);
+  const [slot] = call.arguments;
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== SIGNAL_CONNECT || !slot || call.arguments.length > 2) return false;
+  return types.typeFact(call, 'signal-connection', () => {
+    const type = types.typeAt(callee.expression);
+    return types.hasMethod(type, SIGNAL_DISCONNECT) && types.isCallable(types.typeAt(slot));
+  });
 }

@@ -199,9 +199,14 @@ export {
   ONCE_REGISTRATIONS,
   PERSISTENT_REGISTRATIONS,
   REMOVE_ALL_LISTENERS,
+  SIGNAL_CLEANUPS,
+  SIGNAL_CONNECT,
+  SIGNAL_DISCONNECT,
+  isSignalConnection,
   removalsOf,
   untypedRemovalOf,
 } from './events';
+export { endingSourceOf } from './end-events';
 export {
   assignedName,
   boundNames,

@@ -25,6 +25,8 @@ export interface ResourceInfo {
   disposable: boolean;
   asyncDisposable: boolean;
   typeName: string;
+  /** A platform observer: it watches on after the code that starts it, until disconnect() (no release at a block's end). */
+  observer: boolean;
 }
 
 /** Types with releasing-looking members that hold nothing to release (a decoder's end() flushes, a FileReader's abort() cancels a read). */
@@ -38,6 +40,11 @@ const HOLDS_NOTHING: readonly DeclarationSpec[] = [
   { name: ['Hash', 'Hmac', 'Cipher', 'Cipheriv', 'Decipher', 'Decipheriv', 'Sign', 'Verify'], from: nodeModule('crypto') },
   { name: 'Window', from: [{ from: 'lib' }] },
 ];
+/** The platform's observers watch the nodes they observe until disconnect() (or unobserve() of each); an observed node keeps the callback. */
+const OBSERVERS: DeclarationSpec = {
+  name: ['ResizeObserver', 'MutationObserver', 'IntersectionObserver', 'PerformanceObserver', 'ReportingObserver'],
+  from: [{ from: 'lib' }],
+};
 const WORKERS = /^(Worker|ChildProcess|ChildProcessWithoutNullStreams|ChildProcessByStdio|SharedWorker)\b/;
 
 /** Per type (types are the checker's own objects): the same few return and value types are asked about over and over. */
@@ -51,6 +58,15 @@ export function resourceInfo(types: TypeQueries, type: ts.Type): ResourceInfo | 
 
 function computeResourceInfo(types: TypeQueries, type: ts.Type): ResourceInfo | undefined {
   if (!types.isObjectType(type)) return undefined;
+  if (declaredAsOneOf(types, type, [OBSERVERS]))
+    return {
+      kind: 'handle',
+      releaseMethods: ['disconnect', 'unobserve'],
+      disposable: false,
+      asyncDisposable: false,
+      typeName: types.typeName(type),
+      observer: true,
+    };
   const releaseMethods = RELEASE_METHODS.filter((m) => types.hasMethod(type, m) && !answersWithData(types, type, m));
   const disposable = types.hasSymbolMethod(type, 'dispose');
   const asyncDisposable = types.hasSymbolMethod(type, 'asyncDispose');
@@ -64,7 +80,7 @@ function computeResourceInfo(types: TypeQueries, type: ts.Type): ResourceInfo | 
       : releaseMethods.length === 1 && releaseMethods[0] === 'dispose' && !disposable && !asyncDisposable
         ? 'disposable'
         : 'handle';
-  return { kind, releaseMethods, disposable, asyncDisposable, typeName };
+  return { kind, releaseMethods, disposable, asyncDisposable, typeName, observer: false };
 }
 
 /**
@@ -91,10 +107,15 @@ export function mayBeNullish(type: ts.Type): boolean {
 }
 
 function holdsNothing(types: TypeQueries, type: ts.Type): boolean {
+  return declaredAsOneOf(types, type, HOLDS_NOTHING);
+}
+
+/** Every non-nullish member of the type is a declaration one of the specs names. */
+function declaredAsOneOf(types: TypeQueries, type: ts.Type, specs: readonly DeclarationSpec[]): boolean {
   const members = (type.isUnion() ? type.types : [type]).filter((t) => !(t.flags & NULLISH));
   return members.every((t) => {
     const symbol = t.getSymbol();
-    return !!symbol && HOLDS_NOTHING.some((spec) => hasName(spec, symbol.name) && declaredBy(types, symbol, spec.from));
+    return !!symbol && specs.some((spec) => hasName(spec, symbol.name) && declaredBy(types, symbol, spec.from));
   });
 }
 
