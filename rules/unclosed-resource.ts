@@ -14,6 +14,7 @@ import {
   callbackAcquisition,
   callbackHandle,
   closesIdleSockets,
+  droppedObserver,
   endedByUser,
   enclosingFunction,
   exitsDroppingValue,
@@ -185,6 +186,7 @@ export default defineRule({
         if (!releases.length) {
           // piped, it ends itself: whether its destination may end first is pipedSource's question
           if (uses.some((u) => u.method === 'pipe' && pipesToItsEnd(ctx.types, u.site as ts.CallExpression))) return;
+          if (uses.some((u) => u.method === 'observe' && observedOnly(ctx, info, u.site))) return;
           ctx.report({
             node: acquire,
             messageId: 'neverReleased',
@@ -207,6 +209,7 @@ function droppedTemporary(ctx: Context, made: ts.CallExpression | ts.NewExpressi
   const dropped = ctx.analysis.droppedTemporary(made);
   if (!dropped) return;
   const { info, lastUse } = dropped;
+  if (observedOnly(ctx, info, lastUse)) return;
   const method = codeText((lastUse.expression as ts.PropertyAccessExpression).name);
   ctx.report({
     node: made,
@@ -214,6 +217,14 @@ function droppedTemporary(ctx: Context, made: ts.CallExpression | ts.NewExpressi
     data: { type: info.typeName, source: madeBy(made), method, release: `${info.releaseMethods[0] ?? '[Symbol.dispose]'}()` },
     related: [{ node: lastUse, messageId: 'lastUse' }],
   });
+}
+
+/**
+ * A platform observer that nothing but `observe(target)` uses: listener-leak reports it when the target outlives the
+ * owner (its callback stays on the target like a listener's), and says nothing when they end together.
+ */
+function observedOnly(ctx: Context, info: ResourceInfo | undefined, use: ts.Node): boolean {
+  return !!info?.observer && ts.isCallExpression(use) && !!droppedObserver(ctx.types, use);
 }
 
 /** `source.pipe(destination)` whose source stays open when the destination ends first. */
