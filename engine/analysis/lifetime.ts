@@ -699,7 +699,8 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
       !resolvedFromFreshCall(types, decl) &&
       !setUpOncePerValue(types, decl) &&
       !boundToOwnedAtEveryCall(types, decl, owner) &&
-      !handedInByReceiverOwner(types, decl)
+      !handedInByReceiverOwner(types, decl) &&
+      !madeForEachCall(types, decl)
     );
   const declaringFn = enclosingFunction(decl);
   if (!declaringFn) return true; // module-level
@@ -707,8 +708,48 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
   // `const c = this.connection` or `this.widget.content`: as long-lived as the field it was read from
   const init = decl.initializer && unwrap(decl.initializer);
   if (init && ts.isPropertyAccessExpression(init) && thisProperty(thisField(init))) return outlivesOwner(types, init, owner);
+  // `const pick = quickPick`: another name for a variable declared before it, as long-lived as that one
+  if (init && ts.isIdentifier(init) && declaredBefore(types, init, decl)) return outlivesOwner(types, init, owner);
+  // `const form = forms[i]`: an element of a local list, as long-lived as what the list was made of
+  if (init && ts.isElementAccessExpression(init) && ts.isIdentifier(unwrap(init.expression)))
+    return elementsOutlive(types, unwrap(init.expression) as ts.Identifier, owner);
   // a local: it is as short-lived as its function unless it was read from somewhere longer-lived
   return !holdsCreatedValue(types, decl);
+}
+
+/** The variable `name` refers to is declared in the same file before `decl` (so following aliases ends). */
+function declaredBefore(types: TypeQueries, name: ts.Identifier, decl: ts.VariableDeclaration): boolean {
+  const aliased = types.symbolAt(name)?.valueDeclaration;
+  return !!aliased && aliased.getSourceFile() === decl.getSourceFile() && aliased.end <= decl.getStart();
+}
+
+/** DOM lists of an element's descendants: what they hold is part of the element's own subtree. */
+const DESCENDANT_LISTS: DeclarationSpec = {
+  name: ['querySelectorAll', 'getElementsByTagName', 'getElementsByClassName', 'children', 'childNodes'],
+  from: PLATFORM,
+};
+
+/**
+ * Whether the elements of a local list may outlive the owner: every value the local is given is an array literal of
+ * values that do not (`[content]`), or a list of the descendants of an element that does not
+ * (`content.querySelectorAll('form')`, `panel.children`). Any other list (a parameter, a field, a call's result): unknown.
+ */
+function elementsOutlive(types: TypeQueries, list: ts.Identifier, owner: Owner): boolean {
+  const symbol = types.symbolAt(list);
+  const decl = symbol?.valueDeclaration;
+  const fn = decl && enclosingFunction(decl);
+  if (!fn || !ts.isVariableDeclaration(decl) || !decl.initializer || decl.getSourceFile() !== list.getSourceFile()) return true;
+  const values = [decl.initializer, ...assignmentsTo(types, symbol!, fn).map((a) => a.right)];
+  const outlives = (value: ts.Expression): boolean => {
+    const x = unwrap(value);
+    if (ts.isConditionalExpression(x)) return outlives(x.whenTrue) || outlives(x.whenFalse);
+    if (ts.isArrayLiteralExpression(x)) return x.elements.some((e) => ts.isSpreadElement(e) || outlivesOwner(types, e, owner));
+    const query = ts.isCallExpression(x) ? unwrap(x.expression) : x;
+    if (!ts.isPropertyAccessExpression(query) || !ts.isIdentifier(query.name) || !namesSpec(types, query.name, DESCENDANT_LISTS))
+      return true;
+    return outlivesOwner(types, query.expression, owner);
+  };
+  return values.some(outlives);
 }
 
 /**
@@ -730,6 +771,31 @@ export function addsNothingToTarget(types: TypeQueries, target: ts.Expression, h
 
 /** Every call of the parameter's function passes a value that is not one long-lived object (see addsNothingToTarget). */
 function filledAnewAtEveryCall(types: TypeQueries, param: ts.ParameterDeclaration): boolean {
+  return everyCallPasses(types, param, (arg) => !oneObjectAtEveryCall(types, arg));
+}
+
+/**
+ * `showPicker(items)` at every call, where `showPicker(picker)` may also make its own (`picker = createPicker()`):
+ * every call in the program passes a value made for the call (`new …`, a call, a literal, or the caller's local that
+ * holds one), and the function assigns the parameter nothing but fresh values. The parameter holds an object of
+ * this call's own, and what is registered on it goes with it.
+ */
+function madeForEachCall(types: TypeQueries, param: ts.ParameterDeclaration): boolean {
+  const symbol = ts.isIdentifier(param.name) ? types.symbolAt(param.name) : undefined;
+  if (!symbol || !assignmentsTo(types, symbol, param.parent).every((a) => createdOrEmpty(a.right))) return false;
+  return everyCallPasses(types, param, (arg) => madeForTheCall(types, arg) && !isLoopVariable(types, arg));
+}
+
+/** `for (const item of items)`: each value is one of a list's, not made for the call it is passed to. */
+function isLoopVariable(types: TypeQueries, arg: ts.Expression): boolean {
+  const x = unwrap(arg);
+  const decl = ts.isIdentifier(x) ? types.symbolAt(x)?.valueDeclaration : undefined;
+  const loop = decl && ts.isVariableDeclaration(decl) ? decl.parent.parent : undefined;
+  return !!loop && (ts.isForOfStatement(loop) || ts.isForInStatement(loop));
+}
+
+/** Every call of the parameter's function (one at least) passes an argument `accepts` takes at the parameter's place. */
+function everyCallPasses(types: TypeQueries, param: ts.ParameterDeclaration, accepts: (arg: ts.Expression) => boolean): boolean {
   const fn = param.parent;
   const index = fn.parameters.indexOf(param);
   const name = ts.isVariableDeclaration(fn.parent) && fn.parent.initializer === fn ? fn.parent.name : fn.name;
@@ -740,12 +806,13 @@ function filledAnewAtEveryCall(types: TypeQueries, param: ts.ParameterDeclaratio
   const references = local ? (referencesTo(types, fn.getSourceFile(), name as ts.Identifier) ?? []) : types.programReferences(symbol);
   let calls = 0;
   for (const ref of references) {
-    if (ref === name || isImportOrExport(ref)) continue;
+    // the function's own name, and those of its overload signatures
+    if (ref === name || isImportOrExport(ref) || (ts.isFunctionDeclaration(ref.parent) && ref.parent.name === ref)) continue;
     const callee = ts.isPropertyAccessExpression(ref.parent) && ref.parent.name === ref ? ref.parent : ref;
     const call = callee.parent;
     if (!ts.isCallExpression(call) || call.expression !== callee) return false;
     const arg = call.arguments[index];
-    if (!arg || ts.isSpreadElement(arg) || oneObjectAtEveryCall(types, arg)) return false;
+    if (!arg || ts.isSpreadElement(arg) || !accepts(arg)) return false;
     calls++;
   }
   return calls > 0;
@@ -1314,17 +1381,24 @@ export function createsValue(e: ts.Expression): boolean {
 
 /**
  * A local that holds a value made in its function: initialised with one (or `this`), or declared empty
- * (`let s = null`) and only ever assigned fresh values.
+ * (`let s = null`, or `make ? make() : null`) and only ever assigned fresh values.
  */
 function holdsCreatedValue(types: TypeQueries, decl: ts.VariableDeclaration): boolean {
   const init = decl.initializer && unwrap(decl.initializer);
   if (init && (createsValue(init) || init.kind === ts.SyntaxKind.ThisKeyword)) return true;
-  if (init && !isEmptyValue(init)) return false;
+  if (init && !createdOrEmpty(init)) return false;
   const symbol = types.symbolAt(decl.name);
   const fn = enclosingFunction(decl);
   if (!symbol || !fn) return false;
   // clearing it (`s = null`) does not make it hold anything longer-lived
-  return assignmentsTo(types, symbol, fn).every((a) => createsValue(a.right) || isEmptyValue(a.right));
+  return assignmentsTo(types, symbol, fn).every((a) => createdOrEmpty(a.right));
+}
+
+/** A fresh value or none, on every branch of `?:`. */
+function createdOrEmpty(e: ts.Expression): boolean {
+  const x = unwrap(e, { await: true });
+  if (ts.isConditionalExpression(x)) return createdOrEmpty(x.whenTrue) && createdOrEmpty(x.whenFalse);
+  return createsValue(x) || isEmptyValue(x);
 }
 
 function isEmptyValue(e: ts.Expression): boolean {
