@@ -691,6 +691,9 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
   // the code just put a fresh value there (`client = createClient(); client.onX(…)`): the source is new, not shared
   if (assignedFreshBefore(types, symbol!, target)) return false;
   if (decl.getSourceFile() !== target.getSourceFile()) return true; // a global or an import
+  // `manager.folders.forEach((folder) => folder.onX(…))`: each element, as long-lived as the list it is read from
+  const list = ts.isParameter(decl) ? iteratedList(types, decl) : undefined;
+  if (list) return outlivesOwner(types, list, owner);
   if (ts.isParameter(decl))
     return (
       !handedInAtConstruction(types, decl, target) &&
@@ -715,6 +718,22 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
     return elementsOutlive(types, unwrap(init.expression) as ts.Identifier, owner);
   // a local: it is as short-lived as its function unless it was read from somewhere longer-lived
   return !holdsCreatedValue(types, decl);
+}
+
+/** Array methods that call their callback with each element first. */
+const ELEMENT_CALLBACKS: DeclarationSpec = {
+  name: ['forEach', 'map', 'flatMap', 'filter', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex'],
+  from: PLATFORM,
+};
+
+/** The list whose elements an inline callback's first parameter takes (`list.forEach((item) => …)`): `list`. */
+function iteratedList(types: TypeQueries, param: ts.ParameterDeclaration): ts.Expression | undefined {
+  const fn = param.parent;
+  if (fn.parameters[0] !== param || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return undefined;
+  const call = outerCall(fn);
+  const callee = call && call.arguments[0] === outerExpression(fn, {}) ? unwrap(call.expression) : undefined;
+  if (!callee || !ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.name)) return undefined;
+  return namesSpec(types, callee.name, ELEMENT_CALLBACKS) ? callee.expression : undefined;
 }
 
 /** The variable `name` refers to is declared in the same file before `decl` (so following aliases ends). */
