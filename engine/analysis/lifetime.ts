@@ -802,15 +802,19 @@ function filledAnewAtEveryCall(types: TypeQueries, param: ts.ParameterDeclaratio
 function madeForEachCall(types: TypeQueries, param: ts.ParameterDeclaration): boolean {
   const symbol = ts.isIdentifier(param.name) ? types.symbolAt(param.name) : undefined;
   if (!symbol || !assignmentsTo(types, symbol, param.parent).every((a) => createdOrEmpty(a.right))) return false;
-  return everyCallPasses(types, param, (arg) => madeForTheCall(types, arg) && !isLoopVariable(types, arg));
+  return everyCallPasses(types, param, (arg) => ownArgument(types, arg));
 }
 
-/** `for (const item of items)`: each value is one of a list's, not made for the call it is passed to. */
-function isLoopVariable(types: TypeQueries, arg: ts.Expression): boolean {
-  const x = unwrap(arg);
+/**
+ * An argument made for the call: `new …`, a literal, a call that is no look-up (`users.map(…)`, not `this.getPicker()`),
+ * or the caller's local holding one (not a loop's element, which is one of a list's).
+ */
+function ownArgument(types: TypeQueries, arg: ts.Expression): boolean {
+  const x = unwrap(arg, { await: true });
+  if (ts.isCallExpression(x)) return returnsFresh(types, x);
   const decl = ts.isIdentifier(x) ? types.symbolAt(x)?.valueDeclaration : undefined;
   const loop = decl && ts.isVariableDeclaration(decl) ? decl.parent.parent : undefined;
-  return !!loop && (ts.isForOfStatement(loop) || ts.isForInStatement(loop));
+  return madeForTheCall(types, arg) && !(loop && (ts.isForOfStatement(loop) || ts.isForInStatement(loop)));
 }
 
 /** Every call of the parameter's function (one at least) passes an argument `accepts` takes at the parameter's place. */
