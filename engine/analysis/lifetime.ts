@@ -712,7 +712,7 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
   const init = decl.initializer && unwrap(decl.initializer);
   if (init && ts.isPropertyAccessExpression(init) && thisProperty(thisField(init))) return outlivesOwner(types, init, owner);
   // `const pick = quickPick`: another name for a variable declared before it, as long-lived as that one
-  if (init && ts.isIdentifier(init) && declaredBefore(types, init, decl)) return outlivesOwner(types, init, owner);
+  if (init && ts.isIdentifier(init) && aliasOf(types, init, decl)) return outlivesOwner(types, init, owner);
   // `const form = forms[i]`: an element of a local list, as long-lived as what the list was made of
   if (init && ts.isElementAccessExpression(init) && ts.isIdentifier(unwrap(init.expression)))
     return elementsOutlive(types, unwrap(init.expression) as ts.Identifier, owner);
@@ -736,10 +736,16 @@ function iteratedList(types: TypeQueries, param: ts.ParameterDeclaration): ts.Ex
   return namesSpec(types, callee.name, ELEMENT_CALLBACKS) ? callee.expression : undefined;
 }
 
-/** The variable `name` refers to is declared in the same file before `decl` (so following aliases ends). */
-function declaredBefore(types: TypeQueries, name: ts.Identifier, decl: ts.VariableDeclaration): boolean {
+/**
+ * `decl` names the variable `name` refers to: declared in the same file before it (so following aliases ends), and
+ * given nothing else later but fresh values.
+ */
+function aliasOf(types: TypeQueries, name: ts.Identifier, decl: ts.VariableDeclaration): boolean {
   const aliased = types.symbolAt(name)?.valueDeclaration;
-  return !!aliased && aliased.getSourceFile() === decl.getSourceFile() && aliased.end <= decl.getStart();
+  const own = types.symbolAt(decl.name);
+  const fn = enclosingFunction(decl);
+  if (!aliased || !own || !fn || aliased.getSourceFile() !== decl.getSourceFile() || aliased.end > decl.getStart()) return false;
+  return assignmentsTo(types, own, fn).every((a) => createdOrEmpty(a.right));
 }
 
 /** DOM lists of an element's descendants: what they hold is part of the element's own subtree. */
@@ -795,8 +801,8 @@ function filledAnewAtEveryCall(types: TypeQueries, param: ts.ParameterDeclaratio
 
 /**
  * `showPicker(items)` at every call, where `showPicker(picker)` may also make its own (`picker = createPicker()`):
- * every call in the program passes a value made for the call (`new …`, a call, a literal, or the caller's local that
- * holds one), and the function assigns the parameter nothing but fresh values. The parameter holds an object of
+ * every call in the program passes a value made for the call (see ownArgument), and the function assigns the
+ * parameter nothing but fresh values. The parameter holds an object of
  * this call's own, and what is registered on it goes with it.
  */
 function madeForEachCall(types: TypeQueries, param: ts.ParameterDeclaration): boolean {
