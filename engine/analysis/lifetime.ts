@@ -693,7 +693,7 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
   if (decl.getSourceFile() !== target.getSourceFile()) return true; // a global or an import
   // `manager.folders.forEach((folder) => folder.onX(…))`: each element, as long-lived as the list it is read from
   const list = ts.isParameter(decl) ? iteratedList(types, decl) : undefined;
-  if (list) return outlivesOwner(types, list, owner);
+  if (list) return elementsOutlive(types, list, owner);
   if (ts.isParameter(decl))
     return (
       !handedInAtConstruction(types, decl, target) &&
@@ -714,8 +714,7 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
   // `const pick = quickPick`: another name for a variable declared before it, as long-lived as that one
   if (init && ts.isIdentifier(init) && aliasOf(types, init, decl)) return outlivesOwner(types, init, owner);
   // `const form = forms[i]`: an element of a local list, as long-lived as what the list was made of
-  if (init && ts.isElementAccessExpression(init) && ts.isIdentifier(unwrap(init.expression)))
-    return elementsOutlive(types, unwrap(init.expression) as ts.Identifier, owner);
+  if (init && ts.isElementAccessExpression(init)) return elementsOutlive(types, init.expression, owner);
   // a local: it is as short-lived as its function unless it was read from somewhere longer-lived
   return !holdsCreatedValue(types, decl);
 }
@@ -755,26 +754,31 @@ const DESCENDANT_LISTS: DeclarationSpec = {
 };
 
 /**
- * Whether the elements of a local list may outlive the owner: every value the local is given is an array literal of
- * values that do not (`[content]`), or a list of the descendants of an element that does not
- * (`content.querySelectorAll('form')`, `panel.children`). Any other list (a parameter, a field, a call's result): unknown.
+ * Whether the elements of a list may outlive the owner. A local list is judged by every value it is given; a list is
+ * an array literal of values that do not (`[content]`), the descendants of an element that does not
+ * (`content.querySelectorAll('form')`, `panel.children`), or a member list of an object (`manager.folders`), whose
+ * elements are as long-lived as the object. Any other list (a parameter, a call's result such as `items.map(…)`, whose
+ * elements come from elsewhere): unknown, and long-lived.
  */
-function elementsOutlive(types: TypeQueries, list: ts.Identifier, owner: Owner): boolean {
-  const symbol = types.symbolAt(list);
+function elementsOutlive(types: TypeQueries, list: ts.Expression, owner: Owner): boolean {
+  const x = unwrap(list);
+  if (!ts.isIdentifier(x)) return listElementsOutlive(types, x, owner);
+  const symbol = types.symbolAt(x);
   const decl = symbol?.valueDeclaration;
   const fn = decl && enclosingFunction(decl);
-  if (!fn || !ts.isVariableDeclaration(decl) || !decl.initializer || decl.getSourceFile() !== list.getSourceFile()) return true;
+  if (!fn || !ts.isVariableDeclaration(decl) || !decl.initializer || decl.getSourceFile() !== x.getSourceFile()) return true;
   const values = [decl.initializer, ...assignmentsTo(types, symbol!, fn).map((a) => a.right)];
-  const outlives = (value: ts.Expression): boolean => {
-    const x = unwrap(value);
-    if (ts.isConditionalExpression(x)) return outlives(x.whenTrue) || outlives(x.whenFalse);
-    if (ts.isArrayLiteralExpression(x)) return x.elements.some((e) => ts.isSpreadElement(e) || outlivesOwner(types, e, owner));
-    const query = ts.isCallExpression(x) ? unwrap(x.expression) : x;
-    if (!ts.isPropertyAccessExpression(query) || !ts.isIdentifier(query.name) || !namesSpec(types, query.name, DESCENDANT_LISTS))
-      return true;
+  return values.some((value) => listElementsOutlive(types, value, owner));
+}
+
+function listElementsOutlive(types: TypeQueries, list: ts.Expression, owner: Owner): boolean {
+  const x = unwrap(list);
+  if (ts.isConditionalExpression(x)) return listElementsOutlive(types, x.whenTrue, owner) || listElementsOutlive(types, x.whenFalse, owner);
+  if (ts.isArrayLiteralExpression(x)) return x.elements.some((e) => ts.isSpreadElement(e) || outlivesOwner(types, e, owner));
+  const query = ts.isCallExpression(x) ? unwrap(x.expression) : x;
+  if (ts.isPropertyAccessExpression(query) && ts.isIdentifier(query.name) && namesSpec(types, query.name, DESCENDANT_LISTS))
     return outlivesOwner(types, query.expression, owner);
-  };
-  return values.some(outlives);
+  return !ts.isPropertyAccessExpression(x) || outlivesOwner(types, x, owner);
 }
 
 /**
