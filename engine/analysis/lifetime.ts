@@ -10,10 +10,11 @@
 // (workspace trust) stops when it fires.
 //
 // Sources (outlivesOwner): globals, imports, module-level values, parameters (borrowed) and fields the class did not
-// create outlive their owner. `this`, locals and fields the owner creates (owned), parameters every caller binds to
-// one of those, or that the class which made the receiver fills with what it owns, once per receiver (same scope),
-// and self-ending sources (the HTTP messages of one exchange, cancellation tokens, the
-// per-connection sockets an event hands its listener) die with it, taking their registrations along. So do, in
+// create outlive their owner. `this`, locals and fields the owner creates (owned), the elements of lists made of such
+// values (`[body]`, `body.querySelectorAll(…)`, an owned object's member list), parameters every caller binds to
+// one of those or fills with a value made for the call, or that the class which made the receiver fills with what it
+// owns, once per receiver (same scope), and self-ending sources (the HTTP messages of one exchange, cancellation
+// tokens, the per-connection sockets an event hands its listener) die with it, taking their registrations along. So do, in
 // Angular, a component's view queries and what its own injector provides; `inject(T)` is otherwise a shared look-up.
 // A handler that holds only its parameter target (addsNothingToTarget) keeps nothing alive the target does not.
 //
