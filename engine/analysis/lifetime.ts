@@ -818,14 +818,23 @@ function madeForEachCall(types: TypeQueries, param: ts.ParameterDeclaration): bo
 
 /**
  * An argument made for the call: `new …`, a literal, a call that is no look-up (`users.map(…)`, not `this.getPicker()`),
- * or the caller's local holding one (not a loop's element, which is one of a list's).
+ * or the caller's local holding one that it hands nowhere else (not a loop's element, which is one of a list's; not
+ * an object the caller also keeps, returns or passes on: `const api = new Api(); subscriptions.push(api); init(api)`).
  */
 function ownArgument(types: TypeQueries, arg: ts.Expression): boolean {
   const x = unwrap(arg, { await: true });
   if (ts.isCallExpression(x)) return returnsFresh(types, x);
   const decl = ts.isIdentifier(x) ? types.symbolAt(x)?.valueDeclaration : undefined;
-  const loop = decl && ts.isVariableDeclaration(decl) ? decl.parent.parent : undefined;
-  return madeForTheCall(types, arg) && !(loop && (ts.isForOfStatement(loop) || ts.isForInStatement(loop)));
+  const fn = decl && enclosingFunction(decl);
+  if (!fn || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || !madeForTheCall(types, arg)) return false;
+  if (ts.isForOfStatement(decl.parent.parent) || ts.isForInStatement(decl.parent.parent)) return false;
+  // every other use reads or sets one of its members (`items.push(…)`, `picker.items = …`)
+  const uses = referencesTo(types, fn, decl.name) ?? [];
+  return uses.every(
+    (use) =>
+      use === x ||
+      ((ts.isPropertyAccessExpression(use.parent) || ts.isElementAccessExpression(use.parent)) && use.parent.expression === use),
+  );
 }
 
 /** Every call of the parameter's function (one at least) passes an argument `accepts` takes at the parameter's place. */
