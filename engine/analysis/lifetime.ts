@@ -10,10 +10,11 @@
 // (workspace trust) stops when it fires.
 //
 // Sources (outlivesOwner): globals, imports, module-level values, parameters (borrowed) and fields the class did not
-// create outlive their owner. `this`, locals and fields the owner creates (owned), parameters every caller binds to
-// one of those, or that the class which made the receiver fills with what it owns, once per receiver (same scope),
-// and self-ending sources (the HTTP messages of one exchange, cancellation tokens, the
-// per-connection sockets an event hands its listener) die with it, taking their registrations along. So do, in
+// create outlive their owner. `this`, locals and fields the owner creates (owned), the elements of lists made of such
+// values (`[body]`, `body.querySelectorAll(…)`, an owned object's member list), parameters every caller binds to
+// one of those or fills with a value made for the call, or that the class which made the receiver fills with what it
+// owns, once per receiver (same scope), and self-ending sources (the HTTP messages of one exchange, cancellation
+// tokens, the per-connection sockets an event hands its listener) die with it, taking their registrations along. So do, in
 // Angular, a component's view queries and what its own injector provides; `inject(T)` is otherwise a shared look-up.
 // A handler that holds only its parameter target (addsNothingToTarget) keeps nothing alive the target does not.
 //
@@ -692,6 +693,9 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
   // the code just put a fresh value there (`client = createClient(); client.onX(…)`): the source is new, not shared
   if (assignedFreshBefore(types, symbol!, target)) return false;
   if (decl.getSourceFile() !== target.getSourceFile()) return true; // a global or an import
+  // `manager.folders.forEach((folder) => folder.onX(…))`: each element, as long-lived as the list it is read from
+  const list = ts.isParameter(decl) ? iteratedList(types, decl) : undefined;
+  if (list) return elementsOutlive(types, list, owner);
   if (ts.isParameter(decl))
     return (
       !handedInAtConstruction(types, decl, target) &&
@@ -700,7 +704,8 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
       !resolvedFromFreshCall(types, decl) &&
       !setUpOncePerValue(types, decl) &&
       !boundToOwnedAtEveryCall(types, decl, owner) &&
-      !handedInByReceiverOwner(types, decl)
+      !handedInByReceiverOwner(types, decl) &&
+      !madeForEachCall(types, decl)
     );
   const declaringFn = enclosingFunction(decl);
   if (!declaringFn) return true; // module-level
@@ -708,8 +713,74 @@ export function outlivesOwner(types: TypeQueries, target: ts.Expression, owner: 
   // `const c = this.connection` or `this.widget.content`: as long-lived as the field it was read from
   const init = decl.initializer && unwrap(decl.initializer);
   if (init && ts.isPropertyAccessExpression(init) && thisProperty(thisField(init))) return outlivesOwner(types, init, owner);
+  // `const pick = quickPick`: another name for a variable declared before it, as long-lived as that one
+  if (init && ts.isIdentifier(init) && aliasOf(types, init, decl)) return outlivesOwner(types, init, owner);
+  // `const form = forms[i]`: an element of a local list, as long-lived as what the list was made of
+  if (init && ts.isElementAccessExpression(init)) return elementsOutlive(types, init.expression, owner);
   // a local: it is as short-lived as its function unless it was read from somewhere longer-lived
   return !holdsCreatedValue(types, decl);
+}
+
+/** Array methods that call their callback with each element first. */
+const ELEMENT_CALLBACKS: DeclarationSpec = {
+  name: ['forEach', 'map', 'flatMap', 'filter', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex'],
+  from: PLATFORM,
+};
+
+/** The list whose elements an inline callback's first parameter takes (`list.forEach((item) => …)`): `list`. */
+function iteratedList(types: TypeQueries, param: ts.ParameterDeclaration): ts.Expression | undefined {
+  const fn = param.parent;
+  if (fn.parameters[0] !== param || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return undefined;
+  const call = outerCall(fn);
+  const callee = call && call.arguments[0] === outerExpression(fn, {}) ? unwrap(call.expression) : undefined;
+  if (!callee || !ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.name)) return undefined;
+  return namesSpec(types, callee.name, ELEMENT_CALLBACKS) ? callee.expression : undefined;
+}
+
+/**
+ * `decl` names the variable `name` refers to: declared in the same file before it (so following aliases ends), and
+ * given nothing else later but fresh values.
+ */
+function aliasOf(types: TypeQueries, name: ts.Identifier, decl: ts.VariableDeclaration): boolean {
+  const aliased = types.symbolAt(name)?.valueDeclaration;
+  const own = types.symbolAt(decl.name);
+  const fn = enclosingFunction(decl);
+  if (!aliased || !own || !fn || aliased.getSourceFile() !== decl.getSourceFile() || aliased.end > decl.getStart()) return false;
+  return assignmentsTo(types, own, fn).every((a) => createdOrEmpty(a.right));
+}
+
+/** DOM lists of an element's descendants: what they hold is part of the element's own subtree. */
+const DESCENDANT_LISTS: DeclarationSpec = {
+  name: ['querySelectorAll', 'getElementsByTagName', 'getElementsByClassName', 'children', 'childNodes'],
+  from: PLATFORM,
+};
+
+/**
+ * Whether the elements of a list may outlive the owner. A local list is judged by every value it is given; a list is
+ * an array literal of values that do not (`[content]`), the descendants of an element that does not
+ * (`content.querySelectorAll('form')`, `panel.children`), or a member list of an object (`manager.folders`), whose
+ * elements are as long-lived as the object. Any other list (a parameter, a call's result such as `items.map(…)`, whose
+ * elements come from elsewhere): unknown, and long-lived.
+ */
+function elementsOutlive(types: TypeQueries, list: ts.Expression, owner: Owner): boolean {
+  const x = unwrap(list);
+  if (!ts.isIdentifier(x)) return listElementsOutlive(types, x, owner);
+  const symbol = types.symbolAt(x);
+  const decl = symbol?.valueDeclaration;
+  const fn = decl && enclosingFunction(decl);
+  if (!fn || !ts.isVariableDeclaration(decl) || !decl.initializer || decl.getSourceFile() !== x.getSourceFile()) return true;
+  const values = [decl.initializer, ...assignmentsTo(types, symbol!, fn).map((a) => a.right)];
+  return values.some((value) => listElementsOutlive(types, value, owner));
+}
+
+function listElementsOutlive(types: TypeQueries, list: ts.Expression, owner: Owner): boolean {
+  const x = unwrap(list);
+  if (ts.isConditionalExpression(x)) return listElementsOutlive(types, x.whenTrue, owner) || listElementsOutlive(types, x.whenFalse, owner);
+  if (ts.isArrayLiteralExpression(x)) return x.elements.some((e) => ts.isSpreadElement(e) || outlivesOwner(types, e, owner));
+  const query = ts.isCallExpression(x) ? unwrap(x.expression) : x;
+  if (ts.isPropertyAccessExpression(query) && ts.isIdentifier(query.name) && namesSpec(types, query.name, DESCENDANT_LISTS))
+    return outlivesOwner(types, query.expression, owner);
+  return !ts.isPropertyAccessExpression(x) || outlivesOwner(types, x, owner);
 }
 
 /**
@@ -731,6 +802,44 @@ export function addsNothingToTarget(types: TypeQueries, target: ts.Expression, h
 
 /** Every call of the parameter's function passes a value that is not one long-lived object (see addsNothingToTarget). */
 function filledAnewAtEveryCall(types: TypeQueries, param: ts.ParameterDeclaration): boolean {
+  return everyCallPasses(types, param, (arg) => !oneObjectAtEveryCall(types, arg));
+}
+
+/**
+ * `showPicker(items)` at every call, where `showPicker(picker)` may also make its own (`picker = createPicker()`):
+ * every call in the program passes a value made for the call (see ownArgument), and the function assigns the
+ * parameter nothing but fresh values. The parameter holds an object of
+ * this call's own, and what is registered on it goes with it.
+ */
+function madeForEachCall(types: TypeQueries, param: ts.ParameterDeclaration): boolean {
+  const symbol = ts.isIdentifier(param.name) ? types.symbolAt(param.name) : undefined;
+  if (!symbol || !assignmentsTo(types, symbol, param.parent).every((a) => createdOrEmpty(a.right))) return false;
+  return everyCallPasses(types, param, (arg) => ownArgument(types, arg));
+}
+
+/**
+ * An argument made for the call: `new …`, a literal, a call that is no look-up (`users.map(…)`, not `this.getPicker()`),
+ * or the caller's local holding one that it hands nowhere else (not a loop's element, which is one of a list's; not
+ * an object the caller also keeps, returns or passes on: `const api = new Api(); subscriptions.push(api); init(api)`).
+ */
+function ownArgument(types: TypeQueries, arg: ts.Expression): boolean {
+  const x = unwrap(arg, { await: true });
+  if (ts.isCallExpression(x)) return returnsFresh(types, x);
+  const decl = ts.isIdentifier(x) ? types.symbolAt(x)?.valueDeclaration : undefined;
+  const fn = decl && enclosingFunction(decl);
+  if (!fn || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || !madeForTheCall(types, arg)) return false;
+  if (ts.isForOfStatement(decl.parent.parent) || ts.isForInStatement(decl.parent.parent)) return false;
+  // every other use reads or sets one of its members (`items.push(…)`, `picker.items = …`)
+  const uses = referencesTo(types, fn, decl.name) ?? [];
+  return uses.every(
+    (use) =>
+      use === x ||
+      ((ts.isPropertyAccessExpression(use.parent) || ts.isElementAccessExpression(use.parent)) && use.parent.expression === use),
+  );
+}
+
+/** Every call of the parameter's function (one at least) passes an argument `accepts` takes at the parameter's place. */
+function everyCallPasses(types: TypeQueries, param: ts.ParameterDeclaration, accepts: (arg: ts.Expression) => boolean): boolean {
   const fn = param.parent;
   const index = fn.parameters.indexOf(param);
   const name = ts.isVariableDeclaration(fn.parent) && fn.parent.initializer === fn ? fn.parent.name : fn.name;
@@ -741,12 +850,13 @@ function filledAnewAtEveryCall(types: TypeQueries, param: ts.ParameterDeclaratio
   const references = local ? (referencesTo(types, fn.getSourceFile(), name as ts.Identifier) ?? []) : types.programReferences(symbol);
   let calls = 0;
   for (const ref of references) {
-    if (ref === name || isImportOrExport(ref)) continue;
+    // the function's own name, and those of its overload signatures
+    if (ref === name || isImportOrExport(ref) || (ts.isFunctionDeclaration(ref.parent) && ref.parent.name === ref)) continue;
     const callee = ts.isPropertyAccessExpression(ref.parent) && ref.parent.name === ref ? ref.parent : ref;
     const call = callee.parent;
     if (!ts.isCallExpression(call) || call.expression !== callee) return false;
     const arg = call.arguments[index];
-    if (!arg || ts.isSpreadElement(arg) || oneObjectAtEveryCall(types, arg)) return false;
+    if (!arg || ts.isSpreadElement(arg) || !accepts(arg)) return false;
     calls++;
   }
   return calls > 0;
@@ -1315,17 +1425,24 @@ export function createsValue(e: ts.Expression): boolean {
 
 /**
  * A local that holds a value made in its function: initialised with one (or `this`), or declared empty
- * (`let s = null`) and only ever assigned fresh values.
+ * (`let s = null`, or `make ? make() : null`) and only ever assigned fresh values.
  */
 function holdsCreatedValue(types: TypeQueries, decl: ts.VariableDeclaration): boolean {
   const init = decl.initializer && unwrap(decl.initializer);
   if (init && (createsValue(init) || init.kind === ts.SyntaxKind.ThisKeyword)) return true;
-  if (init && !isEmptyValue(init)) return false;
+  if (init && !createdOrEmpty(init)) return false;
   const symbol = types.symbolAt(decl.name);
   const fn = enclosingFunction(decl);
   if (!symbol || !fn) return false;
   // clearing it (`s = null`) does not make it hold anything longer-lived
-  return assignmentsTo(types, symbol, fn).every((a) => createsValue(a.right) || isEmptyValue(a.right));
+  return assignmentsTo(types, symbol, fn).every((a) => createdOrEmpty(a.right));
+}
+
+/** A fresh value or none, on every branch of `?:`. */
+function createdOrEmpty(e: ts.Expression): boolean {
+  const x = unwrap(e, { await: true });
+  if (ts.isConditionalExpression(x)) return createdOrEmpty(x.whenTrue) && createdOrEmpty(x.whenFalse);
+  return createsValue(x) || isEmptyValue(x);
 }
 
 function isEmptyValue(e: ts.Expression): boolean {
