@@ -8,7 +8,7 @@ import {
   OUT_OF_SCOPE_MESSAGE,
   RELEASE_METHODS,
   acquiringExpression,
-  releasesReplacement,
+  releasedReplacementReport,
   argumentFate,
   boundNames,
   callbackAcquisition,
@@ -132,7 +132,8 @@ export default defineRule({
       [ts.SyntaxKind.NewExpression]: (made) => droppedTemporary(ctx, made),
       // a handle made right into another call's argument is kept nowhere: nothing can release it
       [ts.SyntaxKind.CallExpression]: (call) => {
-        if (reportReleasedReplacement(ctx, call, 'handle')) return;
+        const replaced = releasedReplacementReport(ctx.types, call, 'handle');
+        if (replaced) return ctx.report(replaced);
         droppedTemporary(ctx, call);
         callbackExits(ctx, call);
         callbackDescriptor(ctx, call);
@@ -505,23 +506,4 @@ function moveReleaseToFinally(ctx: Context, decl: ts.VariableDeclaration, missed
       preferred: true,
     },
   ];
-}
-
-/** `this.f = new X(); this.f.destroy()`: the release reaches the new value, and the old one is left (see releasesReplacement). */
-function reportReleasedReplacement(ctx: Context, call: ts.CallExpression, kind: 'handle' | 'disposable'): boolean {
-  const replaced = releasesReplacement(ctx.types, call);
-  if (replaced?.info.kind !== kind) return false;
-  const field = replaced.replaced.left as ts.PropertyAccessExpression;
-  ctx.report({
-    node: call,
-    messageId: 'releasesReplacement',
-    data: {
-      release: codeText(call),
-      type: replaced.info.typeName,
-      replacement: codeText(replaced.replaced),
-      field: field.name.text,
-    },
-    related: [{ node: replaced.replaced, messageId: 'replacedHere' }],
-  });
-  return true;
 }

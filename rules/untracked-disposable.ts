@@ -15,7 +15,7 @@ import {
   statementList,
   tracksItself,
   unwrap,
-  releasesReplacement,
+  releasedReplacementReport,
   type LifecycleAnalysis,
   ownedFieldReport,
 } from '../engine/analysis';
@@ -74,7 +74,8 @@ export default defineRule({
       [ts.SyntaxKind.BinaryExpression]: ownedField,
       [ts.SyntaxKind.PropertyDeclaration]: ownedField,
       [ts.SyntaxKind.CallExpression]: (call) => {
-        if (reportReleasedReplacement(ctx, call, 'disposable')) return;
+        const replaced = releasedReplacementReport(ctx.types, call, 'disposable');
+        if (replaced) return ctx.report(replaced);
         if (reportDeletedEntry(ctx, call)) return;
         // only a dropped result or a local's initializer can be reported: check the shape before asking the checker
         const expr = outerExpression(call);
@@ -182,23 +183,4 @@ function handTo(ctx: Context, target: Target, sink: string): Edit | undefined {
     return { start: init.getStart(ctx.file), end: init.getEnd(), newText: `${sink}(${init.getText(ctx.file)})` };
   }
   return insertAfterStatement(ctx.file, statement, `${sink}(${(decl.name as ts.Identifier).text});`);
-}
-
-/** `this.f = new X(); this.f.dispose()`: the release reaches the new value, and the old one is left (see releasesReplacement). */
-function reportReleasedReplacement(ctx: Context, call: ts.CallExpression, kind: 'handle' | 'disposable'): boolean {
-  const replaced = releasesReplacement(ctx.types, call);
-  if (replaced?.info.kind !== kind) return false;
-  const field = replaced.replaced.left as ts.PropertyAccessExpression;
-  ctx.report({
-    node: call,
-    messageId: 'releasesReplacement',
-    data: {
-      release: codeText(call),
-      type: replaced.info.typeName,
-      replacement: codeText(replaced.replaced),
-      field: field.name.text,
-    },
-    related: [{ node: replaced.replaced, messageId: 'replacedHere' }],
-  });
-  return true;
 }

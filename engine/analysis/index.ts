@@ -233,8 +233,8 @@ export { droppedObserver } from './observers';
 export type { DroppedObserver } from './observers';
 export { EVENT_DRIVEN_METHODS } from './ownership';
 export type { HandOff, LocalUses, Releasers, TemporaryFate, Use, UseKind } from './ownership';
-export { ownedFieldReport, releasesReplacement } from './owning-fields';
-export type { OwnedField, OwnedFieldMessages, ReleasedReplacement } from './owning-fields';
+export { ownedFieldReport, releasedReplacementReport } from './owning-fields';
+export type { OwnedField, OwnedFieldMessages } from './owning-fields';
 export {
   OUT_OF_SCOPE_MESSAGE,
   containsExit,

@@ -326,7 +326,7 @@ function inConstructor(node: ts.Node): boolean {
 }
 
 /** A release of a field that an earlier statement of its block refilled (see `releasesReplacement`). */
-export interface ReleasedReplacement {
+interface ReleasedReplacement {
   /** The `this.f = …` that replaced the value the release was meant for. */
   replaced: ts.BinaryExpression;
   info: ResourceInfo;
@@ -337,7 +337,7 @@ export interface ReleasedReplacement {
  * one the field held before is released by nobody (no release of the field comes before the replacement). Only a
  * release method of the field's type, after an assignment statement to the same field (by symbol) in the same block.
  */
-export function releasesReplacement(types: TypeQueries, call: ts.CallExpression): ReleasedReplacement | undefined {
+function releasesReplacement(types: TypeQueries, call: ts.CallExpression): ReleasedReplacement | undefined {
   const callee = unwrap(call.expression);
   const field = ts.isPropertyAccessExpression(callee) ? unwrap(callee.expression) : undefined;
   if (!field || !ts.isPropertyAccessExpression(field) || field.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
@@ -376,4 +376,24 @@ function outerStatement(node: ts.Node): ts.Statement | undefined {
     n = n.parent;
   }
   return n.parent ? (n as ts.Statement) : undefined;
+}
+
+/**
+ * The finding at a release that reaches a refilled field's new value (`this.f = new X(); this.f.destroy()`), for a
+ * resource of the rule's kind; the replacement is its related location.
+ */
+export function releasedReplacementReport(
+  types: TypeQueries,
+  call: ts.CallExpression,
+  kind: ResourceInfo['kind'],
+): Report<'releasesReplacement' | 'replacedHere'> | undefined {
+  const replaced = releasesReplacement(types, call);
+  if (replaced?.info.kind !== kind) return undefined;
+  const field = replaced.replaced.left as ts.PropertyAccessExpression;
+  return {
+    node: call,
+    messageId: 'releasesReplacement',
+    data: { release: codeText(call), type: replaced.info.typeName, replacement: codeText(replaced.replaced), field: field.name.text },
+    related: [{ node: replaced.replaced, messageId: 'replacedHere' }],
+  };
 }

@@ -40,7 +40,10 @@ const HOLDS_NOTHING: readonly DeclarationSpec[] = [
   { name: ['Hash', 'Hmac', 'Cipher', 'Cipheriv', 'Decipher', 'Decipheriv', 'Sign', 'Verify'], from: nodeModule('crypto') },
   { name: 'Window', from: [{ from: 'lib' }] },
 ];
-/** The platform's observers watch the nodes they observe until disconnect() (or unobserve() of each); an observed node keeps the callback. */
+/**
+ * The platform's observers watch the nodes they observe until disconnect() (or unobserve() of each); an observed node
+ * keeps the callback.
+ */
 const OBSERVERS: DeclarationSpec = {
   name: ['ResizeObserver', 'MutationObserver', 'IntersectionObserver', 'PerformanceObserver', 'ReportingObserver'],
   from: [{ from: 'lib' }],
