@@ -1,6 +1,6 @@
 // The adapter between rules and the TypeScript checker. Rules ask these questions and never hold a
 // ts.TypeChecker themselves, so a TypeScript 7 (native) backend can be added behind this interface.
-import { relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import picomatch from 'picomatch';
 import ts = require('typescript');
 import { TEST_FILES } from './config';
@@ -118,6 +118,12 @@ export interface DependentPrograms {
 const isTestPath = picomatch(TEST_FILES, { dot: true });
 /** Per parsed file (its name does not change; every program holding it has the same folder). */
 const testFiles = new WeakMap<ts.SourceFile, boolean>();
+
+/** The folder test-file globs are relative to: the tsconfig's (a host's current directory may be any folder above it). */
+function projectFolder(program: ts.Program): string {
+  const config = program.getCompilerOptions().configFilePath;
+  return typeof config === 'string' ? dirname(config) : program.getCurrentDirectory();
+}
 
 const answersByProgram = new WeakMap<ts.Program, Map<string, unknown>>();
 /** Printing a type is costly and rules ask for the same few names again and again (types are the checker's own objects). */
@@ -350,7 +356,7 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
     isTestFile(file) {
       let test = testFiles.get(file);
       if (test === undefined) {
-        const path = relative(program.getCurrentDirectory(), file.fileName).replace(/\\/g, '/');
+        const path = relative(projectFolder(program), file.fileName).replace(/\\/g, '/');
         testFiles.set(file, (test = !path.startsWith('../') && isTestPath(path)));
       }
       return test;
