@@ -212,6 +212,8 @@ export const TS_CORPUS: TsRepository[] = [
     note:
       'VS Code extension: its own services, tasks, child processes, file watchers, status bar, language client. ' +
       'Its npm install did not finish here (10 min, nothing installed): the figures were measured with node_modules ' +
-      "linked to vscode-python's install (14 of 16 packages, @types/vscode 1.100 for 1.88)",
+      "linked to vscode-python's install (14 of 16 packages, @types/vscode 1.100 for 1.88). To re-create: stop the hanging " +
+      'install, then in its folder `rm -rf node_modules && ln -s ../vscode-python/node_modules node_modules` and write the ' +
+      'marker (.leaklint-corpus.json) that a finished install writes',
   },
 ];
