@@ -971,18 +971,25 @@ function sameReceiver(a: string, b: string): boolean {
   return a === b || a === '*' || b === '*';
 }
 
+/** Each lint's disconnect calls with the access paths of their slots, read once per file (not once per connection). */
+const disconnectsOfLint = new WeakMap<Context, { call: ts.CallExpression; slotPaths: string[] }[]>();
+
 /** The disconnects in the file of a slot known by one of `slotPaths`, from any signal. */
 function signalDisconnects(ctx: Context, slotPaths: readonly string[]): ts.CallExpression[] {
-  const found: ts.CallExpression[] = [];
-  someCall(ctx.file, (c) => {
-    const callee = unwrap(c.expression);
-    const [slot] = c.arguments;
-    if (ts.isPropertyAccessExpression(callee) && callee.name.text === SIGNAL_DISCONNECT && slot && c.arguments.length <= 2) {
-      if (removedHandlerPaths(ctx, slot).some((path) => slotPaths.includes(path))) found.push(c);
-    }
-    return false;
-  });
-  return found;
+  let all = disconnectsOfLint.get(ctx);
+  if (!all) {
+    const found: { call: ts.CallExpression; slotPaths: string[] }[] = [];
+    someCall(ctx.file, (c) => {
+      const callee = unwrap(c.expression);
+      const [slot] = c.arguments;
+      if (ts.isPropertyAccessExpression(callee) && callee.name.text === SIGNAL_DISCONNECT && slot && c.arguments.length <= 2) {
+        found.push({ call: c, slotPaths: removedHandlerPaths(ctx, slot) });
+      }
+      return false;
+    });
+    disconnectsOfLint.set(ctx, (all = found));
+  }
+  return all.filter((d) => d.slotPaths.some((path) => slotPaths.includes(path))).map((d) => d.call);
 }
 
 /** `Signal.clearData(x)` (or another static clean-up) in `scope` for one of the receivers or senders `keys`. */
