@@ -9,6 +9,7 @@ import {
   enclosingFunction,
   inInstanceMemberOf,
   isAssignment,
+  isViewComponent,
   isTimerClear,
   outOfScope,
   outerExpression,
@@ -34,6 +35,9 @@ const MESSAGES = {
   outOfScope: OUT_OF_SCOPE_MESSAGE,
   handleDropped: 'The {{kind}} handle is dropped, so nothing can ever clear it.',
   handleDroppedInClass: 'The {{kind}} handle is dropped, so nothing can ever clear it; {{teardown}}() cannot stop it.',
+  retriesOnOwnState:
+    'This timeout re-arms itself while its own state says so (`{{test}}`): nothing `{{owner}}` does when it ends can stop it, ' +
+    'and it runs on, holding what it uses, after the {{ending}}.',
   teardownShouldClear: '{{teardown}}() should clear it',
   keepAndClear: 'Keep the timer in `this.{{field}}` and clear it in {{teardown}}()',
   clearedOnlyWhenTruthy:
@@ -62,7 +66,9 @@ export default defineRule({
         if (guarded) return ctx.report(guarded);
         const name = platformCallName(ctx.types, call, TIMER_STARTS);
         if (!name || ctx.analysis.runsOncePerApplication(call)) return;
-        const oneShot = name === 'setTimeout' && !reschedulesItself(ctx, call);
+        const rescheduling = name === 'setTimeout' ? reschedulesItself(ctx, call) : undefined;
+        // a retry that stops only on its own state (a count, a result) ends by itself, as a one-shot timeout does
+        const oneShot = name === 'setTimeout' && (!rescheduling || !!rescheduling.ownState);
         const timer = {
           kind: name === 'setInterval' ? 'interval' : oneShot ? 'timeout' : 'self-rescheduling timeout',
           clear: name === 'setInterval' ? 'clearInterval' : 'clearTimeout',
@@ -72,6 +78,16 @@ export default defineRule({
         const owner = ctx.analysis.ownerOf(call);
         const cls = owner.kind === 'class' ? owner.cls : undefined;
         const field = assignedField(ctx, expr);
+        // such a retry is a finding when it runs in an instance that ends (a teardown, or a component its framework
+        // destroys) and its handle is dropped: the end cannot stop it
+        const ending =
+          rescheduling?.ownState &&
+          cls &&
+          (lifecycle.of(cls).teardownToName ? 'teardown' : isViewComponent(cls) ? 'view is destroyed' : undefined);
+        if (ending && (ts.isExpressionStatement(parent) || droppedByWrapper(expr))) {
+          const data = { test: codeText(rescheduling!.ownState!), owner: cls!.name?.text ?? 'the class', ending };
+          return ctx.report({ ...droppedHandle(ctx, lifecycle, call, timer, cls), messageId: 'retriesOnOwnState', data });
+        }
         // a one-shot timeout ends by itself: a finding only when a class with a teardown keeps its handle and never
         // hands it to any call (clearTimeout, or a helper that clears it): torn down early, the object still runs
         // the callback, and is held until then
@@ -221,21 +237,31 @@ function passesFieldToACall(ctx: Context, lifecycle: LifecycleAnalysis, cls: ts.
  * setTimeout(f, …) inside f (or inside an arrow that calls f), with no guard that returns early: a loop by timer.
  * f may be a named function or method, or an arrow or function expression bound to a name (`const f = () => …`,
  * `this.f = () => …`, a property `f = () => …`); a wrapper callback in between (`zone.run(() => setTimeout(f))`)
- * is looked through.
+ * is looked through. Guarded only by its own state (`if (!ok && --left)`), the loop is still one nobody else can
+ * stop: `ownState` is that guard.
  */
-function reschedulesItself(ctx: Context, call: ts.CallExpression): boolean {
+function reschedulesItself(ctx: Context, call: ts.CallExpression): { ownState?: ts.Expression } | undefined {
   const callback = call.arguments[0];
-  if (!callback) return false;
+  if (!callback) return undefined;
   let fn = enclosingFunction(call);
   let fnSymbol = fn && functionSymbol(ctx, fn);
   for (let wrappers = 0; fn && !fnSymbol && wrappers < 2 && isCallbackArgument(fn); wrappers++) {
     fn = enclosingFunction(fn);
     fnSymbol = fn && functionSymbol(ctx, fn);
   }
-  if (!fn || !fnSymbol || !refersTo(ctx.types, callback, fnSymbol)) return false;
+  if (!fn || !fnSymbol || !refersTo(ctx.types, callback, fnSymbol)) return undefined;
   // a guard (`if (this.stopped) return;`) before the reschedule makes the loop stoppable
   const body = (fn as ts.FunctionLikeDeclaration).body;
-  return !!body && !hasGuard(body, call);
+  if (!body) return undefined;
+  const loop = fn;
+  const reschedules = (n: ts.Node) =>
+    someCall(
+      n,
+      (c) => !!c.arguments[0] && !!platformCallName(ctx.types, c, TIMER_STARTS) && refersTo(ctx.types, c.arguments[0], fnSymbol!),
+    );
+  const guards = guardsOf(body, call, reschedules);
+  if (!guards.length) return {};
+  return guards.every((g) => readsOnlyOwnState(ctx, g, loop)) ? { ownState: guards[0] } : undefined;
 }
 
 /** The symbol a function is called by: its own name, or the variable or property it is assigned to. */
@@ -267,12 +293,79 @@ function droppedByWrapper(expr: ts.Expression): boolean {
   return ts.isExpressionStatement(outerExpression(outerExpression(arrow, {}).parent as ts.CallExpression).parent);
 }
 
-function hasGuard(body: ts.Node, before: ts.Node): boolean {
-  const earlyExit = (n: ts.Node) => n !== body && ts.isIfStatement(n) && containsExit(n.thenStatement);
-  if (someNode(body, earlyExit, { skipFunctions: true, skip: (n) => n.pos >= before.pos })) return true;
-  // the reschedule itself sits under a condition
-  for (let n: ts.Node = before; n !== body; n = n.parent)
-    if (ts.isIfStatement(n.parent) || ts.isConditionalExpression(n.parent)) return true;
+/**
+ * The conditions of the early exits before `before` in the body and of the branches the reschedule itself sits in
+ * (not a choice between two ways to reschedule: `if (zone) zone.run(() => setTimeout(f)); else setTimeout(f);`).
+ */
+function guardsOf(body: ts.Node, before: ts.Node, reschedules: (branch: ts.Node) => boolean): ts.Expression[] {
+  const guards: ts.Expression[] = [];
+  someNode(
+    body,
+    (n) => {
+      if (n !== body && ts.isIfStatement(n) && containsExit(n.thenStatement)) guards.push(n.expression);
+      return false;
+    },
+    { skipFunctions: true, skip: (n) => n.pos >= before.pos },
+  );
+  const other = (branches: (ts.Node | undefined)[], n: ts.Node) => branches.find((b) => b !== n);
+  for (let n: ts.Node = before; n !== body; n = n.parent) {
+    const p = n.parent;
+    const test = ts.isIfStatement(p) ? p.expression : ts.isConditionalExpression(p) ? p.condition : undefined;
+    const branches = ts.isIfStatement(p)
+      ? [p.thenStatement, p.elseStatement]
+      : ts.isConditionalExpression(p)
+        ? [p.whenTrue, p.whenFalse]
+        : [];
+    const alternative = other(branches, n);
+    if (test && test !== n && !(alternative && reschedules(alternative))) guards.push(test);
+  }
+  return guards;
+}
+
+/**
+ * A condition made only of the loop's own state: literals, operators and variables that nothing but the loop
+ * writes after their declaration (`--remaining`, a result it computed). A field, a call, a property or a flag another
+ * function sets (a cleanup's `stopped = true`) is state from outside, which may stop the loop.
+ */
+function readsOnlyOwnState(ctx: Context, condition: ts.Expression, loop: ts.SignatureDeclaration): boolean {
+  const outside = (n: ts.Node): boolean => {
+    if (ts.isIdentifier(n)) return n.text !== 'undefined' && !writtenOnlyBy(ctx, n, loop);
+    return !(
+      ts.isBinaryExpression(n) ||
+      ts.isPrefixUnaryExpression(n) ||
+      ts.isPostfixUnaryExpression(n) ||
+      ts.isParenthesizedExpression(n) ||
+      ts.isLiteralExpression(n) ||
+      ts.isToken(n)
+    );
+  };
+  return !outside(condition) && !someNode(condition, outside);
+}
+
+/** A local variable or parameter of a function whose every write outside its declaration is in `loop`. */
+function writtenOnlyBy(ctx: Context, id: ts.Identifier, loop: ts.SignatureDeclaration): boolean {
+  const symbol = ctx.types.symbolAt(id);
+  const decl = symbol?.valueDeclaration;
+  const scope = decl && (ts.isVariableDeclaration(decl) || ts.isParameter(decl)) ? enclosingFunction(decl) : undefined;
+  if (!scope) return false;
+  const writtenOutside = (n: ts.Node): boolean => {
+    if (!ts.isIdentifier(n) || n.text !== id.text || ctx.types.symbolAt(n) !== symbol) return false;
+    const p = n.parent;
+    const written =
+      (ts.isBinaryExpression(p) && p.left === n && isAssignmentOperator(p.operatorToken.kind)) ||
+      ((ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) &&
+        (p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken));
+    return written && !isInside(n, loop);
+  };
+  return !someNode(scope, writtenOutside);
+}
+
+function isAssignmentOperator(kind: ts.SyntaxKind): boolean {
+  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
+}
+
+function isInside(node: ts.Node, container: ts.Node): boolean {
+  for (let n: ts.Node | undefined = node; n; n = n.parent) if (n === container) return true;
   return false;
 }
 

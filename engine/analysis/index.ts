@@ -226,7 +226,7 @@ export { TIMER_STARTS, isPlatformSymbol, isTimerClear, platformCallName, timerPr
 export { BODY_CONSUMERS, closesIdleSockets, isRequestPoolOption, requestCall, responseCall } from './http';
 export { acquiredAfterCleanup, callsMethod, returnedCleanups } from './lifecycle';
 export type { ClassLifecycle, LifecycleAnalysis } from './lifecycle';
-export { callsOfMethod, createsValue, repeatedHookOf } from './lifetime';
+export { callsOfMethod, createsValue, isViewComponent, repeatedHookOf } from './lifetime';
 export { enclosingFunction, inInstanceMemberOf, statementIn, statementList } from './owner';
 export type { Owner } from './owner';
 export { droppedObserver } from './observers';

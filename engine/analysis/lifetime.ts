@@ -1349,7 +1349,12 @@ const COMPONENT_DECORATORS = new Set(['Component', 'Directive']);
  */
 function isComponentToken(token: ts.Symbol): boolean {
   const decl = token.valueDeclaration;
-  return !!decl && ts.isClassDeclaration(decl) && hasDecorator(decl, COMPONENT_DECORATORS);
+  return !!decl && ts.isClassDeclaration(decl) && isViewComponent(decl);
+}
+
+/** An Angular component or directive (`@Component`, `@Directive`; decorators by name): the framework destroys it with its view. */
+export function isViewComponent(cls: ts.ClassLikeDeclaration): boolean {
+  return hasDecorator(cls, COMPONENT_DECORATORS);
 }
 
 /**
