@@ -3,6 +3,9 @@
 // that trims, resets or size-checks the accumulator while the stream runs. Reading a whole finite body is not a
 // leak: an 'end'/'close'/'finish' handler that consumes the accumulator, a function that waits for the stream's end
 // and then uses it, or a `for await` loop after which the accumulator is used.
+// Two accumulations are reported wherever their code runs: a pending line (a string kept as the last piece of a split,
+// which grows while no line break comes) with no size check, and an array of parts whose total size in bytes is
+// tallied and checked but whose number never is.
 import ts = require('typescript');
 import {
   LISTENER_REGISTRATIONS,
@@ -12,7 +15,9 @@ import {
   collectionKind,
   comparesWithLimit,
   enclosingFunction,
+  findNode,
   isAssignment,
+  isStream,
   outerExpression,
   referencesTo,
   refersTo,
@@ -29,7 +34,14 @@ const MESSAGES = {
   accumulates:
     '`{{name}}` accumulates every chunk in {{where}} and is never trimmed, reset or size-checked while the stream runs: it grows without ' +
     'bound on a long-lived stream.',
+  pendingLine:
+    '`{{name}}` keeps the unfinished last line and grows by every chunk without a line break: nothing checks its size, so output ' +
+    'with no newline grows it without bound.',
+  partsByBytes:
+    '`{{name}}` keeps every part pushed here and only their total size is checked (`{{tally}}`), never their number: many tiny ' +
+    'parts grow the array, and the overhead of each part, without a limit.',
   streamKept: 'the stream whose chunks are kept',
+  tallied: 'the total size that is checked instead of the number of parts',
   keepLast: 'Keep only the last {{max}} {{unit}} of `{{name}}`',
 };
 type MessageId = keyof typeof MESSAGES;
@@ -44,12 +56,14 @@ type AccumulatorKind = 'string' | 'Buffer' | 'array';
 interface Accumulation {
   /** The accumulating expression: the assignment or the push call. */
   site: ts.Expression;
-  /** The accumulator as written: `buf`, `this.buf`. */
+  /** The accumulator as written: `buf`, `this.buf`, `this.buf[key]`. */
   target: ts.Expression;
-  /** The accumulator's name at the site: `buf`, the `buf` of `this.buf`. */
+  /** The accumulator's name at the site: `buf`, the `buf` of `this.buf` and of `this.buf[key]`. */
   name: ts.Identifier | ts.PrivateIdentifier;
   symbol: ts.Symbol;
   kind: AccumulatorKind;
+  /** Neither the accumulator nor what is added has a known type (JavaScript): a string only if it is a pending line. */
+  untyped?: boolean;
 }
 
 export default defineRule({
@@ -65,13 +79,25 @@ export default defineRule({
     const check = (node: ts.BinaryExpression | ts.CallExpression): void => {
       const acc = accumulation(ctx, node);
       if (!acc) return;
+      const tally = acc.kind === 'array' ? byteTally(ctx, acc) : undefined;
+      if (tally) {
+        if (!countChecked(ctx, acc) && runsRepeatedly(ctx, node)) ctx.report(partsReport(acc, tally));
+        return;
+      }
+      const pending = acc.kind === 'string' && keptAsTail(ctx, acc);
+      if (acc.untyped && !pending) return;
       const source = chunkSourceAt(ctx.types, node);
-      if (!source || !refersTo(ctx.types, ts.isCallExpression(node) ? node : node.right, source.chunk)) return;
+      // a pending line of an object's own field grows wherever the chunks come from (a callback, a helper)
+      if (!source) {
+        if (pending && isOwnField(acc.target) && runsRepeatedly(ctx, node) && !sizeChecked(ctx, acc)) ctx.report(report(ctx, acc, true));
+        return;
+      }
+      if (!refersTo(ctx.types, ts.isCallExpression(node) ? node : node.right, source.chunk)) return;
       const decl = ctx.types.declarationsOf(acc.symbol)[0];
       // an accumulator declared inside the handler or loop body starts afresh for every chunk
       if (!decl || (decl.pos >= source.body.pos && decl.end <= source.body.end)) return;
-      if (trimmedOrChecked(ctx, acc) || readsWholeBody(ctx, acc, source)) return;
-      ctx.report(report(ctx, acc, source));
+      if ((pending ? sizeChecked(ctx, acc) : trimmedOrChecked(ctx, acc)) || readsWholeBody(ctx, acc, source)) return;
+      ctx.report(report(ctx, acc, pending, source));
     };
     return {
       [ts.SyntaxKind.BinaryExpression]: check,
@@ -88,8 +114,17 @@ function accumulation(ctx: Context, node: ts.BinaryExpression | ts.CallExpressio
     return target(ctx, node, callee.expression, 'pushed', (t) => (collectionKind(ctx.types, t) === 'array' ? 'array' : undefined));
   }
   const op = node.operatorToken.kind;
-  if (op === ts.SyntaxKind.PlusEqualsToken)
-    return target(ctx, node, node.left, 'appended', (t) => (ctx.types.typeName(t) === 'string' ? 'string' : undefined));
+  if (op === ts.SyntaxKind.PlusEqualsToken) {
+    // a target of no known type (JavaScript's `this.rest[key]`) is a string when a string (or no known type) is appended
+    const added = ctx.types.typeAt(node.right);
+    const addsAny = !!(added.flags & ts.TypeFlags.Any);
+    const kindOf = (t: ts.Type): AccumulatorKind | undefined => {
+      const untyped = !!(t.flags & ts.TypeFlags.Any) && (addsAny || ctx.types.typeName(added) === 'string');
+      return ctx.types.typeName(t) === 'string' || untyped ? 'string' : undefined;
+    };
+    const acc = target(ctx, node, node.left, 'appended', kindOf);
+    return acc && { ...acc, untyped: addsAny && ctx.types.typeName(ctx.types.typeAt(acc.target)) !== 'string' };
+  }
   if (op !== ts.SyntaxKind.EqualsToken) return undefined;
   if (!ctx.types.typeFact(node, 'grows-itself', () => growsItself(ctx, node))) return undefined;
   return target(ctx, node, node.left, 'grown', (t) => {
@@ -127,10 +162,11 @@ function target(
   kindOf: (t: ts.Type) => AccumulatorKind | undefined,
 ): Accumulation | undefined {
   const t = unwrap(e);
+  const field = ts.isElementAccessExpression(t) ? unwrap(t.expression) : t;
   const name = ts.isIdentifier(t)
     ? t
-    : ts.isPropertyAccessExpression(t) && t.expression.kind === ts.SyntaxKind.ThisKeyword
-      ? t.name
+    : ts.isPropertyAccessExpression(field) && field.expression.kind === ts.SyntaxKind.ThisKeyword
+      ? field.name
       : undefined;
   if (!name) return undefined;
   const { types } = ctx;
@@ -175,10 +211,161 @@ function isDeclarationName(n: ts.Node): boolean {
   return (ts.isVariableDeclaration(n.parent) || ts.isPropertyDeclaration(n.parent) || ts.isParameter(n.parent)) && n.parent.name === n;
 }
 
-function keepsInCheck(ctx: Context, name: ts.Identifier | ts.PrivateIdentifier, acc: Accumulation): boolean {
+/**
+ * Only a check of its size keeps a pending line in check (it is reset at a line break, which may never come): its
+ * `length`, or `length` plus what comes next, compared with a limit.
+ */
+function sizeChecked(ctx: Context, acc: Accumulation): boolean {
+  const compared = (size: ts.Expression): boolean => {
+    const p = outerExpression(size, {}).parent;
+    return comparesWithLimit(size) || (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.PlusToken && compared(p));
+  };
+  return usesOf(ctx, acc).some((n) => {
+    const e = accessAt(n, acc);
+    const p = e.parent;
+    if (ts.isPropertyAccessExpression(p) && p.expression === e) return ['length', 'byteLength'].includes(p.name.text) && compared(p);
+    return ts.isCallExpression(p) && p.arguments.includes(e) && compared(p);
+  });
+}
+
+/** The accumulator as a use of its name reads it: `buf`, `this.buf`, `this.buf[key]` (as its target is written). */
+function accessAt(name: ts.Identifier | ts.PrivateIdentifier, acc: Accumulation): ts.Expression {
   const ref: ts.Expression =
     ts.isPropertyAccessExpression(name.parent) && name.parent.name === name ? name.parent : (name as ts.Identifier);
   const e = outerExpression(ref, {});
+  const element = ts.isElementAccessExpression(acc.target) && ts.isElementAccessExpression(e.parent) && e.parent.expression === e;
+  return outerExpression(element ? e.parent : e, {});
+}
+
+/**
+ * A pending line: the accumulator is set to the last piece of a split somewhere (`pending = parts.pop()`,
+ * `this.rest[key] = lines[lines.length - 1]`), so it keeps whatever follows the last line break.
+ */
+function keptAsTail(ctx: Context, acc: Accumulation): boolean {
+  return usesOf(ctx, acc).some((n) => {
+    const e = accessAt(n, acc);
+    return isAssignment(e.parent) && e.parent.left === e && isSplitTail(ctx, e.parent.right);
+  });
+}
+
+/** `parts.pop()`, `parts.at(-1)`, `parts[parts.length - 1]` (or with `?? ''`) of `parts` made by `x.split(…)`. */
+function isSplitTail(ctx: Context, value: ts.Expression): boolean {
+  let e = unwrap(value);
+  if (ts.isBinaryExpression(e) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(e.operatorToken.kind))
+    e = unwrap(e.left);
+  let parts: ts.Expression | undefined;
+  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && ['pop', 'at'].includes(e.expression.name.text))
+    parts = e.expression.expression;
+  else if (ts.isElementAccessExpression(e) && ts.isBinaryExpression(e.argumentExpression)) {
+    const index = e.argumentExpression;
+    const length = unwrap(index.left);
+    const last =
+      index.operatorToken.kind === ts.SyntaxKind.MinusToken &&
+      ts.isPropertyAccessExpression(length) &&
+      length.name.text === 'length' &&
+      sameTarget(ctx, length.expression, e.expression);
+    if (last) parts = e.expression;
+  }
+  if (!parts) return false;
+  const local = unwrap(parts);
+  const symbol = ts.isIdentifier(local) ? ctx.types.symbolAt(local) : undefined;
+  const decl = symbol && ctx.types.declarationsOf(symbol)[0];
+  const made = decl && ts.isVariableDeclaration(decl) && decl.initializer ? unwrap(decl.initializer) : local;
+  return ts.isCallExpression(made) && ts.isPropertyAccessExpression(made.expression) && made.expression.name.text === 'split';
+}
+
+/** `this.x` or `this.x[key]`: state of the object, which outlives the call that grows it. */
+function isOwnField(e: ts.Expression): boolean {
+  const field = ts.isElementAccessExpression(e) ? unwrap(e.expression) : e;
+  return ts.isPropertyAccessExpression(field) && field.expression.kind === ts.SyntaxKind.ThisKeyword;
+}
+
+/** Code that runs more than once: not program-lifetime code, and not a constructor. */
+function runsRepeatedly(ctx: Context, node: ts.Node): boolean {
+  const fn = enclosingFunction(node);
+  return !ctx.analysis.runsOncePerApplication(node) && !(fn && ts.isConstructorDeclaration(fn));
+}
+
+/**
+ * An array of parts counted in bytes: a stream or emitter's own array field, one of whose pushes sits beside a tally
+ * of the pushed part's size in another field (`this.bytes += chunk.length`) that is compared with a limit. Returns
+ * the tally. Draining such an array by bytes (a shift once enough bytes came, a reset at a message's end) bounds its
+ * size, not its number of parts.
+ */
+function byteTally(ctx: Context, acc: Accumulation): ts.BinaryExpression | undefined {
+  if (!isOwnField(acc.target) || ts.isElementAccessExpression(acc.target)) return undefined;
+  if (!isStream(ctx.types, (acc.target as ts.PropertyAccessExpression).expression)) return undefined;
+  for (const push of pushesOf(ctx, acc)) {
+    const part = push.arguments[0] && unwrap(push.arguments[0]);
+    const fn = enclosingFunction(push);
+    if (!part || !ts.isIdentifier(part) || !fn) continue;
+    const symbol = ctx.types.symbolAt(part);
+    const tally = findNode(fn, (n) => {
+      if (!ts.isBinaryExpression(n) || n.operatorToken.kind !== ts.SyntaxKind.PlusEqualsToken || !isOwnField(n.left)) return false;
+      const size = unwrap(n.right);
+      return (
+        ts.isPropertyAccessExpression(size) &&
+        ['length', 'byteLength'].includes(size.name.text) &&
+        ts.isIdentifier(size.expression) &&
+        ctx.types.symbolAt(size.expression) === symbol
+      );
+    }) as ts.BinaryExpression | undefined;
+    if (tally && fieldComparedWithLimit(ctx, tally.left as ts.PropertyAccessExpression)) return tally;
+  }
+  return undefined;
+}
+
+/** Every `this.x.push(…)` of the accumulator in the file. */
+function pushesOf(ctx: Context, acc: Accumulation): ts.CallExpression[] {
+  return usesOf(ctx, acc).flatMap((n) => {
+    const p = accessAt(n, acc).parent;
+    return ts.isPropertyAccessExpression(p) && p.name.text === 'push' && ts.isCallExpression(p.parent) && p.parent.expression === p
+      ? [p.parent]
+      : [];
+  });
+}
+
+/** `this.n` (or `++this.n`, `this.n++`) compared with a limit somewhere in the file. */
+function fieldComparedWithLimit(ctx: Context, field: ts.PropertyAccessExpression): boolean {
+  const name = field.name;
+  return [name, ...(referencesTo(ctx.types, ctx.file, name) ?? [])].some((n) => {
+    const read = outerExpression(n.parent as ts.Expression, {});
+    const counted = ts.isPrefixUnaryExpression(read.parent) || ts.isPostfixUnaryExpression(read.parent) ? read.parent : read;
+    return comparesWithLimit(counted);
+  });
+}
+
+/**
+ * The number of parts is checked: the array's `length` compared with a limit, or a counter the functions that push
+ * increment by one (`++this.parts > this.maxParts`) compared with one.
+ */
+function countChecked(ctx: Context, acc: Accumulation): boolean {
+  const lengthRead = (n: ts.Identifier | ts.PrivateIdentifier) => {
+    const p = accessAt(n, acc).parent;
+    return ts.isPropertyAccessExpression(p) && p.name.text === 'length' && comparesWithLimit(p);
+  };
+  if (usesOf(ctx, acc).some(lengthRead)) return true;
+  return pushesOf(ctx, acc).some((push) => {
+    const fn = enclosingFunction(push);
+    const counter = fn && findNode(fn, (n) => isOwnField(n as ts.Expression) && countsByOne(n as ts.Expression));
+    return !!counter && fieldComparedWithLimit(ctx, counter as ts.PropertyAccessExpression);
+  });
+}
+
+/** `++x`, `x++`, `x += 1`. */
+function countsByOne(e: ts.Expression): boolean {
+  const p = outerExpression(e, {}).parent;
+  if (ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) return p.operator === ts.SyntaxKind.PlusPlusToken;
+  return (
+    ts.isBinaryExpression(p) &&
+    p.operatorToken.kind === ts.SyntaxKind.PlusEqualsToken &&
+    ts.isNumericLiteral(unwrap(p.right)) &&
+    unwrap(p.right).getText() === '1'
+  );
+}
+
+function keepsInCheck(ctx: Context, name: ts.Identifier | ts.PrivateIdentifier, acc: Accumulation): boolean {
+  const e = accessAt(name, acc);
   const p = e.parent;
   if (ts.isBinaryExpression(p) && p.left === e) {
     const op = p.operatorToken.kind;
@@ -272,16 +459,23 @@ const UNITS: Record<AccumulatorKind, { suffix: string; value: string; noun: stri
   array: { suffix: 'CHUNKS', value: '1000', noun: 'chunks' },
 };
 
-function report(ctx: Context, acc: Accumulation, source: ChunkSource): Report<MessageId> {
+/** The accumulation of a chunk source, or a pending line (which may have none: its chunks come through a helper). */
+function report(ctx: Context, acc: Accumulation, pending: boolean, source?: ChunkSource): Report<MessageId> {
   const name = acc.target;
+  const related = source ? [{ node: source.stream, messageId: 'streamKept' as const }] : [];
+  if (pending || !source) return { node: acc.site, messageId: 'pendingLine', data: { name }, related, fixes: capFix(ctx, acc) };
   const stream = codeText(source.stream);
   const where = source.kind === 'data' ? `a 'data' handler on \`${stream}\`` : `a \`for await\` loop over \`${stream}\``;
+  return { node: acc.site, messageId: 'accumulates', data: { name, where }, related, fixes: capFix(ctx, acc) };
+}
+
+/** No fix: dropping parts mid-message corrupts it; a cap on their number that fails the stream is the owner's choice. */
+function partsReport(acc: Accumulation, tally: ts.BinaryExpression): Report<MessageId> {
   return {
     node: acc.site,
-    messageId: 'accumulates',
-    data: { name, where },
-    related: [{ node: source.stream, messageId: 'streamKept' }],
-    fixes: capFix(ctx, acc),
+    messageId: 'partsByBytes',
+    data: { name: acc.target, tally: codeText(tally) },
+    related: [{ node: tally, messageId: 'tallied' }],
   };
 }
 
@@ -289,7 +483,7 @@ function report(ctx: Context, acc: Accumulation, source: ChunkSource): Report<Me
 function capFix(ctx: Context, acc: Accumulation): Report<MessageId>['fixes'] {
   const unit = UNITS[acc.kind];
   const x = acc.target.getText(ctx.file);
-  const base = constantCase(x.replace(/^this\./, ''));
+  const base = constantCase(acc.name.text);
   const max = freshIdentifier(ctx.file, `MAX_${base.endsWith(unit.suffix) ? base : `${base}_${unit.suffix}`}`);
   // above the accumulator's declaration when this file declares it, else above the accumulating code
   const decl = ctx.types.declarationsOf(acc.symbol).find((d) => d.getSourceFile() === ctx.file);

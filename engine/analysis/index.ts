@@ -273,6 +273,6 @@ export type { CallbackAcquisition, CallbackHandle, HandleFunction, ResourceInfo,
 export { argumentFate } from './summaries';
 export { COMPLETING_OPERATORS, chainSources, completesItself, forwardsToOuterSubscriber, isObservable, observableChain } from './rx';
 export type { ObservableChain } from './rx';
-export { chunkSourceAt, listenerOwnedSocket, openPipeSource, pipesToItsEnd } from './streams';
+export { chunkSourceAt, isStream, listenerOwnedSocket, openPipeSource, pipesToItsEnd } from './streams';
 export type { ChunkSource, ListenerOwnedSocket, OpenPipeSource } from './streams';
 export { findNode, referencesTo, refersTo, someCall, someNode } from './walk';

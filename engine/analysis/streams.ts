@@ -61,7 +61,8 @@ export function chunkSourceAt(types: TypeQueries, node: ts.Node): ChunkSource | 
   return undefined;
 }
 
-function isStream(types: TypeQueries, e: ts.Expression): boolean {
+/** A stream or event emitter, by the methods of its type. */
+export function isStream(types: TypeQueries, e: ts.Expression): boolean {
   const type = types.typeAt(e);
   return STREAM_MEMBERS.some((m) => types.hasMethod(type, m));
 }
