@@ -46,8 +46,12 @@ const CYCLE_PAIRS: readonly (readonly [string, string])[] = [
   ['subscribe', 'unsubscribe'],
 ];
 
-/** A hook's prefix before the name of what it reacts to (`onSubscribe`/`onUnsubscribe`, `_onConnect`/`_onDisconnect`). */
-const HOOK_PREFIX = /^_?on(?=[A-Z])/;
+/**
+ * A hook's prefix before the name of what it reacts to (`onSubscribe`/`onUnsubscribe`, `_onConnect`/`_onDisconnect`),
+ * with the moment it runs at, which the undoing hook mirrors (`onAfterAttach`/`onBeforeDetach`).
+ */
+const HOOK_PREFIX = /^(_?on)(After|Before)?(?=[A-Z])/;
+const MIRRORED: Readonly<Record<string, string>> = { After: 'Before', Before: 'After' };
 
 export interface ClassLifecycle {
   cls: ts.ClassLikeDeclaration;
@@ -150,11 +154,11 @@ export class LifecycleAnalysis {
     method: ts.ClassElement,
   ): { method: ts.MethodDeclaration; calls: ts.CallExpression[] } | undefined {
     const name = method.name && ts.isIdentifier(method.name) ? method.name.text : undefined;
-    const hook = (name && HOOK_PREFIX.exec(name)?.[0]) ?? '';
-    const rest = name && (hook ? name[hook.length].toLowerCase() + name.slice(hook.length + 1) : name);
+    const hook = name ? HOOK_PREFIX.exec(name) : null;
+    const rest = name && (hook ? name[hook[0].length].toLowerCase() + name.slice(hook[0].length + 1) : name);
     const pair = rest && CYCLE_PAIRS.find(([start]) => new RegExp(`^${start}(?![a-z])`).test(rest));
     if (!rest || !pair) return undefined;
-    const undoName = hook ? hook + pair[1][0].toUpperCase() + pair[1].slice(1) : pair[1];
+    const undoName = hook ? hook[1] + (hook[2] ? MIRRORED[hook[2]] : '') + pair[1][0].toUpperCase() + pair[1].slice(1) : pair[1];
     const chain = [cls, ...this.types.baseClasses(cls)];
     const undo = this.findMethod(chain, undoName + rest.slice(pair[0].length));
     return undo && { method: undo.method, calls: this.callsMadeBy(chain, [undo]) };
@@ -181,6 +185,19 @@ export class LifecycleAnalysis {
         return ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword && callee.name.text === name;
       });
       if (reaches) return { start, undo };
+    }
+    return undefined;
+  }
+
+  /**
+   * A teardown that a library base class declares (`dispose(): void` in its .d.ts): it runs at the instance's end,
+   * but it cannot release what this class declares. The nearest, or undefined.
+   */
+  declaredTeardown(cls: ts.ClassLikeDeclaration): ts.MethodDeclaration | undefined {
+    for (const base of this.types.baseClasses(cls)) {
+      if (!base.getSourceFile().isDeclarationFile) continue;
+      const declared = base.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && this.isTeardownMember(m));
+      if (declared) return declared;
     }
     return undefined;
   }
