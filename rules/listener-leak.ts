@@ -17,6 +17,7 @@ import {
   droppedObserver,
   enclosingFunction,
   endingSourceOf,
+  fieldKeepingResultOf,
   findNode,
   isAssignment,
   isSignalConnection,
@@ -77,6 +78,11 @@ const MESSAGES = {
     'callback (and what it references) alive. Keep it where the owner can call disconnect() at its end.',
   observerCallback: 'the callback the target keeps',
   undoMissesRemoval: 'undoes {{start}}() but leaves the listener',
+  cleanupLeftByCycle:
+    'Listener for {{event}} on `{{target}}` stays after {{undo}}(): {{start}}() adds it and keeps the cleanup that removes it ' +
+    'in `this.{{field}}`, which {{undo}}() does not call. The target keeps the handler (and what it references) alive ' +
+    'after the cycle ends.',
+  undoMissesCleanup: 'undoes {{start}}() but does not call this.{{field}}',
   runAgainBeforeRemoval:
     'Listener for {{event}} on `{{target}}` stays when `{{fn}}` runs again here: the function removes it only on another path, ' +
     'and each run adds one more to the same target.',
@@ -158,14 +164,19 @@ export default defineRule({
           capture: captureOf(options),
         };
         if (!key.target || !key.event) return;
+        // the registering function returns a cleanup that removes listeners from this target: its caller owns them
+        // (event and handler may be keyed by loop variables or computed names we cannot pair)
+        const fn = enclosingFunction(call);
+        if (fn && returnedCleanups(fn).some((cleanup) => removesFrom(ctx, cleanup, key.paths, LISTENER_REMOVALS))) {
+          if (owner.kind === 'class' && !ctx.analysis.addsNothingToTarget(target, handler)) {
+            reportCleanupLeftByCycle(ctx, { call, target, event }, fn, owner, lifecycle);
+          }
+          return;
+        }
         // a named handler removed for this event anywhere in the file is managed there, whatever the emitter is called
         // (`this` inside the handler, another parameter): pairing by handler symbol is enough to stay silent
         if (key.handler && (hasRemoval(ctx, scope, key) || hasRemoval(ctx, ctx.file, key, true))) return;
         if (removesFrom(ctx, scope, key.paths, [REMOVE_ALL_LISTENERS])) return;
-        // the registering function returns a cleanup that removes listeners from this target: its caller owns them
-        // (event and handler may be keyed by loop variables or computed names we cannot pair)
-        const fn = enclosingFunction(call);
-        if (fn && returnedCleanups(fn).some((cleanup) => removesFrom(ctx, cleanup, key.paths, LISTENER_REMOVALS))) return;
         const near = nearMiss(ctx, scope, key, handler);
         // the same bind() or inline function at both places is a bug wherever the target lives: each run adds one more
         const repeatsFreshHandler = !!near && sameFreshHandler(ctx, handler, near.removal.arguments[1]);
@@ -219,6 +230,39 @@ function undoingMethodMissing(
     );
   });
   return releasesTarget ? undefined : undo.method;
+}
+
+/**
+ * `onSubscribe() { this.listen((notify) => { window.addEventListener('focus', notify); return () => …; }); }` where
+ * `listen` keeps the returned cleanup in a field: the start of a cycle (see `undoingMethodOf`) adds the listener,
+ * and the undoing method (`onUnsubscribe`) never calls the field, so the listener stays on the longer-lived target
+ * after the cycle ends. Reported at the registration, with the undoing method as related information.
+ */
+function reportCleanupLeftByCycle(
+  ctx: Context,
+  r: Pick<Registration, 'call' | 'target' | 'event'>,
+  fn: ts.SignatureDeclaration,
+  owner: Extract<Owner, { kind: 'class' }>,
+  lifecycle: LifecycleAnalysis,
+): void {
+  const field = fieldKeepingResultOf(ctx.types, fn);
+  const fieldSymbol = field && ctx.types.symbolAt(field);
+  const cycle = fieldSymbol && lifecycle.cycleRunning(owner.cls, owner.member);
+  if (!cycle || !ctx.analysis.outlivesOwner(r.target, owner, lifecycle)) return;
+  if (cycle.undo.calls.some((c) => lifecycle.isField(c.expression, fieldSymbol))) return;
+  const data = {
+    event: r.event.getText(ctx.file),
+    target: r.target,
+    start: cycle.start.name.getText(ctx.file),
+    undo: cycle.undo.method.name.getText(ctx.file),
+    field: field.text,
+  };
+  ctx.report({
+    node: r.call,
+    messageId: 'cleanupLeftByCycle',
+    data,
+    related: [{ node: cycle.undo.method.name, messageId: 'undoMissesCleanup', data }],
+  });
 }
 
 function reportCycle(ctx: Context, r: Registration, start: ts.ClassElement, undo: ts.MethodDeclaration): Report<MessageId> {

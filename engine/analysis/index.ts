@@ -224,7 +224,7 @@ export {
 } from './expressions';
 export { TIMER_STARTS, isPlatformSymbol, isTimerClear, platformCallName, timerProviderClear } from './globals';
 export { BODY_CONSUMERS, closesIdleSockets, isRequestPoolOption, requestCall, responseCall } from './http';
-export { acquiredAfterCleanup, callsMethod, returnedCleanups } from './lifecycle';
+export { acquiredAfterCleanup, callsMethod, fieldKeepingResultOf, returnedCleanups } from './lifecycle';
 export type { ClassLifecycle, LifecycleAnalysis } from './lifecycle';
 export { callsOfMethod, createsValue, isViewComponent, repeatedHookOf } from './lifetime';
 export { enclosingFunction, inInstanceMemberOf, statementIn, statementList } from './owner';

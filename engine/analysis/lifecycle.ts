@@ -43,7 +43,15 @@ const CYCLE_PAIRS: readonly (readonly [string, string])[] = [
   ['enable', 'disable'],
   ['listen', 'unlisten'],
   ['bind', 'unbind'],
+  ['subscribe', 'unsubscribe'],
 ];
+
+/**
+ * A hook's prefix before the name of what it reacts to (`onSubscribe`/`onUnsubscribe`, `_onConnect`/`_onDisconnect`),
+ * with the moment it runs at, which the undoing hook mirrors (`onAfterAttach`/`onBeforeDetach`).
+ */
+const HOOK_PREFIX = /^(_?on)(After|Before)?(?=[A-Z])/;
+const MIRRORED: Readonly<Record<string, string>> = { After: 'Before', Before: 'After' };
 
 export interface ClassLifecycle {
   cls: ts.ClassLikeDeclaration;
@@ -146,11 +154,52 @@ export class LifecycleAnalysis {
     method: ts.ClassElement,
   ): { method: ts.MethodDeclaration; calls: ts.CallExpression[] } | undefined {
     const name = method.name && ts.isIdentifier(method.name) ? method.name.text : undefined;
-    const pair = name && CYCLE_PAIRS.find(([start]) => new RegExp(`^${start}(?![a-z])`).test(name));
-    if (!name || !pair) return undefined;
+    const hook = name ? HOOK_PREFIX.exec(name) : null;
+    const rest = name && (hook ? name[hook[0].length].toLowerCase() + name.slice(hook[0].length + 1) : name);
+    const pair = rest && CYCLE_PAIRS.find(([start]) => new RegExp(`^${start}(?![a-z])`).test(rest));
+    if (!rest || !pair) return undefined;
+    const undoName = hook ? hook[1] + (hook[2] ? MIRRORED[hook[2]] : '') + pair[1][0].toUpperCase() + pair[1].slice(1) : pair[1];
     const chain = [cls, ...this.types.baseClasses(cls)];
-    const undo = this.findMethod(chain, pair[1] + name.slice(pair[0].length));
+    const undo = this.findMethod(chain, undoName + rest.slice(pair[0].length));
     return undo && { method: undo.method, calls: this.callsMadeBy(chain, [undo]) };
+  }
+
+  /**
+   * The cycle (see `undoingMethodOf`) whose start runs `member`: the class's own method that starts it is `member`
+   * or calls it through helpers of the class (`onSubscribe() { this.listen(); }`). The start, and the undoing method.
+   */
+  cycleRunning(
+    cls: ts.ClassLikeDeclaration,
+    member: ts.ClassElement,
+  ): { start: ts.MethodDeclaration; undo: { method: ts.MethodDeclaration; calls: ts.CallExpression[] } } | undefined {
+    const name = member.name && ts.isIdentifier(member.name) ? member.name.text : undefined;
+    const chain = [cls, ...this.types.baseClasses(cls)];
+    for (const start of cls.members) {
+      if (!ts.isMethodDeclaration(start) || !start.body) continue;
+      const undo = this.undoingMethodOf(cls, start);
+      if (!undo) continue;
+      if (start === member) return { start, undo };
+      const calls = name ? this.callsMadeBy(chain, [{ method: start, cls }]) : [];
+      const reaches = calls.some((c) => {
+        const callee = unwrap(c.expression);
+        return ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword && callee.name.text === name;
+      });
+      if (reaches) return { start, undo };
+    }
+    return undefined;
+  }
+
+  /**
+   * A teardown that a library base class declares (`dispose(): void` in its .d.ts): it runs at the instance's end,
+   * but it cannot release what this class declares. The nearest, or undefined.
+   */
+  declaredTeardown(cls: ts.ClassLikeDeclaration): ts.MethodDeclaration | undefined {
+    for (const base of this.types.baseClasses(cls)) {
+      if (!base.getSourceFile().isDeclarationFile) continue;
+      const declared = base.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && this.isTeardownMember(m));
+      if (declared) return declared;
+    }
+    return undefined;
   }
 
   private compute(cls: ts.ClassLikeDeclaration): ClassLifecycle {
@@ -268,6 +317,37 @@ export function returnedCleanups(fn: ts.SignatureDeclaration): ts.FunctionLikeDe
   };
   if ('body' in fn && fn.body) fn.body.forEachChild(visit);
   return out;
+}
+
+/**
+ * `this.listen((notify) => { …; return () => off(); })` where `listen(setup) { this.cleanup = setup(cb); }`: the
+ * field of the class that keeps what an inline function returns, when the function is handed to a method of the
+ * class that calls it and stores its result in a field. The field's name.
+ */
+export function fieldKeepingResultOf(types: TypeQueries, fn: ts.SignatureDeclaration): ts.Identifier | ts.PrivateIdentifier | undefined {
+  const call = outerExpression(fn as ts.Expression).parent;
+  if (!ts.isCallExpression(call)) return undefined;
+  const callee = unwrap(call.expression);
+  const index = call.arguments.findIndex((a) => unwrap(a) === fn);
+  if (index < 0 || !ts.isPropertyAccessExpression(callee) || callee.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  const declaration = types.symbolAt(callee.name)?.valueDeclaration;
+  const method = declaration && ts.isMethodDeclaration(declaration) ? declaration : undefined;
+  const param = method?.parameters[index];
+  const paramSymbol = param && ts.isIdentifier(param.name) ? types.symbolAt(param.name) : undefined;
+  if (!paramSymbol || !method?.body) return undefined;
+  let field: ts.Identifier | ts.PrivateIdentifier | undefined;
+  someNode(method.body, (n) => {
+    if (!isAssignment(n)) return false;
+    const left = unwrap(n.left);
+    const right = unwrap(n.right, { await: true });
+    if (!ts.isPropertyAccessExpression(left) || left.expression.kind !== ts.SyntaxKind.ThisKeyword || !ts.isCallExpression(right))
+      return false;
+    const called = unwrap(right.expression);
+    if (!ts.isIdentifier(called) || types.symbolAt(called) !== paramSymbol) return false;
+    field = left.name;
+    return true;
+  });
+  return field;
 }
 
 /** Promise reactions: they run later, after the code that chained them (and maybe its cleanup) has returned. */

@@ -267,8 +267,9 @@ function memoisedOnce(types: TypeQueries, node: ts.Node): 'module' | 'field' | u
     const before = block.statements.filter((st) => st.end <= inner.getStart());
     // `if (!cache) { … }` around the block, or `if (cache) return …;` before it
     const around = ts.isIfStatement(block.parent) && block.parent.thenStatement === block ? block.parent : undefined;
+    const tested = around && emptyTested(around.expression);
     const guards = [
-      ...(around && isNegation(around.expression) ? [unwrap((around.expression as ts.PrefixUnaryExpression).operand)] : []),
+      ...(tested ? [tested] : []),
       ...before.flatMap((st) => (ts.isIfStatement(st) && returns(st.thenStatement) && !st.elseStatement ? [unwrap(st.expression)] : [])),
     ];
     for (const cache of guards) {
@@ -282,6 +283,17 @@ function memoisedOnce(types: TypeQueries, node: ts.Node): 'module' | 'field' | u
 function isNegation(e: ts.Expression): boolean {
   return ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken;
 }
+
+/** The value a test says is empty: `!cache`, `cache === null`, `cache == undefined` (either side). */
+function emptyTested(e: ts.Expression): ts.Expression | undefined {
+  const x = unwrap(e);
+  if (ts.isPrefixUnaryExpression(x) && x.operator === ts.SyntaxKind.ExclamationToken) return unwrap(x.operand);
+  if (!ts.isBinaryExpression(x) || !EQUALITIES.has(x.operatorToken.kind)) return undefined;
+  const empty = (side: ts.Expression) => side.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(side) && side.text === 'undefined');
+  return empty(x.right) ? unwrap(x.left) : empty(x.left) ? unwrap(x.right) : undefined;
+}
+
+const EQUALITIES: ReadonlySet<ts.SyntaxKind> = new Set([ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken]);
 
 function returns(st: ts.Statement): boolean {
   return (

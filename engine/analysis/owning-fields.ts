@@ -63,7 +63,7 @@ export function unreleasedOwnedField(
   if (!mayReturnResource(types, acquire)) return undefined;
   const info = resourceInfo(types, types.typeAt(acquire));
   if (!info || info.kind === 'worker' || holdsOnlyMemory(types, acquire)) return undefined;
-  const noTeardown = !lifecycle.of(cls).teardowns.length;
+  const noTeardown = !lifecycle.of(cls).teardowns.length && !lifecycle.declaredTeardown(cls);
   if (noTeardown && (!isPlatformHandle(types, acquire, info) || closesIdleSockets(types, acquire) || !madeRepeatedly(types, cls)))
     return undefined;
   if (keptByReceiver(types, acquire) || keptByCallee(acquire)) return undefined;
@@ -81,7 +81,12 @@ export function unreleasedOwnedField(
   if (releasesNothing(types, acquire, releases)) return undefined;
   if (released.some((f) => lifecycle.releasesField(cls, f, { methods: releases }))) return undefined;
   const refs = references(types, field, cls);
-  if (refs.some((ref) => !keepsOwnership(types, ref, releases))) return undefined;
+  // made when empty and released to be made again, unless at the end of the cycle whose start makes it
+  const madeWhenEmpty = !noTeardown && testedBefore(types, acquire, field);
+  const cycleEnd = (madeWhenEmpty && owner.kind === 'class' && lifecycle.cycleRunning(cls, owner.member)?.undo.calls) || [];
+  const madeAgain = (ref: ts.Node) =>
+    madeWhenEmpty && emptiedAfterRelease(types, ref, releases, field) && !cycleEnd.some((c) => c.pos <= ref.pos && ref.end <= c.end);
+  if (refs.some((ref) => !keepsOwnership(types, ref, releases) && !madeAgain(ref))) return undefined;
   // a value that releases itself when its last subscriber leaves is let go by ending the subscription
   if (releasedThroughSubscription(types, types.typeAt(acquire), releases, refs.flatMap(methodCalledOn))) return undefined;
   return { name, acquire, info, releases, cls };
@@ -99,7 +104,7 @@ function heldOutsideTheInstance(
   info: ResourceInfo,
   outlives: (e: ts.Expression) => boolean,
 ): boolean {
-  if (isPlatformHandle(types, acquire, info)) return true;
+  if (isPlatformHandle(types, acquire, info) || info.renderRoot) return true;
   const callee = unwrap(acquire.expression);
   if (ts.isCallExpression(acquire) && ts.isPropertyAccessExpression(callee) && outlives(callee.expression)) return true;
   const given = (acquire.arguments ?? []).flatMap((a) => {
@@ -226,6 +231,47 @@ function keepsOwnership(types: TypeQueries, ref: ts.Node, releases: readonly str
   return ts.isBinaryExpression(use) && COMPARISONS.has(use.operatorToken.kind);
 }
 
+/**
+ * `if (this.f === null) this.f = createRoot(el)`: the acquisition is made only when a test of the field (in an
+ * enclosing `if` of the same function) says it is empty, so the field is made again after it is emptied.
+ */
+function testedBefore(types: TypeQueries, acquire: ts.Expression, field: ts.Symbol): boolean {
+  for (let n: ts.Node = acquire; n.parent && !ts.isFunctionLike(n.parent); n = n.parent) {
+    const test = n.parent;
+    if (ts.isIfStatement(test) && test.thenStatement === n && refersToField(types, test.expression, field)) return true;
+  }
+  return false;
+}
+
+/**
+ * `this.f.unmount(); this.f = null;` in a method that is not a teardown (a detach hook, a render that yields
+ * nothing): the field is emptied for a later acquisition to fill again, and the value made then is not released by
+ * this call. Only a release statement followed in its block by an assignment of null or undefined to the field.
+ */
+function emptiedAfterRelease(types: TypeQueries, ref: ts.Node, releases: readonly string[], field: ts.Symbol): boolean {
+  if (!methodCalledOn(ref).some((m) => releases.includes(m))) return false;
+  let statement: ts.Node = ref;
+  while (statement.parent && !ts.isBlock(statement.parent)) {
+    if (ts.isFunctionLike(statement.parent)) return false;
+    statement = statement.parent;
+  }
+  const block = statement.parent;
+  if (!block || !ts.isBlock(block)) return false;
+  return block.statements.slice(block.statements.indexOf(statement as ts.Statement) + 1).some((st) => {
+    if (!ts.isExpressionStatement(st) || !isAssignment(st.expression)) return false;
+    const { left, right } = st.expression;
+    const empty = right.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(right) && right.text === 'undefined');
+    return empty && refersToField(types, left, field);
+  });
+}
+
+function refersToField(types: TypeQueries, node: ts.Node, field: ts.Symbol): boolean {
+  return someNode(
+    node,
+    (n) => ts.isPropertyAccessExpression(n) && n.expression.kind === ts.SyntaxKind.ThisKeyword && types.symbolAt(n.name) === field,
+  );
+}
+
 /** `this.f.m(…)` at a reference to the field: `m`. */
 function methodCalledOn(ref: ts.Node): string[] {
   let access: ts.Node = ref.parent;
@@ -264,7 +310,8 @@ export function ownedFieldReport<MessageId extends string>(
   owned: OwnedField,
   messages: OwnedFieldMessages<MessageId>,
 ): Report<MessageId> {
-  const { teardownToName: teardown, teardownToEdit } = lifecycle.of(owned.cls);
+  const { teardownToName, teardownToEdit } = lifecycle.of(owned.cls);
+  const teardown = teardownToName ?? lifecycle.declaredTeardown(owned.cls);
   const callee = ts.isNewExpression(owned.acquire) ? `new ${codeText(owned.acquire.expression)}` : codeText(owned.acquire.expression);
   const release = releaseCall(types, owned);
   const data = { field: owned.name.text, type: owned.info.typeName, source: `${callee}()`, release: release.code };

@@ -27,6 +27,11 @@ export interface ResourceInfo {
   typeName: string;
   /** A platform observer: it watches on after the code that starts it, until disconnect() (no release at a block's end). */
   observer: boolean;
+  /**
+   * A render root (`render(tree)` and `unmount()`, React's `createRoot(el)`): its unmount runs the rendered components'
+   * clean-ups, so until then what they subscribed to, anywhere, keeps the tree.
+   */
+  renderRoot?: boolean;
 }
 
 /** Types with releasing-looking members that hold nothing to release (a decoder's end() flushes, a FileReader's abort() cancels a read). */
@@ -73,6 +78,10 @@ function computeResourceInfo(types: TypeQueries, type: ts.Type): ResourceInfo | 
   const releaseMethods = RELEASE_METHODS.filter((m) => types.hasMethod(type, m) && !answersWithData(types, type, m));
   const disposable = types.hasSymbolMethod(type, 'dispose');
   const asyncDisposable = types.hasSymbolMethod(type, 'asyncDispose');
+  if (!releaseMethods.length && !disposable && !asyncDisposable && types.hasMethod(type, 'render') && types.hasMethod(type, 'unmount')) {
+    const typeName = types.typeName(type);
+    return { kind: 'handle', releaseMethods: ['unmount'], disposable, asyncDisposable, typeName, observer: false, renderRoot: true };
+  }
   if (!releaseMethods.length && !disposable && !asyncDisposable) return undefined;
   // printing the type is the costly query: only for the few types with a releasing method
   const typeName = types.typeName(type);
