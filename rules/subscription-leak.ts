@@ -10,6 +10,7 @@ import {
   forwardsToOuterSubscriber,
   inInstanceMemberOf,
   isObservable,
+  keptAsSubscription,
   mapStoreOf,
   observableChain,
   outerExpression,
@@ -136,7 +137,9 @@ function checkReplacedEntry(
   store: MapStore,
 ): void {
   const observable = (call.expression as ts.PropertyAccessExpression).expression;
-  if (!isObservable(ctx.types, observable) || !replacesUnseenEntry(ctx.types, store) || ctx.analysis.runsOncePerApplication(call)) return;
+  // the stream's type, or else the map's declared value type, says it is an RxJS subscription
+  if (!isObservable(ctx.types, observable) && !keptAsSubscription(ctx.types, observable, store.call.arguments[1])) return;
+  if (!replacesUnseenEntry(ctx.types, store) || ctx.analysis.runsOncePerApplication(call)) return;
   const chain = observableChain(ctx.types, observable);
   if (completesItself(ctx.types, chain, completingOperators) || forwardsToOuterSubscriber(ctx.types, call)) return;
   const owner = ctx.analysis.ownerOf(call);

@@ -271,7 +271,15 @@ export {
 } from './resource';
 export type { CallbackAcquisition, CallbackHandle, HandleFunction, ResourceInfo, ResourceKind } from './resource';
 export { argumentFate } from './summaries';
-export { COMPLETING_OPERATORS, chainSources, completesItself, forwardsToOuterSubscriber, isObservable, observableChain } from './rx';
+export {
+  COMPLETING_OPERATORS,
+  chainSources,
+  completesItself,
+  forwardsToOuterSubscriber,
+  isObservable,
+  keptAsSubscription,
+  observableChain,
+} from './rx';
 export type { ObservableChain } from './rx';
 export { chunkSourceAt, isStream, listenerOwnedSocket, openPipeSource, pipesToItsEnd } from './streams';
 export type { ChunkSource, ListenerOwnedSocket, OpenPipeSource } from './streams';

@@ -2,7 +2,7 @@
 // creation functions are matched by name and by being declared in the rxjs package.
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
-import { namesSpec, type DeclarationSource } from './declarations';
+import { declaredBy, namesSpec, type DeclarationSource } from './declarations';
 import { calledName, unwrap } from './expressions';
 
 const RXJS: readonly DeclarationSource[] = [{ from: 'package', package: 'rxjs' }];
@@ -16,6 +16,20 @@ const FINITE_CLIENTS = /^HttpClient$/;
 export function isObservable(types: TypeQueries, expr: ts.Expression): boolean {
   const type = types.typeAt(expr);
   return types.hasMethod(type, 'subscribe') && types.hasMethod(type, 'pipe');
+}
+
+/**
+ * `m.set(key, sub)` where the program declares what it keeps there an RxJS Subscription (the Map's value type): the
+ * value `observable.subscribe()` gave is an RxJS subscription, also when the stream's type does not resolve (a class
+ * of another module, scanned alone). The declaration is the program's own, checked by the compiler. Not for a
+ * `.pipe(…)` on such a stream: `observableChain` cannot unwind it, so operators that complete it would go unseen.
+ */
+export function keptAsSubscription(types: TypeQueries, observable: ts.Expression, kept: ts.Expression): boolean {
+  const e = unwrap(observable);
+  if (ts.isCallExpression(e) && calledName(e) === 'pipe') return false;
+  const type = types.contextualType(kept);
+  const symbol = type?.getSymbol();
+  return !!symbol && symbol.name === 'Subscription' && declaredBy(types, symbol, RXJS);
 }
 
 /** The observable a `.subscribe()` call subscribes to, with `.pipe(…)` and `.asObservable()` links unwound. */
