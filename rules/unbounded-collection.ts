@@ -2,6 +2,7 @@
 // code running again and again only adds to, and nothing deletes from, clears, trims, resets or bounds by size.
 import ts = require('typescript');
 import {
+  aliasedEntry,
   chunkSourceAt,
   containerUses,
   enclosingFunction,
@@ -21,6 +22,7 @@ import {
   releasedApart,
   statementList,
   valueType,
+  type AliasedEntry,
   type Container,
   type ContainerUse,
   type LifecycleAnalysis,
@@ -62,6 +64,10 @@ const MESSAGES = {
   filledPerEvent:
     "`{{name}}` gains an entry on every '{{event}}' event and nothing removes one, not even {{teardown}}(): the entries pile up for " +
     'as long as the component listens, and stay after its teardown.',
+  aliasOutlivesOrigin:
+    '`{{name}}` gains a second entry here for the value of its `{{parent}}` entry, but removing an entry removes only its own ' +
+    'key: once `{{parent}}` is deleted, this entry keeps the value it shared until its own removal, which may never come.',
+  removesOneKey: 'removes one key, not the entries added for its value',
   releasedHere: 'released here, but left in `{{name}}`',
   addedHere: 'added here, on every call',
   removeOnRelease: 'Remove `{{value}}` from `{{name}}` when it is released',
@@ -126,7 +132,9 @@ export default defineRule({
       [ts.SyntaxKind.PropertyDeclaration]: check,
       [ts.SyntaxKind.CallExpression]: (call) => {
         const entry = perEventEntry(ctx.types, call);
-        if (entry) ctx.report(entryPerEvent(ctx, entry));
+        if (entry) return ctx.report(entryPerEvent(ctx, entry));
+        const alias = aliasedEntry(ctx.types, call);
+        if (alias) ctx.report(aliasOutlivesOrigin(ctx, alias));
       },
     };
   },
@@ -175,6 +183,17 @@ function entryPerEvent(ctx: Context, entry: PerEventEntry): Report<MessageId> {
     node: entry.add.site,
     messageId: 'entryPerEvent',
     data: { name: entry.add.ref.getText(ctx.file), value: entry.value.text, event: entry.event },
+  };
+}
+
+/** Reported at the alias; no fix: which entries belong to which (a parent's children) is the program's to record. */
+function aliasOutlivesOrigin(ctx: Context, alias: AliasedEntry): Report<MessageId> {
+  const map = (alias.add.expression as ts.PropertyAccessExpression).expression;
+  return {
+    node: alias.add,
+    messageId: 'aliasOutlivesOrigin',
+    data: { name: map.getText(ctx.file), parent: alias.origin.arguments[0].getText(ctx.file) },
+    related: alias.removals.slice(0, 3).map((r) => ({ node: r, messageId: 'removesOneKey' })),
   };
 }
 

@@ -936,3 +936,64 @@ function declarationClass(field: ts.Symbol): ts.ClassLikeDeclaration | undefined
   const parent = field.valueDeclaration?.parent;
   return parent && ts.isClassLike(parent) ? parent : undefined;
 }
+
+/** A second entry for the value of another entry of the same map, and the removals that leave it behind. */
+export interface AliasedEntry {
+  /** `m.set(child, value)`. */
+  add: ts.CallExpression;
+  /** `m.get(parent)`, where the value comes from. */
+  origin: ts.CallExpression;
+  /** Every `m.delete(…)` of the map: each removes one key, none the entries that share its value. */
+  removals: ts.CallExpression[];
+}
+
+/**
+ * `const socket = sessions.get(parent); sessions.set(child, socket)`: an entry added under a new key for the value
+ * another entry holds (a child session for its parent's connection). Removing the parent's entry (`delete(parent)`)
+ * leaves the child's, holding the value after it ended, unless the child's own removal comes. Only when the map is
+ * used by get/set/has/delete alone in its file (never iterated or cleared, so nothing removes entries by value;
+ * handed on whole, as an argument or in an array, it may be cleared, which ends every entry at once), and the
+ * function that adds the alias does not delete the parent's key (a move).
+ */
+export function aliasedEntry(types: TypeQueries, call: ts.CallExpression): AliasedEntry | undefined {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'set' || call.arguments.length !== 2) return undefined;
+  const map = unwrap(callee.expression);
+  const mapKey = collectionKindAt(types, map) === 'map' ? accessPathKey(types, map) : undefined;
+  const origin = mapKey ? mapRead(types, call.arguments[1], mapKey) : undefined;
+  const parentKey = origin?.arguments.length ? accessPathKey(types, origin.arguments[0]) : undefined;
+  if (!origin || !parentKey || parentKey === accessPathKey(types, call.arguments[0])) return undefined;
+  const name = ts.isPropertyAccessExpression(map) ? map.name : map;
+  if (!ts.isIdentifier(name)) return undefined;
+  const removals: ts.CallExpression[] = [];
+  for (const n of identifiersNamed(call.getSourceFile(), name.text)) {
+    const ref = ts.isPropertyAccessExpression(n.parent) && n.parent.name === n ? n.parent : n;
+    if (ref.parent && ts.isVariableDeclaration(ref.parent) && ref.parent.name === ref) continue;
+    if (accessPathKey(types, ref as ts.Expression) !== mapKey) continue;
+    const use = outerExpression(ref as ts.Expression, {}).parent;
+    if (ts.isArrayLiteralExpression(use) || ts.isCallOrNewExpression(use)) continue; // handed on whole
+    if (!ts.isPropertyAccessExpression(use) || !ts.isCallExpression(use.parent) || use.parent.expression !== use) return undefined;
+    if (!MAP_LOOKUPS.has(use.name.text)) return undefined;
+    if (use.name.text === 'delete') removals.push(use.parent);
+  }
+  const adder = enclosingFunction(call);
+  const moves = removals.some(
+    (r) => enclosingFunction(r) === adder && r.arguments.length && accessPathKey(types, r.arguments[0]) === parentKey,
+  );
+  return removals.length && !moves ? { add: call, origin, removals } : undefined;
+}
+
+/** The only methods of a map whose entries nothing removes by value: keyed reads, writes and removals. */
+const MAP_LOOKUPS = new Set(['get', 'set', 'has', 'delete']);
+
+/** `m.get(…)` that `e` is, or the initialiser of the local `e` names. */
+function mapRead(types: TypeQueries, e: ts.Expression, mapKey: string): ts.CallExpression | undefined {
+  let x = unwrap(e);
+  const local = ts.isIdentifier(x) ? types.symbolAt(x)?.valueDeclaration : undefined;
+  if (local && ts.isVariableDeclaration(local) && local.initializer) x = unwrap(local.initializer);
+  if (!ts.isCallExpression(x)) return undefined;
+  const callee = unwrap(x.expression);
+  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'get' && accessPathKey(types, callee.expression) === mapKey
+    ? x
+    : undefined;
+}

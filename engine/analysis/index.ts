@@ -168,6 +168,7 @@ export {
   neverCalled,
   perCallEntriesInValues,
   perEventEntry,
+  aliasedEntry,
   pinsObjectKeys,
   releasedApart,
   replacesUnseenEntry,
@@ -182,6 +183,7 @@ export type {
   Lifetime,
   MapStore,
   PerEventEntry,
+  AliasedEntry,
 } from './collections';
 export { PLATFORM, declaredBy, namesSpec, nodeModule } from './declarations';
 export type { DeclarationSource, DeclarationSpec } from './declarations';
