@@ -959,10 +959,13 @@ export function aliasedEntry(types: TypeQueries, call: ts.CallExpression): Alias
   const callee = unwrap(call.expression);
   if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'set' || call.arguments.length !== 2) return undefined;
   const map = unwrap(callee.expression);
+  // the shape first (the value is a `get`), then the types: every `set` call of every file comes here
+  const origin = getCall(types, call.arguments[1]);
+  if (!origin?.arguments.length) return undefined;
   const mapKey = collectionKindAt(types, map) === 'map' ? accessPathKey(types, map) : undefined;
-  const origin = mapKey ? mapRead(types, call.arguments[1], mapKey) : undefined;
-  const parentKey = origin?.arguments.length ? accessPathKey(types, origin.arguments[0]) : undefined;
-  if (!origin || !parentKey || parentKey === accessPathKey(types, call.arguments[0])) return undefined;
+  const readFrom = (unwrap(origin.expression) as ts.PropertyAccessExpression).expression;
+  const parentKey = mapKey && accessPathKey(types, readFrom) === mapKey ? accessPathKey(types, origin.arguments[0]) : undefined;
+  if (!parentKey || parentKey === accessPathKey(types, call.arguments[0])) return undefined;
   const name = ts.isPropertyAccessExpression(map) ? map.name : map;
   if (!ts.isIdentifier(name)) return undefined;
   const removals: ts.CallExpression[] = [];
@@ -986,14 +989,12 @@ export function aliasedEntry(types: TypeQueries, call: ts.CallExpression): Alias
 /** The only methods of a map whose entries nothing removes by value: keyed reads, writes and removals. */
 const MAP_LOOKUPS = new Set(['get', 'set', 'has', 'delete']);
 
-/** `m.get(…)` that `e` is, or the initialiser of the local `e` names. */
-function mapRead(types: TypeQueries, e: ts.Expression, mapKey: string): ts.CallExpression | undefined {
+/** `x.get(…)` that `e` is, or the initialiser of the local `e` names. */
+function getCall(types: TypeQueries, e: ts.Expression): ts.CallExpression | undefined {
   let x = unwrap(e);
   const local = ts.isIdentifier(x) ? types.symbolAt(x)?.valueDeclaration : undefined;
   if (local && ts.isVariableDeclaration(local) && local.initializer) x = unwrap(local.initializer);
   if (!ts.isCallExpression(x)) return undefined;
   const callee = unwrap(x.expression);
-  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'get' && accessPathKey(types, callee.expression) === mapKey
-    ? x
-    : undefined;
+  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'get' ? x : undefined;
 }
