@@ -20,12 +20,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_EXCLUDE, defaultConfig } from '../engine/config';
+import { defaultConfig } from '../engine/config';
 import { Linter, scan } from '../engine/linter';
 import { Project, createRegistry, isSourceFile } from '../engine/project';
 import type { Finding } from '../engine/rule';
 import { RULES } from '../rules';
-import { TS_CORPUS, type TsRepository } from './ts-corpus';
+import { TS_CORPUS, TS_EXCLUDE, type TsRepository } from './ts-corpus';
 
 interface CorpusPackage {
   name: string;
@@ -56,22 +56,6 @@ const CORPUS: CorpusPackage[] = [
 /** Node's own types, so the JavaScript packages' `require('net')` etc. resolve to typed declarations. */
 const TYPES_NODE = '20.19.43';
 
-/** Tests, test utilities, fixtures, examples and generated code: not the product code a user would lint for leaks. */
-const TS_EXCLUDE = [
-  ...DEFAULT_EXCLUDE,
-  '**/*.test.*',
-  '**/*.spec.*',
-  '**/test/**',
-  '**/tests/**',
-  '**/__tests__/**',
-  '**/__mocks__/**',
-  '**/testing/**',
-  '**/test-utils/**',
-  '**/fixtures/**',
-  '**/examples/**',
-  '**/generated/**',
-  '**/vendor/**',
-];
 /** How long one `npm install` may take before the repository is scanned without (the rest of) its dependencies. */
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
 

@@ -11,7 +11,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { LspClient, REPO, makeWorkspace, tsconfigJson, uriOf, writeFile } from '../test/lsp-client';
+import { LspClient, REPO, makeWorkspace, tsconfigJson, uriOf, writeFile, type Diagnostic } from '../test/lsp-client';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -221,20 +221,30 @@ async function realProject(): Promise<void> {
     for (const rel of REAL_FILES) {
       const file = join(JUPYTERLAB, rel);
       const start = performance.now();
+      const idle = client.waitFor((m) => m.method === 'leaklint/status' && m.params.state === 'idle', 'the project analysed', 300_000);
       const typist = new Typist(client, file);
-      await client.diagnostics(typist.uri, () => true, 1, 300_000);
+      const first = await client.diagnostics(typist.uri, () => true, 1, 300_000);
       const open = performance.now() - start;
+      await idle;
+      const analysed = performance.now() - start;
+      const final = (await client.diagnostics(typist.uri, () => true, 1)).map(diagnosticKey);
+      const dropped = first.filter((d) => !final.includes(diagnosticKey(d))).length;
       for (let k = 0; k < WARM_KEYSTROKES; k++) await typist.keystroke();
       const keystrokes: number[] = [];
       for (let k = 0; k < KEYSTROKES; k++) keystrokes.push(await typist.keystroke());
       const lines = readFileSync(file, 'utf8').split('\n').length;
-      console.log(`  ${rel} (${lines} lines): open → diagnostics ${ms(open)}; keystroke → diagnostics ${summary(keystrokes)}`);
+      console.log(
+        `  ${rel} (${lines} lines): open → diagnostics ${ms(open)} (${first.length}), → the project's ${ms(analysed)} ` +
+          `(${final.length}, ${dropped} of the first dropped); keystroke → diagnostics ${summary(keystrokes)}`,
+      );
     }
     console.log(`  server peak RSS ${(procStatusKb(client.pid!, 'VmHWM') / 1024).toFixed(0)} MB`);
   } finally {
     await client.shutdown().catch(() => client.kill());
   }
 }
+
+const diagnosticKey = (d: Diagnostic) => `${d.code}:${d.range.start.line}:${d.range.start.character}`;
 
 function procStatusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);

@@ -1,6 +1,7 @@
 // The TypeScript corpus: public repositories at pinned commits, read from the mirrors the `fetch` tool brings
 // (`npm run bench:corpus -- --ts --prepare` checks them out with their dependencies into .bench-cache/ts-corpus).
 // Shared by bench/corpus.ts (which scans them) and bench/leakbench.ts (which lends their dependencies).
+import { DEFAULT_EXCLUDE } from '../engine/config';
 
 export interface TsRepository {
   /** Short name: the folder under .bench-cache/ts-corpus and the triage entries' `repo` prefix. */
@@ -216,4 +217,21 @@ export const TS_CORPUS: TsRepository[] = [
       'install, then in its folder `rm -rf node_modules && ln -s ../vscode-python/node_modules node_modules` and write the ' +
       'marker (.leaklint-corpus.json) that a finished install writes',
   },
+];
+
+/** Tests, test utilities, fixtures, examples and generated code: not the product code a user would lint for leaks. */
+export const TS_EXCLUDE = [
+  ...DEFAULT_EXCLUDE,
+  '**/*.test.*',
+  '**/*.spec.*',
+  '**/test/**',
+  '**/tests/**',
+  '**/__tests__/**',
+  '**/__mocks__/**',
+  '**/testing/**',
+  '**/test-utils/**',
+  '**/fixtures/**',
+  '**/examples/**',
+  '**/generated/**',
+  '**/vendor/**',
 ];

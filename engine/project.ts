@@ -71,6 +71,9 @@ export const INFERRED_OPTIONS: ts.CompilerOptions = {
 export class Project {
   readonly service: ts.LanguageService;
   private readonly overlays = new Map<string, { text: string; version: number }>();
+  private readonly registry: ts.DocumentRegistry;
+  /** True once a program was built and until it is let go: the next one is then an update, not a build. */
+  private built = false;
   private readonly diskVersions = new Map<string, number>();
   private readonly snapshots = new Map<string, { version: string; snapshot: ts.IScriptSnapshot | undefined }>();
   /** Each file's text as the editor or the disk has it, read once per version. */
@@ -117,7 +120,10 @@ export class Project {
     registry: ts.DocumentRegistry,
     /** What was wrong with the tsconfig (or a config it extends) but did not stop it from being used. */
     readonly warnings: readonly ConfigWarning[] = [],
+    /** `installed`: imports resolve only to installed packages (`fileAlone`). */
+    resolution: 'all' | 'installed' = 'all',
   ) {
+    this.registry = registry;
     const currentDirectory = kind === 'tsconfig' ? dirname(id) : id;
     const host: ts.LanguageServiceHost & ServiceHostInternals = {
       getProjectVersion: () => String(this.projectVersion),
@@ -140,7 +146,7 @@ export class Project {
       useSourceOfProjectReferenceRedirect: () => true,
       getParsedCommandLine: (configFile) => this.referencedCommandLine(configFile),
     };
-    this.resolveModules(host, WorkspacePackages.find(currentDirectory));
+    this.resolveModules(host, resolution === 'all' ? WorkspacePackages.find(currentDirectory) : undefined, resolution === 'installed');
     this.rootSet = new Set(rootNames);
     this.service = ts.createLanguageService(host, releasingOnce(registry));
   }
@@ -151,7 +157,11 @@ export class Project {
    * TypeScript builds the program with (`setCompilerHost`, which tsserver uses the same way: its fileExists sees
    * project references' outputs).
    */
-  private resolveModules(host: ts.LanguageServiceHost & ServiceHostInternals, workspace: WorkspacePackages | undefined): void {
+  private resolveModules(
+    host: ts.LanguageServiceHost & ServiceHostInternals,
+    workspace: WorkspacePackages | undefined,
+    installedOnly: boolean,
+  ): void {
     const cache = (): ts.ModuleResolutionCache => {
       if (this.resolutionCache?.filesVersion !== this.fileSetVersion) {
         const canonical = (f: string) => (ts.sys.useCaseSensitiveFileNames ? f : f.toLowerCase());
@@ -176,6 +186,7 @@ export class Project {
           redirectedReference,
           mode,
         );
+        if (installedOnly && !resolved.resolvedModule?.isExternalLibraryImport) return { resolvedModule: undefined };
         const source = resolved.resolvedModule ? undefined : workspace?.sourceOf(literal.text, Boolean(options.allowJs));
         if (!source) return resolved;
         return {
@@ -231,6 +242,15 @@ export class Project {
     return new Project(resolve(root), 'inferred', files, { ...INFERRED_OPTIONS }, [], registry);
   }
 
+  /**
+   * A project of `file` alone, with this project's options but no project references, whose imports resolve only to
+   * installed packages (their declaration files): what the file's own code and its libraries say, without the rest
+   * of the program, for a first look at a file while its whole program is built (tsserver's partial semantic mode).
+   */
+  fileAlone(file: string): Project {
+    return new Project(this.id, this.kind, [file], this.options, [], this.registry, [], 'installed');
+  }
+
   /** The tsconfig paths this project references (project references), resolved. */
   referencedConfigs(): string[] {
     return this.references.map((r) => ts.resolveProjectReferencePath(r));
@@ -265,6 +285,7 @@ export class Project {
         const program = this.service.getProgram();
         if (!program) throw new ProjectError(`${this.id}: TypeScript could not build a program`);
         program.getTypeChecker();
+        this.built = true;
         return program;
       } catch (error) {
         if (!(error instanceof RangeError) || !this.setAsideDeepest()) throw error;
@@ -384,8 +405,14 @@ export class Project {
     return snapshot;
   }
 
+  /** True when the project holds a program (up to date or not), so that `program()` updates rather than builds. */
+  get hasProgram(): boolean {
+    return this.built;
+  }
+
   /** Lets the program and checker go (to bound memory); the next `program()` builds them again. */
   unload(): void {
+    this.built = false;
     this.service.cleanupSemanticCache();
     // the texts read from disk (default libraries and @types included) are read again with the program
     this.snapshots.clear();

@@ -4,6 +4,12 @@ import { MB, ProjectLocator, planScan, type InputProblem, type Linter } from '..
 import { Project, createRegistry } from '../engine/project';
 import { DEFAULT_SETTINGS } from './protocol';
 
+/**
+ * Past this many source files (the project's own and those of the projects it references) a program takes seconds
+ * to build (about 1 ms a file here, declaration files included), so a file opened first gets a first look of its own.
+ */
+const FIRST_LOOK_FILES = 300;
+
 export class ProjectHost {
   /** Shared by every project (and workspace scans) so each file is parsed once per version. */
   readonly registry = createRegistry();
@@ -39,6 +45,22 @@ export class ProjectHost {
     }
     for (const p of this.projects()) this.applyOverlays(p);
     return project;
+  }
+
+  /**
+   * For a file whose project holds no program yet and is big (`FIRST_LOOK_FILES`): a project of the file alone
+   * (`Project.fileAlone`) to lint while the program is built. It is disposed once a program is built, so that the
+   * libraries it parsed are parsed once.
+   */
+  firstLookAt(file: string, inferredRoot: string): Project | undefined {
+    const project = this.projectFor(file, inferredRoot);
+    if (project.hasProgram) return undefined;
+    const projects = project.kind === 'tsconfig' ? this.locator.load(project.id) : [project];
+    if (projects.reduce((n, p) => n + p.sourceFiles().length, 0) < FIRST_LOOK_FILES) return undefined;
+    const alone = project.fileAlone(file);
+    this.applyOverlays(alone);
+    this.retired.push(alone);
+    return alone;
   }
 
   /**
@@ -117,7 +139,7 @@ export class ProjectHost {
     this.primed = new WeakSet();
   }
 
-  /** Disposes the projects dropped by `reset`; call once a new program has been built. */
+  /** Disposes the projects dropped by `reset` and the first looks' (`firstLookAt`); call once a new program has been built. */
   releaseRetired(): void {
     for (const p of this.retired) p.dispose();
     this.retired = [];

@@ -58,6 +58,11 @@ const DEBOUNCE_MS = 150;
  * text, while a lone keystroke is linted at once.
  */
 const BURST_MS = 15;
+/**
+ * After a first look (`ProjectHost.firstLookAt`) the whole program is built, which holds the server for seconds:
+ * this long first, so that the first look's diagnostics are on their way to the client.
+ */
+const FIRST_LOOK_SENT_MS = 10;
 const UNTITLED_EXTENSIONS: Record<string, string> = {
   typescript: '.ts',
   typescriptreact: '.tsx',
@@ -75,6 +80,8 @@ interface Linted {
   unused: Location[];
   /** What the files importing it saw of it when it was linted (engine/file-signatures.ts declarationSignature). */
   signature?: string;
+  /** True for a first look (the file alone, while its program is built): its project's analysis follows. */
+  partial?: boolean;
 }
 
 const NOT_LINTED: FileResult = { findings: [], ruleErrors: [] };
@@ -281,16 +288,20 @@ export class LeakLintServer {
   private lintDocument(doc: TextDocument): Linted {
     const file = this.fileOf(doc)!;
     const folder = this.folderFor(file);
-    const result = folder.settings.enable && folder.linter.selects(file) ? this.analyse(folder, file) : NOT_LINTED;
+    const enabled = folder.settings.enable && folder.linter.selects(file);
+    const partial = enabled && !this.linted.get(doc.uri)?.partial ? this.firstLook(folder, file) : undefined;
+    const result = partial ?? (enabled ? this.analyse(folder, file) : NOT_LINTED);
     const shown = this.show(folder, result);
-    const signature = folder.settings.enable ? this.signatureOf(folder, file) : undefined;
+    const signature = folder.settings.enable && !partial ? this.signatureOf(folder, file) : undefined;
     const linted = {
       version: doc.version,
       findings: result.findings,
       shown: shown.findings,
       unused: result.unusedDirectives ?? [],
       signature,
+      partial: Boolean(partial),
     };
+    if (partial) this.scheduler.schedule(doc.uri, FIRST_LOOK_SENT_MS);
     const before = this.linted.get(doc.uri)?.signature;
     if (before !== undefined && before !== signature) this.scheduleDependents(file);
     this.linted.set(doc.uri, linted);
@@ -298,10 +309,10 @@ export class LeakLintServer {
     return linted;
   }
 
-  /** The findings for the document's current version, linting now when they are missing or stale. */
+  /** The findings for the document's current version, linting now when they are missing, stale or a first look. */
   private current(doc: TextDocument): Linted {
     const linted = this.linted.get(doc.uri);
-    if (linted?.version === doc.version || !this.ready) return linted ?? { version: doc.version, findings: [], shown: [], unused: [] };
+    if ((linted?.version === doc.version && !linted.partial) || !this.ready) return linted ?? { version: doc.version, findings: [], shown: [], unused: [] };
     this.scheduler.cancel(doc.uri);
     return this.lintDocument(doc);
   }
@@ -310,6 +321,21 @@ export class LeakLintServer {
     const result = this.analyseQuietly(folder, file);
     this.reportProblems(file, result);
     return result;
+  }
+
+  /**
+   * The file's result from its first look (the file alone), when its project holds no program and is big; undefined
+   * when the project's own analysis comes at once. Unused-directive hints wait for the project's analysis.
+   */
+  private firstLook(folder: Folder, file: string): FileResult | undefined {
+    try {
+      const alone = this.host.firstLookAt(file, folder.path ?? dirname(file));
+      const result = alone && folder.linter.lintFile(alone, file);
+      return result && { ...result, unusedDirectives: [] };
+    } catch (error) {
+      this.logError(`a first look at ${file}`, error);
+      return undefined;
+    }
   }
 
   /** The file's result without logging its problems (for scratch texts such as fix-all's passes). */

@@ -41,6 +41,32 @@ test('timing: phases are accounted and only files with candidates ask the checke
   }
 });
 
+test('timing: a query made by another query is counted, its time once', () => {
+  const timing = new Timing();
+  let now = 0;
+  const clock = mock.method(performance, 'now', () => now);
+  try {
+    const queries = {
+      symbolAt() {
+        now += 10;
+        return undefined;
+      },
+      declarationReferences() {
+        now += 5;
+        (this as { symbolAt(): unknown }).symbolAt();
+        return [];
+      },
+    };
+    const { types, used } = timing.wrap(queries as unknown as Parameters<Timing['wrap']>[0]);
+    types.declarationReferences(undefined as never);
+    assert.equal(timing.checkerQueries, 2);
+    assert.equal(timing.checkerMs, 15);
+    assert.ok(used());
+  } finally {
+    clock.mock.restore();
+  }
+});
+
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 test('scheduler: lints at once when idle, coalesces a burst, debounces delayed work', async () => {
