@@ -31,6 +31,11 @@ export interface TypeQueries {
    */
   programReferences(symbol: ts.Symbol): readonly ts.Identifier[];
   /**
+   * `programReferences`, in the same order, found file by file as they are iterated: a question that one reference
+   * can settle (`every`, `some`) stops the search there, without resolving every occurrence of the name in the program.
+   */
+  eachProgramReference(symbol: ts.Symbol): Iterable<ts.Identifier>;
+  /**
    * References to a symbol declared in this program's own source that the other programs of a scan find and this one
    * does not: programs of other projects holding the symbol's file as a source (a plugin package calling a helper its
    * dependency exports), each with its own adapter, in files this program does not hold. Empty when no other program
@@ -243,14 +248,19 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
       for (const file of program.getSourceFiles()) if (!file.isDeclarationFile) yield* callsNamedIn(file, name);
     },
     programReferences(symbol) {
+      return (this.eachProgramReference(symbol) as ReferenceSearch).all();
+    },
+    eachProgramReference(symbol) {
       // per program: an unchanged file's symbols are reused by the next program, whose other files may refer to them anew
-      let referencesBySymbol = referencesByProgram.get(program);
-      if (!referencesBySymbol) referencesByProgram.set(program, (referencesBySymbol = new WeakMap()));
-      let found = referencesBySymbol.get(symbol);
-      if (found) return found;
-      found = program.getSourceFiles().flatMap((file) => referencesIn(this, file, symbol, 0, file.end));
-      referencesBySymbol.set(symbol, found);
-      return found;
+      let searches = referencesByProgram.get(program);
+      if (!searches) referencesByProgram.set(program, (searches = new WeakMap()));
+      let search = searches.get(symbol);
+      if (!search) {
+        const declaringFile = (symbol.valueDeclaration ?? symbol.declarations?.[0])?.getSourceFile();
+        search = new ReferenceSearch(program.getSourceFiles(), declaringFile, (file) => referencesIn(this, file, symbol, 0, file.end));
+        searches.set(symbol, search);
+      }
+      return search;
     },
     dependentReferences(symbol) {
       if (!dependents) return [];
@@ -428,8 +438,54 @@ function referencesIn(types: TypeQueries, file: ts.SourceFile, symbol: ts.Symbol
   return found;
 }
 
+/**
+ * The references to one symbol, searched file by file as far as some iteration has needed them (later iterations go on
+ * from there), the declaration's own file first: most references to a member are in its class's file, and one
+ * reference often settles the question.
+ */
+class ReferenceSearch implements Iterable<ts.Identifier> {
+  /** The references found so far, in the order searched. */
+  private readonly found: ts.Identifier[] = [];
+  /** Per file (program order), its references once searched. */
+  private readonly byFile: (ts.Identifier[] | undefined)[];
+  private readonly order: number[];
+  private searched = 0;
+  private inProgramOrder: ts.Identifier[] | undefined;
+
+  constructor(
+    private readonly files: readonly ts.SourceFile[],
+    declaringFile: ts.SourceFile | undefined,
+    private readonly referencesIn: (file: ts.SourceFile) => ts.Identifier[],
+  ) {
+    this.byFile = new Array(files.length);
+    const first = declaringFile ? files.indexOf(declaringFile) : -1;
+    const rest = files.map((_, i) => i).filter((i) => i !== first);
+    this.order = first >= 0 ? [first, ...rest] : rest;
+  }
+
+  *[Symbol.iterator](): Iterator<ts.Identifier> {
+    for (let i = 0; ; i++) {
+      while (i >= this.found.length && this.searched < this.files.length) {
+        const at = this.order[this.searched++];
+        this.found.push(...(this.byFile[at] = this.referencesIn(this.files[at])));
+      }
+      if (i >= this.found.length) return;
+      yield this.found[i];
+    }
+  }
+
+  /** Every reference, in the program's order of files. */
+  all(): readonly ts.Identifier[] {
+    if (!this.inProgramOrder) {
+      for (const _ of this);
+      this.inProgramOrder = this.byFile.flatMap((found) => found ?? []);
+    }
+    return this.inProgramOrder;
+  }
+}
+
+const referencesByProgram = new WeakMap<ts.Program, WeakMap<ts.Symbol, ReferenceSearch>>();
 /** Per parsed file (shared by every program that holds it unchanged) and name: its member declarations of that name. */
-const referencesByProgram = new WeakMap<ts.Program, WeakMap<ts.Symbol, ts.Identifier[]>>();
 const membersByFile = new WeakMap<ts.SourceFile, Map<string, ts.Node[]>>();
 
 /** Declarations of members named `name` in the file, found at the name's occurrences in its text (few files have any). */

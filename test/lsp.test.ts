@@ -471,6 +471,59 @@ describe('language server memory bound', () => {
   });
 });
 
+describe('language server first look', () => {
+  let root: string;
+  let client: LspClient;
+  const src = (name: string) => join(root, 'src', name);
+  // a leak the file shows alone (node's types are an installed package), and one that needs another file of the project
+  const MAIN = `import * as fs from 'node:fs';
+import { openLog } from './open.js';
+
+export function alone(p: string): void {
+  const s = fs.createWriteStream(p);
+  s.write('x');
+}
+
+export function throughImport(p: string): void {
+  const s = openLog(p);
+  s.write('x');
+}
+`;
+  const OTHER = "import { openLog } from './open.js';\n\nexport function other(p: string): void {\n  const s = openLog(p);\n  s.write('x');\n}\n";
+
+  before(async () => {
+    // past the source files of a program that builds in well under a second
+    const files: Record<string, string> = { 'tsconfig.json': tsconfigJson(), 'src/main.ts': MAIN, 'src/other.ts': OTHER };
+    files['src/open.ts'] = "import * as fs from 'node:fs';\n\nexport function openLog(p: string) {\n  return fs.createWriteStream(p);\n}\n";
+    for (let i = 0; i < 300; i++) files[`src/filler${i}.ts`] = `export const value${i} = ${i};\n`;
+    root = makeWorkspace(files);
+    client = new LspClient();
+    await client.initialize([root]);
+  });
+
+  after(async () => {
+    await client.shutdown().catch(() => client.kill());
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const lines = (ds: Diagnostic[]) => ds.filter((d) => d.code === 'unclosed-resource').map((d) => d.range.start.line);
+
+  it("shows the file alone's findings while a big project's program is built, then the project's", async () => {
+    const uri = client.open(src('main.ts'), MAIN);
+    const first = await client.diagnostics(uri, () => true, 1);
+    assert.deepEqual(lines(first), [4]);
+    const analysed = await client.diagnostics(uri, (ds) => ds.length > first.length, 1);
+    assert.deepEqual(lines(analysed), [4, 9]);
+    // a code action asked for now comes from the project's analysis
+    assert.ok((await codeActions(client, uri, analysed)).some((a) => a.isPreferred));
+
+    // with the program built, another file's first diagnostics are its project's
+    const other = client.open(src('other.ts'), OTHER);
+    const otherFirst = await client.diagnostics(other, () => true, 1);
+    assert.deepEqual(lines(otherFirst), [3]);
+  });
+});
+
 describe('language server large files', () => {
   let root: string;
   let client: LspClient;

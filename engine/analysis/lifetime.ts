@@ -37,7 +37,7 @@ import {
 } from './expressions';
 import { ONE_SHOT_SCHEDULES } from './globals';
 import { returnsFresh } from './summaries';
-import { identifiersNamed, referencesTo, someNode } from './walk';
+import { every, identifiersNamed, referencesTo, someNode } from './walk';
 import { enclosingFunction, isProgramLifetime, ownerOf, type Owner } from './owner';
 import { observableChain } from './rx';
 import { LISTENER_REGISTRATIONS } from './events';
@@ -98,7 +98,7 @@ function everyInstanceMadeOnce(types: TypeQueries, cls: ts.ClassLikeDeclaration,
   if (!symbol || depth >= 4 || (flags & (ts.ModifierFlags.Abstract | ts.ModifierFlags.Default)) !== 0) return false;
   const constructsItself = makesItsOwnInstances(cls);
   const exported = (flags & ts.ModifierFlags.Export) !== 0;
-  const made = instancesMadeOnce(types, types.programReferences(symbol), cls, constructsItself, depth);
+  const made = instancesMadeOnce(types, types.eachProgramReference(symbol), cls, constructsItself, depth);
   if (made !== 0 || !exported) return !!made;
   return everyUseElsewhereCounts(types, symbol, (where, references) => instancesMadeOnce(where, references, cls, constructsItself, depth));
 }
@@ -126,7 +126,7 @@ function everyUseElsewhereCounts(
 /** How many instances the references make, each by code that runs once; undefined when one is made otherwise. */
 function instancesMadeOnce(
   types: TypeQueries,
-  references: readonly ts.Identifier[],
+  references: Iterable<ts.Identifier>,
   cls: ts.ClassLikeDeclaration,
   constructsItself: boolean,
   depth: number,
@@ -466,7 +466,7 @@ function providedOnlyByModules(types: TypeQueries, cls: ts.ClassLikeDeclaration)
   const symbol = cls.name && types.symbolAt(cls.name);
   if (!symbol) return false;
   let listed = 0;
-  for (const ref of types.programReferences(symbol)) {
+  for (const ref of types.eachProgramReference(symbol)) {
     if (isModuleListing(ref)) listed++;
     else if (!namesNoInstance(types, ref, cls, false) && !isInjectionToken(ref)) return false;
   }
@@ -519,9 +519,9 @@ function isRootComponent(types: TypeQueries, cls: ts.ClassLikeDeclaration): bool
   const selector = stringProperty(decoratorCall(cls, 'Component')?.arguments[0], 'selector');
   const symbol = cls.name && types.symbolAt(cls.name);
   if (!selector || !symbol || !/^[a-z][\w-]*$/i.test(selector)) return false;
-  const onlyDeclared = (where: TypeQueries, references: readonly ts.Node[]) =>
-    references.every((ref) => namesNoInstance(where, ref, cls, false) || inNgModuleList(ref, ['declarations', 'exports']));
-  if (!onlyDeclared(types, types.programReferences(symbol))) return false;
+  const onlyDeclared = (where: TypeQueries, references: Iterable<ts.Node>) =>
+    every(references, (ref) => namesNoInstance(where, ref, cls, false) || inNgModuleList(ref, ['declarations', 'exports']));
+  if (!onlyDeclared(types, types.eachProgramReference(symbol))) return false;
   if (!inHostPage(types, cls.getSourceFile().fileName, selector) || inTemplates(types, selector)) return false;
   const elsewhere = types.dependentReferences(symbol);
   return !!elsewhere && elsewhere.every(({ types: where, references }) => onlyDeclared(where, references));
@@ -571,7 +571,7 @@ function registeredOnlyAsSingleton(types: TypeQueries, name: ts.Identifier): boo
   if (!symbol) return false;
   let registrations = 0;
   let lookups = 0;
-  for (const ref of types.programReferences(symbol)) {
+  for (const ref of types.eachProgramReference(symbol)) {
     if (ref === name || isImportOrExport(ref) || isInType(ref)) continue;
     // the class itself (`addSingleton(IToken, Service)`) or an instance made for the container
     // (`addSingletonInstance(IToken, new Service(api))`)
@@ -626,7 +626,7 @@ function calledOnlyOnce(types: TypeQueries, fn: ts.SignatureDeclaration, depth: 
  * How many of the references are calls from run-once code (the declaration, imports and types such as `ReturnType<typeof
  * f>` aside); undefined when one is not.
  */
-function callsOnce(types: TypeQueries, references: readonly ts.Node[], name: ts.Node, depth: number): number | undefined {
+function callsOnce(types: TypeQueries, references: Iterable<ts.Node>, name: ts.Node, depth: number): number | undefined {
   let calls = 0;
   for (const ref of references) {
     if (ref === name || isImportOrExport(ref) || isInType(ref)) continue;
@@ -658,7 +658,7 @@ function methodCalledOnlyOnce(types: TypeQueries, cls: ts.ClassLikeDeclaration, 
   let calls = 0;
   for (const declaration of [method, ...overridden]) {
     const symbol = declaration.name && types.symbolAt(declaration.name);
-    const counted = symbol && callsOnce(types, types.programReferences(symbol), declaration.name, depth);
+    const counted = symbol && callsOnce(types, types.eachProgramReference(symbol), declaration.name, depth);
     if (counted === undefined) return false;
     calls += counted;
   }
@@ -940,7 +940,7 @@ function instantiatedNowhere(types: TypeQueries, cls: ts.ClassLikeDeclaration): 
   const symbol = cls.name && types.symbolAt(cls.name);
   if (!symbol || !(ts.getCombinedModifierFlags(cls) & ts.ModifierFlags.Abstract)) return false;
   const constructsItself = makesItsOwnInstances(cls);
-  return types.programReferences(symbol).every((ref) => namesNoInstance(types, ref, cls, constructsItself));
+  return every(types.eachProgramReference(symbol), (ref) => namesNoInstance(types, ref, cls, constructsItself));
 }
 
 /**

@@ -14,7 +14,7 @@ import { closesIdleSockets, isRequestPoolOption } from './http';
 import { runsOncePerApplication } from './lifetime';
 import type { LifecycleAnalysis } from './lifecycle';
 import { inInstanceMemberOf, ownerOf, type Owner } from './owner';
-import { someNode } from './walk';
+import { some, someNode } from './walk';
 import {
   acquiringExpression,
   keptByReceiver,
@@ -135,7 +135,7 @@ function madeRepeatedly(types: TypeQueries, cls: ts.ClassLikeDeclaration): boole
   const symbol = cls.name && types.symbolAt(cls.name);
   return (
     !!symbol &&
-    types.programReferences(symbol).some((ref) => {
+    some(types.eachProgramReference(symbol), (ref) => {
       const made = ref.parent;
       return ts.isNewExpression(made) && made.expression === ref && !runsOncePerApplication(types, made);
     })

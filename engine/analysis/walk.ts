@@ -10,6 +10,17 @@ export interface SearchOptions {
   skip?: (node: ts.Node) => boolean;
 }
 
+/** True when some item passes the test; the items after the first that does are not asked for. */
+export function some<T>(items: Iterable<T>, test: (item: T) => boolean): boolean {
+  for (const item of items) if (test(item)) return true;
+  return false;
+}
+
+/** True when every item passes the test; the items after the first that fails are not asked for. */
+export function every<T>(items: Iterable<T>, test: (item: T) => boolean): boolean {
+  return !some(items, (item) => !test(item));
+}
+
 /** True when some node under `root` (root included) passes `test`; stops at the first. */
 export function someNode(root: ts.Node, test: (node: ts.Node) => boolean, options: SearchOptions = {}): boolean {
   const visit = (n: ts.Node): boolean => {
