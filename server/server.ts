@@ -312,7 +312,8 @@ export class LeakLintServer {
   /** The findings for the document's current version, linting now when they are missing, stale or a first look. */
   private current(doc: TextDocument): Linted {
     const linted = this.linted.get(doc.uri);
-    if ((linted?.version === doc.version && !linted.partial) || !this.ready) return linted ?? { version: doc.version, findings: [], shown: [], unused: [] };
+    if ((linted?.version === doc.version && !linted.partial) || !this.ready)
+      return linted ?? { version: doc.version, findings: [], shown: [], unused: [] };
     this.scheduler.cancel(doc.uri);
     return this.lintDocument(doc);
   }

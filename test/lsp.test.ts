@@ -489,7 +489,8 @@ export function throughImport(p: string): void {
   s.write('x');
 }
 `;
-  const OTHER = "import { openLog } from './open.js';\n\nexport function other(p: string): void {\n  const s = openLog(p);\n  s.write('x');\n}\n";
+  const OTHER =
+    "import { openLog } from './open.js';\n\nexport function other(p: string): void {\n  const s = openLog(p);\n  s.write('x');\n}\n";
 
   before(async () => {
     // past the source files of a program that builds in well under a second
