@@ -112,7 +112,8 @@ export class Linter {
     const cached = key && cache.get(project, fileName, key);
     if (cached) return cached;
     const facts = cache?.facts.of(project, program, file);
-    const result = runRules(file, program, this.activeRulesFor(fileName), this.config, { budgetMs, timing, dependents, facts });
+    const options = { budgetMs, timing, dependents, facts, fileAlone: project.isFileAlone };
+    const result = runRules(file, program, this.activeRulesFor(fileName), this.config, options);
     if (key) cache.set(project, fileName, key, result);
     return result;
   }

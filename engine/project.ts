@@ -72,6 +72,8 @@ export class Project {
   readonly service: ts.LanguageService;
   private readonly overlays = new Map<string, { text: string; version: number }>();
   private readonly registry: ts.DocumentRegistry;
+  /** A first look's project (`fileAlone`). */
+  readonly isFileAlone: boolean;
   /** True once a program was built and until it is let go: the next one is then an update, not a build. */
   private built = false;
   private readonly diskVersions = new Map<string, number>();
@@ -123,6 +125,7 @@ export class Project {
     /** `installed`: imports resolve only to installed packages (`fileAlone`). */
     resolution: 'all' | 'installed' = 'all',
   ) {
+    this.isFileAlone = resolution === 'installed';
     this.registry = registry;
     const currentDirectory = kind === 'tsconfig' ? dirname(id) : id;
     const host: ts.LanguageServiceHost & ServiceHostInternals = {
@@ -186,7 +189,8 @@ export class Project {
           redirectedReference,
           mode,
         );
-        if (installedOnly && !resolved.resolvedModule?.isExternalLibraryImport) return { resolvedModule: undefined };
+        if (installedOnly && (process.env.FL_NONE || !resolved.resolvedModule?.isExternalLibraryImport))
+          return { resolvedModule: undefined };
         const source = resolved.resolvedModule ? undefined : workspace?.sourceOf(literal.text, Boolean(options.allowJs));
         if (!source) return resolved;
         return {

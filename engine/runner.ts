@@ -55,6 +55,8 @@ export interface RunOptions {
   dependents?: DependentPrograms;
   /** Answers from types kept from the file's previous lint (the language server; engine/type-facts.ts). */
   facts?: NodeFacts;
+  /** A first look at the file alone (`Project.fileAlone`): the program holds none of the project's other files. */
+  fileAlone?: boolean;
 }
 
 /** The checker adapter and shared analysis of one file's run. */
@@ -83,10 +85,10 @@ export function runRules(
 ): FileResult {
   const { timing } = options;
   if (options.shared) return runAll(file, options.shared.types, rules, settings, options);
-  if (!timing) return runAll(file, checkerQueries(program, options.dependents, options.facts), rules, settings, options);
+  if (!timing) return runAll(file, checkerQueries(program, options.dependents, options.facts, options.fileAlone), rules, settings, options);
   const start = performance.now();
   const checkerBefore = timing.checkerMs;
-  const timed = timing.wrap(checkerQueries(program, options.dependents, options.facts));
+  const timed = timing.wrap(checkerQueries(program, options.dependents, options.facts, options.fileAlone));
   try {
     return runAll(file, timed.types, rules, settings, options);
   } finally {

@@ -30,8 +30,8 @@ export class Timing {
     // a query made by another query (through `this`) is counted, and its time is the outer one's
     let depth = 0;
     for (const [name, fn] of Object.entries(types) as [string, (...args: unknown[]) => unknown][]) {
-      // a kept answer is no query; the queries that compute one are timed themselves
-      if (name === 'typeFact') {
+      // a kept answer is no query (the queries that compute one are timed themselves), nor is a property
+      if (name === 'typeFact' || typeof fn !== 'function') {
         timed[name] = fn;
         continue;
       }

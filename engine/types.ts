@@ -101,6 +101,11 @@ export interface TypeQueries {
    * folder, …), relative to the program's folder: what it calls is called by a test run, not by the product.
    */
   isTestFile(file: ts.SourceFile): boolean;
+  /**
+   * True for a first look at a file alone (`Project.fileAlone`): what the rest of the project does with its code (who
+   * calls a method, who makes a class) is not known, so questions about it cannot be answered from the program.
+   */
+  readonly fileAlone: boolean;
 }
 
 /** The references to a symbol in one other program (see `TypeQueries.dependentReferences`). */
@@ -134,7 +139,7 @@ const answersByProgram = new WeakMap<ts.Program, Map<string, unknown>>();
 /** Printing a type is costly and rules ask for the same few names again and again (types are the checker's own objects). */
 const typeNames = new WeakMap<ts.Type, string>();
 
-export function checkerQueries(program: ts.Program, dependents?: DependentPrograms, facts?: NodeFacts): TypeQueries {
+export function checkerQueries(program: ts.Program, dependents?: DependentPrograms, facts?: NodeFacts, fileAlone = false): TypeQueries {
   const checker = program.getTypeChecker();
   /**
    * A symbol by its identity: aliases resolved, and an instantiated member (`this.s` in a subclass, a property of an
@@ -205,19 +210,41 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
     const type = decl ? checker.getTypeOfSymbolAtLocation(symbol, decl) : checker.getDeclaredTypeOfSymbol(symbol);
     return checker.getNonNullableType(type).getCallSignatures().length > 0;
   };
+  /** The symbol a declaration declares, aliases resolved as `symbolAt` resolves them. */
+  const declaredBy = (declaration: ts.Declaration): ts.Symbol | undefined => {
+    const name = ts.getNameOfDeclaration(declaration);
+    const symbol = name && checker.getSymbolAtLocation(name);
+    return symbol && resolve(symbol);
+  };
+  const symbolAt = (node: ts.Node): ts.Symbol | undefined => {
+    // a member by the receiver's declared type: the property checking `x.m` finds, without its flow analysis
+    const access = node.parent;
+    if (access && ts.isPropertyAccessExpression(access) && access.name === node) {
+      const receiver = declaredTypeOf(access.expression);
+      const found = receiver ? properties(receiver, access.name.text) : [];
+      if (found.length === 1) return resolve(found[0]);
+    }
+    // `{ client }` refers to the variable `client`, not only to the new property
+    const shorthand = node.parent && ts.isShorthandPropertyAssignment(node.parent) && node.parent.name === node;
+    const symbol = shorthand ? checker.getShorthandAssignmentValueSymbol(node.parent) : checker.getSymbolAtLocation(node);
+    return symbol && resolve(symbol);
+  };
   return {
+    fileAlone,
     symbolAt(node) {
-      // a member by the receiver's declared type: the property checking `x.m` finds, without its flow analysis
-      const access = node.parent;
-      if (access && ts.isPropertyAccessExpression(access) && access.name === node) {
-        const receiver = declaredTypeOf(access.expression);
-        const found = receiver ? properties(receiver, access.name.text) : [];
-        if (found.length === 1) return resolve(found[0]);
-      }
-      // `{ client }` refers to the variable `client`, not only to the new property
-      const shorthand = node.parent && ts.isShorthandPropertyAssignment(node.parent) && node.parent.name === node;
-      const symbol = shorthand ? checker.getShorthandAssignmentValueSymbol(node.parent) : checker.getSymbolAtLocation(node);
-      return symbol && resolve(symbol);
+      if (!facts) return symbolAt(node);
+      // kept across programs as the symbol's declaration, which declares the same symbol in the next program; a symbol
+      // no declaration gives back (one the checker makes, such as a union's property) is asked again each time, the
+      // file's own node standing for it in the kept answer
+      const file = node.getSourceFile();
+      let symbol: ts.Symbol | undefined;
+      const [kept] = facts.nodes<ts.Node>(node, 'symbol', () => {
+        symbol = symbolAt(node);
+        const declaration = symbol?.declarations?.[0];
+        return !symbol ? [] : declaration && declaredBy(declaration) === symbol ? [declaration] : [file];
+      });
+      if (symbol || !kept) return symbol;
+      return kept === file ? symbolAt(node) : declaredBy(kept as ts.Declaration);
     },
     typeAt(node) {
       return checker.getTypeAtLocation(node);

@@ -116,14 +116,17 @@ function accumulation(ctx: Context, node: ts.BinaryExpression | ts.CallExpressio
   const op = node.operatorToken.kind;
   if (op === ts.SyntaxKind.PlusEqualsToken) {
     // a target of no known type (JavaScript's `this.rest[key]`) is a string when a string (or no known type) is appended
-    const added = ctx.types.typeAt(node.right);
-    const addsAny = !!(added.flags & ts.TypeFlags.Any);
+    // asked only when no kept answer says (engine/type-facts.ts): most `+=` of a file are outside the edited body
+    let added: ts.Type | undefined;
+    const addedType = () => (added ??= ctx.types.typeAt(node.right));
+    const addsAny = () => !!(addedType().flags & ts.TypeFlags.Any);
     const kindOf = (t: ts.Type): AccumulatorKind | undefined => {
-      const untyped = !!(t.flags & ts.TypeFlags.Any) && (addsAny || ctx.types.typeName(added) === 'string');
+      const untyped = !!(t.flags & ts.TypeFlags.Any) && (addsAny() || ctx.types.typeName(addedType()) === 'string');
       return ctx.types.typeName(t) === 'string' || untyped ? 'string' : undefined;
     };
     const acc = target(ctx, node, node.left, 'appended', kindOf);
-    return acc && { ...acc, untyped: addsAny && ctx.types.typeName(ctx.types.typeAt(acc.target)) !== 'string' };
+    const untyped = () => addsAny() && ctx.types.typeName(ctx.types.typeAt(acc!.target)) !== 'string';
+    return acc && { ...acc, untyped: ctx.types.typeFact(node, 'appends-untyped', untyped) };
   }
   if (op !== ts.SyntaxKind.EqualsToken) return undefined;
   if (!ctx.types.typeFact(node, 'grows-itself', () => growsItself(ctx, node))) return undefined;

@@ -57,7 +57,8 @@ export function runsOncePerApplication(types: TypeQueries, node: ts.Node, depth 
       isContainerSingletonSetUp(types, owner.cls, owner.member) ||
       (memoisedOnce(types, node) === 'field' && isContainerSingletonSetUp(types, owner.cls, undefined)) ||
       (isSetUp(owner.member) && constructedOncePerApplication(types, owner.cls, depth)) ||
-      (ts.isMethodDeclaration(owner.member) && methodCalledOnlyOnce(types, owner.cls, owner.member, depth))
+      (ts.isMethodDeclaration(owner.member) && methodCalledOnlyOnce(types, owner.cls, owner.member, depth)) ||
+      (types.fileAlone && madeElsewhere(owner.cls))
     );
   if (owner.kind !== 'function') return false;
   if (memoisedOnce(types, node) === 'module') return true;
@@ -69,6 +70,15 @@ export function runsOncePerApplication(types: TypeQueries, node: ts.Node, depth 
   if (reaction) return runsOncePerApplication(types, reaction, depth + 1);
   const passedTo = onceCallbackCall(types, fn) ?? commandLineParse(types, fn);
   return passedTo ? runsOncePerApplication(types, passedTo, depth + 1) : calledOnlyOnce(types, fn, depth);
+}
+
+/**
+ * A class other files may make (exported, or decorated for a framework that makes it): in a first look at its file
+ * alone (`TypeQueries.fileAlone`) how often it is made is unknown, and its code is taken to run once, so that a first
+ * look shows only what the whole program's analysis also finds.
+ */
+function madeElsewhere(cls: ts.ClassLikeDeclaration): boolean {
+  return (ts.getCombinedModifierFlags(cls) & ts.ModifierFlags.Export) !== 0 || !!ts.getDecorators(cls)?.length;
 }
 
 function isSetUp(member: ts.ClassElement): boolean {
@@ -619,6 +629,8 @@ function calledOnlyOnce(types: TypeQueries, fn: ts.SignatureDeclaration, depth: 
   const references = exported ? types.declarationReferences(name) : (referencesTo(types, fn.getSourceFile(), name) ?? []);
   const calls = callsOnce(types, references, name, depth);
   if (calls !== 0 || !exported) return !!calls;
+  // a first look does not see the other files, which may call it once (`madeElsewhere`)
+  if (types.fileAlone) return true;
   return everyUseElsewhereCounts(types, symbol, (where, there) => callsOnce(where, there, name, depth));
 }
 
