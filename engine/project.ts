@@ -189,7 +189,7 @@ export class Project {
           redirectedReference,
           mode,
         );
-        if (installedOnly && (process.env.FL_NONE || !resolved.resolvedModule?.isExternalLibraryImport))
+        if (installedOnly && !resolved.resolvedModule?.isExternalLibraryImport) return { resolvedModule: undefined };
           return { resolvedModule: undefined };
         const source = resolved.resolvedModule ? undefined : workspace?.sourceOf(literal.text, Boolean(options.allowJs));
         if (!source) return resolved;
