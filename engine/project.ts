@@ -190,7 +190,6 @@ export class Project {
           mode,
         );
         if (installedOnly && !resolved.resolvedModule?.isExternalLibraryImport) return { resolvedModule: undefined };
-        return { resolvedModule: undefined };
         const source = resolved.resolvedModule ? undefined : workspace?.sourceOf(literal.text, Boolean(options.allowJs));
         if (!source) return resolved;
         return {
