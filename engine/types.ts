@@ -31,8 +31,8 @@ export interface TypeQueries {
    */
   programReferences(symbol: ts.Symbol): readonly ts.Identifier[];
   /**
-   * `programReferences`, in the same order, found file by file as they are iterated: a question that one reference
-   * can settle (`every`, `some`) stops the search there, without resolving every occurrence of the name in the program.
+   * `programReferences`, found file by file as they are iterated (the declaration's own file first): a question that
+   * one reference can settle (`every`, `some`) stops the search there, without resolving every occurrence of the name.
    */
   eachProgramReference(symbol: ts.Symbol): Iterable<ts.Identifier>;
   /**
@@ -236,15 +236,14 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
       // kept across programs as the symbol's declaration, which declares the same symbol in the next program; a symbol
       // no declaration gives back (one the checker makes, such as a union's property) is asked again each time, the
       // file's own node standing for it in the kept answer
-      const file = node.getSourceFile();
       let symbol: ts.Symbol | undefined;
       const [kept] = facts.nodes<ts.Node>(node, 'symbol', () => {
         symbol = symbolAt(node);
         const declaration = symbol?.declarations?.[0];
-        return !symbol ? [] : declaration && declaredBy(declaration) === symbol ? [declaration] : [file];
+        return !symbol ? [] : declaration && declaredBy(declaration) === symbol ? [declaration] : [node.getSourceFile()];
       });
       if (symbol || !kept) return symbol;
-      return kept === file ? symbolAt(node) : declaredBy(kept as ts.Declaration);
+      return ts.isSourceFile(kept) ? symbolAt(node) : declaredBy(kept as ts.Declaration);
     },
     typeAt(node) {
       return checker.getTypeAtLocation(node);
