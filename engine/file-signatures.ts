@@ -34,28 +34,52 @@ const signatures = new WeakMap<ts.SourceFile, string>();
 
 /**
  * What the files that import a TypeScript file see of it: its text without the bodies whose code cannot change a
- * type (functions, methods and accessors with a declared return type, constructors, setters), hashed. Typing inside
- * such a body leaves its importers' results valid. Rules also read other files' bodies through function summaries
+ * type (functions, methods and accessors with a declared return type, constructors, setters) and with the comments and
+ * white space before its nodes told only by whether they break the line (ASI reads that), hashed. Typing inside such a
+ * body or a comment leaves its importers' results valid. Rules also read other files' bodies through function summaries
  * (analysis/summaries.ts: does a call hand back a borrowed value), which this does not cover: such an importer's
  * finding follows at its next own change or a reload. Declaration and JavaScript files (whose members can be
- * declared by assignments in bodies) use their whole text.
+ * declared by assignments in bodies, and typed by JSDoc comments) use their whole text.
  */
 export function declarationSignature(file: ts.SourceFile): string {
   let signature = signatures.get(file);
   if (signature) return signature;
   const hash = createHash('sha1');
+  const { text } = file;
   let from = 0;
   const visit = (node: ts.Node): void => {
+    // not before the first token (pragmas such as `@jsx` are read there), nor JSX text (its spaces are children)
+    if (node.pos > 0 && node.pos >= from && node.kind !== ts.SyntaxKind.JsxText) {
+      const start = node.getStart(file);
+      if (start > node.pos) {
+        hash.update(text.slice(from, node.pos));
+        hash.update(breaksLine(text, node.pos, start) ? '\n' : ' ');
+        from = start;
+      }
+    }
     const body = typeFreeBody(node);
     if (body) {
-      hash.update(file.text.slice(from, body.pos));
+      hash.update(text.slice(from, body.pos));
       from = body.end;
     } else node.forEachChild(visit);
   };
-  file.forEachChild(visit);
-  hash.update(file.text.slice(from));
+  if (!isJavaScriptFile(file)) file.forEachChild(visit);
+  hash.update(text.slice(from));
   signatures.set(file, (signature = hash.digest('hex')));
   return signature;
+}
+
+/** True for a JavaScript file (by its name), whose JSDoc comments can declare types. */
+export function isJavaScriptFile(file: ts.SourceFile): boolean {
+  return /\.[cm]?jsx?$/.test(file.fileName);
+}
+
+function breaksLine(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return true;
+  }
+  return false;
 }
 
 /** The body of a function-like node when the node's type does not depend on it. */

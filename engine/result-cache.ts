@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import ts = require('typescript');
 import type { Project } from './project';
-import { declarationSignature, fileIdsOf, idOf, sameOtherFiles } from './file-signatures';
+import { declarationSignature, fileIdsOf, idOf, isJavaScriptFile, sameOtherFiles } from './file-signatures';
 import type { FileResult } from './runner';
 import { TypeFacts } from './type-facts';
 
@@ -105,5 +105,5 @@ function dependenciesHash(project: Project, program: ts.Program, file: ts.Source
 
 /** Declaration and JavaScript files count by their whole text (`declarationSignature` says why). */
 function signatureIsText(file: ts.SourceFile): boolean {
-  return file.isDeclarationFile || /\.[cm]?jsx?$/.test(file.fileName);
+  return file.isDeclarationFile || isJavaScriptFile(file);
 }

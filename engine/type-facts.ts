@@ -8,7 +8,7 @@
 // only the edited body is searched for them again.
 import ts = require('typescript');
 import { commonEnds, type Project } from './project';
-import { declarationSignature, fileIdsOf, idOf, sameOtherFiles, typeFreeBody } from './file-signatures';
+import { declarationSignature, fileIdsOf, idOf, isJavaScriptFile, sameOtherFiles, typeFreeBody } from './file-signatures';
 
 /** The answers of one file for its current program. */
 export class NodeFacts {
@@ -21,12 +21,15 @@ export class NodeFacts {
 
   /** The answer kept for the node, else `compute()`'s, kept. Nodes of other files are not kept (they change apart). */
   get<T>(node: ts.Node, key: string, compute: () => T): T {
-    let byKey = this.state.answers.get(node);
-    if (byKey?.has(key)) return byKey.get(key) as T;
+    let answers = this.state.answers.get(node);
+    if (answers?.byKey.has(key)) return answers.byKey.get(key) as T;
     const answer = compute();
     if (node.getSourceFile() !== this.file) return answer;
-    if (!byKey) this.state.answers.set(node, (byKey = new Map()));
-    byKey.set(key, answer);
+    if (!answers) {
+      answers = { kind: node.kind, start: node.getStart(this.file), end: node.end, byKey: new Map() };
+      this.state.answers.set(node, answers);
+    }
+    answers.byKey.set(key, answer);
     return answer;
   }
 
@@ -38,7 +41,7 @@ export class NodeFacts {
     const answer = this.get(node, key, compute);
     if (answer.every((n) => this.current(n))) return answer;
     const fresh = compute();
-    this.state.answers.get(node)?.set(key, fresh);
+    this.state.answers.get(node)?.byKey.set(key, fresh);
     return fresh;
   }
 
@@ -102,7 +105,7 @@ interface FileState {
    */
   files: readonly number[];
   options: ts.CompilerOptions;
-  answers: Map<ts.Node, Map<string, unknown>>;
+  answers: Map<ts.Node, NodeAnswers>;
   /** Program-wide references by the declaration name of their symbol (`NodeFacts.references`). */
   references: Map<ts.Node, readonly ts.Identifier[]>;
   /**
@@ -111,6 +114,15 @@ interface FileState {
    */
   signature: string;
   bodies: readonly TypeFreeBody[];
+}
+
+/** The answers at one node, and where the node was in the text they were asked of (the parser may make it anew). */
+interface NodeAnswers {
+  readonly kind: ts.SyntaxKind;
+  /** Its first token's start, and its end. */
+  readonly start: number;
+  readonly end: number;
+  readonly byKey: Map<string, unknown>;
 }
 
 interface TypeFreeBody {
@@ -141,7 +153,7 @@ export class TypeFacts {
       answers: new Map(),
       references: new Map(),
       signature: open ? declarationSignature(file) : '',
-      bodies: open && !/\.[cm]?jsx?$/.test(file.fileName) ? typeFreeBodies(file) : [],
+      bodies: open && !isJavaScriptFile(file) ? typeFreeBodies(file) : [],
     };
     if (!open) return new NodeFacts(file, state);
     const before = states.get(file.fileName);
@@ -155,36 +167,62 @@ export class TypeFacts {
     }
     const edited = editedBody(before, state);
     if (!edited) return new NodeFacts(file, state);
-    state.answers = kept(before.answers, file, edited);
+    state.answers = kept(before.answers, file, edited, file.text.length - before.file.text.length);
     return new NodeFacts(file, state, { references: before.references, edited });
   }
 }
 
-/** The answers of nodes of the new tree that lie wholly outside the edited body. */
-function kept(answers: Map<ts.Node, Map<string, unknown>>, file: ts.SourceFile, edited: TypeFreeBody): Map<ts.Node, Map<string, unknown>> {
-  const out = new Map<ts.Node, Map<string, unknown>>();
-  for (const [node, byKey] of answers) {
-    if ((node.end <= edited.start || node.pos >= edited.end) && node.getSourceFile() === file) out.set(node, byKey);
+/**
+ * The answers of nodes of the new tree that lie wholly outside the edited span. A node the incremental parser made anew
+ * there (it parses again from the token before the edit) is found by its kind and place: its text did not change.
+ */
+function kept(answers: Map<ts.Node, NodeAnswers>, file: ts.SourceFile, edited: TypeFreeBody, delta: number): Map<ts.Node, NodeAnswers> {
+  const out = new Map<ts.Node, NodeAnswers>();
+  for (const [node, before] of answers) {
+    // from the old text's places to the new one's: the edit spanned edited.start to edited.end - delta there
+    const after = before.start >= edited.end - delta;
+    if (before.end > edited.start && !after) continue;
+    const shift = after ? delta : 0;
+    const at = shift ? { ...before, start: before.start + shift, end: before.end + shift } : before;
+    const now = node.getSourceFile() === file ? node : nodeAt(file, at);
+    if (now) out.set(now, at);
   }
   return out;
 }
 
+/** The node of the file of that kind, first token's start and end (none for an empty node: several can be there). */
+function nodeAt(file: ts.SourceFile, at: Omit<NodeAnswers, 'byKey'>): ts.Node | undefined {
+  if (at.start >= at.end) return undefined;
+  const containing = (child: ts.Node) => (child.pos <= at.start && at.end <= child.end ? child : undefined);
+  for (let node: ts.Node | undefined = file; node; node = node.forEachChild(containing)) {
+    if (node.kind === at.kind && node.end === at.end && node.getStart(file) === at.start) return node;
+  }
+  return undefined;
+}
+
 /**
- * The type-free body of the new text that holds every change from the old one, when there is one: a TypeScript file
- * whose text changed only inside one such body (the same body in both versions, by position), with the same
- * declaration signature, where neither version of the body assigns a variable declared outside it. The checker decides
- * how far a variable stays narrowed in closures by where it is assigned, from any function, so such an assignment is
- * a change of the types outside.
+ * The span whose answers the edit may have changed, when no other can have changed: in a TypeScript file with the same
+ * declaration signature, a change only in comments and white space between nodes (that span itself), or a change only
+ * inside one type-free body (the same body in both versions, by position) where neither version of the body assigns a
+ * variable declared outside it. The checker decides how far a variable stays narrowed in closures by where it is
+ * assigned, from any function, so such an assignment is a change of the types outside.
  */
 function editedBody(before: FileState, now: FileState): TypeFreeBody | undefined {
-  if (before.signature !== now.signature || !now.bodies.length) return undefined;
+  if (before.signature !== now.signature || isJavaScriptFile(now.file)) return undefined;
   const a = before.file.text;
   const b = now.file.text;
   const { prefix, suffix } = commonEnds(a, b);
+  // the signature covers the text outside type-free bodies, and is the same: what changed there is trivia
+  if (!overlapsBody(before.bodies, prefix, a.length - suffix) && !overlapsBody(now.bodies, prefix, b.length - suffix))
+    return { start: prefix, end: b.length - suffix, assignsOuter: false };
   const bodyBefore = innermostAround(before.bodies, prefix, a.length - suffix);
   const bodyNow = innermostAround(now.bodies, prefix, b.length - suffix);
   if (!bodyBefore || !bodyNow || bodyBefore.assignsOuter || bodyNow.assignsOuter) return undefined;
   return bodyBefore.start === bodyNow.start && a.length - bodyBefore.end === b.length - bodyNow.end ? bodyNow : undefined;
+}
+
+function overlapsBody(bodies: readonly TypeFreeBody[], start: number, end: number): boolean {
+  return bodies.some((body) => body.start < end && start < body.end);
 }
 
 /** The innermost body whose inside (between its first and last characters) holds the span from `start` to `end`. */

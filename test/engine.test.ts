@@ -10,6 +10,7 @@ import { ConfigError, defaultConfig, parseConfig } from '../engine/config';
 import { unifiedDiff } from '../engine/diff';
 import { Linter } from '../engine/linter';
 import { Project } from '../engine/project';
+import { declarationSignature } from '../engine/file-signatures';
 import { dependencyKey } from '../engine/result-cache';
 import { defineRule, type Rule } from '../engine/rule';
 import { runRules } from '../engine/runner';
@@ -259,6 +260,23 @@ test('what runs once is judged per program: a new call in another file makes an 
     project.removeOverlay(caller);
   }
   assert.deepEqual(reportedLines(), before);
+});
+
+test('a declaration signature ignores comments and spaces between nodes, not what a parser reads in them', () => {
+  const signature = (text: string, name = '/x.ts') => declarationSignature(ts.createSourceFile(name, text, ts.ScriptTarget.ES2022, true));
+  const same = (a: string, b: string, name?: string) => signature(a, name) === signature(b, name);
+  const code = 'export const a = 1;\nexport class C {\n  n = 1;\n  m() {\n    return a;\n  }\n}\n';
+  assert.ok(same(code, code.replace('export class', '/** A class. */\nexport class')), 'a comment between statements');
+  assert.ok(same(code, code.replace('  m()', '  // note\n  m()')), 'a comment between members');
+  assert.ok(same(code, code.replace('return a;', 'return /* the one */ a;')), 'a comment inside an expression');
+  assert.ok(same(code, code.replace('= 1;', '=    1;')), 'more spaces');
+  assert.ok(same(code, `${code}// the end\n`), 'a comment at the end');
+  assert.ok(!same(code, code.replace('return a;', 'return\n    a;')), 'a line break that ends the return (ASI)');
+  assert.ok(!same(code, code.replace('return a;', 'return /* \n */ a;')), 'a comment with a line break ends it too');
+  assert.ok(!same('export const t = typeof a;\n', 'export const t = typeofa;\n'), 'tokens run together');
+  assert.ok(!same(code, `/** @jsx h */\n${code}`), 'the comments before the first token (pragmas)');
+  assert.ok(!same('export const e = <b>{1} </b>;\n', 'export const e = <b>{1}</b>;\n', '/x.tsx'), "JSX text's spaces");
+  assert.ok(!same(code, code.replace('  m()', '  /** @type {number} */\n  m()'), '/x.js'), 'JSDoc types JavaScript');
 });
 
 test("a file's result key follows what its imports declare, also after its own imports change", () => {

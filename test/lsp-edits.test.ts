@@ -103,7 +103,7 @@ describe('language server edits', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('shows after every edit inside a body what a fresh lint of the text finds', async () => {
+  it('shows after every edit inside a body or of a comment what a fresh lint of the text finds', async () => {
     const uri = client.open(file(), SERVICE);
     let text = SERVICE;
     const shown = async (version: number) => (await client.diagnostics(uri, () => true, version)).map(ofDiagnostic).sort();
@@ -145,5 +145,17 @@ describe('language server edits', () => {
     const dropped = ['listener-leak/inlineHandler', 'untracked-disposable/dropped', 'untracked-disposable/fieldNeverDisposed'];
     assert.deepEqual(await edit('return holder.registration;', made), dropped);
     assert.deepEqual(await edit(made, 'return holder.registration;'), initially);
+    // comments typed a character at a time, between statements and between members (the answers outside are kept)
+    await edit('export class Panel {', '//\nexport class Panel {');
+    const typed = ['//', '// T', '// The', '// The panel'];
+    for (let i = 1; i < typed.length; i++) await edit(`${typed[i - 1]}\nexport class`, `${typed[i]}\nexport class`);
+    await edit('  show(): void {', '  /** Shows it. */\n  show(): void {');
+    // after comments, code: the teardown now disposes of the field (a finding outside the edited body goes)
+    assert.deepEqual(await edit("void 'teardown';", 'this.watcher.dispose();'), ['listener-leak/inlineHandler']);
+    await edit('// The panel\n', '');
+    // a comment that turns code off, and on again: no longer trivia
+    await edit('addCommands(registry);', '// addCommands(registry);');
+    await edit('// addCommands(registry);', 'addCommands(registry);');
+    assert.deepEqual(await edit('this.watcher.dispose();', "void 'teardown';"), initially);
   });
 });
