@@ -1031,9 +1031,11 @@ const PER_EXCHANGE =
  * cancelled or disposed when its operation ends.
  */
 function isSelfEnding(types: TypeQueries, target: ts.Expression): boolean {
-  const type = types.typeAt(target);
-  if (types.hasMethod(type, 'onCancellationRequested') && types.hasProperty(type, 'isCancellationRequested')) return true;
-  return PER_EXCHANGE.test(types.typeName(type).replace(/<.*$/, ''));
+  return types.typeFact(target, 'self-ending', () => {
+    const type = types.typeAt(target);
+    if (types.hasMethod(type, 'onCancellationRequested') && types.hasProperty(type, 'isCancellationRequested')) return true;
+    return PER_EXCHANGE.test(types.typeName(type).replace(/<.*$/, ''));
+  });
 }
 
 /**
@@ -1044,8 +1046,11 @@ function isSelfEnding(types: TypeQueries, target: ts.Expression): boolean {
  */
 function eventPayload(types: TypeQueries, param: ts.ParameterDeclaration): boolean {
   const fn = param.parent;
-  const type = types.typeAt(param);
-  if (!types.hasMethod(type, 'destroy') && !types.hasMethod(type, 'close')) return false;
+  const closable = types.typeFact(param, 'closable', () => {
+    const type = types.typeAt(param);
+    return types.hasMethod(type, 'destroy') || types.hasMethod(type, 'close');
+  });
+  if (!closable) return false;
   if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) return receivesEvents(types, outerCall(fn));
   if (!ts.isMethodDeclaration(fn) || !ts.isClassLike(fn.parent) || !isPrivateMember(fn)) return false;
   if (!ts.isIdentifier(fn.name) && !ts.isPrivateIdentifier(fn.name)) return false;

@@ -150,9 +150,7 @@ function implementationsOf(types: TypeQueries, signature: ts.MethodSignature): t
   const iface = signature.parent;
   const name = signature.name;
   if (!ts.isInterfaceDeclaration(iface) || !ts.isIdentifier(name) || iface.getSourceFile().isDeclarationFile) return [];
-  const symbol = types.symbolAt(iface.name);
-  if (!symbol) return [];
-  return types.programReferences(symbol).flatMap((ref) => {
+  return types.declarationReferences(iface.name).flatMap((ref) => {
     // `implements IKernel` or `implements Kernel.IKernel`
     const heritage = ts.isPropertyAccessExpression(ref.parent) && ref.parent.name === ref ? ref.parent.parent : ref.parent;
     const clause = heritage.parent;
