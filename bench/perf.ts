@@ -53,6 +53,8 @@ interface BenchProject {
   /** A file many others import, and some of them (opened alongside it). */
   hubFile: string;
   hubDependents: string[];
+  /** The most `leaklint scan` may take, as a share of `tsc --noEmit`'s time. */
+  tscTarget: number;
 }
 
 // ---- setup -----------------------------------------------------------------------------------------------------
@@ -165,6 +167,8 @@ function prepareMedium(): BenchProject {
     editFile: src('Subscriber.ts'),
     hubFile: src('types.ts'),
     hubDependents: [src('Observable.ts'), src('Subscriber.ts'), src('operators/map.ts')],
+    // issue 17: with a node_modules folder, as on the real projects
+    tscTarget: 0.4,
   };
 }
 
@@ -207,6 +211,7 @@ function prepareLarge(): BenchProject {
     editFile: mod(20, 27),
     hubFile: join(root, 'src/core/base.ts'),
     hubDependents: [mod(0, 1), mod(20, 27), mod(39, 54)],
+    tscTarget: 0.5,
   };
 }
 
@@ -692,7 +697,7 @@ function reportCli(p: BenchProject, r: CliResult): string[] {
     `  eslint + leaklint plugin ${sec(median(r.eslintPlugin.map((x) => x.ms))).padStart(9)}   ` +
       `peak RSS ${mb(median(r.eslintPlugin.map((x) => x.peakKb)))}`,
     `  leaklint scan            ${sec(l).padStart(9)}   peak RSS ${mb(median(r.leaklint.map((x) => x.peakKb)))}`,
-    `  leaklint / tsc    ${ratio(vsTsc, 1)} (target ≤ 0.50×: ${pass(vsTsc <= 0.5)})   ` +
+    `  leaklint / tsc    ${ratio(vsTsc, 1)} (target ≤ ${p.tscTarget.toFixed(2)}×: ${pass(vsTsc <= p.tscTarget)})   ` +
       `leaklint / eslint ${ratio(vsEslint, 1)} (target ≤ 0.33×: ${pass(vsEslint <= 0.33)})`,
     `  leaklint phases (one more run, with --timing): program build ${sec(ph('program'))}, checker ${sec(ph('checker'))}, ` +
       `rules ${sec(ph('rules'))}; ${ph('asking')} of ${ph('files')} files asked the checker`,
