@@ -71,18 +71,29 @@ export class NodeFacts {
     within: (file: ts.SourceFile, start: number, end: number) => ts.Identifier[],
   ): ts.Identifier[] | undefined {
     const { edited } = this.previous!;
-    const byFile = new Map<string, ts.Identifier[]>();
+    // the other files' references keep their order; this file's go where its own stood (or would stand)
+    const others: ts.Identifier[] = [];
+    const own: ts.Identifier[] = [];
+    let ownAt: number | undefined;
     for (const ref of before) {
-      const fileName = ref.getSourceFile().fileName;
-      if (fileName === this.file.fileName && this.inEdited(ref)) continue;
-      if (!this.current(ref)) return undefined; // the parser made it anew: search everything again
-      const refs = byFile.get(fileName);
-      if (refs) refs.push(ref);
-      else byFile.set(fileName, [ref]);
+      const file = ref.getSourceFile();
+      if (file.fileName !== this.file.fileName) others.push(ref);
+      else if (!this.inEdited(ref)) {
+        if (file !== this.file) return undefined; // the parser made it anew: search everything again
+        ownAt ??= others.length;
+        own.push(ref);
+      }
     }
-    const own = [...(byFile.get(this.file.fileName) ?? []), ...within(this.file, edited.start, edited.end)].sort((a, b) => a.pos - b.pos);
-    byFile.set(this.file.fileName, own);
-    return program.getSourceFiles().flatMap((f) => byFile.get(f.fileName) ?? []);
+    own.push(...within(this.file, edited.start, edited.end));
+    own.sort((a, b) => a.pos - b.pos);
+    if (ownAt === undefined) {
+      const order = fileOrder(program);
+      const at = order.get(this.file.fileName)!;
+      ownAt = others.findIndex((ref) => order.get(ref.getSourceFile().fileName)! > at);
+      if (ownAt < 0) ownAt = others.length;
+    }
+    others.splice(ownAt, 0, ...own);
+    return others;
   }
 
   /** Not of this file's old tree: of its current one, or of another file (unchanged, or no answer was kept). */
@@ -95,6 +106,15 @@ export class NodeFacts {
     const edited = this.previous?.edited;
     return !!edited && node.getSourceFile() === this.file && node.end > edited.start && node.pos < edited.end;
   }
+}
+
+const fileOrders = new WeakMap<ts.Program, Map<string, number>>();
+
+/** Each of the program's files by name: its place in the program's order. */
+function fileOrder(program: ts.Program): Map<string, number> {
+  let order = fileOrders.get(program);
+  if (!order) fileOrders.set(program, (order = new Map(program.getSourceFiles().map((f, i) => [f.fileName, i]))));
+  return order;
 }
 
 interface FileState {
