@@ -38,8 +38,9 @@ const signatures = new WeakMap<ts.SourceFile, string>();
  * white space before its nodes told only by whether they break the line (ASI reads that), hashed. Typing inside such a
  * body or a comment leaves its importers' results valid. Rules also read other files' bodies through function summaries
  * (analysis/summaries.ts: does a call hand back a borrowed value), which this does not cover: such an importer's
- * finding follows at its next own change or a reload. Declaration and JavaScript files (whose members can be
- * declared by assignments in bodies, and typed by JSDoc comments) use their whole text.
+ * finding follows at its next own change or a reload. A JavaScript file's signature is its whole text (members can be
+ * declared by assignments in bodies, and typed by JSDoc comments); importers of declaration and JavaScript files key on
+ * their versions (result-cache.ts).
  */
 export function declarationSignature(file: ts.SourceFile): string {
   let signature = signatures.get(file);

@@ -12,6 +12,7 @@ import { Linter } from '../engine/linter';
 import { Project } from '../engine/project';
 import { declarationSignature } from '../engine/file-signatures';
 import { dependencyKey } from '../engine/result-cache';
+import { TypeFacts } from '../engine/type-facts';
 import { defineRule, type Rule } from '../engine/rule';
 import { runRules } from '../engine/runner';
 import { parseSuppressions } from '../engine/suppressions';
@@ -274,9 +275,52 @@ test('a declaration signature ignores comments and spaces between nodes, not wha
   assert.ok(!same(code, code.replace('return a;', 'return\n    a;')), 'a line break that ends the return (ASI)');
   assert.ok(!same(code, code.replace('return a;', 'return /* \n */ a;')), 'a comment with a line break ends it too');
   assert.ok(!same('export const t = typeof a;\n', 'export const t = typeofa;\n'), 'tokens run together');
-  assert.ok(!same(code, `/** @jsx h */\n${code}`), 'the comments before the first token (pragmas)');
-  assert.ok(!same('export const e = <b>{1} </b>;\n', 'export const e = <b>{1}</b>;\n', '/x.tsx'), "JSX text's spaces");
+  assert.ok(!same(`/** @jsx h */\n${code}`, `/** @jsx k */\n${code}`), 'the comments before the first token (pragmas)');
+  assert.ok(!same('export const e = <b>{1}  x</b>;\n', 'export const e = <b>{1} x</b>;\n', '/x.tsx'), "JSX text's spaces");
   assert.ok(!same(code, code.replace('  m()', '  /** @type {number} */\n  m()'), '/x.js'), 'JSDoc types JavaScript');
+});
+
+test('an edit of comments keeps the answers outside it, also at nodes the parser made anew; code outside bodies keeps none', () => {
+  const root = mkdtempSync(join(tmpdir(), 'leaklint-facts-'));
+  try {
+    writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true }, include: ['*.ts'] }));
+    const file = join(root, 'a.ts');
+    const text =
+      'export function run(n: number): number {\n  return n + 1;\n}\nexport const total = run(2);\n// note\nexport const more = run(3);\n';
+    writeFileSync(file, text);
+    const project = Project.fromTsconfig(join(root, 'tsconfig.json'));
+    const facts = new TypeFacts();
+    let version = 0;
+    let computed: string[] = [];
+    /** Sets the text as the open document's and asks an answer at each call; the calls asked anew. */
+    const lint = (next: string): ts.CallExpression[] => {
+      project.setOverlay(file, next, ++version);
+      const program = project.program();
+      const source = program.getSourceFile(file)!;
+      const nodeFacts = facts.of(project, program, source);
+      const calls: ts.CallExpression[] = [];
+      const visit = (n: ts.Node): void => {
+        if (ts.isCallExpression(n)) calls.push(n);
+        n.forEachChild(visit);
+      };
+      source.forEachChild(visit);
+      computed = [];
+      for (const call of calls) nodeFacts.get(call, 'text', () => computed.push(call.getText()));
+      return calls;
+    };
+    const [total] = lint(text);
+    assert.deepEqual(computed, ['run(2)', 'run(3)']);
+    const [totalAfterComment] = lint(text.replace('// note', '// a note'));
+    assert.notEqual(totalAfterComment, total, 'the parser made the call before the comment anew');
+    assert.deepEqual(computed, [], 'every answer kept');
+    lint(text.replace('// note', '/* a note */'));
+    assert.deepEqual(computed, []);
+    lint(text.replace('run(2)', 'run(4)'));
+    assert.deepEqual(computed, ['run(4)', 'run(3)'], 'code outside a type-free body changes every answer');
+    project.dispose();
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
 
 test("a file's result key follows what its imports declare, also after its own imports change", () => {
