@@ -5,6 +5,7 @@ import picomatch from 'picomatch';
 import ts = require('typescript');
 import { ConfigError, RECOMMENDED, findConfig, loadConfig, presetConfig, type LeakLintConfig } from './config';
 import { Project, ProjectError, createRegistry, isSourceFile, listSourceFiles } from './project';
+import { commentEdit, movedPast } from './comment-edit';
 import { dependencyKey, type ResultCache } from './result-cache';
 import { withDefaults } from './options';
 import type { Finding, Rule } from './rule';
@@ -87,7 +88,9 @@ export class Linter {
    * errors only strict mode makes (legacy octals, `with`) leave the tree whole and do not count.
    */
   lintFile(project: Project, fileName: string, budgetMs = DEFAULT_FILE_BUDGET_MS, dependents?: DependentPrograms): FileResult {
-    const { timing } = this.options;
+    const { timing, cache } = this.options;
+    const moved = cache && !dependents && movedPastCommentEdit(project, fileName, cache);
+    if (moved) return moved;
     const started = performance.now();
     const program = project.program();
     // creating the checker binds every file of the program: part of the build, not of the queries
@@ -107,16 +110,27 @@ export class Linter {
         skipped: `syntax error at ${line + 1}:${character + 1}: ${ts.flattenDiagnosticMessageText(syntax.messageText, ' ')} (file skipped)`,
       };
     }
-    const { cache } = this.options;
     const key = cache && dependencyKey(project, program, file);
-    const cached = key && cache.get(project, fileName, key);
+    const cached = key && cache.get(project, fileName, key, file);
     if (cached) return cached;
     const facts = cache?.facts.of(project, program, file);
     const options = { budgetMs, timing, dependents, facts, fileAlone: project.isFileAlone };
     const result = runRules(file, program, this.activeRulesFor(fileName), this.config, options);
-    if (key) cache.set(project, fileName, key, result);
+    if (key) cache.set(project, fileName, key, result, file);
     return result;
   }
+}
+
+/**
+ * The file's last result moved past an edit inside one of its comments (engine/comment-edit.ts), when that edit is
+ * all that changed in the project since: no program update, no rules.
+ */
+function movedPastCommentEdit(project: Project, fileName: string, cache: ResultCache): FileResult | undefined {
+  const last = cache.lastOf(project, fileName);
+  const text = last && !project.tooLarge(fileName) ? project.textOf(fileName) : undefined;
+  const edit = text !== undefined && commentEdit(last!.on, text);
+  const moved = edit && movedPast(last!.result, fileName, edit);
+  return moved ? { ...moved, commentEdit: true } : undefined;
 }
 
 /** A megabyte of text, in characters (as tsserver counts its 4 MB large-file limit). */

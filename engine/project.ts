@@ -83,6 +83,8 @@ export class Project {
   /** Source files longer than this (in characters) are set aside as too large (`setMaxFileLength`). */
   private maxFileLength = Infinity;
   private projectVersion = 0;
+  /** Since which `projectVersion` nothing but one file's overlay text changed (`onlyTextChangedSince`). */
+  private textEdits: { file: string; since: number } | undefined;
   private rootSet: Set<string>;
   /**
    * What TypeScript sees as each file's version (`scriptVersion`), asked several times per file at every program
@@ -272,7 +274,7 @@ export class Project {
     if (!this.rootSet.has(file)) {
       this.rootNames = [...this.rootNames, file];
       this.rootSet.add(file);
-      this.projectVersion++;
+      this.changed();
       this.fileSetVersion++;
     }
   }
@@ -292,7 +294,7 @@ export class Project {
         return program;
       } catch (error) {
         if (!(error instanceof RangeError) || !this.setAsideDeepest()) throw error;
-        this.projectVersion++; // the failed build left the service half-synchronised
+        this.changed(); // the failed build left the service half-synchronised
       }
     }
   }
@@ -311,7 +313,7 @@ export class Project {
     if (length === this.maxFileLength) return;
     this.maxFileLength = length;
     this.scriptVersions.clear();
-    this.projectVersion++;
+    this.changed();
   }
 
   /** The file's length when it is over the limit of `setMaxFileLength` (the program then sees it as empty). */
@@ -351,9 +353,27 @@ export class Project {
 
   /** Uses `text` instead of the file on disk (an open editor document). */
   setOverlay(file: string, text: string, version: number): void {
-    if (!this.overlays.has(file)) this.fileSetVersion++; // the file may not exist on disk
+    const opened = !this.overlays.has(file);
+    if (opened) this.fileSetVersion++; // the file may not exist on disk
     this.overlays.set(file, { text, version });
     this.scriptVersions.delete(file);
+    this.changed(opened ? undefined : file);
+  }
+
+  /** A mark of everything the project's programs are built from, for `onlyTextChangedSince`. */
+  get stateVersion(): number {
+    return this.projectVersion;
+  }
+
+  /** True when, since `stateVersion` was `version`, nothing changed but the overlay text of `file` (typing in it). */
+  onlyTextChangedSince(file: string, version: number): boolean {
+    return version === this.projectVersion || (this.textEdits?.file === file && this.textEdits.since <= version);
+  }
+
+  /** Something the programs are built from changed; `editedFile` when it is only that open file's text. */
+  private changed(editedFile?: string): void {
+    if (!editedFile) this.textEdits = undefined;
+    else if (this.textEdits?.file !== editedFile) this.textEdits = { file: editedFile, since: this.projectVersion };
     this.projectVersion++;
   }
 
@@ -393,7 +413,7 @@ export class Project {
   private bumpDisk(file: string): void {
     this.diskVersions.set(file, (this.diskVersions.get(file) ?? 0) + 1);
     this.scriptVersions.delete(file);
-    this.projectVersion++;
+    this.changed();
   }
 
   private snapshotOf(file: string): ts.IScriptSnapshot | undefined {
@@ -421,7 +441,7 @@ export class Project {
     this.snapshots.clear();
     this.texts.clear();
     this.compilerHost = undefined; // it holds closures over the program (see dispose)
-    this.projectVersion++; // the service would otherwise take its dropped program for up to date
+    this.changed(); // the service would otherwise take its dropped program for up to date
   }
 
   /** The file's text as the editor or the disk has it. */

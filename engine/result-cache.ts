@@ -17,29 +17,52 @@ interface ResolvedModules {
 }
 
 export class ResultCache {
-  private readonly byProject = new WeakMap<Project, Map<string, { key: string; result: FileResult }>>();
+  private readonly byProject = new WeakMap<Project, Map<string, Entry>>();
   /** How many lookups found a result still valid. */
   hits = 0;
   /** What the rules asked of types in each file's last lint, for the next lint of an edit (engine/type-facts.ts). */
   readonly facts = new TypeFacts();
 
-  /** The result stored for the file if nothing it depends on changed since; `key` is from `dependencyKey`. */
-  get(project: Project, fileName: string, key: string): FileResult | undefined {
+  /**
+   * The result stored for the file if nothing it depends on changed since; `key` is from `dependencyKey`. A result
+   * found is then the result of `on` as well.
+   */
+  get(project: Project, fileName: string, key: string, on: ts.SourceFile): FileResult | undefined {
     const entry = this.byProject.get(project)?.get(fileName);
-    if (entry?.key === key) {
-      this.hits++;
-      return entry.result;
-    }
-    return undefined;
+    if (entry?.key !== key) return undefined;
+    this.hits++;
+    entry.on = new WeakRef(on);
+    entry.stateVersion = project.stateVersion;
+    return entry.result;
   }
 
-  set(project: Project, fileName: string, key: string, result: FileResult): void {
+  /** Stores the file's result, computed on `on` (the file's tree in the project's program as it is now). */
+  set(project: Project, fileName: string, key: string, result: FileResult, on: ts.SourceFile): void {
     // a skipped file (too slow, syntax error) is tried again next time
     if (result.skipped) return;
     let entries = this.byProject.get(project);
     if (!entries) this.byProject.set(project, (entries = new Map()));
-    entries.set(fileName, { key, result });
+    entries.set(fileName, { key, result, on: new WeakRef(on), stateVersion: project.stateVersion });
   }
+
+  /**
+   * The file's last result and the tree it was computed on, when nothing but the file's text changed in the project
+   * since (`Project.onlyTextChangedSince`) and the tree is still alive.
+   */
+  lastOf(project: Project, fileName: string): { result: FileResult; on: ts.SourceFile } | undefined {
+    const entry = this.byProject.get(project)?.get(fileName);
+    const on = entry && project.onlyTextChangedSince(fileName, entry.stateVersion) ? entry.on.deref() : undefined;
+    return on && { result: entry!.result, on };
+  }
+}
+
+interface Entry {
+  key: string;
+  result: FileResult;
+  /** The tree the result is of: held weakly, so a project that lets its program go lets its trees go too. */
+  on: WeakRef<ts.SourceFile>;
+  /** The project's `stateVersion` when the result was of `on`. */
+  stateVersion: number;
 }
 
 /** A project's last key part for the files each of its files depends on (`dependencyKey`). */

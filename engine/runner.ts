@@ -39,6 +39,8 @@ export interface FileResult {
   suppressed?: Finding[];
   /** Suppression comments that silenced nothing of the rules that ran; absent when none. */
   unusedDirectives?: Location[];
+  /** True when this is the previous result moved past an edit inside a comment (nothing else changed: engine/comment-edit.ts). */
+  commentEdit?: true;
 }
 
 export interface RunOptions {
