@@ -58,6 +58,8 @@ const DEBOUNCE_MS = 150;
  * text, while a lone keystroke is linted at once.
  */
 const BURST_MS = 15;
+/** A lint cheaper than this (a comment edit's) is not worth waiting for: a burst of them is linted edit by edit. */
+const CHEAP_LINT_MS = 2;
 /**
  * After a first look (`ProjectHost.firstLookAt`) the whole program is built, which holds the server for seconds:
  * this long first, so that the first look's diagnostics are on their way to the client.
@@ -130,6 +132,8 @@ export class LeakLintServer {
   private readonly logged = new Set<string>();
   /** When each open document last changed (to tell a burst from a lone keystroke). */
   private readonly lastChangeAt = new Map<string, number>();
+  /** How long each document's last lint took (`CHEAP_LINT_MS`). */
+  private readonly lintMs = new Map<string, number>();
   /** Where untitled documents are analysed (fixed at startup so their paths never change). */
   private untitledRoot = tmpdir();
   private canPullSettings = false;
@@ -240,6 +244,7 @@ export class LeakLintServer {
     this.scheduler.cancel(doc.uri);
     this.linted.delete(doc.uri);
     this.lastChangeAt.delete(doc.uri);
+    this.lintMs.delete(doc.uri);
     this.publish(doc.uri, []);
     // dependents now see the file's text on disk again
     this.scheduleDependents(file);
@@ -252,7 +257,8 @@ export class LeakLintServer {
     const now = performance.now();
     const inBurst = now - (this.lastChangeAt.get(uri) ?? -Infinity) < BURST_MS;
     this.lastChangeAt.set(uri, now);
-    this.scheduler.schedule(uri, inBurst ? BURST_MS : 0);
+    const cheap = (this.lintMs.get(uri) ?? Infinity) < CHEAP_LINT_MS;
+    this.scheduler.schedule(uri, inBurst && !cheap ? BURST_MS : 0);
   }
 
   /** Once typing pauses, lints the other open files of the file's project (they may depend on it). */
@@ -286,13 +292,17 @@ export class LeakLintServer {
    * see of it changed: typing inside a function body leaves them as they are.
    */
   private lintDocument(doc: TextDocument): Linted {
+    const started = performance.now();
     const file = this.fileOf(doc)!;
     const folder = this.folderFor(file);
     const enabled = folder.settings.enable && folder.linter.selects(file);
     const partial = enabled && !this.linted.get(doc.uri)?.partial ? this.firstLook(folder, file) : undefined;
     const result = partial ?? (enabled ? this.analyse(folder, file) : NOT_LINTED);
     const shown = this.show(folder, result);
-    const signature = folder.settings.enable && !partial ? this.signatureOf(folder, file) : undefined;
+    const before = this.linted.get(doc.uri)?.signature;
+    // an edit inside a comment changes nothing importers see (and asking would update the program)
+    const kept = result.commentEdit && before;
+    const signature = folder.settings.enable && !partial ? kept || this.signatureOf(folder, file) : undefined;
     const linted = {
       version: doc.version,
       findings: result.findings,
@@ -302,10 +312,10 @@ export class LeakLintServer {
       partial: Boolean(partial),
     };
     if (partial) this.scheduler.schedule(doc.uri, FIRST_LOOK_SENT_MS);
-    const before = this.linted.get(doc.uri)?.signature;
     if (before !== undefined && before !== signature) this.scheduleDependents(file);
     this.linted.set(doc.uri, linted);
     this.publish(doc.uri, shown.diagnostics, doc.version);
+    this.lintMs.set(doc.uri, performance.now() - started);
     return linted;
   }
 
