@@ -123,12 +123,15 @@ export class Linter {
 
 /**
  * The file's last result moved past an edit inside one of its comments (engine/comment-edit.ts), when that edit is
- * all that changed in the project since: no program update, no rules.
+ * all that changed in the project since (or nothing did): no program update, no rules.
  */
 function movedPastCommentEdit(project: Project, fileName: string, cache: ResultCache): FileResult | undefined {
   const last = cache.lastOf(project, fileName);
   const text = last && !project.tooLarge(fileName) ? project.textOf(fileName) : undefined;
-  const edit = text !== undefined && commentEdit(last!.on, text);
+  if (text === undefined) return undefined;
+  // the text of the last lint again (a comment typed and deleted): its result as it is
+  if (text === last!.on.text) return { ...last!.result, commentEdit: true };
+  const edit = commentEdit(last!.on, text);
   const moved = edit && movedPast(last!.result, fileName, edit);
   return moved ? { ...moved, commentEdit: true } : undefined;
 }

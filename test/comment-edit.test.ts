@@ -87,12 +87,16 @@ describe('typing in a comment', () => {
       ['// markdown', '// markdown ', '// markdown files'],
       ['// a panel', '// a panel ', '// a panel of'],
       ['// nothing yet', '// nothing yet,', '// nothing yet, typed'],
-      ['// nothing yet, typed', '// nothing', '//'],
+      ['// nothing yet, typed', '// nothing', '// n'],
     ]) {
       edit(comment, typed);
       const { moved, programAsked, findings } = edit(typed, more);
       assert.deepEqual({ moved, programAsked }, { moved: true, programAsked: false }, `${typed} → ${more}`);
       assert.equal(findings.length, 1);
+      // and back to the text the result is of (a comment typed and deleted)
+      const back = edit(more, typed);
+      assert.deepEqual({ moved: back.moved, programAsked: back.programAsked }, { moved: true, programAsked: false });
+      edit(typed, more);
     }
   });
 
@@ -118,7 +122,7 @@ describe('typing in a comment', () => {
     linted('// ${dir}`', '// x${dir}`');
     // a comment's end typed: what follows is code again (here the dispose the finding asks for)
     linted('/* the watcher, typed */', '/* the watcher */ /* typed */');
-    linted('    //\n  }', '    /* this.watcher.dispose(); */\n  }');
+    linted('    // n\n  }', '    /* this.watcher.dispose(); */\n  }');
     assert.equal(linted('/* this.watcher.dispose(); */', '/* */ this.watcher.dispose(); /* */'), 0);
     assert.equal(linted('/* */ this.watcher.dispose(); /* */', '//'), 1);
     // a line break in a block comment moves every line below
