@@ -129,8 +129,11 @@ function movedPastCommentEdit(project: Project, fileName: string, cache: ResultC
   const last = cache.lastOf(project, fileName);
   const text = last && !project.tooLarge(fileName) ? project.textOf(fileName) : undefined;
   if (text === undefined) return undefined;
-  // the text of the last lint again (a comment typed and deleted): its result as it is
-  if (text === last!.on.text) return { ...last!.result, commentEdit: true };
+  // the text of the last lint again (a rescan, a comment typed and deleted): its result as it is, still valid
+  if (text === last!.on.text) {
+    cache.hits++;
+    return { ...last!.result, commentEdit: true };
+  }
   const edit = commentEdit(last!.on, text);
   const moved = edit && movedPast(last!.result, fileName, edit);
   return moved ? { ...moved, commentEdit: true } : undefined;
