@@ -97,8 +97,8 @@ class InsideComment extends Error {}
 const collapsed = (text: string): string => text.replace(/\s+/g, ' ');
 
 /** Comments that only say something to people: no directive, pragma, tag or triple-slash reference. */
-function isPlain(line: string): boolean {
-  return !/leaklint-|@|\/\/\/|\/\*\*/.test(line);
+function isPlain(text: string): boolean {
+  return !/leaklint-|@|\/\/\/|\/\*\*/.test(text);
 }
 
 function indexOrEnd(text: string, search: string, from: number): number {
@@ -115,21 +115,19 @@ type Token = { kind: ts.SyntaxKind; pos: number; end: number };
  */
 function commentAround(file: ts.SourceFile, start: number, end: number): Token | undefined {
   let node: ts.Node = file;
-  let from = file.pos;
+  // where the tokens and trivia that no child of `node` covers begin, before `start`
+  let from: number;
   for (;;) {
     let inside: ts.Node | undefined;
-    let gap = node.pos;
+    from = node.pos;
     ts.forEachChild(node, (child) => {
       // the end-of-file token's trivia runs to the end of the text, where typing appends
-      const end = child.kind === ts.SyntaxKind.EndOfFileToken ? child.end + 1 : child.end;
-      if (child.pos <= start && start < end) return (inside = child);
-      if (child.end <= start) gap = child.end;
+      const reach = child.kind === ts.SyntaxKind.EndOfFileToken ? child.end + 1 : child.end;
+      if (child.pos <= start && start < reach) return (inside = child);
+      if (child.end <= start) from = child.end;
       return undefined;
     });
-    if (!inside) {
-      from = gap;
-      break;
-    }
+    if (!inside) break;
     node = inside;
   }
   // a literal's text (a string, a template's part, JSX text) may look like a comment: only its leading trivia is scanned

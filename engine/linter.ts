@@ -127,15 +127,16 @@ export class Linter {
  */
 function movedPastCommentEdit(project: Project, fileName: string, cache: ResultCache): FileResult | undefined {
   const last = cache.lastOf(project, fileName);
-  const text = last && !project.tooLarge(fileName) ? project.textOf(fileName) : undefined;
+  if (!last || project.tooLarge(fileName)) return undefined;
+  const text = project.textOf(fileName);
   if (text === undefined) return undefined;
   // the text of the last lint again (a rescan, a comment typed and deleted): its result as it is, still valid
-  if (text === last!.on.text) {
+  if (text === last.on.text) {
     cache.hits++;
-    return { ...last!.result, commentEdit: true };
+    return { ...last.result, commentEdit: true };
   }
-  const edit = commentEdit(last!.on, text);
-  const moved = edit && movedPast(last!.result, fileName, edit);
+  const edit = commentEdit(last.on, text);
+  const moved = edit && movedPast(last.result, fileName, edit);
   return moved ? { ...moved, commentEdit: true } : undefined;
 }
 
