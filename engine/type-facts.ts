@@ -19,18 +19,29 @@ export class NodeFacts {
     private readonly previous?: { references: FileState['references']; edited: TypeFreeBody },
   ) {}
 
-  /** The answer kept for the node, else `compute()`'s, kept. Nodes of other files are not kept (they change apart). */
+  /**
+   * The answer kept for the node, else `compute()`'s, kept. Nodes of other files keep theirs too: a lint keeps the
+   * previous one's answers only when no other file changed (the lifetime model asks about their calls and members).
+   */
   get<T>(node: ts.Node, key: string, compute: () => T): T {
+    const nodeFile = node.getSourceFile();
+    if (nodeFile !== this.file) return nodeFile.fileName === this.file.fileName ? compute() : this.elsewhere(node, key, compute);
     let answers = this.state.answers.get(node);
     if (answers?.byKey.has(key)) return answers.byKey.get(key) as T;
     const answer = compute();
-    if (node.getSourceFile() !== this.file) return answer;
     if (!answers) {
       answers = { kind: node.kind, start: node.getStart(this.file), end: node.end, byKey: new Map() };
       this.state.answers.set(node, answers);
     }
     answers.byKey.set(key, answer);
     return answer;
+  }
+
+  private elsewhere<T>(node: ts.Node, key: string, compute: () => T): T {
+    let byKey = this.state.elsewhere.get(node);
+    if (!byKey) this.state.elsewhere.set(node, (byKey = new Map()));
+    if (!byKey.has(key)) byKey.set(key, compute());
+    return byKey.get(key) as T;
   }
 
   /**
@@ -41,7 +52,7 @@ export class NodeFacts {
     const answer = this.get(node, key, compute);
     if (answer.every((n) => this.current(n))) return answer;
     const fresh = compute();
-    this.state.answers.get(node)?.byKey.set(key, fresh);
+    (this.state.answers.get(node)?.byKey ?? this.state.elsewhere.get(node))?.set(key, fresh);
     return fresh;
   }
 
@@ -126,6 +137,8 @@ interface FileState {
   files: readonly number[];
   options: ts.CompilerOptions;
   answers: Map<ts.Node, NodeAnswers>;
+  /** The answers at nodes of the program's other files (unchanged while they are kept: no place to move). */
+  elsewhere: Map<ts.Node, Map<string, unknown>>;
   /** Program-wide references by the declaration name of their symbol (`NodeFacts.references`). */
   references: Map<ts.Node, readonly ts.Identifier[]>;
   /**
@@ -171,6 +184,7 @@ export class TypeFacts {
       files: open ? fileIdsOf(program) : [],
       options: program.getCompilerOptions(),
       answers: new Map(),
+      elsewhere: new Map(),
       references: new Map(),
       signature: open ? declarationSignature(file) : '',
       bodies: open && !isJavaScriptFile(file) ? typeFreeBodies(file) : [],
@@ -182,12 +196,14 @@ export class TypeFacts {
       return new NodeFacts(file, state);
     if (before.file === file) {
       state.answers = before.answers;
+      state.elsewhere = before.elsewhere;
       state.references = before.references;
       return new NodeFacts(file, state);
     }
     const edited = editedBody(before, state);
     if (!edited) return new NodeFacts(file, state);
     state.answers = kept(before.answers, file, edited, file.text.length - before.file.text.length);
+    state.elsewhere = before.elsewhere;
     return new NodeFacts(file, state, { references: before.references, edited });
   }
 }

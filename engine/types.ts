@@ -135,6 +135,26 @@ function projectFolder(program: ts.Program): string {
   return typeof config === 'string' ? dirname(config) : program.getCurrentDirectory();
 }
 
+/** A property of a type: resolved (`symbolAt`), and whether that is the property itself rather than an instance of it. */
+interface Member {
+  symbol: ts.Symbol;
+  exact: boolean;
+}
+
+/**
+ * The declaration of the class or interface a type is an instance of (type arguments aside; `this` as its class; a
+ * union with `null` or `undefined` as its other member), if it has one: it names the type in every program.
+ */
+function namedTypeDeclaration(type: ts.Type): ts.Declaration | undefined {
+  const nonNullish = type.isUnion() ? type.types.filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined))) : [type];
+  if (nonNullish.length !== 1) return undefined;
+  const [t] = nonNullish;
+  const target =
+    t.flags & ts.TypeFlags.Object && (t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference ? (t as ts.TypeReference).target : t;
+  const declaration = target.flags & (ts.TypeFlags.Object | ts.TypeFlags.TypeParameter) ? target.symbol?.declarations?.[0] : undefined;
+  return declaration && (ts.isClassLike(declaration) || ts.isInterfaceDeclaration(declaration)) ? declaration : undefined;
+}
+
 const answersByProgram = new WeakMap<ts.Program, Map<string, unknown>>();
 /** Printing a type is costly and rules ask for the same few names again and again (types are the checker's own objects). */
 const typeNames = new WeakMap<ts.Type, string>();
@@ -160,7 +180,9 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
       type = symbol && checker.getTypeOfSymbol(resolve(symbol));
     } else if (ts.isPropertyAccessExpression(e)) {
       const object = declaredTypeOf(e.expression);
-      const types = object ? propertyTypes(object, e.name.text) : [];
+      const member = object && memberOf(object, e.name.text);
+      // an instantiated member's type is the instance's (`x: T` of a generic base), not the declaration's
+      const types = !member ? [] : member.exact ? [checker.getTypeOfSymbol(member.symbol)] : propertyTypes(object, e.name.text);
       type = types.length === 1 ? types[0] : checker.getTypeAtLocation(e);
     } else type = checker.getTypeAtLocation(e);
     return type && !(type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) ? type : undefined;
@@ -216,13 +238,38 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
     const symbol = name && checker.getSymbolAtLocation(name);
     return symbol && resolve(symbol);
   };
+  /** The one property `name` of the type, if it has exactly one: resolved, and whether that is the property itself. */
+  const onlyProperty = (type: ts.Type, name: string): Member | undefined => {
+    const found = properties(type, name);
+    const symbol = found.length === 1 ? resolve(found[0]) : undefined;
+    return symbol && { symbol, exact: symbol === found[0] };
+  };
+  /**
+   * `onlyProperty`, kept across programs (as `symbolAt` keeps symbols) by the declaration of the type's class or
+   * interface: finding a member makes a new checker resolve the whole class hierarchy, at every keystroke.
+   */
+  const memberOf = (type: ts.Type, name: string): Member | undefined => {
+    const declaration = facts && namedTypeDeclaration(type);
+    if (!declaration) return onlyProperty(type, name);
+    let member: Member | undefined;
+    const [kept] = facts.nodes<ts.Node>(declaration, `member:${name}`, () => {
+      member = onlyProperty(type, name);
+      const first = member?.symbol.declarations?.[0];
+      return !member ? [] : first && declaredBy(first) === member.symbol ? [first] : [declaration.getSourceFile()];
+    });
+    const exact = facts.get(declaration, `member-exact:${name}`, () => !!(member ?? onlyProperty(type, name))?.exact);
+    if (member || !kept) return member;
+    if (ts.isSourceFile(kept)) return onlyProperty(type, name);
+    const symbol = declaredBy(kept as ts.Declaration);
+    return symbol && { symbol, exact };
+  };
   const symbolAt = (node: ts.Node): ts.Symbol | undefined => {
     // a member by the receiver's declared type: the property checking `x.m` finds, without its flow analysis
     const access = node.parent;
     if (access && ts.isPropertyAccessExpression(access) && access.name === node) {
       const receiver = declaredTypeOf(access.expression);
-      const found = receiver ? properties(receiver, access.name.text) : [];
-      if (found.length === 1) return resolve(found[0]);
+      const member = receiver && memberOf(receiver, access.name.text);
+      if (member) return member.symbol;
     }
     // `{ client }` refers to the variable `client`, not only to the new property
     const shorthand = node.parent && ts.isShorthandPropertyAssignment(node.parent) && node.parent.name === node;
@@ -257,7 +304,8 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
       const member = ts.isPropertyAccessExpression(callee) ? callee : undefined;
       const receiver = member && declaredTypeOf(member.expression);
       if (member && receiver) {
-        const found = properties(receiver, member.name.text);
+        const only = memberOf(receiver, member.name.text);
+        const found = only?.exact ? [only.symbol] : properties(receiver, member.name.text);
         const returns = found.flatMap(
           (p) => declaredMethodReturns(p, receiver) ?? signatureReturns(checker.getTypeOfSymbol(p), kind, receiver),
         );

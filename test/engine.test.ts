@@ -13,6 +13,8 @@ import { Project } from '../engine/project';
 import { declarationSignature } from '../engine/file-signatures';
 import { dependencyKey } from '../engine/result-cache';
 import { TypeFacts } from '../engine/type-facts';
+import { checkerQueries } from '../engine/types';
+import { deepestNodeAt } from '../engine/analysis/walk';
 import { defineRule, type Rule } from '../engine/rule';
 import { runRules } from '../engine/runner';
 import { parseSuppressions } from '../engine/suppressions';
@@ -317,6 +319,61 @@ test('an edit of comments keeps the answers outside it, also at nodes the parser
     assert.deepEqual(computed, []);
     lint(text.replace('run(2)', 'run(4)'));
     assert.deepEqual(computed, ['run(4)', 'run(3)'], 'code outside a type-free body changes every answer');
+    project.dispose();
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("a body edit keeps the answers at other files' nodes and the members a receiver's class declares", () => {
+  const root = mkdtempSync(join(tmpdir(), 'leaklint-facts-'));
+  try {
+    writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true }, include: ['*.ts'] }));
+    const widget = join(root, 'widget.ts');
+    writeFileSync(
+      widget,
+      'export class Handle {\n  close(): number {\n    return 1;\n  }\n}\n' +
+        'export class Base<T> {\n  item!: T;\n}\n' +
+        'export class Widget extends Base<Handle> {\n  model: Handle | null = null;\n}\n' +
+        'export const made = new Widget();\n',
+    );
+    const file = join(root, 'a.ts');
+    const text = "import { Widget } from './widget';\nexport function run(w: Widget): void {\n  w.item.close();\n  w.model?.close();\n}\n";
+    writeFileSync(file, text);
+    const project = Project.fromTsconfig(join(root, 'tsconfig.json'));
+    const facts = new TypeFacts();
+    let version = 0;
+    let elsewhere = 0;
+    /** Lints the text as the open document's: the members `close` resolves to, their return types, the lookups made. */
+    const lint = (next: string) => {
+      project.setOverlay(file, next, ++version);
+      const program = project.program();
+      const checker = program.getTypeChecker();
+      let lookups = 0;
+      const getPropertyOfType = checker.getPropertyOfType.bind(checker);
+      checker.getPropertyOfType = (type, name) => (lookups++, getPropertyOfType(type, name));
+      const source = program.getSourceFile(file)!;
+      const nodeFacts = facts.of(project, program, source);
+      const types = checkerQueries(program, undefined, nodeFacts);
+      const made = program.getSourceFile(widget)!.statements.at(-1)!;
+      nodeFacts.get(made, 'asked', () => elsewhere++);
+      const calls = [...source.text.matchAll(/close\(/g)].map((m) => deepestNodeAt(source, m.index).parent.parent as ts.CallExpression);
+      const members = calls.map((call) => {
+        const name = (call.expression as ts.PropertyAccessExpression).name;
+        const declaration = types.symbolAt(name)?.valueDeclaration;
+        const returns = types.declaredReturnTypes(call)?.map((t) => types.typeName(t));
+        return `${declaration?.parent && ts.isClassDeclaration(declaration.parent) ? declaration.parent.name?.text : '?'}: ${returns}`;
+      });
+      return { members, lookups };
+    };
+    const first = lint(text);
+    assert.deepEqual(first.members, ['Handle: number', 'Handle: number']);
+    const bodyEdit = lint(text.replace('w.model?.close();', 'w.model?.close();\n  void 0;'));
+    assert.deepEqual(bodyEdit.members, first.members, 'the same members as a new checker finds');
+    assert.ok(bodyEdit.lookups < first.lookups, `${bodyEdit.lookups} lookups of members after the edit, ${first.lookups} before`);
+    assert.equal(elsewhere, 1, "the answer at the other file's node is kept");
+    lint(text.replace('void {', 'number | void {'));
+    assert.equal(elsewhere, 2, 'a changed signature keeps nothing');
     project.dispose();
   } finally {
     rmSync(root, { recursive: true, force: true });

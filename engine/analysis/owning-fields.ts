@@ -388,30 +388,42 @@ function releasesReplacement(types: TypeQueries, call: ts.CallExpression): Relea
   const callee = unwrap(call.expression);
   const field = ts.isPropertyAccessExpression(callee) ? unwrap(callee.expression) : undefined;
   if (!field || !ts.isPropertyAccessExpression(field) || field.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  const statement = outerStatement(call);
+  const block = statement?.parent;
+  if (!statement || !block || !ts.isBlock(block)) return undefined;
+  const before = block.statements.slice(0, block.statements.indexOf(statement));
+  // by name first: most releases refill nothing before them, and types are what costs
+  const fieldNamed = (e: ts.Expression): ts.PropertyAccessExpression | undefined => {
+    const x = unwrap(e);
+    const named = ts.isPropertyAccessExpression(x) && x.expression.kind === ts.SyntaxKind.ThisKeyword && x.name.text === field.name.text;
+    return named ? x : undefined;
+  };
+  const refill = (st: ts.Statement): ts.BinaryExpression | undefined =>
+    ts.isExpressionStatement(st) &&
+    isAssignment(st.expression) &&
+    fieldNamed(st.expression.left) &&
+    acquiringExpression(st.expression.right)
+      ? st.expression
+      : undefined;
+  if (!before.some(refill)) return undefined;
   const info = resourceInfo(types, types.typeAt(field));
   const method = (callee as ts.PropertyAccessExpression).name.text;
   const symbol = types.symbolAt(field.name);
-  const statement = outerStatement(call);
-  const block = statement?.parent;
-  if (!info || !info.releaseMethods.includes(method) || !symbol || !statement || !block || !ts.isBlock(block)) return undefined;
+  if (!info || !info.releaseMethods.includes(method) || !symbol) return undefined;
   const isField = (e: ts.Expression): boolean => {
-    const x = unwrap(e);
-    return ts.isPropertyAccessExpression(x) && x.expression.kind === ts.SyntaxKind.ThisKeyword && types.symbolAt(x.name) === symbol;
+    const access = fieldNamed(e);
+    return !!access && types.symbolAt(access.name) === symbol;
   };
-  const before = block.statements.slice(0, block.statements.indexOf(statement));
   const releases = (st: ts.Statement) =>
     someNode(st, (n) => {
       if (!ts.isCallExpression(n)) return false;
       const c = unwrap(n.expression);
       return ts.isPropertyAccessExpression(c) && info.releaseMethods.includes(c.name.text) && isField(c.expression);
     });
-  const index = before.findIndex(
-    (st) =>
-      ts.isExpressionStatement(st) &&
-      isAssignment(st.expression) &&
-      isField(st.expression.left) &&
-      !!acquiringExpression(st.expression.right),
-  );
+  const index = before.findIndex((st) => {
+    const assignment = refill(st);
+    return !!assignment && isField(assignment.left);
+  });
   if (index < 0 || before.slice(0, index).some(releases) || before.slice(index + 1).some(releases)) return undefined;
   return { replaced: (before[index] as ts.ExpressionStatement).expression as ts.BinaryExpression, info };
 }
