@@ -135,6 +135,18 @@ function projectFolder(program: ts.Program): string {
   return typeof config === 'string' ? dirname(config) : program.getCurrentDirectory();
 }
 
+/** The library's iterators, whose first type argument is what they yield. */
+const ITERATORS = new Set([
+  'Iterator',
+  'IterableIterator',
+  'IteratorObject',
+  'Generator',
+  'ArrayIterator',
+  'MapIterator',
+  'SetIterator',
+  'StringIterator',
+]);
+
 /** A property of a type: resolved (`symbolAt`), and whether that is the property itself rather than an instance of it. */
 interface Member {
   symbol: ts.Symbol;
@@ -142,10 +154,12 @@ interface Member {
 }
 
 /**
- * The declaration of the class or interface a type is an instance of (type arguments aside; `this` as its class; a
- * union with `null` or `undefined` as its other member), if it has one: it names the type in every program.
+ * The declaration of the type alias a type is (`type Cell = A | B`, no type arguments), else of the class or interface
+ * it is an instance of (type arguments aside; `this` as its class; a union with `null` or `undefined` as its other
+ * member), if it has one: it names the type in every program.
  */
 function namedTypeDeclaration(type: ts.Type): ts.Declaration | undefined {
+  if (type.aliasSymbol && !type.aliasTypeArguments?.length) return type.aliasSymbol.declarations?.[0];
   const nonNullish = type.isUnion() ? type.types.filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined))) : [type];
   if (nonNullish.length !== 1) return undefined;
   const [t] = nonNullish;
@@ -177,7 +191,8 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
     let type: ts.Type | undefined;
     if (ts.isIdentifier(e)) {
       const symbol = checker.getSymbolAtLocation(e);
-      type = symbol && checker.getTypeOfSymbol(resolve(symbol));
+      const resolved = symbol && resolve(symbol);
+      type = resolved && (loopElementType(resolved) ?? checker.getTypeOfSymbol(resolved));
     } else if (ts.isPropertyAccessExpression(e)) {
       const object = declaredTypeOf(e.expression);
       const member = object && memberOf(object, e.name.text);
@@ -186,6 +201,31 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
       type = types.length === 1 ? types[0] : checker.getTypeAtLocation(e);
     } else type = checker.getTypeAtLocation(e);
     return type && !(type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) ? type : undefined;
+  };
+  /**
+   * The type of a `for (const x of xs)` variable without a type of its own, from the declared type of `xs` (what it
+   * yields): the checker's type of `x` comes from the flow-narrowed type of `xs`, whose analysis walks back through
+   * every call before the loop, at every keystroke in the function.
+   */
+  const loopElementType = (variable: ts.Symbol): ts.Type | undefined => {
+    const declaration = variable.valueDeclaration;
+    const loop = declaration?.parent?.parent;
+    const plain = declaration && ts.isVariableDeclaration(declaration) && !declaration.type && ts.isIdentifier(declaration.name);
+    if (!plain || !loop || !ts.isForOfStatement(loop) || loop.awaitModifier || loop.initializer !== declaration.parent) return undefined;
+    const iterated = declaredTypeOf(loop.expression);
+    return iterated && yieldedType(iterated);
+  };
+  /** What iterating a value of the type yields: an array's element type, or the type argument of what `[Symbol.iterator]()` returns. */
+  const yieldedType = (type: ts.Type): ts.Type | undefined => {
+    const t = checker.getNonNullableType(type);
+    if (t.isUnion()) return undefined;
+    if (checker.isArrayType(t)) return typeArgumentsOf(t)[0];
+    const iterator = checker
+      .getPropertiesOfType(checker.getApparentType(t))
+      .find((p) => p.escapedName.toString().startsWith('__@iterator@'));
+    const [signature] = iterator ? checker.getSignaturesOfType(checker.getTypeOfSymbol(iterator), ts.SignatureKind.Call) : [];
+    const returned = signature && checker.getReturnTypeOfSignature(signature);
+    return returned && ITERATORS.has(returned.getSymbol()?.getName() ?? '') ? typeArgumentsOf(returned)[0] : undefined;
   };
   /** Property `name` of each member of the type that has one. */
   const properties = (type: ts.Type, name: string): ts.Symbol[] =>
@@ -201,26 +241,51 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
     !!(t.flags & ts.TypeFlags.Instantiable) ||
     (!!(t.flags & ts.TypeFlags.Object) && !!((t as ts.ObjectType).objectFlags & ts.ObjectFlags.Mapped)) ||
     (t.isUnionOrIntersection() && t.types.some(dependsOnTypeArguments));
-  /** The return type of a signature, with `this` (declared as the return type) meaning the receiver. */
-  const returnOf = (signature: ts.Signature, receiver: ts.Type | undefined): ts.Type =>
-    receiver && signature.getDeclaration()?.type?.kind === ts.SyntaxKind.ThisType ? receiver : checker.getReturnTypeOfSignature(signature);
+  /**
+   * The return type of a signature, with `this` (declared as the return type) meaning the receiver, and a type parameter
+   * of the signature (`get<T>(id): T`) meaning what the call gives for it explicitly (`get<IStore>(id)`), as the checker
+   * instantiates it without inferring anything.
+   */
+  const returnOf = (signature: ts.Signature, receiver: ts.Type | undefined, call?: ts.CallExpression | ts.NewExpression): ts.Type => {
+    const declared = signature.getDeclaration()?.type;
+    if (receiver && declared?.kind === ts.SyntaxKind.ThisType) return receiver;
+    const parameters = signature.getTypeParameters();
+    const given = call?.typeArguments;
+    if (declared && ts.isTypeReferenceNode(declared) && parameters && given?.length === parameters.length) {
+      const returned = checker.getTypeFromTypeNode(declared);
+      const index = parameters.indexOf(returned as ts.TypeParameter);
+      if (index >= 0) return checker.getTypeFromTypeNode(given[index]);
+    }
+    return checker.getReturnTypeOfSignature(signature);
+  };
   /** The return types of every signature of the (union) type; calling `any` gives `any`. */
-  const signatureReturns = (type: ts.Type, kind: ts.SignatureKind, receiver: ts.Type | undefined): ts.Type[] =>
+  const signatureReturns = (
+    type: ts.Type,
+    kind: ts.SignatureKind,
+    receiver: ts.Type | undefined,
+    call?: ts.CallExpression | ts.NewExpression,
+  ): ts.Type[] =>
     type.flags & ts.TypeFlags.Any
       ? [type]
-      : members(checker.getNonNullableType(type)).flatMap((t) => checker.getSignaturesOfType(t, kind).map((s) => returnOf(s, receiver)));
+      : members(checker.getNonNullableType(type)).flatMap((t) =>
+          checker.getSignaturesOfType(t, kind).map((s) => returnOf(s, receiver, call)),
+        );
   /**
    * A method's return types as its declarations state them, shared by every type that inherits it (no instantiation
    * per subclass); undefined when the property is no method or a return depends on type arguments.
    */
-  const declaredMethodReturns = (property: ts.Symbol, receiver: ts.Type): ts.Type[] | undefined => {
+  const declaredMethodReturns = (
+    property: ts.Symbol,
+    receiver: ts.Type,
+    call: ts.CallExpression | ts.NewExpression,
+  ): ts.Type[] | undefined => {
     const declarations = property.declarations ?? [];
     if (!declarations.length || !declarations.every((d) => ts.isMethodDeclaration(d) || ts.isMethodSignature(d))) return undefined;
     const returns: ts.Type[] = [];
     for (const d of declarations as (ts.MethodDeclaration | ts.MethodSignature)[]) {
       const signature = checker.getSignatureFromDeclaration(d);
       if (!signature) return undefined;
-      const type = returnOf(signature, receiver);
+      const type = returnOf(signature, receiver, call);
       if (type !== receiver && dependsOnTypeArguments(type)) return undefined;
       returns.push(type);
     }
@@ -238,11 +303,33 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
     const symbol = name && checker.getSymbolAtLocation(name);
     return symbol && resolve(symbol);
   };
-  /** The one property `name` of the type, if it has exactly one: resolved, and whether that is the property itself. */
+  /**
+   * The one property `name` of the type, if it has exactly one: resolved, and whether its type is the resolved one's
+   * (it is that property itself, or an instance of it whose declared type no type argument or `this` can change).
+   */
   const onlyProperty = (type: ts.Type, name: string): Member | undefined => {
     const found = properties(type, name);
-    const symbol = found.length === 1 ? resolve(found[0]) : undefined;
-    return symbol && { symbol, exact: symbol === found[0] };
+    // a union's members may each have it from one declaration (a base interface's method): the checker's union
+    // property has that one as its root
+    const roots = new Set(found.map(resolve));
+    const [symbol] = roots.size === 1 ? roots : [];
+    return symbol && { symbol, exact: found.every((p) => p === symbol) || closed(checker.getTypeOfSymbol(symbol)) };
+  };
+  /**
+   * True for a type no instantiation changes: primitives, non-generic classes and interfaces, and instances of generic
+   * ones with such arguments.
+   */
+  const closed = (type: ts.Type, depth = 0): boolean => {
+    if (depth > 3) return false;
+    if (type.isUnionOrIntersection()) return type.types.every((t) => closed(t, depth + 1));
+    if (!(type.flags & (ts.TypeFlags.Object | ts.TypeFlags.Instantiable))) return true;
+    if (!(type.flags & ts.TypeFlags.Object)) return false;
+    const objectFlags = (type as ts.ObjectType).objectFlags;
+    if (objectFlags & ts.ObjectFlags.Reference) {
+      const target = (type as ts.TypeReference).target;
+      return !!(target.objectFlags & ts.ObjectFlags.ClassOrInterface) && typeArgumentsOf(type).every((t) => closed(t, depth + 1));
+    }
+    return !!(objectFlags & ts.ObjectFlags.ClassOrInterface) && !(type as ts.InterfaceType).typeParameters?.length;
   };
   /**
    * `onlyProperty`, kept across programs (as `symbolAt` keeps symbols) by the declaration of the type's class or
@@ -307,12 +394,12 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
         const only = memberOf(receiver, member.name.text);
         const found = only?.exact ? [only.symbol] : properties(receiver, member.name.text);
         const returns = found.flatMap(
-          (p) => declaredMethodReturns(p, receiver) ?? signatureReturns(checker.getTypeOfSymbol(p), kind, receiver),
+          (p) => declaredMethodReturns(p, receiver, call) ?? signatureReturns(checker.getTypeOfSymbol(p), kind, receiver, call),
         );
         if (found.length) return returns.length ? returns : undefined;
       }
       const calleeType = (ts.isIdentifier(callee) && declaredTypeOf(callee)) || checker.getTypeAtLocation(callee);
-      const returns = signatureReturns(calleeType, kind, undefined);
+      const returns = signatureReturns(calleeType, kind, undefined, call);
       return returns.length ? returns : undefined;
     },
     *memberDeclarations(name) {

@@ -334,11 +334,16 @@ test("a body edit keeps the answers at other files' nodes and the members a rece
       widget,
       'export class Handle {\n  close(): number {\n    return 1;\n  }\n}\n' +
         'export class Base<T> {\n  item!: T;\n}\n' +
-        'export class Widget extends Base<Handle> {\n  model: Handle | null = null;\n}\n' +
+        'export class Widget extends Base<Handle> {\n  model: Handle | null = null;\n  handles: Handle[] = [];\n}\n' +
+        'export class Pipe extends Handle {}\nexport class Socket extends Handle {}\nexport type Channel = Pipe | Socket;\n' +
+        'export interface Registry {\n  get<T>(id: string): T;\n}\n' +
         'export const made = new Widget();\n',
     );
     const file = join(root, 'a.ts');
-    const text = "import { Widget } from './widget';\nexport function run(w: Widget): void {\n  w.item.close();\n  w.model?.close();\n}\n";
+    const text =
+      "import { Channel, Handle, Registry, Widget } from './widget';\n" +
+      'export function run(w: Widget, c: Channel, r: Registry): void {\n  w.item.close();\n  r.get<Handle>("h");\n' +
+      '  w.model?.close();\n  for (const h of w.handles) h.close();\n  c.close();\n}\n';
     writeFileSync(file, text);
     const project = Project.fromTsconfig(join(root, 'tsconfig.json'));
     const facts = new TypeFacts();
@@ -352,6 +357,19 @@ test("a body edit keeps the answers at other files' nodes and the members a rece
       let lookups = 0;
       const getPropertyOfType = checker.getPropertyOfType.bind(checker);
       checker.getPropertyOfType = (type, name) => (lookups++, getPropertyOfType(type, name));
+      // the checker's own lookup of a call's member (the whole expression checked, flow analysis included)
+      let checked = 0;
+      const getSymbolAtLocation = checker.getSymbolAtLocation.bind(checker);
+      checker.getSymbolAtLocation = (node) => {
+        if (ts.isIdentifier(node) && node.text === 'close' && node.getSourceFile().fileName === file) checked++;
+        return getSymbolAtLocation(node);
+      };
+      // and its inference of the loop variable's type (from the flow-narrowed type of what it iterates)
+      const getTypeOfSymbol = checker.getTypeOfSymbol.bind(checker);
+      checker.getTypeOfSymbol = (symbol) => {
+        if (symbol.name === 'h') checked++;
+        return getTypeOfSymbol(symbol);
+      };
       const source = program.getSourceFile(file)!;
       const nodeFacts = facts.of(project, program, source);
       const types = checkerQueries(program, undefined, nodeFacts);
@@ -364,10 +382,15 @@ test("a body edit keeps the answers at other files' nodes and the members a rece
         const returns = types.declaredReturnTypes(call)?.map((t) => types.typeName(t));
         return `${declaration?.parent && ts.isClassDeclaration(declaration.parent) ? declaration.parent.name?.text : '?'}: ${returns}`;
       });
-      return { members, lookups };
+      const get = deepestNodeAt(source, source.text.indexOf('get<')).parent.parent as ts.CallExpression;
+      const got = types.declaredReturnTypes(get)?.map((t) => types.typeName(t));
+      return { members, lookups, checked, got };
     };
     const first = lint(text);
-    assert.deepEqual(first.members, ['Handle: number', 'Handle: number']);
+    // a generic base's member, a nullable one, a loop's element, a union's members sharing one declaration
+    assert.deepEqual(first.members, ['Handle: number', 'Handle: number', 'Handle: number', 'Handle: number']);
+    assert.equal(first.checked, 0, 'every member found from declared types');
+    assert.deepEqual(first.got, ['Handle'], 'a type parameter returned is the type argument given');
     const bodyEdit = lint(text.replace('w.model?.close();', 'w.model?.close();\n  void 0;'));
     assert.deepEqual(bodyEdit.members, first.members, 'the same members as a new checker finds');
     assert.ok(bodyEdit.lookups < first.lookups, `${bodyEdit.lookups} lookups of members after the edit, ${first.lookups} before`);

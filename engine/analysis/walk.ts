@@ -99,11 +99,19 @@ export function identifiersNamed(scope: ts.Node, name: string): readonly (ts.Ide
 
 function searchIdentifiers(file: ts.SourceFile, name: string): (ts.Identifier | ts.PrivateIdentifier)[] {
   const out: (ts.Identifier | ts.PrivateIdentifier)[] = [];
-  for (let at = file.text.indexOf(name); at >= 0; at = file.text.indexOf(name, at + name.length)) {
+  const text = file.text;
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + name.length)) {
+    // inside a longer word (`next` in `nextValue`): no identifier of that name starts there, and the descent costs
+    if (isAsciiWordCharacter(text.charCodeAt(at - 1)) || isAsciiWordCharacter(text.charCodeAt(at + name.length))) continue;
     const node = deepestNodeAt(file, at);
     if ((ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) && node.text === name && node.getStart(file) === at) out.push(node);
   }
   return out;
+}
+
+/** A letter, digit, `_` or `$` (NaN, before the text or after it, is none). */
+function isAsciiWordCharacter(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 36;
 }
 
 /** The innermost node under `root` whose span (leading trivia included) holds `position`. */
