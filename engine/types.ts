@@ -48,6 +48,11 @@ export interface TypeQueries {
    */
   declarationReferences(name: ts.Identifier): readonly ts.Identifier[];
   /**
+   * `declarationReferences` for a question one reference can settle: where no answers are kept across programs (a
+   * scan), found file by file as `eachProgramReference` finds them, so the search stops at the reference that settles it.
+   */
+  eachDeclarationReference(name: ts.Identifier): Iterable<ts.Identifier>;
+  /**
    * An answer about a node of the linted file that `compute` reads from types alone (at the node and in its subtree:
    * not another function's body, not program-wide references), as plain data: kept across programs while the edits
    * cannot have changed those types (engine/type-facts.ts); `key` names the question.
@@ -436,6 +441,11 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
       if (!facts) return this.programReferences(symbol);
       const within = (file: ts.SourceFile, start: number, end: number) => referencesIn(this, file, symbol, start, end);
       return facts.references(name, program, () => this.programReferences(symbol), within);
+    },
+    eachDeclarationReference(name) {
+      if (facts) return this.declarationReferences(name);
+      const symbol = this.symbolAt(name);
+      return symbol ? this.eachProgramReference(symbol) : [];
     },
     typeFact(node, key, compute) {
       return facts ? facts.get(node, key, compute) : compute();

@@ -403,6 +403,38 @@ test("a body edit keeps the answers at other files' nodes and the members a rece
   }
 });
 
+test("a scan's references to an export are found file by file as far as they are read, the declaration's file first", () => {
+  const root = mkdtempSync(join(tmpdir(), 'leaklint-refs-'));
+  try {
+    writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true }, include: ['*.ts'] }));
+    for (const name of ['b', 'c', 'd']) writeFileSync(join(root, `${name}.ts`), `import { run } from './z';\nrun();\n`);
+    writeFileSync(join(root, 'z.ts'), 'export function run(): void {}\nrun();\n');
+    const project = Project.fromTsconfig(join(root, 'tsconfig.json'));
+    const program = project.program();
+    const checker = program.getTypeChecker();
+    const asked = new Set<string>();
+    const getSymbolAtLocation = checker.getSymbolAtLocation.bind(checker);
+    checker.getSymbolAtLocation = (node) => {
+      asked.add(node.getSourceFile().fileName.slice(root.length + 1));
+      return getSymbolAtLocation(node);
+    };
+    const types = checkerQueries(program);
+    const declaring = program.getSourceFile(join(root, 'z.ts'))!;
+    const name = (declaring.statements[0] as ts.FunctionDeclaration).name!;
+    const [first, second] = types.eachDeclarationReference(name);
+    assert.deepEqual(
+      [first, second].map((ref) => ref.getSourceFile().fileName.slice(root.length + 1)),
+      ['z.ts', 'z.ts'],
+    );
+    assert.deepEqual([...asked], ['z.ts'], 'no other file searched');
+    // the declaration, its call, and an import and a call in each other file
+    assert.equal([...types.eachDeclarationReference(name)].length, 8, 'every reference when all are read');
+    project.dispose();
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test("a file's result key follows what its imports declare, also after its own imports change", () => {
   const root = mkdtempSync(join(tmpdir(), 'leaklint-key-'));
   try {

@@ -626,7 +626,7 @@ function calledOnlyOnce(types: TypeQueries, fn: ts.SignatureDeclaration, depth: 
   const exported = (ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Export) !== 0;
   // an exported function may be called from anywhere in the program (and, when it is not, from the scan's other
   // projects: a plugin of another package); a local one only from its file
-  const references = exported ? types.declarationReferences(name) : (referencesTo(types, fn.getSourceFile(), name) ?? []);
+  const references = exported ? types.eachDeclarationReference(name) : (referencesTo(types, fn.getSourceFile(), name) ?? []);
   const calls = callsOnce(types, references, name, depth);
   if (calls !== 0 || !exported) return !!calls;
   // a first look does not see the other files, which may call it once (`madeElsewhere`)
