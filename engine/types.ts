@@ -5,6 +5,7 @@ import picomatch from 'picomatch';
 import ts = require('typescript');
 import { TEST_FILES } from './config';
 import { deepestNodeAt, identifiersNamed } from './analysis/walk';
+import { isJavaScriptFile } from './file-signatures';
 import type { NodeFacts } from './type-facts';
 
 export interface TypeQueries {
@@ -368,21 +369,31 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
     const symbol = shorthand ? checker.getShorthandAssignmentValueSymbol(node.parent) : checker.getSymbolAtLocation(node);
     return symbol && resolve(symbol);
   };
+  /**
+   * `symbolAt`, with the answer kept across programs as the symbol's declaration, which declares the same symbol in the
+   * next program; a symbol no declaration gives back (one the checker makes, such as a union's property) is asked again
+   * each time, the file's own node standing for it in the kept answer.
+   */
+  const keptSymbolAt = (node: ts.Node): ts.Symbol | undefined => {
+    if (!facts) return symbolAt(node);
+    let symbol: ts.Symbol | undefined;
+    const [kept] = facts.nodes<ts.Node>(node, 'symbol', () => {
+      symbol = symbolAt(node);
+      const declaration = symbol?.declarations?.[0];
+      return !symbol ? [] : declaration && declaredBy(declaration) === symbol ? [declaration] : [node.getSourceFile()];
+    });
+    if (symbol || !kept) return symbol;
+    return ts.isSourceFile(kept) ? symbolAt(node) : declaredBy(kept as ts.Declaration);
+  };
+  let symbols = symbolsByProgram.get(program);
+  if (!symbols) symbolsByProgram.set(program, (symbols = new WeakMap()));
   return {
     fileAlone,
     symbolAt(node) {
-      if (!facts) return symbolAt(node);
-      // kept across programs as the symbol's declaration, which declares the same symbol in the next program; a symbol
-      // no declaration gives back (one the checker makes, such as a union's property) is asked again each time, the
-      // file's own node standing for it in the kept answer
-      let symbol: ts.Symbol | undefined;
-      const [kept] = facts.nodes<ts.Node>(node, 'symbol', () => {
-        symbol = symbolAt(node);
-        const declaration = symbol?.declarations?.[0];
-        return !symbol ? [] : declaration && declaredBy(declaration) === symbol ? [declaration] : [node.getSourceFile()];
-      });
-      if (symbol || !kept) return symbol;
-      return ts.isSourceFile(kept) ? symbolAt(node) : declaredBy(kept as ts.Declaration);
+      // per program: a reference search asks every occurrence of a name, once for each symbol of that name
+      let known = symbols.get(node);
+      if (known === undefined) symbols.set(node, (known = keptSymbolAt(node) ?? null));
+      return known ?? undefined;
     },
     typeAt(node) {
       return checker.getTypeAtLocation(node);
@@ -423,7 +434,8 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
       let search = searches.get(symbol);
       if (!search) {
         const declaringFile = (symbol.valueDeclaration ?? symbol.declarations?.[0])?.getSourceFile();
-        search = new ReferenceSearch(program.getSourceFiles(), declaringFile, (file) => referencesIn(this, file, symbol, 0, file.end));
+        const files = declaringFile && privateMember(symbol) ? [declaringFile] : filesNaming(program, symbol.name);
+        search = new ReferenceSearch(files, declaringFile, (file) => referencesIn(this, file, symbol, 0, file.end));
         searches.set(symbol, search);
       }
       return search;
@@ -600,9 +612,28 @@ function referencesInDependents(
 const dependentsByProgram = new WeakMap<ts.Program, WeakMap<ts.Symbol, readonly DependentReferences[] | undefined>>();
 
 /** The identifiers of one of the program's own source files, between `start` and `end`, that refer to the symbol. */
-function referencesIn(types: TypeQueries, file: ts.SourceFile, symbol: ts.Symbol, start: number, end: number): ts.Identifier[] {
+/** Declaration files and libraries: no reference is searched there. */
+function isLibraryFile(file: ts.SourceFile): boolean {
   // a workspace package linked into node_modules counts as an external library, but its sources are the project's
-  if (file.isDeclarationFile || file.fileName.includes('/node_modules/')) return [];
+  return file.isDeclarationFile || file.fileName.includes('/node_modules/');
+}
+
+const namingFilesByProgram = new WeakMap<ts.Program, Map<string, readonly ts.SourceFile[]>>();
+
+/**
+ * The program's own files that have an identifier of that name, in its order: a name is searched once per program,
+ * however many symbols (every class's `focus` method) have it.
+ */
+function filesNaming(program: ts.Program, name: string): readonly ts.SourceFile[] {
+  let byName = namingFilesByProgram.get(program);
+  if (!byName) namingFilesByProgram.set(program, (byName = new Map()));
+  let files = byName.get(name);
+  if (!files) byName.set(name, (files = program.getSourceFiles().filter((f) => !isLibraryFile(f) && identifiersNamed(f, name).length)));
+  return files;
+}
+
+function referencesIn(types: TypeQueries, file: ts.SourceFile, symbol: ts.Symbol, start: number, end: number): ts.Identifier[] {
+  if (isLibraryFile(file)) return [];
   const found: ts.Identifier[] = [];
   for (const node of identifiersNamed(file, symbol.name))
     if (node.end > start && node.pos < end && ts.isIdentifier(node) && types.symbolAt(node) === symbol) found.push(node);
@@ -614,6 +645,22 @@ function referencesIn(types: TypeQueries, file: ts.SourceFile, symbol: ts.Symbol
  * from there), the declaration's own file first: most references to a member are in its class's file, and one
  * reference often settles the question.
  */
+/**
+ * A class member only its own class can name, so only its file: `private` in TypeScript (the checker refuses other
+ * access), `#name` anywhere.
+ */
+function privateMember(symbol: ts.Symbol): boolean {
+  const declarations = symbol.declarations ?? [];
+  return (
+    declarations.length > 0 &&
+    declarations.every((d) => {
+      if (!ts.isClassElement(d) && !ts.isParameterPropertyDeclaration(d, d.parent)) return false;
+      if (d.name && ts.isPrivateIdentifier(d.name)) return true;
+      return !isJavaScriptFile(d.getSourceFile()) && (ts.getCombinedModifierFlags(d) & ts.ModifierFlags.Private) !== 0;
+    })
+  );
+}
+
 class ReferenceSearch implements Iterable<ts.Identifier> {
   /** The references found so far, in the order searched. */
   private readonly found: ts.Identifier[] = [];
@@ -656,6 +703,8 @@ class ReferenceSearch implements Iterable<ts.Identifier> {
 }
 
 const referencesByProgram = new WeakMap<ts.Program, WeakMap<ts.Symbol, ReferenceSearch>>();
+/** `symbolAt` answers per program (null: no symbol). */
+const symbolsByProgram = new WeakMap<ts.Program, WeakMap<ts.Node, ts.Symbol | null>>();
 /** Per parsed file (shared by every program that holds it unchanged) and name: its member declarations of that name. */
 const membersByFile = new WeakMap<ts.SourceFile, Map<string, ts.Node[]>>();
 

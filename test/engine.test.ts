@@ -407,8 +407,10 @@ test("a scan's references to an export are found file by file as far as they are
   const root = mkdtempSync(join(tmpdir(), 'leaklint-refs-'));
   try {
     writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true }, include: ['*.ts'] }));
-    for (const name of ['b', 'c', 'd']) writeFileSync(join(root, `${name}.ts`), `import { run } from './z';\nrun();\n`);
-    writeFileSync(join(root, 'z.ts'), 'export function run(): void {}\nrun();\n');
+    for (const name of ['b', 'c', 'd']) {
+      writeFileSync(join(root, `${name}.ts`), `import { run } from './z';\nrun();\nexport const stop = { stop() {} };\nstop.stop();\n`);
+    }
+    writeFileSync(join(root, 'z.ts'), 'export function run(): void {}\nrun();\nexport class Z {\n  private stop(): void {}\n}\n');
     const project = Project.fromTsconfig(join(root, 'tsconfig.json'));
     const program = project.program();
     const checker = program.getTypeChecker();
@@ -429,6 +431,10 @@ test("a scan's references to an export are found file by file as far as they are
     assert.deepEqual([...asked], ['z.ts'], 'no other file searched');
     // the declaration, its call, and an import and a call in each other file
     assert.equal([...types.eachDeclarationReference(name)].length, 8, 'every reference when all are read');
+    asked.clear();
+    const stop = (declaring.statements[2] as ts.ClassDeclaration).members[0].name!;
+    assert.deepEqual([...types.eachProgramReference(types.symbolAt(stop)!)], [stop]);
+    assert.deepEqual([...asked], ['z.ts'], "a private member's name is not resolved in other files");
     project.dispose();
   } finally {
     rmSync(root, { recursive: true, force: true });
