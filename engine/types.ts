@@ -198,13 +198,20 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
     if (ts.isIdentifier(e)) {
       const symbol = checker.getSymbolAtLocation(e);
       const resolved = symbol && resolve(symbol);
-      type = resolved && (loopElementType(resolved) ?? checker.getTypeOfSymbol(resolved));
+      type = resolved && (loopElementType(resolved) ?? callResultType(resolved) ?? checker.getTypeOfSymbol(resolved));
     } else if (ts.isPropertyAccessExpression(e)) {
       const object = declaredTypeOf(e.expression);
       const member = object && memberOf(object, e.name.text);
       // an instantiated member's type is the instance's (`x: T` of a generic base), not the declaration's
       const types = !member ? [] : member.exact ? [checker.getTypeOfSymbol(member.symbol)] : propertyTypes(object, e.name.text);
       type = types.length === 1 ? types[0] : checker.getTypeAtLocation(e);
+    } else if (ts.isCallExpression(e) && !(e.flags & ts.NodeFlags.OptionalChain)) {
+      // one type every signature it may resolve to declares, which no type argument changes, is the call's: no overload
+      // is chosen and nothing inferred (`fixture.debugElement.query(…)`, `get<Store>(…)`)
+      const returns = declaredReturns(e);
+      const [first] = returns ?? [];
+      const only = first && returns?.every((t) => t === first) && closed(first) ? first : undefined;
+      type = only ?? checker.getTypeAtLocation(e);
     } else type = checker.getTypeAtLocation(e);
     return type && !(type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) ? type : undefined;
   };
@@ -220,6 +227,17 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
     if (!plain || !loop || !ts.isForOfStatement(loop) || loop.awaitModifier || loop.initializer !== declaration.parent) return undefined;
     const iterated = declaredTypeOf(loop.expression);
     return iterated && yieldedType(iterated);
+  };
+  /**
+   * The type of `const x = f(…)` (no type of its own) when the call's declared type is one no instantiation changes
+   * (`declaredTypeOf` of the call), an object type, which no widening changes either.
+   */
+  const callResultType = (variable: ts.Symbol): ts.Type | undefined => {
+    const declaration = variable.valueDeclaration;
+    if (!declaration || !ts.isVariableDeclaration(declaration) || declaration.type || !ts.isIdentifier(declaration.name)) return undefined;
+    const call = declaration.initializer && ts.isCallExpression(declaration.initializer) ? declaration.initializer : undefined;
+    const type = call && declaredTypeOf(call);
+    return type && type.flags & ts.TypeFlags.Object && closed(type) ? type : undefined;
   };
   /** What iterating a value of the type yields: an array's element type, or the type argument of what `[Symbol.iterator]()` returns. */
   const yieldedType = (type: ts.Type): ts.Type | undefined => {
@@ -369,6 +387,26 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
     const symbol = shorthand ? checker.getShorthandAssignmentValueSymbol(node.parent) : checker.getSymbolAtLocation(node);
     return symbol && resolve(symbol);
   };
+  const declaredReturns = (call: ts.CallExpression | ts.NewExpression): readonly ts.Type[] | undefined => {
+    if (call.expression.kind === ts.SyntaxKind.ImportKeyword || call.expression.kind === ts.SyntaxKind.SuperKeyword) return undefined;
+    const callee = call.expression;
+    const kind = ts.isNewExpression(call) ? ts.SignatureKind.Construct : ts.SignatureKind.Call;
+    // a method's signatures from the receiver's declared type (it covers every narrowing of it): no flow analysis
+    // and no access checks, which are most of what typing `x.m` costs
+    const member = ts.isPropertyAccessExpression(callee) ? callee : undefined;
+    const receiver = member && declaredTypeOf(member.expression);
+    if (member && receiver) {
+      const only = memberOf(receiver, member.name.text);
+      const found = only?.exact ? [only.symbol] : properties(receiver, member.name.text);
+      const returns = found.flatMap(
+        (p) => declaredMethodReturns(p, receiver, call) ?? signatureReturns(checker.getTypeOfSymbol(p), kind, receiver, call),
+      );
+      if (found.length) return returns.length ? returns : undefined;
+    }
+    const calleeType = (ts.isIdentifier(callee) && declaredTypeOf(callee)) || checker.getTypeAtLocation(callee);
+    const returns = signatureReturns(calleeType, kind, undefined, call);
+    return returns.length ? returns : undefined;
+  };
   /**
    * `symbolAt`, with the answer kept across programs as the symbol's declaration, which declares the same symbol in the
    * next program; a symbol no declaration gives back (one the checker makes, such as a union's property) is asked again
@@ -398,26 +436,7 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
     typeAt(node) {
       return checker.getTypeAtLocation(node);
     },
-    declaredReturnTypes(call) {
-      if (call.expression.kind === ts.SyntaxKind.ImportKeyword || call.expression.kind === ts.SyntaxKind.SuperKeyword) return undefined;
-      const callee = call.expression;
-      const kind = ts.isNewExpression(call) ? ts.SignatureKind.Construct : ts.SignatureKind.Call;
-      // a method's signatures from the receiver's declared type (it covers every narrowing of it): no flow analysis
-      // and no access checks, which are most of what typing `x.m` costs
-      const member = ts.isPropertyAccessExpression(callee) ? callee : undefined;
-      const receiver = member && declaredTypeOf(member.expression);
-      if (member && receiver) {
-        const only = memberOf(receiver, member.name.text);
-        const found = only?.exact ? [only.symbol] : properties(receiver, member.name.text);
-        const returns = found.flatMap(
-          (p) => declaredMethodReturns(p, receiver, call) ?? signatureReturns(checker.getTypeOfSymbol(p), kind, receiver, call),
-        );
-        if (found.length) return returns.length ? returns : undefined;
-      }
-      const calleeType = (ts.isIdentifier(callee) && declaredTypeOf(callee)) || checker.getTypeAtLocation(callee);
-      const returns = signatureReturns(calleeType, kind, undefined, call);
-      return returns.length ? returns : undefined;
-    },
+    declaredReturnTypes: declaredReturns,
     *memberDeclarations(name) {
       for (const file of program.getSourceFiles()) yield* memberDeclarationsIn(file, name);
     },

@@ -337,13 +337,15 @@ test("a body edit keeps the answers at other files' nodes and the members a rece
         'export class Widget extends Base<Handle> {\n  model: Handle | null = null;\n  handles: Handle[] = [];\n}\n' +
         'export class Pipe extends Handle {}\nexport class Socket extends Handle {}\nexport type Channel = Pipe | Socket;\n' +
         'export interface Registry {\n  get<T>(id: string): T;\n}\n' +
+        'export declare function open(path: string): Handle;\nexport declare function open(fd: number): Handle;\n' +
         'export const made = new Widget();\n',
     );
     const file = join(root, 'a.ts');
     const text =
-      "import { Channel, Handle, Registry, Widget } from './widget';\n" +
+      "import { Channel, Handle, Registry, Widget, open } from './widget';\n" +
       'export function run(w: Widget, c: Channel, r: Registry): void {\n  w.item.close();\n  r.get<Handle>("h");\n' +
-      '  w.model?.close();\n  for (const h of w.handles) h.close();\n  c.close();\n}\n';
+      '  w.model?.close();\n  for (const h of w.handles) h.close();\n  c.close();\n' +
+      '  open(1).close();\n  const k = open("k");\n  k.close();\n}\n';
     writeFileSync(file, text);
     const project = Project.fromTsconfig(join(root, 'tsconfig.json'));
     const facts = new TypeFacts();
@@ -364,11 +366,17 @@ test("a body edit keeps the answers at other files' nodes and the members a rece
         if (ts.isIdentifier(node) && node.text === 'close' && node.getSourceFile().fileName === file) checked++;
         return getSymbolAtLocation(node);
       };
-      // and its inference of the loop variable's type (from the flow-narrowed type of what it iterates)
+      // and its inference of the loop variable's and the call result's types (from the flow-narrowed type of what the
+      // loop iterates, from the overload the call resolves to)
       const getTypeOfSymbol = checker.getTypeOfSymbol.bind(checker);
       checker.getTypeOfSymbol = (symbol) => {
-        if (symbol.name === 'h') checked++;
+        if (symbol.name === 'h' || symbol.name === 'k') checked++;
         return getTypeOfSymbol(symbol);
+      };
+      const getTypeAtLocation = checker.getTypeAtLocation.bind(checker);
+      checker.getTypeAtLocation = (node) => {
+        if (ts.isCallExpression(node) && node.getSourceFile().fileName === file) checked++;
+        return getTypeAtLocation(node);
       };
       const source = program.getSourceFile(file)!;
       const nodeFacts = facts.of(project, program, source);
@@ -387,8 +395,9 @@ test("a body edit keeps the answers at other files' nodes and the members a rece
       return { members, lookups, checked, got };
     };
     const first = lint(text);
-    // a generic base's member, a nullable one, a loop's element, a union's members sharing one declaration
-    assert.deepEqual(first.members, ['Handle: number', 'Handle: number', 'Handle: number', 'Handle: number']);
+    // a generic base's member, a nullable one, a loop's element, a union's members sharing one declaration, a call's
+    // result and a variable holding one
+    assert.deepEqual(first.members, Array(6).fill('Handle: number'));
     assert.equal(first.checked, 0, 'every member found from declared types');
     assert.deepEqual(first.got, ['Handle'], 'a type parameter returned is the type argument given');
     const bodyEdit = lint(text.replace('w.model?.close();', 'w.model?.close();\n  void 0;'));
