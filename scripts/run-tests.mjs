@@ -1,4 +1,5 @@
-// Runs every built test file (out/test/**/*.test.js) with node's test runner; its summary is the last output.
+// Runs every built test file (out/test/**/*.test.js), or those whose paths contain one of the arguments, with node's
+// test runner; its summary is the last output.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,5 +15,10 @@ const walk = (dir) => {
 walk('out/test');
 const only = process.argv.slice(2);
 const selected = only.length ? files.filter((f) => only.some((o) => f.includes(o))) : files;
+if (!selected.length) {
+  // node --test without files would search the whole folder, caches of third-party code included
+  console.error(`no built test file matches ${only.join(', ')} (names are parts of paths under out/test)`);
+  process.exit(1);
+}
 const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...selected], { stdio: 'inherit' });
 process.exit(result.status ?? 1);
