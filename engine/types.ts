@@ -11,7 +11,7 @@ import type { NodeFacts } from './type-facts';
 export interface TypeQueries {
   /** The symbol a name or property access refers to, with import aliases resolved. */
   symbolAt(node: ts.Node): ts.Symbol | undefined;
-  /** The type of an expression or declaration. */
+  /** The type of an expression or declaration; of a call, the type all its signatures declare when no inference can change it. */
   typeAt(node: ts.Node): ts.Type;
   /**
    * The declared return types of every signature a call (or `new`) may resolve to, read without resolving the call:
@@ -205,15 +205,45 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
       // an instantiated member's type is the instance's (`x: T` of a generic base), not the declaration's
       const types = !member ? [] : member.exact ? [checker.getTypeOfSymbol(member.symbol)] : propertyTypes(object, e.name.text);
       type = types.length === 1 ? types[0] : checker.getTypeAtLocation(e);
-    } else if (ts.isCallExpression(e) && !(e.flags & ts.NodeFlags.OptionalChain)) {
-      // one type every signature it may resolve to declares, which no type argument changes, is the call's: no overload
-      // is chosen and nothing inferred (`fixture.debugElement.query(…)`, `get<Store>(…)`)
-      const returns = declaredReturns(e);
-      const [first] = returns ?? [];
-      const only = first && returns?.every((t) => t === first) && closed(first) ? first : undefined;
-      type = only ?? checker.getTypeAtLocation(e);
-    } else type = checker.getTypeAtLocation(e);
+    } else type = typeAt(e);
     return type && !(type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) ? type : undefined;
+  };
+  /**
+   * The declared type of a receiver (`x` of `x.m(…)`), for finding its members: of a call, also the generic type all its
+   * signatures return (`Observable<R>` of `pipe(…)`), whose members are its declaration's, whatever the call infers.
+   */
+  const receiverTypeOf = (e: ts.Expression): ts.Type | undefined => {
+    if (!isPlainCall(e)) return declaredTypeOf(e);
+    const returns = declaredReturns(e);
+    const [first] = returns ?? [];
+    const target = first && referenceTarget(first);
+    const declared = first && returns?.every((t) => t === first) && closed(first) ? first : undefined;
+    const generic = target && target.objectFlags & ts.ObjectFlags.ClassOrInterface && returns?.every((t) => referenceTarget(t) === target);
+    const type = declared ?? (generic ? first : checker.getTypeAtLocation(e));
+    return type && !(type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) ? type : undefined;
+  };
+  const referenceTarget = (type: ts.Type): ts.GenericType | undefined =>
+    type.flags & ts.TypeFlags.Object && (type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference
+      ? (type as ts.TypeReference).target
+      : undefined;
+  /** A call of a named callee: an optional call adds `undefined`, and `require(…)` in JavaScript gives the module. */
+  const isPlainCall = (e: ts.Node): e is ts.CallExpression => {
+    if (!ts.isCallExpression(e) || e.flags & ts.NodeFlags.OptionalChain) return false;
+    const callee = e.expression;
+    if (ts.isIdentifier(callee)) return callee.text !== 'require' || !isJavaScriptFile(e.getSourceFile());
+    return ts.isPropertyAccessExpression(callee);
+  };
+  /** The checker's type of a node; of a call, the one type its signatures declare when they agree (`declaredCallType`). */
+  const typeAt = (node: ts.Node): ts.Type => (ts.isCallExpression(node) && declaredCallType(node)) || checker.getTypeAtLocation(node);
+  /**
+   * The one type every signature a call may resolve to declares, when no type argument changes it: that is the call's
+   * type, with no overload chosen and nothing inferred (`fixture.debugElement.query(…)`, `get<Store>(…)`).
+   */
+  const declaredCallType = (call: ts.CallExpression): ts.Type | undefined => {
+    if (!isPlainCall(call)) return undefined;
+    const returns = declaredReturns(call);
+    const [first] = returns ?? [];
+    return first && returns?.every((t) => t === first) && closed(first) ? first : undefined;
   };
   /**
    * The type of a `for (const x of xs)` variable without a type of its own, from the declared type of `xs` (what it
@@ -378,7 +408,7 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
     // a member by the receiver's declared type: the property checking `x.m` finds, without its flow analysis
     const access = node.parent;
     if (access && ts.isPropertyAccessExpression(access) && access.name === node) {
-      const receiver = declaredTypeOf(access.expression);
+      const receiver = receiverTypeOf(access.expression);
       const member = receiver && memberOf(receiver, access.name.text);
       if (member) return member.symbol;
     }
@@ -394,7 +424,7 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
     // a method's signatures from the receiver's declared type (it covers every narrowing of it): no flow analysis
     // and no access checks, which are most of what typing `x.m` costs
     const member = ts.isPropertyAccessExpression(callee) ? callee : undefined;
-    const receiver = member && declaredTypeOf(member.expression);
+    const receiver = member && receiverTypeOf(member.expression);
     if (member && receiver) {
       const only = memberOf(receiver, member.name.text);
       const found = only?.exact ? [only.symbol] : properties(receiver, member.name.text);
@@ -433,9 +463,7 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
       if (known === undefined) symbols.set(node, (known = keptSymbolAt(node) ?? null));
       return known ?? undefined;
     },
-    typeAt(node) {
-      return checker.getTypeAtLocation(node);
-    },
+    typeAt,
     declaredReturnTypes: declaredReturns,
     *memberDeclarations(name) {
       for (const file of program.getSourceFiles()) yield* memberDeclarationsIn(file, name);

@@ -14,6 +14,7 @@ import { declarationSignature } from '../engine/file-signatures';
 import { dependencyKey } from '../engine/result-cache';
 import { TypeFacts } from '../engine/type-facts';
 import { checkerQueries } from '../engine/types';
+import { createdDisposable, longLivedContainer } from '../engine/analysis';
 import { deepestNodeAt } from '../engine/analysis/walk';
 import { defineRule, type Rule } from '../engine/rule';
 import { runRules } from '../engine/runner';
@@ -21,6 +22,17 @@ import { parseSuppressions } from '../engine/suppressions';
 import { RULES } from '../rules';
 import unclosedResource from '../rules/unclosed-resource';
 import { fixtureProject, FIXTURES, lintText, TEST_RULE_META } from './rule-tester';
+
+/** Runs `body` in a temporary folder whose tsconfig takes its *.ts files, strictly; the folder is removed after. */
+function inStrictFolder(body: (root: string) => void): void {
+  const root = mkdtempSync(join(tmpdir(), 'leaklint-engine-'));
+  try {
+    writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true }, include: ['*.ts'] }));
+    body(root);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
 
 const source = (text: string) => ts.createSourceFile('/x.ts', text, ts.ScriptTarget.ES2022, true);
 
@@ -283,9 +295,7 @@ test('a declaration signature ignores comments and spaces between nodes, not wha
 });
 
 test('an edit of comments keeps the answers outside it, also at nodes the parser made anew; code outside bodies keeps none', () => {
-  const root = mkdtempSync(join(tmpdir(), 'leaklint-facts-'));
-  try {
-    writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true }, include: ['*.ts'] }));
+  inStrictFolder((root) => {
     const file = join(root, 'a.ts');
     const text =
       'export function run(n: number): number {\n  return n + 1;\n}\nexport const total = run(2);\n// note\nexport const more = run(3);\n';
@@ -320,15 +330,11 @@ test('an edit of comments keeps the answers outside it, also at nodes the parser
     lint(text.replace('run(2)', 'run(4)'));
     assert.deepEqual(computed, ['run(4)', 'run(3)'], 'code outside a type-free body changes every answer');
     project.dispose();
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
 
 test("a body edit keeps the answers at other files' nodes and the members a receiver's class declares", () => {
-  const root = mkdtempSync(join(tmpdir(), 'leaklint-facts-'));
-  try {
-    writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true }, include: ['*.ts'] }));
+  inStrictFolder((root) => {
     const widget = join(root, 'widget.ts');
     writeFileSync(
       widget,
@@ -407,15 +413,11 @@ test("a body edit keeps the answers at other files' nodes and the members a rece
     lint(text.replace('void {', 'number | void {'));
     assert.equal(elsewhere, 2, 'a changed signature keeps nothing');
     project.dispose();
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
 
 test("a scan's references to an export are found file by file as far as they are read, the declaration's file first", () => {
-  const root = mkdtempSync(join(tmpdir(), 'leaklint-refs-'));
-  try {
-    writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true }, include: ['*.ts'] }));
+  inStrictFolder((root) => {
     for (const name of ['b', 'c', 'd']) {
       writeFileSync(join(root, `${name}.ts`), `import { run } from './z';\nrun();\nexport const stop = { stop() {} };\nstop.stop();\n`);
     }
@@ -445,15 +447,56 @@ test("a scan's references to an export are found file by file as far as they are
     assert.deepEqual([...types.eachProgramReference(types.symbolAt(stop)!)], [stop]);
     assert.deepEqual([...asked], ['z.ts'], "a private member's name is not resolved in other files");
     project.dispose();
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  });
+});
+
+test('calls are typed by the signatures they may resolve to, and collections by what creates them, before the checker infers', () => {
+  inStrictFolder((root) => {
+    const file = join(root, 'a.ts');
+    writeFileSync(
+      file,
+      'export class Subscription {\n  dispose(): void {}\n}\n' +
+        'export declare class Stream<T> {\n  map<U>(f: (t: T) => U): Stream<U>;\n  subscribe(f: (t: T) => void): Subscription;\n}\n' +
+        'declare function from<T>(value: T): Stream<T>;\ndeclare function later<T>(): Promise<T>;\n' +
+        'declare function open(path: string): Subscription;\ndeclare function open(fd: number): Subscription;\n' +
+        'declare function build<T>(make: () => T): T;\n' +
+        'const cache = build(() => new Map<string, number>());\nconst seen = new Set<string>();\n' +
+        'export async function run(): Promise<void> {\n  open(1);\n  await later();\n' +
+        '  from(1).map((n) => `${n}`).subscribe(() => {});\n  seen.add(String(cache.size));\n}\n',
+    );
+    const project = Project.fromTsconfig(join(root, 'tsconfig.json'));
+    const program = project.program();
+    const checker = program.getTypeChecker();
+    // the checker's own typing of a call (overloads chosen, type arguments inferred) or of a collection's variable
+    const typed: string[] = [];
+    const getTypeAtLocation = checker.getTypeAtLocation.bind(checker);
+    checker.getTypeAtLocation = (node) => {
+      if (ts.isCallExpression(node) || (ts.isIdentifier(node) && /^(cache|seen)$/.test(node.text))) typed.push(node.getText());
+      return getTypeAtLocation(node);
+    };
+    const types = checkerQueries(program);
+    const source = program.getSourceFile(file)!;
+    const at = (text: string) => deepestNodeAt(source, source.text.indexOf(text));
+    const callOf = (text: string) => ts.findAncestor(at(text), ts.isCallExpression)!;
+    assert.equal(createdDisposable(types, callOf('open(1)'))?.typeName, 'Subscription', 'the overloads agree on what they return');
+    assert.equal(createdDisposable(types, callOf('later()')), undefined, "an awaited promise's value is no Disposable the call returns");
+    const subscribe = at('subscribe(() =>');
+    assert.equal(types.symbolAt(subscribe)?.valueDeclaration?.parent.getText().startsWith('export declare class Stream'), true);
+    assert.deepEqual(
+      types.declaredReturnTypes(subscribe.parent.parent as ts.CallExpression)?.map((t) => types.typeName(t)),
+      ['Subscription'],
+      "a member of the generic type a call returns, from the type's declaration",
+    );
+    const declarationOf = (name: string) => at(`${name} =`).parent as ts.VariableDeclaration;
+    assert.equal(longLivedContainer(types, declarationOf('cache')), undefined, 'not created here as a collection');
+    assert.equal(longLivedContainer(types, declarationOf('seen'))?.kind, 'set');
+    assert.deepEqual(typed, ['seen'], 'only the fresh collection is typed by the checker');
+    project.dispose();
+  });
 });
 
 test("a file's result key follows what its imports declare, also after its own imports change", () => {
-  const root = mkdtempSync(join(tmpdir(), 'leaklint-key-'));
-  try {
-    writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true }, include: ['*.ts'] }));
+  inStrictFolder((root) => {
     const file = (name: string) => join(root, name);
     writeFileSync(file('a.ts'), "import { b } from './b';\nexport const a = b();\n");
     writeFileSync(file('b.ts'), 'export function b(): number {\n  return 1;\n}\n');
@@ -480,7 +523,5 @@ test("a file's result key follows what its imports declare, also after its own i
     project.setOverlay(file('c.ts'), 'export function b(): bigint {\n  return 1n;\n}\n', ++version);
     assert.notEqual(key(), fromC);
     project.dispose();
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  });
 });

@@ -106,12 +106,13 @@ export function longLivedContainer(
       }
     }
   }
-  // the type last: most fields of most classes are settled by their lifetime above
+  // the type last: most fields of most classes are settled by their lifetime above, most others by what creates them
+  // (`inject(…)`, `computed(() => …)`, whose types the checker infers)
+  const creations = creationsOf(types, decl, symbol, cls);
+  if (!creations.length || !creations.every(isFreshCollection)) return undefined;
   const type = types.typeAt(name);
   const kind = collectionKind(types, type);
   if (!kind) return undefined;
-  const creations = creationsOf(types, decl, symbol, cls);
-  if (!creations.length || !creations.every(isFreshCollection)) return undefined;
   return { decl, symbol, kind, type, lifetime, cls, creations };
 }
 

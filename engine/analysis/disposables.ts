@@ -83,7 +83,8 @@ function disposableReturned(types: TypeQueries, call: ts.CallExpression): Resour
   if (KEYED_HANDLER_REGISTRATIONS.has(id.text) && call.arguments.length >= 2) return undefined;
   // `timer.setTimeout(cb, ms)` of a timer abstraction: the Disposable only cancels work that runs once and is done
   if (ONE_SHOT_SCHEDULES.includes(id.text) && passesCallback(types, call)) return undefined;
-  if (!mayReturnResource(types, call, 'disposable')) return undefined;
+  // the Disposable is what the call itself returns: an awaited promise's value is not asked for
+  if (!mayReturnResource(types, call, 'disposable', true)) return undefined;
   const info = resourceInfo(types, types.typeAt(call));
   if (info?.kind !== 'disposable' || USER_CLOSED.test(info.typeName)) return undefined;
   const symbol = types.symbolAt(id);

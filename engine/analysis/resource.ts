@@ -137,18 +137,29 @@ const hasName = (spec: DeclarationSpec, name: string): boolean =>
 /**
  * False when no signature the call may resolve to returns a resource (of `kind`, when given), so the call's own type
  * (overload resolution, inference, checking every argument) need not be asked for. A return type that depends on
- * the call's type arguments (`T`, `this`) could be anything: true.
+ * the call's type arguments (`T`, `this`) could be anything: true. An awaited call may also resolve to one, unless
+ * the caller reads only the call's own type (`ownTypeOnly`).
  */
-export function mayReturnResource(types: TypeQueries, call: ts.CallExpression | ts.NewExpression, kind?: ResourceKind): boolean {
-  return types.typeFact(call, `may-return-resource:${kind ?? ''}`, () => mayReturn(types, call, kind));
+export function mayReturnResource(
+  types: TypeQueries,
+  call: ts.CallExpression | ts.NewExpression,
+  kind?: ResourceKind,
+  ownTypeOnly = false,
+): boolean {
+  return types.typeFact(call, `may-return-resource:${kind ?? ''}:${ownTypeOnly}`, () => mayReturn(types, call, kind, ownTypeOnly));
 }
 
-function mayReturn(types: TypeQueries, call: ts.CallExpression | ts.NewExpression, kind: ResourceKind | undefined): boolean {
+function mayReturn(
+  types: TypeQueries,
+  call: ts.CallExpression | ts.NewExpression,
+  kind: ResourceKind | undefined,
+  ownTypeOnly: boolean,
+): boolean {
   const returns = types.declaredReturnTypes(call);
   const matches = (info: ResourceInfo | undefined) => info !== undefined && (kind === undefined || info.kind === kind);
   const may = (t: ts.Type | undefined) => !!t && (types.dependsOnTypeArguments(t) || matches(resourceInfo(types, t)));
   // `await open()` acquires what the promise resolves to
-  const awaited = ts.isAwaitExpression(outerExpression(call, {}).parent);
+  const awaited = !ownTypeOnly && ts.isAwaitExpression(outerExpression(call, {}).parent);
   return !returns || returns.some((r) => may(r) || (awaited && may(types.awaitedType(r))));
 }
 
