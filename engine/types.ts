@@ -14,6 +14,11 @@ export interface TypeQueries {
   /** The type of an expression or declaration; of a call, the type all its signatures declare when no inference can change it. */
   typeAt(node: ts.Node): ts.Type;
   /**
+   * A type of the expression to ask which members it has: of a call, the generic type every signature it may resolve
+   * to returns (`Observable<R>` of `pipe(…)`), its type arguments not inferred; else `typeAt`.
+   */
+  receiverTypeAt(e: ts.Expression): ts.Type;
+  /**
    * The declared return types of every signature a call (or `new`) may resolve to, read without resolving the call:
    * no overload is chosen and no argument is checked, which is most of what a call's type costs. Undefined when the
    * callee has no such signatures.
@@ -464,6 +469,9 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
       return known ?? undefined;
     },
     typeAt,
+    receiverTypeAt(e) {
+      return (isPlainCall(e) && receiverTypeOf(e)) || typeAt(e);
+    },
     declaredReturnTypes: declaredReturns,
     *memberDeclarations(name) {
       for (const file of program.getSourceFiles()) yield* memberDeclarationsIn(file, name);

@@ -29,8 +29,9 @@ export default defineRule({
   },
   create(ctx) {
     const loop = (node: ts.WhileStatement | ts.DoStatement | ts.ForStatement) => {
-      if (!isEndless(node) || !isAsync(enclosingFunction(node)) || ctx.analysis.runsOncePerApplication(node)) return;
-      if (!awaitsIn(node.statement) || leavesLoop(node) || checksAbort(ctx, node.statement)) return;
+      // the syntax first; who calls the function (a search of the program's references) last
+      if (!isEndless(node) || !isAsync(enclosingFunction(node)) || !awaitsIn(node.statement) || leavesLoop(node)) return;
+      if (checksAbort(ctx, node.statement) || ctx.analysis.runsOncePerApplication(node)) return;
       const firstAwait = findNode(node.statement, isAwait, IN_BODY);
       ctx.report({
         node,
@@ -86,15 +87,17 @@ function checkRescheduling(ctx: Context, fn: ts.FunctionDeclaration | ts.MethodD
   const last = fn.body.statements.at(-1);
   const call = last && selfCall(last);
   const callee = call && calleeName(call.expression);
-  // the name first, the symbols (and who calls the function) only for a call that could be the function itself
-  if (!callee || callee.text !== fn.name.getText(ctx.file) || ctx.analysis.runsOncePerApplication(fn.body)) return;
-  const self = ctx.types.symbolAt(fn.name);
-  if (!self || ctx.types.symbolAt(callee) !== self) return;
+  // the name and the syntax first, the symbols next, and who calls the function (a search of the program's references,
+  // `super.ngOnInit()` in every component for `ngOnInit`) only for a chain with no way out
+  if (!callee || callee.text !== fn.name.getText(ctx.file)) return;
   if (ts.isPropertyAccessExpression(call.expression) && call.expression.expression.kind !== ts.SyntaxKind.ThisKeyword) return;
   const earlier = fn.body.statements.slice(0, -1);
   if (!earlier.some(awaitsIn)) return;
   const ends = (n: ts.Node) => ts.isReturnStatement(n) || ts.isThrowStatement(n) || (ts.isCallExpression(n) && endsProcess(n));
-  if (earlier.some((s) => someNode(s, ends, IN_BODY) || checksAbort(ctx, s))) return;
+  if (earlier.some((s) => someNode(s, ends, IN_BODY))) return;
+  const self = ctx.types.symbolAt(fn.name);
+  if (!self || ctx.types.symbolAt(callee) !== self) return;
+  if (earlier.some((s) => checksAbort(ctx, s)) || ctx.analysis.runsOncePerApplication(fn.body)) return;
   ctx.report({
     node: call,
     messageId: 'reschedulesItself',

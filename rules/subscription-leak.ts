@@ -93,9 +93,9 @@ export default defineRule({
           else checkSubscribedAfterCleanup(ctx, options.completingOperators, call);
           return;
         }
-        if (ctx.analysis.runsOncePerApplication(call)) return;
         const owner = ctx.analysis.ownerOf(call);
         if (owner.kind !== 'class' || !isObservable(ctx.types, callee.expression)) return;
+        if (ctx.analysis.runsOncePerApplication(call)) return;
         const lifecycle = lifecycleAnalysis.of(owner.cls);
         const angular = isAngularComponent(owner.cls);
         if (!lifecycle.teardowns.length && !angular) return;

@@ -487,6 +487,8 @@ test('calls are typed by the signatures they may resolve to, and collections by 
       ['Subscription'],
       "a member of the generic type a call returns, from the type's declaration",
     );
+    const mapped = (subscribe.parent as ts.PropertyAccessExpression).expression;
+    assert.match(types.typeName(types.receiverTypeAt(mapped)), /^Stream</, 'what a call returns, for its members');
     const declarationOf = (name: string) => at(`${name} =`).parent as ts.VariableDeclaration;
     assert.equal(longLivedContainer(types, declarationOf('cache')), undefined, 'not created here as a collection');
     assert.equal(longLivedContainer(types, declarationOf('seen'))?.kind, 'set');

@@ -14,7 +14,8 @@ const FINITE_SOURCES = new Set(['of', 'from', 'throwError', 'forkJoin', 'firstVa
 const FINITE_CLIENTS = /^HttpClient$/;
 
 export function isObservable(types: TypeQueries, expr: ts.Expression): boolean {
-  const type = types.typeAt(expr);
+  // its methods, not its values' type: `merge(…)` and `pipe(…)` need no inference
+  const type = types.receiverTypeAt(expr);
   return types.hasMethod(type, 'subscribe') && types.hasMethod(type, 'pipe');
 }
 
