@@ -65,7 +65,11 @@ export default defineRule({
         const guarded = truthyGuardedClear(ctx, call);
         if (guarded) return ctx.report(guarded);
         const name = platformCallName(ctx.types, call, TIMER_STARTS);
-        if (!name || ctx.analysis.runsOncePerApplication(call)) return;
+        if (!name) return;
+        // who calls the function (a search of the program's references) is asked only of a timer that is a finding
+        const report = (descriptor: Parameters<typeof ctx.report>[0]) => {
+          if (!ctx.analysis.runsOncePerApplication(call)) ctx.report(descriptor);
+        };
         const rescheduling = name === 'setTimeout' ? reschedulesItself(ctx, call) : undefined;
         // a retry that stops only on its own state (a count, a result) ends by itself, as a one-shot timeout does
         const oneShot = name === 'setTimeout' && (!rescheduling || !!rescheduling.ownState);
@@ -86,7 +90,7 @@ export default defineRule({
           (lifecycle.of(cls).teardownToName ? 'teardown' : isViewComponent(cls) ? 'view is destroyed' : undefined);
         if (ending && (ts.isExpressionStatement(parent) || droppedByWrapper(expr))) {
           const data = { test: codeText(rescheduling!.ownState!), owner: cls!.name?.text ?? 'the class', ending };
-          return ctx.report({ ...droppedHandle(ctx, lifecycle, call, timer, cls), messageId: 'retriesOnOwnState', data });
+          return report({ ...droppedHandle(ctx, lifecycle, call, timer, cls), messageId: 'retriesOnOwnState', data });
         }
         // a one-shot timeout ends by itself: a finding only when a class with a teardown keeps its handle and never
         // hands it to any call (clearTimeout, or a helper that clears it): torn down early, the object still runs
@@ -102,7 +106,7 @@ export default defineRule({
             ? lifecycle.of(cls)
             : { teardownToName: undefined, teardownToEdit: undefined };
           const data = { ...timer, field: field.name };
-          ctx.report({
+          report({
             node: call,
             ...(named
               ? { messageId: 'fieldNotCleared', data: { ...data, teardown: methodName(named) } }
@@ -125,7 +129,7 @@ export default defineRule({
         if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) && parent.initializer === expr) {
           const { releases, handOffs } = ctx.analysis.usesOf(parent.name, clears);
           if (releases.length || handOffs.length) return;
-          ctx.report({
+          report({
             node: call,
             messageId: 'localNeverCleared',
             data: { ...timer, name: parent.name.text },
@@ -135,7 +139,7 @@ export default defineRule({
         }
         // returned, passed or stored elsewhere: handed off
         if (!ts.isExpressionStatement(parent) && !droppedByWrapper(expr)) return;
-        ctx.report(droppedHandle(ctx, lifecycle, call, timer, cls));
+        report(droppedHandle(ctx, lifecycle, call, timer, cls));
       },
     };
   },

@@ -135,3 +135,16 @@ test("code that only looks like a candidate asks no checker: an async hook endin
   // `super.init()` is no call of the method itself: settled by the syntax, before who calls `init` is searched for
   assert.deepEqual(cost, { queries: 0, findings: 0 });
 });
+
+test('a one-shot timeout whose handle is dropped costs the same however often its method is called', () => {
+  const unit = (i: number) => `export class Tip${i} {\n  count = 0;\n  show(): void {\n    setTimeout(() => this.count++, ${i});\n  }\n}\n`;
+  const classes = Array.from({ length: N }, (_, i) => unit(i)).join('');
+  const calledTimes = (times: number) => {
+    const calls = Array.from({ length: N }, (_, i) => `new Tip${i}().show();\n`.repeat(times)).join('');
+    return costsOf(`${PREAMBLE}${classes}${calls}`).get('uncleared-timer')!;
+  };
+  const once = calledTimes(1);
+  // not a finding in any code, so who calls `show()` (a search of the program's references) is not asked
+  assert.deepEqual(calledTimes(10), once);
+  assert.equal(once.findings, 0);
+});
