@@ -95,7 +95,6 @@ export default defineRule({
         }
         const owner = ctx.analysis.ownerOf(call);
         if (owner.kind !== 'class' || !isObservable(ctx.types, callee.expression)) return;
-        if (ctx.analysis.runsOncePerApplication(call)) return;
         const lifecycle = lifecycleAnalysis.of(owner.cls);
         const angular = isAngularComponent(owner.cls);
         if (!lifecycle.teardowns.length && !angular) return;
@@ -108,7 +107,8 @@ export default defineRule({
         const sources = chainSources(ctx.types, chain);
         const outlives = (s: ts.Expression) =>
           ctx.analysis.outlivesOwner(s, owner, lifecycleAnalysis) && !ctx.analysis.onOwnEndOfPassingSource(s);
-        if (!sources.some(outlives)) return;
+        // who calls the method (a search of the program's references) last: most subscriptions are settled above
+        if (!sources.some(outlives) || ctx.analysis.runsOncePerApplication(call)) return;
         const teardown = lifecycle.teardownToName;
         const source = chain.source;
         const report: Report<MessageId> = {

@@ -148,3 +148,18 @@ test('a one-shot timeout whose handle is dropped costs the same however often it
   assert.deepEqual(calledTimes(10), once);
   assert.equal(once.findings, 0);
 });
+
+test('a subscription its class completes on teardown costs the same however often its method is called', () => {
+  const unit = (i: number) =>
+    `export class Feed${i} {\n  private readonly destroyed = new Subject<void>();\n  count = 0;\n` +
+    `  follow(): void {\n    interval(${i + 1}).pipe(takeUntil(this.destroyed)).subscribe(() => this.count++);\n  }\n` +
+    `  dispose(): void {\n    this.destroyed.next();\n  }\n}\n`;
+  const classes = Array.from({ length: N }, (_, i) => unit(i)).join('');
+  const calledTimes = (times: number) => {
+    const calls = Array.from({ length: N }, (_, i) => `new Feed${i}().follow();\n`.repeat(times)).join('');
+    return costsOf(`${PREAMBLE}import { Subject, takeUntil } from 'rxjs';\n${classes}${calls}`).get('subscription-leak')!;
+  };
+  const once = calledTimes(1);
+  assert.deepEqual(calledTimes(10), once, 'who calls `follow()` is not asked');
+  assert.equal(once.findings, 0);
+});
