@@ -222,7 +222,7 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
     const returns = declaredReturns(e);
     const [first] = returns ?? [];
     const target = first && referenceTarget(first);
-    const declared = first && returns?.every((t) => t === first) && closed(first) ? first : undefined;
+    const declared = agreedClosedType(returns);
     const generic = target && target.objectFlags & ts.ObjectFlags.ClassOrInterface && returns?.every((t) => referenceTarget(t) === target);
     const type = declared ?? (generic ? first : checker.getTypeAtLocation(e));
     return type && !(type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) ? type : undefined;
@@ -244,9 +244,10 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
    * The one type every signature a call may resolve to declares, when no type argument changes it: that is the call's
    * type, with no overload chosen and nothing inferred (`fixture.debugElement.query(…)`, `get<Store>(…)`).
    */
-  const declaredCallType = (call: ts.CallExpression): ts.Type | undefined => {
-    if (!isPlainCall(call)) return undefined;
-    const returns = declaredReturns(call);
+  const declaredCallType = (call: ts.CallExpression): ts.Type | undefined =>
+    isPlainCall(call) ? agreedClosedType(declaredReturns(call)) : undefined;
+  /** The one type all the return types are, when no instantiation changes it. */
+  const agreedClosedType = (returns: readonly ts.Type[] | undefined): ts.Type | undefined => {
     const [first] = returns ?? [];
     return first && returns?.every((t) => t === first) && closed(first) ? first : undefined;
   };
