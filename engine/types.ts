@@ -31,6 +31,8 @@ export interface TypeQueries {
   memberDeclarations(name: string): Iterable<ts.Node>;
   /** The calls in the program's own source (not declaration files) whose callee ends with `name`, found in the text. */
   callsNamed(name: string): Iterable<ts.CallExpression>;
+  /** The program's own source files: not declaration files. */
+  sourceFiles(): readonly ts.SourceFile[];
   /**
    * The identifiers in the program's own source files (not declaration files, not libraries) that refer to the
    * symbol, the declaration's name included: found in the text, then resolved.
@@ -478,7 +480,10 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
       for (const file of program.getSourceFiles()) yield* memberDeclarationsIn(file, name);
     },
     *callsNamed(name) {
-      for (const file of program.getSourceFiles()) if (!file.isDeclarationFile) yield* callsNamedIn(file, name);
+      for (const file of this.sourceFiles()) yield* callsNamedIn(file, name);
+    },
+    sourceFiles() {
+      return program.getSourceFiles().filter((file) => !file.isDeclarationFile);
     },
     programReferences(symbol) {
       return (this.eachProgramReference(symbol) as ReferenceSearch).all();

@@ -527,3 +527,28 @@ test("a file's result key follows what its imports declare, also after its own i
     project.dispose();
   });
 });
+
+test("a factory is found by every name a call may reach it by: its own, a renamed import's, a renamed export's", () => {
+  inStrictFolder((root) => {
+    writeFileSync(
+      join(root, 'cursors.ts'),
+      'export class Cursor {\n  next(): number {\n    return 1;\n  }\n  close(): void {}\n}\n' +
+        'export function cursorFor(query: string): Cursor {\n  return new Cursor();\n}\n' +
+        'class Scanner {\n  make = (query: string) => (new Cursor()) as Cursor;\n}\n' +
+        'export const scanner = new Scanner();\nexport { cursorFor as scan };\n',
+    );
+    const file = join(root, 'reads.ts');
+    writeFileSync(
+      file,
+      "import { cursorFor as query, scan, scanner } from './cursors';\n" +
+        'export function byOwnName(q: string): number {\n  const c = scanner.make(q);\n  return c.next();\n}\n' +
+        'export function byImport(q: string): number {\n  const c = query(q);\n  return c.next();\n}\n' +
+        'export function byExport(q: string): number {\n  const c = scan(q);\n  return c.next();\n}\n',
+    );
+    const project = Project.fromTsconfig(join(root, 'tsconfig.json'));
+    const linter = new Linter([unclosedResource], { ...defaultConfig(), exclude: [] });
+    const lines = linter.lintFile(project, file).findings.map((f) => `${f.ruleId} ${f.line}`);
+    project.dispose();
+    assert.deepEqual(lines, ['unclosed-resource 3', 'unclosed-resource 7', 'unclosed-resource 11']);
+  });
+});

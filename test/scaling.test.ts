@@ -136,6 +136,15 @@ test("code that only looks like a candidate asks no checker: an async hook endin
   assert.deepEqual(cost, { queries: 0, findings: 0 });
 });
 
+test('a call made into a chain costs unclosed-resource nothing when no factory of the program has its name', () => {
+  const chained = (times: number) =>
+    `${PREAMBLE}function label(i: number): string {\n  return \`#\${i}\`;\n}\n` +
+    `export function show(): void {\n${Array.from({ length: times }, (_, i) => `  console.log(label(${i}).trim());\n`).join('')}}\n`;
+  // `label(i)` is the receiver of `.trim()`: a resource made for one call would be dropped there, but no body by that
+  // name returns a new object, so its type is not asked
+  assert.deepEqual(costsOf(chained(10 * N)).get('unclosed-resource'), costsOf(chained(N)).get('unclosed-resource'));
+});
+
 test('a one-shot timeout whose handle is dropped costs the same however often its method is called', () => {
   const unit = (i: number) => `export class Tip${i} {\n  count = 0;\n  show(): void {\n    setTimeout(() => this.count++, ${i});\n  }\n}\n`;
   const classes = Array.from({ length: N }, (_, i) => unit(i)).join('');

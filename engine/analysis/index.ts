@@ -120,7 +120,7 @@ export class Analysis {
     const named = acquiringExpression(init);
     if (named) return named;
     const call = unwrap(init, { await: true });
-    return ts.isCallExpression(call) && mayReturnResource(this.types, call) && callsFactory(this.types, call) ? call : undefined;
+    return ts.isCallExpression(call) && callsFactory(this.types, call) && mayReturnResource(this.types, call) ? call : undefined;
   }
 
   /**

@@ -2,10 +2,11 @@
 // hands back to its caller, and whether it can throw. Functions declared only by a signature (declaration files,
 // interfaces) have no summary.
 import ts = require('typescript');
+import { isJavaScriptFile } from '../file-signatures';
 import type { TypeQueries } from '../types';
 import { calleeName, isAssignment, isThisObject, outerExpression, unwrap } from './expressions';
 import { enclosingFunction } from './owner';
-import { findNode, referencesTo, someNode } from './walk';
+import { deepestNodeAt, findNode, referencesTo, someNode } from './walk';
 
 export interface FunctionSummary {
   /**
@@ -124,7 +125,79 @@ export function returnsFresh(types: TypeQueries, call: ts.CallExpression): boole
 
 /** A call of the program's own function whose every body returns a `new` object: a factory, whose caller owns the result. */
 export function callsFactory(types: TypeQueries, call: ts.CallExpression): boolean {
-  return !!calleeSummary(types, call)?.returnsNew;
+  const id = calleeName(call.expression);
+  // by a name no factory of the program has, the call reaches none: its callee (and receiver) need not be resolved
+  return !!id && factoryNames(types).has(id.text) && !!calleeSummary(types, call)?.returnsNew;
+}
+
+/** The names a call may reach a factory of the program by (factoryNamesIn), over its source files. */
+function factoryNames(types: TypeQueries): ReadonlySet<string> {
+  return types.programWide('factory-names', () => new Set(types.sourceFiles().flatMap((file) => [...factoryNamesIn(file)])));
+}
+
+/** Per parsed file, so an edit looks at the edited file's text again and at no other. */
+const factoryNamesByFile = new WeakMap<ts.SourceFile, ReadonlySet<string>>();
+
+/**
+ * The names of the file's factories (found at its `new`s: functions whose every return is a `new` object), and every
+ * name its imports and exports give a declaration of another name (`export { make as create }`), which a call may
+ * reach a factory by: a call reaches a body only through a declaration of its callee's name (calleeBodies).
+ */
+function factoryNamesIn(file: ts.SourceFile): ReadonlySet<string> {
+  const known = factoryNamesByFile.get(file);
+  if (known) return known;
+  const names = new Set(bindingRenames(file));
+  for (const match of file.text.matchAll(/\bnew\b/g)) {
+    const made = deepestNodeAt(file, match.index);
+    if (!ts.isNewExpression(made) || made.getStart(file) !== match.index) continue;
+    const value = outerExpression(made, { await: true });
+    const returned = ts.isReturnStatement(value.parent) || (ts.isArrowFunction(value.parent) && value.parent.body === value);
+    const fn = returned ? enclosingFunction(value) : undefined;
+    const name = fn && returnsOnlyNew(fn as ts.FunctionLikeDeclaration) ? functionName(fn) : undefined;
+    if (name) names.add(name);
+  }
+  factoryNamesByFile.set(file, names);
+  return names;
+}
+
+/** The name a function is declared or assigned by: `function f`, a method, `const f = () => …`, `x.f = function …`. */
+function functionName(fn: ts.SignatureDeclaration): string | undefined {
+  if (ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn)) return fn.name && ts.isIdentifier(fn.name) ? fn.name.text : undefined;
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+  const holder = outerExpression(fn, {}).parent;
+  if (ts.isVariableDeclaration(holder) || ts.isPropertyDeclaration(holder) || ts.isPropertyAssignment(holder))
+    return ts.isIdentifier(holder.name) ? holder.name.text : undefined;
+  if (!isAssignment(holder)) return undefined;
+  const target = holder.left;
+  return ts.isIdentifier(target) ? target.text : ts.isPropertyAccessExpression(target) ? target.name.text : undefined;
+}
+
+/**
+ * Names the file's module statements bind to a declaration of another name: renamed and default imports, renamed
+ * exports, `default`, `import x = …`, and in JavaScript `const x = require(…)`.
+ */
+function bindingRenames(file: ts.SourceFile): string[] {
+  const names: string[] = [];
+  for (const statement of file.statements) {
+    if (ts.isImportDeclaration(statement)) {
+      const clause = statement.importClause;
+      if (clause?.name) names.push(clause.name.text);
+      const bindings = clause?.namedBindings;
+      if (bindings && ts.isNamedImports(bindings)) for (const e of bindings.elements) if (e.propertyName) names.push(e.name.text);
+    } else if (ts.isExportDeclaration(statement) && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+      for (const e of statement.exportClause.elements) if (e.propertyName) names.push(e.name.text);
+    } else if (ts.isExportAssignment(statement)) names.push('default');
+    else if (ts.isImportEqualsDeclaration(statement)) names.push(statement.name.text);
+    else if (ts.isVariableStatement(statement) && isJavaScriptFile(file))
+      for (const d of statement.declarationList.declarations)
+        if (ts.isIdentifier(d.name) && d.initializer && isRequireCall(d.initializer)) names.push(d.name.text);
+  }
+  return names;
+}
+
+function isRequireCall(e: ts.Expression): boolean {
+  const x = unwrap(e);
+  return ts.isCallExpression(x) && ts.isIdentifier(x.expression) && x.expression.text === 'require';
 }
 
 /**
@@ -175,10 +248,16 @@ function summaryOf(types: TypeQueries, fn: ts.FunctionLikeDeclaration): Function
   const every = (test: (e: ts.Expression) => boolean) => returned.length > 0 && returned.every(test);
   summary = {
     returnsBorrowed: every((e) => isBorrowed(types, fn, e)),
-    returnsNew: every((e) => ts.isNewExpression(unwrap(e, { await: true }))),
+    returnsNew: returnsOnlyNew(fn),
   };
   summaries.set(fn, summary);
   return summary;
+}
+
+/** Every value the function returns is a `new` object made there (`return new FindCursor(…)`). */
+function returnsOnlyNew(fn: ts.FunctionLikeDeclaration): boolean {
+  const returned = returnedValues(fn);
+  return returned.length > 0 && returned.every((e) => ts.isNewExpression(unwrap(e, { await: true })));
 }
 
 /** The expressions the function returns (an arrow's expression body, or its `return`s outside nested functions). */
