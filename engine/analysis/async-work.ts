@@ -5,7 +5,7 @@
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
 import { namesSpec, nodeModule, type DeclarationSpec } from './declarations';
-import { calleeName, calleePath, isAssignment, outerExpression, unwrap } from './expressions';
+import { calleeName, calleePath, isAssignment, outerExpression, requiredModule, unwrap } from './expressions';
 import { processStart } from './processes';
 import { someCall } from './walk';
 
@@ -84,15 +84,6 @@ function moduleBindings(statement: ts.Statement): [ts.Identifier, string][] {
       return d.name.elements.flatMap((e): [ts.Identifier, string][] => (ts.isIdentifier(e.name) ? [[e.name, module]] : []));
     return [];
   });
-}
-
-/** `require('m')` or `require('m').x` → 'm'. */
-function requiredModule(e: ts.Expression): string | undefined {
-  let x = unwrap(e);
-  if (ts.isPropertyAccessExpression(x)) x = unwrap(x.expression);
-  if (!ts.isCallExpression(x) || !ts.isIdentifier(x.expression) || x.expression.text !== 'require') return undefined;
-  const [arg] = x.arguments;
-  return arg && ts.isStringLiteralLike(arg) ? arg.text : undefined;
 }
 
 /** Node's asynchronous file-system calls that open a file or directory while they run (callback and promise forms). */

@@ -142,3 +142,12 @@ export function isThisObject(types: TypeQueries, e: ts.Expression): boolean {
   const decl = ts.isIdentifier(x) ? types.symbolAt(x)?.valueDeclaration : undefined;
   return !!decl && ts.isVariableDeclaration(decl) && !!decl.initializer && unwrap(decl.initializer).kind === ts.SyntaxKind.ThisKeyword;
 }
+
+/** `require('m')` or `require('m').x` → 'm'. */
+export function requiredModule(e: ts.Expression): string | undefined {
+  let x = unwrap(e);
+  if (ts.isPropertyAccessExpression(x)) x = unwrap(x.expression);
+  if (!ts.isCallExpression(x) || !ts.isIdentifier(x.expression) || x.expression.text !== 'require') return undefined;
+  const [arg] = x.arguments;
+  return arg && ts.isStringLiteralLike(arg) ? arg.text : undefined;
+}

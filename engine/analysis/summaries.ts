@@ -4,7 +4,7 @@
 import ts = require('typescript');
 import { isJavaScriptFile } from '../file-signatures';
 import type { TypeQueries } from '../types';
-import { calleeName, isAssignment, isThisObject, outerExpression, unwrap } from './expressions';
+import { calleeName, isAssignment, isThisObject, outerExpression, requiredModule, unwrap } from './expressions';
 import { enclosingFunction } from './owner';
 import { deepestNodeAt, findNode, referencesTo, someNode } from './walk';
 
@@ -160,21 +160,23 @@ function factoryNamesIn(file: ts.SourceFile): ReadonlySet<string> {
   return names;
 }
 
-/** The name a function is declared or assigned by: `function f`, a method, `const f = () => …`, `x.f = function …`. */
+/**
+ * The name a call reaches the function by (see implementationOf): a function declaration's, the variable's, field's or
+ * property's it is assigned to (through wrappers: `make = (() => new Cursor()) as Make`), else a method's (methodName).
+ */
 function functionName(fn: ts.SignatureDeclaration): string | undefined {
-  if (ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn)) return fn.name && ts.isIdentifier(fn.name) ? fn.name.text : undefined;
-  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
-  const holder = outerExpression(fn, {}).parent;
-  if (ts.isVariableDeclaration(holder) || ts.isPropertyDeclaration(holder) || ts.isPropertyAssignment(holder))
-    return ts.isIdentifier(holder.name) ? holder.name.text : undefined;
-  if (!isAssignment(holder)) return undefined;
-  const target = holder.left;
-  return ts.isIdentifier(target) ? target.text : ts.isPropertyAccessExpression(target) ? target.name.text : undefined;
+  if (ts.isFunctionDeclaration(fn)) return fn.name?.text;
+  const holder = ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) ? outerExpression(fn, {}).parent : undefined;
+  const target =
+    holder &&
+    (ts.isVariableDeclaration(holder) || ts.isPropertyDeclaration(holder) ? holder.name : isAssignment(holder) ? holder.left : undefined);
+  if (target && ts.isIdentifier(target)) return target.text;
+  return target && ts.isPropertyAccessExpression(target) ? target.name.text : methodName(fn);
 }
 
 /**
  * Names the file's module statements bind to a declaration of another name: renamed and default imports, renamed
- * exports, `default`, `import x = …`, and in JavaScript `const x = require(…)`.
+ * exports, `default`, `import x = …`, and in JavaScript `const x = require(…)` (or `require(…).y`).
  */
 function bindingRenames(file: ts.SourceFile): string[] {
   const names: string[] = [];
@@ -190,14 +192,9 @@ function bindingRenames(file: ts.SourceFile): string[] {
     else if (ts.isImportEqualsDeclaration(statement)) names.push(statement.name.text);
     else if (ts.isVariableStatement(statement) && isJavaScriptFile(file))
       for (const d of statement.declarationList.declarations)
-        if (ts.isIdentifier(d.name) && d.initializer && isRequireCall(d.initializer)) names.push(d.name.text);
+        if (ts.isIdentifier(d.name) && d.initializer && requiredModule(d.initializer) !== undefined) names.push(d.name.text);
   }
   return names;
-}
-
-function isRequireCall(e: ts.Expression): boolean {
-  const x = unwrap(e);
-  return ts.isCallExpression(x) && ts.isIdentifier(x.expression) && x.expression.text === 'require';
 }
 
 /**
@@ -248,7 +245,7 @@ function summaryOf(types: TypeQueries, fn: ts.FunctionLikeDeclaration): Function
   const every = (test: (e: ts.Expression) => boolean) => returned.length > 0 && returned.every(test);
   summary = {
     returnsBorrowed: every((e) => isBorrowed(types, fn, e)),
-    returnsNew: returnsOnlyNew(fn),
+    returnsNew: every(isNewObject),
   };
   summaries.set(fn, summary);
   return summary;
@@ -257,7 +254,11 @@ function summaryOf(types: TypeQueries, fn: ts.FunctionLikeDeclaration): Function
 /** Every value the function returns is a `new` object made there (`return new FindCursor(…)`). */
 function returnsOnlyNew(fn: ts.FunctionLikeDeclaration): boolean {
   const returned = returnedValues(fn);
-  return returned.length > 0 && returned.every((e) => ts.isNewExpression(unwrap(e, { await: true })));
+  return returned.length > 0 && returned.every(isNewObject);
+}
+
+function isNewObject(returned: ts.Expression): boolean {
+  return ts.isNewExpression(unwrap(returned, { await: true }));
 }
 
 /** The expressions the function returns (an arrow's expression body, or its `return`s outside nested functions). */
