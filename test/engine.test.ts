@@ -497,6 +497,49 @@ test('calls are typed by the signatures they may resolve to, and collections by 
   });
 });
 
+test("a member of a property declared `any` is `any` without the checker's flow analysis, unless a guard narrows it", () => {
+  inStrictFolder((root) => {
+    const file = join(root, 'a.ts');
+    writeFileSync(
+      file,
+      'export class Handle {\n  dispose(): void {}\n}\nexport declare class Factory {\n  make(): Handle;\n}\n' +
+        "interface Cell {\n  kind: 'code' | 'text';\n  shared: any;\n}\ndeclare const cells: Cell[];\n" +
+        "export function run(): void {\n  for (const cell of cells) {\n    if (cell.kind === 'code') cell.shared.transact();\n  }\n" +
+        '}\nexport function guarded(): void {\n  for (const cell of cells) {\n' +
+        '    if (cell.shared instanceof Factory) cell.shared.make();\n  }\n}\n',
+    );
+    const project = Project.fromTsconfig(join(root, 'tsconfig.json'));
+    const program = project.program();
+    const checker = program.getTypeChecker();
+    // what the checker is asked about the member chains: each answer is the flow-narrowed type of the loop variable
+    const asked: string[] = [];
+    const inChain = (node: ts.Node) => !!ts.findAncestor(node, (n) => ts.isPropertyAccessExpression(n) && n.name.text === 'transact');
+    const getTypeAtLocation = checker.getTypeAtLocation.bind(checker);
+    checker.getTypeAtLocation = (node) => {
+      if (inChain(node)) asked.push(node.getText());
+      return getTypeAtLocation(node);
+    };
+    const getSymbolAtLocation = checker.getSymbolAtLocation.bind(checker);
+    checker.getSymbolAtLocation = (node) => {
+      if (inChain(node) && node.getText() !== 'cell') asked.push(node.getText());
+      return getSymbolAtLocation(node);
+    };
+    const types = checkerQueries(program);
+    const source = program.getSourceFile(file)!;
+    const at = (text: string) => deepestNodeAt(source, source.text.indexOf(text));
+    const callOf = (text: string) => ts.findAncestor(at(text), ts.isCallExpression)!;
+    assert.equal(createdDisposable(types, callOf('transact()')), undefined);
+    assert.equal(types.symbolAt(at('transact()')), undefined, 'a member of `any` has no symbol');
+    assert.deepEqual(
+      types.declaredReturnTypes(callOf('transact()'))?.map((t) => types.typeName(t)),
+      ['any'],
+    );
+    assert.deepEqual(asked, [], 'nothing asked of the checker about the chain');
+    assert.equal(createdDisposable(types, callOf('shared.make()'))?.typeName, 'Handle', 'narrowed by instanceof: the checker says');
+    project.dispose();
+  });
+});
+
 test("a file's result key follows what its imports declare, also after its own imports change", () => {
   inStrictFolder((root) => {
     const file = (name: string) => join(root, name);

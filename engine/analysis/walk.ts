@@ -77,6 +77,39 @@ export function referencesTo(
   return identifiersNamed(scope, name.text).filter((n) => n !== name && types.symbolAt(n) === symbol);
 }
 
+/**
+ * True when a guard may narrow the property read `reference` (`cell.model`): the same reference tested with
+ * `instanceof` or passed to a call (a type predicate or an assertion) in the outermost function holding it. What the
+ * checker's flow analysis of the reference could find, over-approximated from syntax.
+ */
+export function mayBeNarrowedByGuard(reference: ts.PropertyAccessExpression): boolean {
+  let scope: ts.Node = reference.getSourceFile();
+  for (let n: ts.Node | undefined = reference.parent; n; n = n.parent) if (ts.isFunctionLike(n)) scope = n;
+  return identifiersNamed(scope, reference.name.text).some((name) => {
+    const access = name.parent;
+    if (!ts.isPropertyAccessExpression(access) || access.name !== name || !sameReference(access, reference)) return false;
+    let guarded: ts.Node = access;
+    while (ts.isParenthesizedExpression(guarded.parent) || ts.isNonNullExpression(guarded.parent)) guarded = guarded.parent;
+    const parent = guarded.parent;
+    if (ts.isCallExpression(parent)) return parent.arguments.some((a) => a === guarded);
+    return ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.InstanceOfKeyword && parent.left === guarded;
+  });
+}
+
+/** The same chain of names from the same root (`this.a.b`, `x.a.b`), parentheses and `!` aside. */
+function sameReference(a: ts.Expression, b: ts.Expression): boolean {
+  while (ts.isParenthesizedExpression(a) || ts.isNonNullExpression(a)) a = a.expression;
+  while (ts.isParenthesizedExpression(b) || ts.isNonNullExpression(b)) b = b.expression;
+  if (ts.isIdentifier(a) && ts.isIdentifier(b)) return a.text === b.text;
+  if (a.kind === ts.SyntaxKind.ThisKeyword) return b.kind === ts.SyntaxKind.ThisKeyword;
+  return (
+    ts.isPropertyAccessExpression(a) &&
+    ts.isPropertyAccessExpression(b) &&
+    a.name.text === b.name.text &&
+    sameReference(a.expression, b.expression)
+  );
+}
+
 /** Per parsed file (shared by every program that holds it unchanged, so by every edit of another file) and name. */
 const identifiersByFile = new WeakMap<ts.SourceFile, Map<string, readonly (ts.Identifier | ts.PrivateIdentifier)[]>>();
 
