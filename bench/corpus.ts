@@ -17,7 +17,7 @@
 // --only <name,...> scans only those corpus entries (a partial run: triage entries of the others are not stale);
 // --ts --prepare only materialises and installs (no scan, so it need not hold a CPU lock).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { defaultConfig } from '../engine/config';
@@ -58,6 +58,8 @@ const TYPES_NODE = '20.19.43';
 
 /** How long one `npm install` may take before the repository is scanned without (the rest of) its dependencies. */
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
+/** Bumped when workspaces are installed differently (2: the workspace packages' dependencies at the root). */
+const WORKSPACES_RECIPE = 2;
 
 const ROOT = resolve(__dirname, '../..');
 const CACHE = join(ROOT, '.bench-cache/corpus');
@@ -182,6 +184,8 @@ function materialise(repo: TsRepository): string {
     install: repo.install,
     workspaces: repo.workspaces,
     leaveOut: repo.leaveOut,
+    // how workspaces are installed: a checkout with workspaces installed by an older recipe is installed again
+    recipe: repo.workspaces && WORKSPACES_RECIPE,
   });
   if (existsSync(marker) && readFileSync(marker, 'utf8') === wantedState) return dir;
   const mirror = join(MIRRORS, repo.github.replace('/', '+'), 'repo');
@@ -235,6 +239,7 @@ function npmInstall(dir: string, folder: string, repo: TsRepository): void {
   const manifestPath = join(cwd, 'package.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
   const catalog = pnpmCatalog(join(dir, 'pnpm-workspace.yaml'));
+  if (repo.workspaces && folder === '.') addWorkspaceDependencies(manifest, dir, repo.workspaces);
   for (const field of ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']) {
     const deps = manifest[field] as Record<string, string> | undefined;
     if (!deps) continue;
@@ -268,20 +273,54 @@ function pnpmCatalog(path: string): Map<string, string> {
   return out;
 }
 
-/** Links each workspace package (a folder with a package.json under the globs) into the root node_modules by its name. */
-function linkWorkspaces(dir: string, globs: string[]): void {
+/** The workspace packages (folders with a package.json under the globs): their folders and manifests. */
+function workspacePackages(dir: string, globs: string[]): { folder: string; manifest: Record<string, unknown> }[] {
+  const found: { folder: string; manifest: Record<string, unknown> }[] = [];
   for (const glob of globs) {
     const base = join(dir, glob.replace(/\/?\*$/, ''));
     const folders = glob.endsWith('*') && existsSync(base) ? readdirSync(base).map((n) => join(base, n)) : [join(dir, glob)];
     for (const folder of folders) {
-      const manifest = join(folder, 'package.json');
-      if (!existsSync(manifest)) continue;
-      const { name } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string };
-      const link = name && join(dir, 'node_modules', name);
-      if (!link || existsSync(link)) continue;
-      mkdirSync(dirname(link), { recursive: true });
-      symlinkSync(relative(dirname(link), folder), link, 'dir');
+      const path = join(folder, 'package.json');
+      if (existsSync(path)) found.push({ folder, manifest: JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown> });
     }
+  }
+  return found;
+}
+
+/**
+ * The root manifest of a registry-only retry also asks for what the workspace packages depend on (npm installs no
+ * workspaces there): without it their imports of third-party packages (`@lumino/widgets` in JupyterLab) resolve to
+ * nothing and their types are `any`, which a real checkout never has. The root's own versions win.
+ */
+function addWorkspaceDependencies(root: Record<string, unknown>, dir: string, globs: string[]): void {
+  const packages = workspacePackages(dir, globs);
+  const own = new Set(packages.map((p) => p.manifest.name));
+  const wanted = (root.dependencies ??= {}) as Record<string, string>;
+  const declared = (name: string) =>
+    ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'].some(
+      (f) => (root[f] as Record<string, string> | undefined)?.[name],
+    );
+  for (const { manifest } of packages) {
+    for (const field of ['dependencies', 'peerDependencies']) {
+      for (const [name, spec] of Object.entries((manifest[field] as Record<string, string> | undefined) ?? {})) {
+        if (!own.has(name) && !declared(name)) wanted[name] = spec;
+      }
+    }
+  }
+}
+
+/**
+ * Links each workspace package into the root node_modules by its name, in place of a registry copy a third-party
+ * package brought in (as a workspace tool hoists the workspace's own).
+ */
+function linkWorkspaces(dir: string, globs: string[]): void {
+  for (const { folder, manifest } of workspacePackages(dir, globs)) {
+    const name = manifest.name as string | undefined;
+    const link = name && join(dir, 'node_modules', name);
+    if (!link || (existsSync(link) && lstatSync(link).isSymbolicLink())) continue;
+    rmSync(link, { recursive: true, force: true });
+    mkdirSync(dirname(link), { recursive: true });
+    symlinkSync(relative(dirname(link), folder), link, 'dir');
   }
 }
 
