@@ -5,6 +5,7 @@ import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import ts = require('typescript');
 import { IgnoreFiles } from './ignore';
 import { prepareDefaultLibs, withPreparedLibs } from './prepared-libs';
+import { keepingUnchanged } from './registry';
 import { EVERY_TYPES_PACKAGE, withWorkspaceTypes } from './project-types';
 import { WorkspacePackages, packageNameOf } from './project-workspace';
 
@@ -41,7 +42,8 @@ export interface ConfigWarning {
 const JSDOC_PARSING = ts.JSDocParsingMode.ParseForTypeInfo;
 
 export function createRegistry(): ts.DocumentRegistry {
-  return withPreparedLibs(ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, undefined, JSDOC_PARSING), JSDOC_PARSING);
+  const registry = ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, undefined, JSDOC_PARSING);
+  return withPreparedLibs(keepingUnchanged(registry), JSDOC_PARSING);
 }
 
 /** Parses and binds the default libraries ahead of time (for the CLI's startup snapshot), as this module's registries would. */

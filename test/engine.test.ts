@@ -18,6 +18,7 @@ import { createdDisposable, longLivedContainer } from '../engine/analysis';
 import { deepestNodeAt } from '../engine/analysis/walk';
 import { defineRule, type Rule } from '../engine/rule';
 import { runRules } from '../engine/runner';
+import { keepingUnchanged } from '../engine/registry';
 import { parseSuppressions } from '../engine/suppressions';
 import { RULES } from '../rules';
 import unclosedResource from '../rules/unclosed-resource';
@@ -538,6 +539,43 @@ test("a member of a property declared `any` is `any` without the checker's flow 
     assert.equal(createdDisposable(types, callOf('shared.make()'))?.typeName, 'Handle', 'narrowed by instanceof: the checker says');
     project.dispose();
   });
+});
+
+test("a program update takes the registry's unchanged files without asking it again", () => {
+  const texts = new Map([
+    ['/p/a.ts', 'export const a = 1;\n'],
+    ['/p/b.ts', "import { a } from './a';\nexport const b = a;\n"],
+    ['/p/c.ts', "import { b } from './b';\nexport const c = b;\n"],
+  ]);
+  const versions = new Map([...texts.keys()].map((f) => [f, 1]));
+  const inner = ts.createDocumentRegistry();
+  const updated: string[] = [];
+  const counting: ts.DocumentRegistry = {
+    ...inner,
+    updateDocumentWithKey(fileName, ...rest) {
+      updated.push(fileName);
+      return inner.updateDocumentWithKey(fileName, ...rest);
+    },
+  };
+  const host: ts.LanguageServiceHost = {
+    getCompilationSettings: () => ({ noLib: true, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler }),
+    getScriptFileNames: () => [...texts.keys()],
+    getScriptVersion: (f) => String(versions.get(f) ?? 0),
+    getScriptSnapshot: (f) => (texts.has(f) ? ts.ScriptSnapshot.fromString(texts.get(f)!) : undefined),
+    getCurrentDirectory: () => '/p',
+    getDefaultLibFileName: () => '/lib.d.ts',
+    fileExists: (f) => texts.has(f),
+    readFile: (f) => texts.get(f),
+  };
+  const service = ts.createLanguageService(host, keepingUnchanged(counting));
+  const first = service.getProgram()!;
+  texts.set('/p/b.ts', "import { a } from './a';\nexport const b = a + 1;\n");
+  versions.set('/p/b.ts', 2);
+  const second = service.getProgram()!;
+  assert.deepEqual(updated, ['/p/b.ts'], 'only the edited file reaches the registry');
+  assert.equal(second.getSourceFile('/p/a.ts'), first.getSourceFile('/p/a.ts'), 'an unchanged file is the same parsed file');
+  assert.match(second.getSourceFile('/p/b.ts')!.text, /a \+ 1/);
+  service.dispose();
 });
 
 test("a file's result key follows what its imports declare, also after its own imports change", () => {
