@@ -58,8 +58,8 @@ const TYPES_NODE = '20.19.43';
 
 /** How long one `npm install` may take before the repository is scanned without (the rest of) its dependencies. */
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
-/** Bumped when workspaces are installed differently (2: the workspace packages' dependencies at the root). */
-const WORKSPACES_RECIPE = 2;
+/** Bumped when workspaces are installed differently (2: the workspace packages' dependencies at the root; 3: not their optional peers). */
+const WORKSPACES_RECIPE = 3;
 
 const ROOT = resolve(__dirname, '../..');
 const CACHE = join(ROOT, '.bench-cache/corpus');
@@ -239,7 +239,7 @@ function npmInstall(dir: string, folder: string, repo: TsRepository): void {
   const manifestPath = join(cwd, 'package.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
   const catalog = pnpmCatalog(join(dir, 'pnpm-workspace.yaml'));
-  if (repo.workspaces && folder === '.') addWorkspaceDependencies(manifest, dir, repo.workspaces);
+  const added = repo.workspaces && folder === '.' ? addWorkspaceDependencies(manifest, dir, repo.workspaces) : [];
   for (const field of ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']) {
     const deps = manifest[field] as Record<string, string> | undefined;
     if (!deps) continue;
@@ -257,7 +257,16 @@ function npmInstall(dir: string, folder: string, repo: TsRepository): void {
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   rmSync(join(cwd, 'package-lock.json'), { force: true });
   const second = install();
-  if (second.status !== 0) console.log(`  npm install in ${folder} failed again (${why(second)}); scanning without its dependencies`);
+  if (second.status === 0) return;
+  if (added.length) {
+    // one workspace dependency the registry lacks fails them all: the root's own, as before, rather than none
+    console.log(`  npm install in ${folder} failed again (${why(second)}); retrying without the workspace packages' dependencies`);
+    const deps = manifest.dependencies as Record<string, string>;
+    for (const name of added) delete deps[name];
+    writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+    if (install().status === 0) return;
+  }
+  console.log(`  npm install in ${folder} failed again; scanning without its dependencies`);
 }
 
 /** The default catalog of a pnpm workspace (`catalog:` entries of pnpm-workspace.yaml, one `name: version` a line). */
@@ -292,21 +301,26 @@ function workspacePackages(dir: string, globs: string[]): { folder: string; mani
  * workspaces there): without it their imports of third-party packages (`@lumino/widgets` in JupyterLab) resolve to
  * nothing and their types are `any`, which a real checkout never has. The root's own versions win.
  */
-function addWorkspaceDependencies(root: Record<string, unknown>, dir: string, globs: string[]): void {
+function addWorkspaceDependencies(root: Record<string, unknown>, dir: string, globs: string[]): string[] {
   const packages = workspacePackages(dir, globs);
   const own = new Set(packages.map((p) => p.manifest.name));
   const wanted = (root.dependencies ??= {}) as Record<string, string>;
+  // the root's peers are not installed (--legacy-peer-deps): a workspace's dependency on one is
   const declared = (name: string) =>
-    ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'].some(
-      (f) => (root[f] as Record<string, string> | undefined)?.[name],
-    );
+    ['dependencies', 'devDependencies', 'optionalDependencies'].some((f) => (root[f] as Record<string, string> | undefined)?.[name]);
+  const added: string[] = [];
   for (const { manifest } of packages) {
+    const optional = (manifest.peerDependenciesMeta ?? {}) as Record<string, { optional?: boolean }>;
     for (const field of ['dependencies', 'peerDependencies']) {
       for (const [name, spec] of Object.entries((manifest[field] as Record<string, string> | undefined) ?? {})) {
-        if (!own.has(name) && !declared(name)) wanted[name] = spec;
+        if (own.has(name) || declared(name) || wanted[name] || (field === 'peerDependencies' && optional[name]?.optional)) continue;
+        // the first workspace package to ask for a package sets its version
+        wanted[name] = spec;
+        added.push(name);
       }
     }
   }
+  return added;
 }
 
 /**
@@ -316,7 +330,8 @@ function addWorkspaceDependencies(root: Record<string, unknown>, dir: string, gl
 function linkWorkspaces(dir: string, globs: string[]): void {
   for (const { folder, manifest } of workspacePackages(dir, globs)) {
     const name = manifest.name as string | undefined;
-    const link = name && join(dir, 'node_modules', name);
+    // a package name, never a path out of node_modules (the link may replace what is there)
+    const link = name && /^(@[\w.-]+\/)?[\w.-]+$/.test(name) && !name.startsWith('.') ? join(dir, 'node_modules', name) : undefined;
     if (!link || (existsSync(link) && lstatSync(link).isSymbolicLink())) continue;
     rmSync(link, { recursive: true, force: true });
     mkdirSync(dirname(link), { recursive: true });

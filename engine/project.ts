@@ -5,9 +5,9 @@ import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import ts = require('typescript');
 import { IgnoreFiles } from './ignore';
 import { prepareDefaultLibs, withPreparedLibs } from './prepared-libs';
-import { keepingUnchanged } from './registry';
 import { EVERY_TYPES_PACKAGE, withWorkspaceTypes } from './project-types';
 import { WorkspacePackages, packageNameOf } from './project-workspace';
+import { keepingUnchanged } from './registry';
 
 export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'out', 'build', 'coverage']);

@@ -24,8 +24,9 @@ export function keepingUnchanged(registry: ts.DocumentRegistry): ts.DocumentRegi
     updateDocumentWithKey(fileName, path, host, key, snapshot, version, scriptKind, options) {
       const bucket = bucketOf(key, formatOf(options), scriptKind);
       const kept = bucket.get(path);
-      // the registry itself answers an update of the same version with the file it holds, counting nothing
-      if (kept && versionOf(kept) === version) return kept;
+      // the registry itself answers an update of the same version with the file it holds, counting nothing; a call
+      // that leaves the script kind or module format to the registry to work out is passed on
+      if (kept && versionOf(kept) === version && scriptKind !== undefined && typeof options === 'object') return kept;
       const file = registry.updateDocumentWithKey(fileName, path, host, key, snapshot, version, scriptKind, options);
       bucket.set(path, file);
       return file;
@@ -36,9 +37,22 @@ export function keepingUnchanged(registry: ts.DocumentRegistry): ts.DocumentRegi
       scriptKind?: ts.ScriptKind,
       impliedNodeFormat?: ts.ResolutionMode,
     ) {
-      // whatever the release names the script kind, nothing released stays held (a server drops whole projects)
+      // a release need not name the script kind or module format: dropping the path from every bucket costs a miss
       for (const bucket of held.values()) bucket.delete(path);
-      registry.releaseDocumentWithKey(path, key, scriptKind ?? ts.ScriptKind.TS, impliedNodeFormat);
+      registry.releaseDocumentWithKey(path, key, scriptKind as ts.ScriptKind, impliedNodeFormat);
+    },
+    // the calls by file name rather than key: nothing held may outlive what they release
+    acquireDocument(...args: Parameters<ts.DocumentRegistry['acquireDocument']>) {
+      held.clear();
+      return registry.acquireDocument(...args);
+    },
+    updateDocument(...args: Parameters<ts.DocumentRegistry['updateDocument']>) {
+      held.clear();
+      return registry.updateDocument(...args);
+    },
+    releaseDocument(fileName: string, settings: ts.CompilerOptions, scriptKind?: ts.ScriptKind, impliedNodeFormat?: ts.ResolutionMode) {
+      held.clear();
+      registry.releaseDocument(fileName, settings, scriptKind as ts.ScriptKind, impliedNodeFormat);
     },
   };
 }

@@ -211,7 +211,7 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
       const member = object && memberOf(object, e.name.text);
       // an instantiated member's type is the instance's (`x: T` of a generic base), not the declaration's
       const types = !member ? [] : member.exact ? [checker.getTypeOfSymbol(member.symbol)] : propertyTypes(object, e.name.text);
-      type = types.length === 1 ? types[0] : memberOfAny(e) ? undefined : checker.getTypeAtLocation(e);
+      type = types.length === 1 ? types[0] : !object && isMemberOfAny(e) ? undefined : checker.getTypeAtLocation(e);
     } else type = typeAt(e);
     return type && !(type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) ? type : undefined;
   };
@@ -419,25 +419,30 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
       const receiver = receiverTypeOf(access.expression);
       const member = receiver && memberOf(receiver, access.name.text);
       if (member) return member.symbol;
-      if (!receiver && memberOfAny(access)) return undefined;
+      if (!receiver && isMemberOfAny(access)) return undefined;
     }
     // `{ client }` refers to the variable `client`, not only to the new property
     const shorthand = node.parent && ts.isShorthandPropertyAssignment(node.parent) && node.parent.name === node;
     const symbol = shorthand ? checker.getShorthandAssignmentValueSymbol(node.parent) : checker.getSymbolAtLocation(node);
     return symbol && resolve(symbol);
   };
-  /** A property whose declaration says `any` (or names a type that does not resolve), of a receiver whose type is declared. */
-  const declaredAny = (e: ts.PropertyAccessExpression): boolean => {
+  /**
+   * A property whose annotation says `any` (or names a type that does not resolve), of a receiver whose type is
+   * declared. One typed by its assignments (`this.p = …` in JavaScript, a field with no type) follows them in the
+   * constructor, so it is not.
+   */
+  const isDeclaredAny = (e: ts.PropertyAccessExpression): boolean => {
     const object = declaredTypeOf(e.expression);
     const member = object && memberOf(object, e.name.text);
-    return !!member?.exact && !!(checker.getTypeOfSymbol(member.symbol).flags & ts.TypeFlags.Any);
+    const annotated = member?.symbol.declarations?.every((d) => (ts.isPropertyDeclaration(d) || ts.isPropertySignature(d)) && !!d.type);
+    return !!member?.exact && !!annotated && !!(checker.getTypeOfSymbol(member.symbol).flags & ts.TypeFlags.Any);
   };
   /**
-   * `x.p.m` where `x.p` is declared `any` and no guard narrows it: `any` too, with no symbol. Asking the checker would
-   * analyse the flow of every reference on the way (a loop variable, the narrowing of its union) for that answer.
+   * `x.p.m` where `x.p` is declared `any` and no guard narrows it or `x`: `any` too, with no symbol. Asking the checker
+   * would analyse the flow of every reference on the way (a loop variable, the narrowing of its union) for that answer.
    */
-  const memberOfAny = (e: ts.PropertyAccessExpression): boolean =>
-    ts.isPropertyAccessExpression(e.expression) && declaredAny(e.expression) && !mayBeNarrowedByGuard(e.expression);
+  const isMemberOfAny = (e: ts.PropertyAccessExpression): boolean =>
+    ts.isPropertyAccessExpression(e.expression) && isDeclaredAny(e.expression) && !mayBeNarrowedByGuard(e.expression);
   const declaredReturns = (call: ts.CallExpression | ts.NewExpression): readonly ts.Type[] | undefined => {
     if (call.expression.kind === ts.SyntaxKind.ImportKeyword || call.expression.kind === ts.SyntaxKind.SuperKeyword) return undefined;
     const callee = call.expression;
@@ -454,7 +459,7 @@ export function checkerQueries(program: ts.Program, dependents?: DependentProgra
       );
       if (found.length) return returns.length ? returns : undefined;
     }
-    if (member && memberOfAny(member)) return [checker.getAnyType()];
+    if (member && isMemberOfAny(member)) return [checker.getAnyType()];
     const calleeType = (ts.isIdentifier(callee) && declaredTypeOf(callee)) || checker.getTypeAtLocation(callee);
     const returns = signatureReturns(calleeType, kind, undefined, call);
     return returns.length ? returns : undefined;

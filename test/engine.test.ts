@@ -507,8 +507,21 @@ test("a member of a property declared `any` is `any` without the checker's flow 
         "interface Cell {\n  kind: 'code' | 'text';\n  shared: any;\n}\ndeclare const cells: Cell[];\n" +
         "export function run(): void {\n  for (const cell of cells) {\n    if (cell.kind === 'code') cell.shared.transact();\n  }\n" +
         '}\nexport function guarded(): void {\n  for (const cell of cells) {\n' +
-        '    if (cell.shared instanceof Factory) cell.shared.make();\n  }\n}\n',
+        '    if (cell.shared instanceof Factory) cell.shared.make();\n  }\n}\n' +
+        // a guard on the receiver: a subclass may declare the property's type
+        'export declare class Base {\n  p: any;\n}\nexport declare class Derived extends Base {\n  p: Factory;\n}\n' +
+        'declare const bases: Base[];\nexport function derived(): void {\n  for (const b of bases) {\n' +
+        '    if (b instanceof Derived) b.p.make();\n  }\n}\n',
     );
+    // in JavaScript a field is typed by its assignments, which the constructor follows
+    writeFileSync(
+      join(root, 'holder.js'),
+      'class Handle {\n  dispose() {}\n}\nclass Made {\n  make() {\n    return new Handle();\n  }\n}\n' +
+        'export class Holder {\n  constructor(given) {\n    this.s = given;\n    if (!given) {\n' +
+        '      this.s = new Made();\n      this.s.make();\n    }\n  }\n}\n',
+    );
+    const options = { strict: true, allowJs: true, checkJs: true };
+    writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: options, include: ['*.ts', '*.js'] }));
     const project = Project.fromTsconfig(join(root, 'tsconfig.json'));
     const program = project.program();
     const checker = program.getTypeChecker();
@@ -537,6 +550,10 @@ test("a member of a property declared `any` is `any` without the checker's flow 
     );
     assert.deepEqual(asked, [], 'nothing asked of the checker about the chain');
     assert.equal(createdDisposable(types, callOf('shared.make()'))?.typeName, 'Handle', 'narrowed by instanceof: the checker says');
+    assert.equal(createdDisposable(types, callOf('p.make()'))?.typeName, 'Handle', 'the receiver narrowed to a subclass');
+    const holder = program.getSourceFile(join(root, 'holder.js'))!;
+    const made = ts.findAncestor(deepestNodeAt(holder, holder.text.indexOf('s.make()')), ts.isCallExpression)!;
+    assert.equal(createdDisposable(types, made)?.typeName, 'Handle', 'a field typed by its assignments');
     project.dispose();
   });
 });

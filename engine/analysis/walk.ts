@@ -78,22 +78,36 @@ export function referencesTo(
 }
 
 /**
- * True when a guard may narrow the property read `reference` (`cell.model`): the same reference tested with
- * `instanceof` or passed to a call (a type predicate or an assertion) in the outermost function holding it. What the
- * checker's flow analysis of the reference could find, over-approximated from syntax.
+ * True when a guard may narrow `reference` (`cell.model`) or what it is read from (`cell`): one of them tested with
+ * `instanceof`, or passed to a call (a type predicate or an assertion), in the outermost function holding it (a
+ * variable's narrowing reaches into the closures inside). The guards TypeScript narrows an `any` or a receiver by,
+ * as code spells them; element accesses (`x['p']`) and `super.p` are not followed.
  */
 export function mayBeNarrowedByGuard(reference: ts.PropertyAccessExpression): boolean {
   let scope: ts.Node = reference.getSourceFile();
   for (let n: ts.Node | undefined = reference.parent; n; n = n.parent) if (ts.isFunctionLike(n)) scope = n;
-  return identifiersNamed(scope, reference.name.text).some((name) => {
-    const access = name.parent;
-    if (!ts.isPropertyAccessExpression(access) || access.name !== name || !sameReference(access, reference)) return false;
-    let guarded: ts.Node = access;
-    while (ts.isParenthesizedExpression(guarded.parent) || ts.isNonNullExpression(guarded.parent)) guarded = guarded.parent;
-    const parent = guarded.parent;
-    if (ts.isCallExpression(parent)) return parent.arguments.some((a) => a === guarded);
-    return ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.InstanceOfKeyword && parent.left === guarded;
-  });
+  for (let r: ts.Expression = reference; ; r = r.expression) {
+    if (ts.isIdentifier(r)) return identifiersNamed(scope, r.text).some((name) => isGuarded(name) && sameReference(name, r));
+    if (!ts.isPropertyAccessExpression(r)) return false;
+    const access = r;
+    const guarded = identifiersNamed(scope, access.name.text).some(
+      (name) =>
+        ts.isPropertyAccessExpression(name.parent) &&
+        name.parent.name === name &&
+        isGuarded(name.parent) &&
+        sameReference(name.parent, access),
+    );
+    if (guarded) return true;
+  }
+}
+
+/** The left of `instanceof`, or an argument of a call, parentheses and `!` aside. */
+function isGuarded(e: ts.Node): boolean {
+  let guarded = e;
+  while (ts.isParenthesizedExpression(guarded.parent) || ts.isNonNullExpression(guarded.parent)) guarded = guarded.parent;
+  const parent = guarded.parent;
+  if (ts.isCallExpression(parent)) return parent.arguments.some((a) => a === guarded);
+  return ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.InstanceOfKeyword && parent.left === guarded;
 }
 
 /** The same chain of names from the same root (`this.a.b`, `x.a.b`), parentheses and `!` aside. */
