@@ -2,6 +2,7 @@
 // that symbol" question built on it.
 import ts = require('typescript');
 import type { TypeQueries } from '../types';
+import { calleePath, outerExpression } from './expressions';
 
 export interface SearchOptions {
   /** Do not enter functions and classes (code that runs at another time). */
@@ -86,42 +87,24 @@ export function referencesTo(
 export function mayBeNarrowedByGuard(reference: ts.PropertyAccessExpression): boolean {
   let scope: ts.Node = reference.getSourceFile();
   for (let n: ts.Node | undefined = reference.parent; n; n = n.parent) if (ts.isFunctionLike(n)) scope = n;
-  for (let r: ts.Expression = reference; ; r = r.expression) {
-    if (ts.isIdentifier(r)) return identifiersNamed(scope, r.text).some((name) => isGuarded(name) && sameReference(name, r));
-    if (!ts.isPropertyAccessExpression(r)) return false;
-    const access = r;
-    const guarded = identifiersNamed(scope, access.name.text).some(
-      (name) =>
-        ts.isPropertyAccessExpression(name.parent) &&
-        name.parent.name === name &&
-        isGuarded(name.parent) &&
-        sameReference(name.parent, access),
-    );
-    if (guarded) return true;
+  for (let r: ts.Expression = reference; ts.isPropertyAccessExpression(r) || ts.isIdentifier(r); r = r.expression) {
+    const name = ts.isIdentifier(r) ? r : r.name;
+    const path = calleePath(r).join('.');
+    const guarded = identifiersNamed(scope, name.text).some((n) => {
+      const read = ts.isPropertyAccessExpression(n.parent) && n.parent.name === n ? n.parent : n;
+      return ts.isExpression(read) && isGuarded(read) && calleePath(read).join('.') === path;
+    });
+    if (guarded || ts.isIdentifier(r)) return guarded;
   }
+  return false;
 }
 
-/** The left of `instanceof`, or an argument of a call, parentheses and `!` aside. */
-function isGuarded(e: ts.Node): boolean {
-  let guarded = e;
-  while (ts.isParenthesizedExpression(guarded.parent) || ts.isNonNullExpression(guarded.parent)) guarded = guarded.parent;
+/** The left of `instanceof`, or an argument of a call, wrappers aside. */
+function isGuarded(e: ts.Expression): boolean {
+  const guarded = outerExpression(e, {});
   const parent = guarded.parent;
   if (ts.isCallExpression(parent)) return parent.arguments.some((a) => a === guarded);
   return ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.InstanceOfKeyword && parent.left === guarded;
-}
-
-/** The same chain of names from the same root (`this.a.b`, `x.a.b`), parentheses and `!` aside. */
-function sameReference(a: ts.Expression, b: ts.Expression): boolean {
-  while (ts.isParenthesizedExpression(a) || ts.isNonNullExpression(a)) a = a.expression;
-  while (ts.isParenthesizedExpression(b) || ts.isNonNullExpression(b)) b = b.expression;
-  if (ts.isIdentifier(a) && ts.isIdentifier(b)) return a.text === b.text;
-  if (a.kind === ts.SyntaxKind.ThisKeyword) return b.kind === ts.SyntaxKind.ThisKeyword;
-  return (
-    ts.isPropertyAccessExpression(a) &&
-    ts.isPropertyAccessExpression(b) &&
-    a.name.text === b.name.text &&
-    sameReference(a.expression, b.expression)
-  );
 }
 
 /** Per parsed file (shared by every program that holds it unchanged, so by every edit of another file) and name. */
